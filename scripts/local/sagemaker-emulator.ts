@@ -1,0 +1,393 @@
+/**
+ * A local SageMaker API emulator for the operations studio-gate uses, speaking the real wire
+ * protocol (AWS JSON 1.1, `X-Amz-Target: SageMaker.<Op>`), so the real SDK can be pointed at it with
+ * AWS_ENDPOINT_URL_SAGEMAKER. Errors come typed as SageMaker sends them (`{"__type":...}` + HTTP 400).
+ *
+ * It also hands out one-time presigned URLs (`/auth?token=…`) that expire, and takes injected
+ * faults through `POST /__emulator/faults` or {@link SageMakerEmulator.injectFault}.
+ * Loopback only; never exposed elsewhere.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** Operations the emulator answers. */
+export const EMULATED_OPERATIONS = [
+  'DescribeDomain',
+  'DescribeUserProfile',
+  'CreatePresignedDomainUrl',
+  'ListUserProfiles',
+] as const;
+export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
+
+/** Kinds of injected faults. */
+export const FAULT_KINDS = ['throttle', 'error', 'latency', 'reset', 'malformed'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** A fault applied to the next `times` calls of `operation` (`*`: any operation). */
+export interface FaultSpec {
+  readonly operation: EmulatedOperation | '*';
+  readonly fault: FaultKind;
+  readonly times?: number;
+  readonly latencyMs?: number;
+}
+
+/** What a presigned token opens. */
+export interface IssuedSession {
+  readonly domainId: string;
+  readonly userProfileName: string;
+  readonly spaceName?: string;
+  readonly landingUri?: string;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+/** Options for {@link startSageMakerEmulator}. */
+export interface EmulatorOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly domainId: string;
+  readonly region: string;
+  /** Profile name → Status. */
+  readonly profiles: ReadonlyMap<string, string>;
+  readonly clock?: () => number;
+}
+
+const DOMAIN_ID = /^d-(-*[a-z0-9]){1,61}$/;
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const MAX_BODY_BYTES = 64 * 1024;
+
+class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** A running emulator. */
+export interface SageMakerEmulator {
+  readonly url: string;
+  /** Calls received per operation (faulted ones included). */
+  readonly calls: Record<string, number>;
+  /** Tokens issued, by token. */
+  readonly sessions: ReadonlyMap<string, IssuedSession>;
+  injectFault(spec: FaultSpec): void;
+  clearFaults(): void;
+  resetCalls(): void;
+  close(): Promise<void>;
+}
+
+interface ActiveFault {
+  spec: FaultSpec;
+  remaining: number;
+}
+
+function validateFault(value: unknown): FaultSpec {
+  const v = (value ?? {}) as Record<string, unknown>;
+  const operation = v.operation;
+  if (operation !== '*' && !(EMULATED_OPERATIONS as readonly unknown[]).includes(operation)) {
+    throw new ApiError('ValidationException', `operation must be * or one of ${EMULATED_OPERATIONS.join(', ')}`);
+  }
+  if (!(FAULT_KINDS as readonly unknown[]).includes(v.fault)) {
+    throw new ApiError('ValidationException', `fault must be one of ${FAULT_KINDS.join(', ')}`);
+  }
+  const times = v.times ?? 1;
+  if (!Number.isInteger(times) || (times as number) < 1 || (times as number) > 100000) {
+    throw new ApiError('ValidationException', 'times must be a whole number from 1 to 100000');
+  }
+  const latencyMs = v.latencyMs ?? 0;
+  if (!Number.isInteger(latencyMs) || (latencyMs as number) < 0 || (latencyMs as number) > 60000) {
+    throw new ApiError('ValidationException', 'latencyMs must be a whole number from 0 to 60000');
+  }
+  return {
+    operation: operation as FaultSpec['operation'],
+    fault: v.fault as FaultKind,
+    times: times as number,
+    latencyMs: latencyMs as number,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('ValidationException', 'request too large', 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, error.status, { __type: error.type, Message: error.message }, { 'x-amzn-ErrorType': error.type });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Starts the emulator; resolves once it listens. */
+export async function startSageMakerEmulator(options: EmulatorOptions): Promise<SageMakerEmulator> {
+  const clock = options.clock ?? Date.now;
+  const profiles = new Map(options.profiles);
+  const sessions = new Map<string, IssuedSession>();
+  const calls: Record<string, number> = {};
+  let faults: ActiveFault[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let origin = '';
+
+  function requireDomain(input: Record<string, unknown>): void {
+    const domainId = input.DomainId;
+    if (typeof domainId !== 'string' || !DOMAIN_ID.test(domainId)) {
+      throw new ApiError('ValidationException', "1 validation error detected: Value at 'domainId' failed to satisfy constraint");
+    }
+    if (domainId !== options.domainId) throw new ApiError('ResourceNotFound', `Domain ${domainId} not found`);
+  }
+
+  function requireProfile(input: Record<string, unknown>): string {
+    requireDomain(input);
+    const name = input.UserProfileName;
+    if (typeof name !== 'string' || !NAME.test(name)) {
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: Value at 'userProfileName' failed to satisfy constraint",
+      );
+    }
+    if (!profiles.has(name))
+      throw new ApiError('ResourceNotFound', `User profile ${name} not found in domain ${options.domainId}`);
+    return name;
+  }
+
+  function intInRange(input: Record<string, unknown>, field: string, min: number, max: number, fallback: number): number {
+    const value = input[field] ?? fallback;
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+      throw new ApiError('ValidationException', `1 validation error detected: Value at '${field}' failed to satisfy constraint`);
+    }
+    return value as number;
+  }
+
+  const operations: Record<EmulatedOperation, (input: Record<string, unknown>) => unknown> = {
+    DescribeDomain(input) {
+      requireDomain(input);
+      return {
+        DomainId: options.domainId,
+        DomainArn: `arn:aws:sagemaker:${options.region}:000000000000:domain/${options.domainId}`,
+        DomainName: 'local-demo',
+        Status: 'InService',
+        AuthMode: 'IAM',
+        AppNetworkAccessType: 'VpcOnly',
+        Url: `https://${options.domainId}.studio.${options.region}.sagemaker.aws`,
+      };
+    },
+    DescribeUserProfile(input) {
+      const name = requireProfile(input);
+      return {
+        DomainId: options.domainId,
+        UserProfileName: name,
+        UserProfileArn: `arn:aws:sagemaker:${options.region}:000000000000:user-profile/${options.domainId}/${name}`,
+        Status: profiles.get(name),
+      };
+    },
+    CreatePresignedDomainUrl(input) {
+      const name = requireProfile(input);
+      const expiresIn = intInRange(input, 'ExpiresInSeconds', 5, 300, 300);
+      intInRange(input, 'SessionExpirationDurationInSeconds', 1800, 43200, 43200);
+      const space = input.SpaceName;
+      if (space !== undefined && (typeof space !== 'string' || !NAME.test(space))) {
+        throw new ApiError('ValidationException', "Value at 'spaceName' failed to satisfy constraint");
+      }
+      const landing = input.LandingUri;
+      if (landing !== undefined && (typeof landing !== 'string' || landing.length > 1023)) {
+        throw new ApiError('ValidationException', "Value at 'landingUri' failed to satisfy constraint");
+      }
+      const token = randomBytes(32).toString('base64url');
+      sessions.set(token, {
+        domainId: options.domainId,
+        userProfileName: name,
+        ...(space !== undefined && { spaceName: space as string }),
+        ...(landing !== undefined && { landingUri: landing as string }),
+        expiresAt: clock() + expiresIn * 1000,
+        used: false,
+      });
+      return { AuthorizedUrl: `${origin}/auth?token=${token}` };
+    },
+    ListUserProfiles() {
+      return {
+        UserProfiles: [...profiles].map(([name, status]) => ({
+          DomainId: options.domainId,
+          UserProfileName: name,
+          Status: status,
+        })),
+      };
+    },
+  };
+
+  function takeFault(operation: string): FaultSpec | undefined {
+    const active = faults.find((f) => f.spec.operation === '*' || f.spec.operation === operation);
+    if (!active) return undefined;
+    active.remaining -= 1;
+    if (active.remaining <= 0) faults = faults.filter((f) => f !== active);
+    return active.spec;
+  }
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.headers['x-amz-target'];
+    const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : '';
+    calls[operation || '(none)'] = (calls[operation || '(none)'] ?? 0) + 1;
+    const body = await readBody(req);
+    const fault = takeFault(operation);
+    if (fault?.fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.fault === 'latency') await delay(fault.latencyMs ?? 0);
+    if (fault?.fault === 'throttle') return sendError(res, new ApiError('ThrottlingException', 'Rate exceeded'));
+    if (fault?.fault === 'error') return sendError(res, new ApiError('InternalFailure', 'An internal error occurred', 500));
+    if (fault?.fault === 'malformed') {
+      if (!res.destroyed) {
+        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+        res.end('{"AuthorizedUrl": "http');
+      }
+      return;
+    }
+    const handler = (operations as Record<string, ((input: Record<string, unknown>) => unknown) | undefined>)[operation];
+    if (!handler) return sendError(res, new ApiError('UnknownOperationException', `Unknown operation ${operation}`));
+    let input: unknown;
+    try {
+      input = body === '' ? {} : JSON.parse(body);
+    } catch {
+      return sendError(res, new ApiError('SerializationException', 'Could not parse request body'));
+    }
+    sendJson(res, 200, handler((input ?? {}) as Record<string, unknown>));
+  }
+
+  function handleAuth(url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const token = url.searchParams.get('token') ?? '';
+    const session = sessions.get(token);
+    const json = (req.headers.accept ?? '').includes('application/json');
+    const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+    if (!session || session.used || clock() > session.expiresAt) {
+      res.writeHead(403, { ...headers, 'Content-Type': json ? 'application/json' : 'text/html; charset=utf-8' });
+      res.end(json ? JSON.stringify({ message: 'Invalid or expired token' }) : '<h1>403: invalid or expired token</h1>');
+      return;
+    }
+    session.used = true;
+    const view = {
+      domainId: session.domainId,
+      userProfileName: session.userProfileName,
+      spaceName: session.spaceName ?? null,
+      landingUri: session.landingUri ?? null,
+    };
+    if (json) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(view));
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><title>Studio (emulated)</title><h1>SageMaker Studio (local emulator)</h1>` +
+        `<p>Domain <b>${escapeHtml(view.domainId)}</b>, profile <b id="profile">${escapeHtml(view.userProfileName)}</b></p>` +
+        `<p>Space: ${escapeHtml(view.spaceName ?? '(default)')}; landing: ${escapeHtml(view.landingUri ?? '(default)')}</p>`,
+    );
+  }
+
+  async function handleAdmin(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (url.pathname === '/__emulator/faults' && req.method === 'POST') {
+      const text = await readBody(req);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new ApiError('SerializationException', 'body must be JSON');
+      }
+      emulator.injectFault(validateFault(parsed));
+      return sendJson(res, 200, { faults: faults.map((f) => ({ ...f.spec, remaining: f.remaining })) });
+    }
+    if (url.pathname === '/__emulator/faults' && req.method === 'DELETE') {
+      emulator.clearFaults();
+      return sendJson(res, 200, { faults: [] });
+    }
+    if (url.pathname === '/__emulator/calls' && req.method === 'GET') return sendJson(res, 200, { calls });
+    if (url.pathname === '/__emulator/calls' && req.method === 'DELETE') {
+      emulator.resetCalls();
+      return sendJson(res, 200, { calls });
+    }
+    throw new ApiError('UnknownOperationException', 'unknown admin route', 404);
+  }
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const route =
+      req.method === 'POST' && url.pathname === '/'
+        ? handleApi(req, res)
+        : req.method === 'GET' && url.pathname === '/auth'
+          ? Promise.resolve(handleAuth(url, req, res))
+          : url.pathname.startsWith('/__emulator/')
+            ? handleAdmin(url, req, res)
+            : Promise.reject(new ApiError('UnknownOperationException', 'not found', 404));
+    route.catch((error: unknown) => {
+      sendError(res, error instanceof ApiError ? error : new ApiError('InternalFailure', 'emulator error', 500));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  const emulator: SageMakerEmulator = {
+    url: origin,
+    calls,
+    sessions,
+    injectFault(spec) {
+      const valid = validateFault(spec);
+      faults.push({ spec: valid, remaining: valid.times ?? 1 });
+    },
+    clearFaults() {
+      faults = [];
+    },
+    resetCalls() {
+      for (const key of Object.keys(calls)) delete calls[key];
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+  return emulator;
+}

@@ -1,0 +1,102 @@
+/**
+ * Bearer token verification with aws-jwt-verify: issuer, audience, signature against the issuer's
+ * JWKS (asymmetric algorithms only: aws-jwt-verify knows no HMAC and refuses `alg: none`), exp/nbf.
+ * JWKS are fetched with a bounded timeout and cached per container. The token itself never goes into
+ * an error or a log.
+ */
+import { JwtVerifier } from 'aws-jwt-verify';
+import {
+  FetchError,
+  JwksNotAvailableInCacheError,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtAuthConfig } from '../config';
+import { UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
+import type { TokenVerifier } from '../use-cases/ports';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './sagemaker-studio';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+/** Larger headers are refused before any parsing. */
+const MAX_AUTHORIZATION_LENGTH = 8192;
+
+/**
+ * Fetches JWKS with the platform fetch (http for loopback issuers, https otherwise; the config
+ * enforces which), a hard timeout, and no redirects.
+ */
+export class BoundedFetcher implements Fetcher {
+  constructor(private readonly timeoutMs: number) {}
+
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    let response: Response;
+    try {
+      response = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new FetchError(uri, (error as Error).name);
+    }
+    if (response.status !== 200) throw new FetchError(uri, `status ${response.status}`);
+    return response.arrayBuffer();
+  }
+}
+
+/** Audit reasons per aws-jwt-verify error class, most specific first (matched with instanceof). */
+const REASONS: ReadonlyArray<[abstract new (...args: never[]) => Error, string]> = [
+  [JwtExpiredError, 'jwt-expired'],
+  [JwtNotBeforeError, 'jwt-not-yet-valid'],
+  [JwtInvalidIssuerError, 'jwt-issuer-mismatch'],
+  [JwtInvalidAudienceError, 'jwt-audience-mismatch'],
+  [JwtInvalidSignatureAlgorithmError, 'jwt-algorithm-refused'],
+  [JwtInvalidSignatureError, 'jwt-signature-invalid'],
+  [KidNotFoundInJwksError, 'jwt-kid-unknown'],
+  [WaitPeriodNotYetEndedJwkError, 'jwt-kid-unknown'],
+  [JwtWithoutValidKidError, 'jwt-kid-missing'],
+  [JwtParseError, 'jwt-malformed'],
+];
+
+function reasonOf(error: JwtBaseError): string {
+  return REASONS.find(([type]) => error instanceof type)?.[1] ?? 'jwt-invalid';
+}
+
+/** {@link TokenVerifier} for one issuer. */
+export class JwtTokenVerifier implements TokenVerifier {
+  private readonly verifier;
+
+  constructor(config: JwtAuthConfig, fetcher: Fetcher = new BoundedFetcher(config.jwksTimeoutMs)) {
+    this.verifier = JwtVerifier.create(
+      {
+        issuer: config.issuer,
+        audience: [...config.audience],
+        jwksUri: config.jwksUri,
+        graceSeconds: config.clockSkewSeconds,
+      },
+      { jwksCache: new SimpleJwksCache({ fetcher }) },
+    );
+  }
+
+  async verify(authorization: string | undefined): Promise<Readonly<Record<string, unknown>>> {
+    if (authorization === undefined || authorization === '') throw new UnauthenticatedError('bearer-missing');
+    if (authorization.length > MAX_AUTHORIZATION_LENGTH) throw new UnauthenticatedError('bearer-oversized');
+    const token = BEARER.exec(authorization)?.[1];
+    if (token === undefined) throw new UnauthenticatedError('bearer-malformed');
+    try {
+      return (await this.verifier.verify(token)) as Readonly<Record<string, unknown>>;
+    } catch (error) {
+      if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
+        throw new UpstreamUnavailableError('jwks-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+      }
+      if (error instanceof JwtBaseError) throw new UnauthenticatedError(reasonOf(error));
+      throw new UnauthenticatedError('jwt-invalid');
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Composition root: reads the configuration and builds the adapters once per container (at
+ * init, so the SageMaker client and JWKS cache are reused across invocations). A broken
+ * configuration is logged once, in full, and then every request fails closed with a 500.
+ */
+import { PowertoolsAuditLog } from './adapters/audit-log';
+import { JwtTokenVerifier } from './adapters/jwt-verifier';
+import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
+import { parseConfig, type StudioGateConfig } from './config';
+import { ConfigurationError } from './domain/errors';
+import type { AuthScheme } from './http/problem';
+import type { IssueStudioUrlDeps } from './use-cases/issue-studio-url';
+import type { AuditLog, Clock } from './use-cases/ports';
+
+/** Everything a handler needs, built once. */
+export interface StudioGateApp {
+  readonly config: StudioGateConfig;
+  readonly issueStudioUrl: IssueStudioUrlDeps;
+  readonly authScheme: AuthScheme;
+}
+
+/** Builds the app from an environment; exported for tests that want a fresh container. */
+export function buildApp(env: Readonly<Record<string, string | undefined>>, clock: Clock = Date.now): StudioGateApp {
+  const config = parseConfig(env);
+  const studio = new SageMakerStudioAdapter(createSageMakerClient(config));
+  const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth) : undefined;
+  return {
+    config,
+    issueStudioUrl: { config, studio, clock, ...(tokens && { tokens }) },
+    authScheme: config.auth.mode === 'jwt' ? 'Bearer' : 'AWS4-HMAC-SHA256',
+  };
+}
+
+/** The container-wide audit log. */
+export const auditLog: AuditLog = new PowertoolsAuditLog();
+
+let built: { app: StudioGateApp } | { error: unknown } | undefined;
+
+/** Builds the container's app now (at Lambda init); a broken configuration is logged, not thrown. */
+export function initContainerApp(): void {
+  try {
+    containerApp();
+  } catch {
+    // Logged once by containerApp; each request then answers 500.
+  }
+}
+
+/**
+ * The container's app, built on first use from process.env.
+ * @throws the same ConfigurationError on every call when the configuration is invalid.
+ */
+export function containerApp(): StudioGateApp {
+  if (built === undefined) {
+    try {
+      built = { app: buildApp(process.env) };
+    } catch (error) {
+      built = { error };
+      const problems = error instanceof ConfigurationError ? error.problems : [(error as Error).name];
+      auditLog.problem('studio-gate configuration is invalid; every request will fail', { problems });
+    }
+  }
+  if ('error' in built) throw built.error;
+  return built.app;
+}

@@ -1,0 +1,82 @@
+/**
+ * The one error tree of studio-gate. Every failure the service can explain is a subclass of
+ * {@link StudioGateError}; code branches on `instanceof`, never on message text.
+ *
+ * `reason` is for the audit log only (it may name the claim, the address, the status that caused a
+ * denial); the client sees the HTTP mapping in src/http/problem.ts, which never uses `reason` or
+ * `message`. Keep secrets out of both anyway: they end up in a log.
+ */
+
+/** A stable, machine-readable reason for the audit log, e.g. `source-cidr-not-allowed`. */
+export type AuditReason = string;
+
+/** Base of every error studio-gate raises on purpose. */
+export abstract class StudioGateError extends Error {
+  /** Why, for the audit log (never sent to the client). */
+  readonly reason: AuditReason;
+
+  constructor(reason: AuditReason, message?: string) {
+    super(message ?? reason);
+    this.name = new.target.name;
+    this.reason = reason;
+  }
+}
+
+/** A query parameter the client may set has a value outside its documented form. */
+export class InvalidParameterError extends StudioGateError {
+  constructor(
+    readonly parameter: string,
+    reason: AuditReason = 'invalid-parameter',
+  ) {
+    super(reason, `invalid parameter: ${parameter}`);
+  }
+}
+
+/** No credentials, or credentials that did not verify (bad signature, expired, wrong issuer...). */
+export class UnauthenticatedError extends StudioGateError {}
+
+/** The caller is known but not allowed: identity, group, profile name or network source. */
+export class ForbiddenError extends StudioGateError {}
+
+/** The verified caller maps to a profile that does not exist in the domain. */
+export class ProfileNotFoundError extends StudioGateError {
+  constructor(readonly userProfileName: string) {
+    super('profile-not-found');
+  }
+}
+
+/** Profile status values as DescribeUserProfile reports them. */
+export type ProfileStatus = 'Deleting' | 'Failed' | 'InService' | 'Pending' | 'Updating' | 'Update_Failed' | 'Delete_Failed';
+
+/** The profile exists but is not `InService`. `retryAfterSeconds` is set when waiting helps. */
+export class ProfileNotReadyError extends StudioGateError {
+  constructor(
+    readonly status: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`profile-status-${status.toLowerCase()}`);
+  }
+}
+
+/** SageMaker answered, but not with something we can use (500, validation, access denied, bad URL). */
+export class UpstreamInvalidResponseError extends StudioGateError {}
+
+/** SageMaker throttled us or could not be reached; retrying later may work. */
+export class UpstreamUnavailableError extends StudioGateError {
+  constructor(
+    reason: AuditReason,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** SageMaker did not answer within the time budget. */
+export class UpstreamTimeoutError extends StudioGateError {}
+
+/** The deployment is misconfigured. Raised once at init; every request then fails closed. */
+export class ConfigurationError extends StudioGateError {
+  constructor(readonly problems: readonly string[]) {
+    super('configuration-invalid', `invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Identity key → SageMaker UserProfileName. The result depends on the verified identity and the
+ * deployment's configuration only; no request value takes part (ARCHITECTURE.md, trust rule 1).
+ */
+import { ForbiddenError } from './errors';
+
+/** UserProfileName and SpaceName pattern, from the SageMaker API reference. */
+export const PROFILE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** Steps applied in order to an identity key that the explicit map does not name. */
+export type ProfileTransformStep = 'email-local-part' | 'lowercase' | 'dots-to-dashes';
+
+/** Every known step, for config validation and docs. */
+export const PROFILE_TRANSFORM_STEPS: readonly ProfileTransformStep[] = ['email-local-part', 'lowercase', 'dots-to-dashes'];
+
+/** How identity keys become profile names. */
+export interface ProfileMapping {
+  readonly transform: readonly ProfileTransformStep[];
+  /** Explicit identity key → profile name entries; they win over the transform. */
+  readonly map: ReadonlyMap<string, string>;
+}
+
+const STEPS: Record<ProfileTransformStep, (value: string) => string> = {
+  'email-local-part': (value) => {
+    const at = value.lastIndexOf('@');
+    return at < 0 ? value : value.slice(0, at);
+  },
+  lowercase: (value) => value.toLowerCase(),
+  'dots-to-dashes': (value) => value.replace(/[._]/g, '-'),
+};
+
+/**
+ * Derives the profile name for an identity key.
+ * @throws ForbiddenError(`identity-not-ascii`) for keys outside printable ASCII, and
+ *   (`profile-name-invalid`) when the result is not a valid UserProfileName.
+ */
+export function profileNameFor(identityKey: string, mapping: ProfileMapping): string {
+  // Case folding maps some non-ASCII letters onto ASCII ones (U+212A KELVIN SIGN → "k"): refuse
+  // them before any step runs, so no identity can fold into another person's profile name.
+  if (!/^[\x21-\x7e]+$/.test(identityKey)) throw new ForbiddenError('identity-not-ascii');
+  const mapped = mapping.map.get(identityKey);
+  const name = mapped ?? mapping.transform.reduce((value, step) => STEPS[step](value), identityKey);
+  if (!PROFILE_NAME_PATTERN.test(name)) throw new ForbiddenError('profile-name-invalid');
+  return name;
+}

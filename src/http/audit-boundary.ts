@@ -1,0 +1,75 @@
+/**
+ * middy middleware around every HTTP handler: turns any error into a problem response
+ * (src/http/problem.ts) and writes exactly one audit line per request, allow or deny, with the
+ * latency. The handler finds an {@link AuditFacts} sink on `context.audit` to say who the caller was.
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { StudioGateError } from '../domain/errors';
+import type { AuditFacts } from '../use-cases/issue-studio-url';
+import type { AuditLog, Clock } from '../use-cases/ports';
+import { type AuthScheme, problemResponse } from './problem';
+
+/** The Lambda context as the handler sees it behind this middleware. */
+export type AuditedContext = Context & { audit: AuditFacts };
+
+/** What the boundary needs; `authScheme` may throw (a broken configuration), which becomes a 500. */
+export interface AuditBoundaryOptions {
+  readonly auditLog: AuditLog;
+  readonly clock: Clock;
+  readonly authScheme: () => AuthScheme;
+}
+
+type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>;
+
+const started = new WeakMap<object, number>();
+
+/** @returns the middleware; use it first so it sees every error. */
+export function auditBoundary(
+  options: AuditBoundaryOptions,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext> {
+  const { auditLog, clock } = options;
+
+  function write(request: Request, status: number, reason: string): void {
+    const identity = request.event?.requestContext?.identity;
+    const facts = request.context.audit ?? {};
+    auditLog.record({
+      requestId: request.context.awsRequestId,
+      decision: status < 400 ? 'allow' : status < 500 ? 'deny' : 'error',
+      reason,
+      status,
+      latencyMs: clock() - (started.get(request.context) ?? clock()),
+      ...(facts.subject !== undefined && { subject: facts.subject }),
+      ...(facts.userProfileName !== undefined && { userProfileName: facts.userProfileName }),
+      ...(identity?.sourceIp && { sourceIp: identity.sourceIp }),
+      ...(identity?.vpceId && { vpceId: identity.vpceId }),
+      ...(identity?.vpcId && { vpcId: identity.vpcId }),
+    });
+  }
+
+  return {
+    before: function auditBoundaryBefore(request: Request): void {
+      started.set(request.context, clock());
+      request.context.audit = {};
+    },
+    after: function auditBoundaryAfter(request: Request): void {
+      write(request, request.response?.statusCode ?? 500, 'issued');
+    },
+    onError: function auditBoundaryOnError(request: Request): void {
+      const error = request.error;
+      let scheme: AuthScheme = 'Bearer';
+      try {
+        scheme = options.authScheme();
+      } catch {
+        // The configuration is broken; the error being handled says so already.
+      }
+      request.response = problemResponse(error, scheme);
+      const reason = error instanceof StudioGateError ? error.reason : 'unexpected-error';
+      if (!(error instanceof StudioGateError)) {
+        // Name only: an SDK or runtime message may echo request data.
+        auditLog.problem('unexpected error', { requestId: request.context.awsRequestId, errorName: error?.name ?? 'unknown' });
+      }
+      write(request, request.response.statusCode, reason);
+    },
+  };
+}

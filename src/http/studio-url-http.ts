@@ -1,0 +1,67 @@
+/**
+ * GET /studio-url over API Gateway (REST, proxy integration): event → use-case request, and
+ * issued URL → response. Only API Gateway-set fields and the Authorization header are read
+ * (ARCHITECTURE.md, trust rule 2); every other header is ignored.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { UnauthenticatedError } from '../domain/errors';
+import type { IssuedStudioUrl, StudioUrlRequest } from '../use-cases/issue-studio-url';
+import { withSecurityHeaders } from './headers';
+
+function emptyToUndefined(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : value;
+}
+
+/** The one Authorization value, or undefined. Two of them (any casing) is refused, not guessed. */
+function authorizationOf(event: APIGatewayProxyEvent): string | undefined {
+  const values: string[] = [];
+  for (const [name, list] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (name.toLowerCase() === 'authorization' && list) values.push(...list);
+  }
+  if (values.length === 0) {
+    for (const [name, value] of Object.entries(event.headers ?? {})) {
+      if (name.toLowerCase() === 'authorization' && value !== undefined) values.push(value);
+    }
+  }
+  if (values.length > 1) throw new UnauthenticatedError('authorization-repeated');
+  return emptyToUndefined(values[0]);
+}
+
+/** Lifts what the use case needs out of a REST API proxy event. */
+export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequest {
+  const identity = event.requestContext?.identity;
+  const query: Record<string, readonly string[]> = {};
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const [name, values] of Object.entries(multi)) if (values) query[name] = values;
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (query[name] === undefined && value !== undefined) query[name] = [value];
+  }
+  const authorization = authorizationOf(event);
+  const iamUserArn = emptyToUndefined(identity?.userArn);
+  const vpceId = emptyToUndefined(identity?.vpceId);
+  const vpcId = emptyToUndefined(identity?.vpcId);
+  const sourceIp = emptyToUndefined(identity?.sourceIp);
+  return {
+    ...(authorization !== undefined && { authorization }),
+    ...(iamUserArn !== undefined && { iamUserArn }),
+    source: {
+      ...(vpceId !== undefined && { vpceId }),
+      ...(vpcId !== undefined && { vpcId }),
+      ...(sourceIp !== undefined && { sourceIp }),
+    },
+    query,
+  };
+}
+
+/** 200 JSON, or 302 to the URL when the caller asked for `redirect=true`. */
+export function studioUrlResponse(issued: IssuedStudioUrl): APIGatewayProxyResult {
+  if (issued.redirect) {
+    return { statusCode: 302, headers: withSecurityHeaders({ Location: issued.url }), body: '' };
+  }
+  const { url, expiresAt, domainId, userProfileName } = issued;
+  return {
+    statusCode: 200,
+    headers: withSecurityHeaders({ 'Content-Type': 'application/json' }),
+    body: JSON.stringify({ url, expiresAt, domainId, userProfileName }),
+  };
+}

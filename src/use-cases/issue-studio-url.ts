@@ -1,0 +1,108 @@
+/**
+ * Use case: a verified caller on an allowed network gets a presigned URL for its own Studio profile.
+ *
+ * Order matters: the network source is checked first (cheap, and no JWKS fetch for outsiders), then
+ * the caller is authenticated, then authorized and mapped to a profile, and only then are the
+ * launch options read; SageMaker is called last. Each step fails closed by throwing a domain error.
+ */
+import type { StudioGateConfig } from '../config';
+import { type Caller, iamIdentityKey, jwtIdentityKey, parseIamPrincipal } from '../domain/caller';
+import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
+import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
+import { profileNameFor } from '../domain/profile-mapping';
+import { assertProfileInService } from '../domain/profile-status';
+import { assertStudioUrl } from '../domain/studio-url';
+import type { Clock, StudioPort, TokenVerifier } from './ports';
+
+/** What API Gateway told us about a request, already lifted out of the event. */
+export interface StudioUrlRequest {
+  /** The `Authorization` header (jwt mode). */
+  readonly authorization?: string;
+  /** `requestContext.identity.userArn` (iam mode). */
+  readonly iamUserArn?: string;
+  readonly source: RequestSource;
+  readonly query: QueryParameters;
+}
+
+/** A URL issued for the caller's own profile. `url` is a bearer credential: never log it. */
+export interface IssuedStudioUrl {
+  readonly url: string;
+  readonly expiresAt: string;
+  readonly domainId: string;
+  readonly userProfileName: string;
+  readonly redirect: boolean;
+}
+
+/** Facts the use case learns along the way, for the audit line (filled in even when it fails). */
+export interface AuditFacts {
+  subject?: string;
+  userProfileName?: string;
+}
+
+/** The use case's collaborators. */
+export interface IssueStudioUrlDeps {
+  readonly config: StudioGateConfig;
+  readonly studio: StudioPort;
+  /** Required in jwt mode. */
+  readonly tokens?: TokenVerifier;
+  readonly clock: Clock;
+}
+
+async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps): Promise<Caller> {
+  const { auth } = deps.config;
+  if (auth.mode === 'iam') {
+    const principal = parseIamPrincipal(request.iamUserArn);
+    return { kind: 'iam', subject: request.iamUserArn as string, principal };
+  }
+  if (!deps.tokens) throw new Error('jwt mode needs a token verifier');
+  const claims = await deps.tokens.verify(request.authorization);
+  const subject = typeof claims.sub === 'string' ? claims.sub : '(no sub)';
+  return { kind: 'jwt', subject, claims };
+}
+
+function identityKeyOf(caller: Caller, config: StudioGateConfig): string {
+  const { auth } = config;
+  if (caller.kind === 'iam' && auth.mode === 'iam') return iamIdentityKey(caller.principal, auth);
+  if (caller.kind === 'jwt' && auth.mode === 'jwt') return jwtIdentityKey(caller.claims, auth);
+  throw new Error(`caller kind ${caller.kind} does not match AUTH_MODE ${auth.mode}`);
+}
+
+/**
+ * @throws a StudioGateError subclass for every refusal or upstream fault.
+ */
+export async function issueStudioUrl(
+  request: StudioUrlRequest,
+  deps: IssueStudioUrlDeps,
+  audit: AuditFacts = {},
+): Promise<IssuedStudioUrl> {
+  const { config, studio } = deps;
+  assertSourceAllowed(request.source, config.source);
+  const caller = await authenticate(request, deps);
+  audit.subject = caller.subject;
+  const userProfileName = profileNameFor(identityKeyOf(caller, config), config.profile);
+  audit.userProfileName = userProfileName;
+  const options = parseLaunchOptions(request.query);
+
+  const { status } = await studio.describeUserProfile({ domainId: config.domainId, userProfileName });
+  assertProfileInService(status);
+
+  const issuedAt = deps.clock();
+  const url = assertStudioUrl(
+    await studio.createPresignedDomainUrl({
+      domainId: config.domainId,
+      userProfileName,
+      expiresInSeconds: config.urlExpiresInSeconds,
+      sessionExpirationDurationInSeconds: config.sessionExpiresInSeconds,
+      ...(options.landingUri !== undefined && { landingUri: options.landingUri }),
+      ...(options.spaceName !== undefined && { spaceName: options.spaceName }),
+    }),
+    { domainId: config.domainId, region: config.region, localOrigin: config.localStudioOrigin },
+  );
+  return {
+    url,
+    expiresAt: new Date(issuedAt + config.urlExpiresInSeconds * 1000).toISOString(),
+    domainId: config.domainId,
+    userProfileName,
+    redirect: options.redirect,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The ports the use cases need, implemented in src/adapters (or by fakes in tests).
+ * Use cases receive them as arguments; they never import an adapter.
+ */
+
+/** The two SageMaker operations issuance needs. Implementations map SDK errors to src/domain/errors. */
+export interface StudioPort {
+  /** @returns the profile's Status (undefined if SageMaker omitted it). @throws ProfileNotFoundError */
+  describeUserProfile(input: { domainId: string; userProfileName: string }): Promise<{ status?: string }>;
+  /** @returns the AuthorizedUrl as SageMaker sent it (validated by the caller). */
+  createPresignedDomainUrl(input: PresignRequest): Promise<string | undefined>;
+}
+
+/** CreatePresignedDomainUrl input, in domain terms. */
+export interface PresignRequest {
+  readonly domainId: string;
+  readonly userProfileName: string;
+  readonly expiresInSeconds: number;
+  readonly sessionExpirationDurationInSeconds: number;
+  readonly landingUri?: string;
+  readonly spaceName?: string;
+}
+
+/** Verifies a bearer token. @throws UnauthenticatedError, or UpstreamUnavailableError when keys cannot be fetched. */
+export interface TokenVerifier {
+  verify(authorization: string | undefined): Promise<Readonly<Record<string, unknown>>>;
+}
+
+/** Milliseconds since the epoch; a port so tests can freeze time. */
+export type Clock = () => number;
+
+/** One audit line: who, from where, what was decided and why. No field may hold a credential. */
+export interface AuditEntry {
+  readonly requestId: string;
+  readonly decision: 'allow' | 'deny' | 'error';
+  /** `issued`, or the reason of the error that stopped the request (e.g. `source-ip-not-allowed`). */
+  readonly reason: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly subject?: string;
+  readonly userProfileName?: string;
+  readonly sourceIp?: string;
+  readonly vpceId?: string;
+  readonly vpcId?: string;
+}
+
+/** Where audit lines and operational problems go. */
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+  /** An operational problem (bad configuration, unexpected error). `details` must hold no secrets. */
+  problem(message: string, details: Readonly<Record<string, unknown>>): void;
+}

@@ -1,0 +1,38 @@
+/** A complete, valid jwt-mode environment matching the fixture event; tests override single variables. */
+import { FIXTURE_SOURCE_IP, FIXTURE_VPC_ID, FIXTURE_VPCE_ID } from './events';
+
+export const TEST_DOMAIN_ID = 'd-localdemo';
+export const TEST_REGION = 'eu-west-1';
+
+export function jwtEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    AWS_REGION: TEST_REGION,
+    STUDIO_DOMAIN_ID: TEST_DOMAIN_ID,
+    AUTH_MODE: 'jwt',
+    JWT_ISSUER: 'http://127.0.0.1:4600',
+    JWT_AUDIENCE: 'studio-gate',
+    JWT_JWKS_URI: 'http://127.0.0.1:4600/.well-known/jwks.json',
+    JWT_PROFILE_CLAIM: 'email',
+    JWT_GROUPS_CLAIM: 'groups',
+    REQUIRED_GROUPS: 'studio-users',
+    PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
+    ALLOWED_VPCE_IDS: FIXTURE_VPCE_ID,
+    ALLOWED_VPC_IDS: FIXTURE_VPC_ID,
+    ALLOWED_SOURCE_CIDRS: `${FIXTURE_SOURCE_IP.replace(/\.\d+$/, '.0')}/24,2001:db8::/32`,
+    FUNCTION_TIMEOUT_SECONDS: '20',
+    ...overrides,
+  };
+}
+
+export function iamEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const base = jwtEnv({ AUTH_MODE: 'iam', ...overrides });
+  for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URI', 'REQUIRED_GROUPS', 'PROFILE_TRANSFORM']) {
+    if (!(name in overrides)) delete base[name];
+  }
+  return {
+    IAM_ALLOWED_ACCOUNTS: '111122223333',
+    IAM_ALLOWED_ROLES: 'StudioUsers',
+    IAM_SESSION_NAME_ROLES: 'StudioUsers',
+    ...base,
+  };
+}

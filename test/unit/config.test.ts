@@ -1,0 +1,127 @@
+import { parseConfig, worstCaseUpstreamMs } from '../../src/config';
+import { ConfigurationError } from '../../src/domain/errors';
+import { iamEnv, jwtEnv } from '../support/env';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return [...error.problems];
+  }
+}
+
+describe('parseConfig', () => {
+  it('reads a complete jwt-mode environment', () => {
+    const config = parseConfig(jwtEnv());
+    expect(config).toMatchObject({
+      region: 'eu-west-1',
+      domainId: 'd-localdemo',
+      auth: {
+        mode: 'jwt',
+        issuer: 'http://127.0.0.1:4600',
+        audience: ['studio-gate'],
+        profileClaim: 'email',
+        requiredGroups: { kind: 'only', values: ['studio-users'] },
+        clockSkewSeconds: 0,
+      },
+      urlExpiresInSeconds: 60,
+      sessionExpiresInSeconds: 43200,
+      upstream: { connectTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 3 },
+    });
+    expect(config.profile.transform).toEqual(['email-local-part', 'lowercase', 'dots-to-dashes']);
+  });
+
+  it('returns a frozen object', () => {
+    const config = parseConfig(jwtEnv());
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+    expect(Object.isFrozen(config.source.vpceIds)).toBe(true);
+  });
+
+  it('reads a complete iam-mode environment', () => {
+    expect(parseConfig(iamEnv()).auth).toEqual({
+      mode: 'iam',
+      allowedAccounts: { kind: 'only', values: ['111122223333'] },
+      allowedRoles: { kind: 'only', values: ['StudioUsers'] },
+      sessionNameRoles: ['StudioUsers'],
+    });
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ AWS_REGION: 'eu-west-1', AUTH_MODE: 'jwt' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'Environment variable STUDIO_DOMAIN_ID is required',
+        'Environment variable JWT_ISSUER is required',
+        'Environment variable JWT_AUDIENCE is required in jwt mode',
+        'Environment variable JWT_JWKS_URI is required',
+        expect.stringContaining('REQUIRED_GROUPS is required'),
+        expect.stringContaining('ALLOWED_VPCE_IDS is required'),
+        expect.stringContaining('ALLOWED_VPC_IDS is required'),
+        expect.stringContaining('ALLOWED_SOURCE_CIDRS is required'),
+        'Environment variable FUNCTION_TIMEOUT_SECONDS is required',
+      ]),
+    );
+  });
+
+  it.each([
+    ['AUTH_MODE', 'basic', 'AUTH_MODE must be one of jwt, iam'],
+    ['STUDIO_DOMAIN_ID', 'D-UPPER', 'STUDIO_DOMAIN_ID must be a Studio domain id'],
+    ['AWS_REGION', 'europe', 'AWS_REGION must be an AWS region'],
+    ['URL_EXPIRES_IN_SECONDS', '301', 'URL_EXPIRES_IN_SECONDS must be a whole number from 5 to 300'],
+    ['URL_EXPIRES_IN_SECONDS', '4', 'URL_EXPIRES_IN_SECONDS must be a whole number from 5 to 300'],
+    ['URL_EXPIRES_IN_SECONDS', '1e2', 'URL_EXPIRES_IN_SECONDS must be a whole number from 5 to 300'],
+    ['SESSION_EXPIRES_IN_SECONDS', '1799', 'SESSION_EXPIRES_IN_SECONDS must be a whole number from 1800 to 43200'],
+    ['SESSION_EXPIRES_IN_SECONDS', '43201', 'SESSION_EXPIRES_IN_SECONDS must be a whole number from 1800 to 43200'],
+    ['JWT_JWKS_URI', 'http://idp.example.com/jwks', 'JWT_JWKS_URI must use https'],
+    ['JWT_JWKS_URI', 'not a url', 'JWT_JWKS_URI must be a URL'],
+    ['AWS_ENDPOINT_URL_SAGEMAKER', 'http://vpce.example.com', 'AWS_ENDPOINT_URL_SAGEMAKER must use https'],
+    ['LOCAL_STUDIO_ORIGIN', 'https://studio.example.com', 'LOCAL_STUDIO_ORIGIN must be a loopback origin'],
+    ['LOCAL_STUDIO_ORIGIN', 'http://127.0.0.1:4599/auth', 'LOCAL_STUDIO_ORIGIN must be an origin only'],
+    ['ALLOWED_SOURCE_CIDRS', '198.51.100.7/24', 'host bits set'],
+    ['ALLOWED_SOURCE_CIDRS', '198.51.100.0', 'missing /prefix'],
+    ['ALLOWED_SOURCE_CIDRS', '*,198.51.100.0/24', '* must stand alone'],
+    ['ALLOWED_VPCE_IDS', 'vpc-123', 'is not a VPC endpoint id'],
+    ['ALLOWED_VPC_IDS', 'vpce-123', 'is not a VPC id'],
+    ['PROFILE_TRANSFORM', 'uppercase', 'unknown step "uppercase"'],
+    ['PROFILE_MAP', '["alice"]', 'PROFILE_MAP must be a JSON object'],
+    ['PROFILE_MAP', '{"alice@example.com": "../bob"}', 'maps to an invalid profile name'],
+    ['FUNCTION_TIMEOUT_SECONDS', '29', "below API Gateway's 29 s"],
+    ['FUNCTION_TIMEOUT_SECONDS', '10', 'does not fit FUNCTION_TIMEOUT_SECONDS=10'],
+    ['JWT_CLOCK_SKEW_SECONDS', '301', 'JWT_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(problemsOf(jwtEnv({ [name]: value }))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it.each([
+    ['IAM_ALLOWED_ACCOUNTS', undefined, 'IAM_ALLOWED_ACCOUNTS is required'],
+    ['IAM_ALLOWED_ACCOUNTS', '1234', 'is not a 12-digit account id'],
+    ['IAM_ALLOWED_ROLES', undefined, 'IAM_ALLOWED_ROLES is required'],
+  ])('refuses iam mode with %s=%p', (name, value, message) => {
+    expect(problemsOf(iamEnv({ [name]: value }))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('keeps an explicitly empty allow-list as "allow nothing", not as "unset"', () => {
+    const config = parseConfig(jwtEnv({ ALLOWED_VPCE_IDS: '' }));
+    expect(config.source.vpceIds).toEqual({ kind: 'only', values: [] });
+  });
+
+  it('allows any value only with an explicit *', () => {
+    expect(parseConfig(jwtEnv({ ALLOWED_VPC_IDS: '*' })).source.vpcIds).toEqual({ kind: 'any' });
+  });
+
+  it('reads a profile map', () => {
+    const config = parseConfig(jwtEnv({ PROFILE_MAP: '{"alice@example.com":"alice-ds"}' }));
+    expect(config.profile.map.get('alice@example.com')).toBe('alice-ds');
+  });
+});
+
+describe('worstCaseUpstreamMs', () => {
+  it('adds attempts × timeouts and the capped backoff for both SageMaker calls, plus the JWKS fetch', () => {
+    const upstream = { connectTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 3, backoffBaseMs: 100, backoffCapMs: 150 };
+    // per call: 3 × 2000 + (100 + min(150, 200)) = 6250; two calls + 1500 JWKS
+    expect(worstCaseUpstreamMs(upstream, 1500)).toBe(1500 + 2 * 6250);
+  });
+});
