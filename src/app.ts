@@ -3,6 +3,8 @@
  * init, so the SageMaker client and JWKS cache are reused across invocations). A broken
  * configuration is logged once, in full, and then every request fails closed with a 500.
  */
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { Fetcher } from 'aws-jwt-verify/https';
 import { PowertoolsAuditLog } from './adapters/audit-log';
 import { JwtTokenVerifier } from './adapters/jwt-verifier';
 import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
@@ -19,11 +21,19 @@ export interface StudioGateApp {
   readonly authScheme: AuthScheme;
 }
 
+/** Replaceable collaborators (tests); production uses the defaults. */
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly jwksFetcher?: Fetcher;
+  readonly sagemakerClient?: SageMakerClient;
+}
+
 /** Builds the app from an environment; exported for tests that want a fresh container. */
-export function buildApp(env: Readonly<Record<string, string | undefined>>, clock: Clock = Date.now): StudioGateApp {
+export function buildApp(env: Readonly<Record<string, string | undefined>>, overrides: AppOverrides = {}): StudioGateApp {
   const config = parseConfig(env);
-  const studio = new SageMakerStudioAdapter(createSageMakerClient(config));
-  const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth) : undefined;
+  const clock = overrides.clock ?? Date.now;
+  const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config));
+  const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth, overrides.jwksFetcher) : undefined;
   return {
     config,
     issueStudioUrl: { config, studio, clock, ...(tokens && { tokens }) },

@@ -27,7 +27,7 @@ import { UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors
 import type { TokenVerifier } from '../use-cases/ports';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './sagemaker-studio';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 /** Larger headers are refused before any parsing. */
 const MAX_AUTHORIZATION_LENGTH = 8192;
 
@@ -72,7 +72,7 @@ function reasonOf(error: JwtBaseError): string {
 export class JwtTokenVerifier implements TokenVerifier {
   private readonly verifier;
 
-  constructor(config: JwtAuthConfig, fetcher: Fetcher = new BoundedFetcher(config.jwksTimeoutMs)) {
+  constructor(config: JwtAuthConfig, fetcher: Fetcher | undefined = undefined) {
     this.verifier = JwtVerifier.create(
       {
         issuer: config.issuer,
@@ -80,7 +80,7 @@ export class JwtTokenVerifier implements TokenVerifier {
         jwksUri: config.jwksUri,
         graceSeconds: config.clockSkewSeconds,
       },
-      { jwksCache: new SimpleJwksCache({ fetcher }) },
+      { jwksCache: new SimpleJwksCache({ fetcher: fetcher ?? new BoundedFetcher(config.jwksTimeoutMs) }) },
     );
   }
 

@@ -10,8 +10,8 @@ import type { AuditFacts } from '../use-cases/issue-studio-url';
 import type { AuditLog, Clock } from '../use-cases/ports';
 import { type AuthScheme, problemResponse } from './problem';
 
-/** The Lambda context as the handler sees it behind this middleware. */
-export type AuditedContext = Context & { audit: AuditFacts };
+/** The Lambda context; behind this middleware `audit` is always set (optional only so callers pass a plain Context). */
+export type AuditedContext = Context & { audit?: AuditFacts };
 
 /** What the boundary needs; `authScheme` may throw (a broken configuration), which becomes a 500. */
 export interface AuditBoundaryOptions {

@@ -1,0 +1,141 @@
+/**
+ * The running local stack (serverless-offline serving the real handler bundle, the SageMaker
+ * emulator, the token issuer) over real loopback HTTP: the done-when list of GET /studio-url.
+ */
+import { DEMO_PEOPLE } from '../../scripts/local/demo-data';
+import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
+import { type LocalStack, startLocalStack } from '../../scripts/local/stack';
+import { leaksIn } from '../support/capture';
+import { freePort } from '../support/ports';
+
+jest.setTimeout(120_000);
+
+let stack: LocalStack;
+const issued: string[] = [];
+
+beforeAll(async () => {
+  const api = await freePort();
+  stack = await startLocalStack({ api, emulator: await freePort(), issuer: await freePort() });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function get(path: string, token?: string, headers: Record<string, string> = {}) {
+  if (token) issued.push(token);
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    redirect: 'manual',
+    headers: { ...(token && { Authorization: `Bearer ${token}` }), ...headers },
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}
+
+async function openStudio(url: string): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('local stack: GET /studio-url', () => {
+  it.each(['alice', 'erin'])('gives %s a URL that opens their own profile', async (person) => {
+    const response = await get('/studio-url', stack.issuer.tokenFor(person));
+    expect(response.status).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ domainId: 'd-localdemo', userProfileName: person });
+    await expect(openStudio(body.url as string)).resolves.toMatchObject({ domainId: 'd-localdemo', userProfileName: person });
+  });
+
+  it('redirects to the URL with redirect=true', async () => {
+    const response = await get('/studio-url?redirect=true', stack.issuer.tokenFor('alice'));
+    expect(response.status).toBe(302);
+    await expect(openStudio(response.headers.get('location') as string)).resolves.toMatchObject({ userProfileName: 'alice' });
+  });
+
+  it.each([
+    ['bob', 409, '30'],
+    ['carol', 409, null],
+    ['dave', 404, null],
+    ['mallory', 403, null],
+  ])('answers %s with %i', async (person, status, retryAfter) => {
+    const response = await get('/studio-url', stack.issuer.tokenFor(person));
+    expect(response.status).toBe(status);
+    expect(response.headers.get('retry-after')).toBe(retryAfter);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers 401 with a challenge when there is no token', async () => {
+    const response = await get('/studio-url');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="studio-gate"');
+  });
+
+  it.each<[string, () => string]>([
+    [
+      'tampered',
+      () => {
+        const [h, , s] = stack.issuer.tokenFor('alice').split('.');
+        const payload = Buffer.from(
+          JSON.stringify({
+            iss: stack.issuer.issuer,
+            aud: 'studio-gate',
+            email: 'bob@example.com',
+            groups: ['studio-users'],
+            exp: 4102444800,
+          }),
+        ).toString('base64url');
+        return `${h}.${payload}.${s}`;
+      },
+    ],
+    ['expired', () => stack.issuer.tokenFor('alice', { exp: Math.floor(Date.now() / 1000) - 60 })],
+    [
+      'foreign-key',
+      () =>
+        signJwt(
+          { iss: stack.issuer.issuer, aud: 'studio-gate', email: 'alice@example.com', groups: ['studio-users'], exp: 4102444800 },
+          generateSigningKey('local-1'),
+        ),
+    ],
+  ])('answers 401 to a %s token', async (_what, token) => {
+    expect((await get('/studio-url', token())).status).toBe(401);
+  });
+
+  it('lets no query parameter or header obtain anything but alice’s own URL', async () => {
+    const token = stack.issuer.tokenFor('alice');
+    for (const query of ['user=bob', 'profile=bob', 'UserProfileName=bob', 'space=bob&space=x', 'landing=https://evil.example']) {
+      expect((await get(`/studio-url?${query}`, token)).status).toBe(400);
+    }
+    const response = await get('/studio-url', token, {
+      'X-User': 'bob',
+      'X-Forwarded-For': '198.51.100.1',
+      'X-Forwarded-User': 'bob',
+    });
+    expect(response.json().userProfileName).toBe('alice');
+    await expect(openStudio(response.json().url as string)).resolves.toMatchObject({ userProfileName: 'alice' });
+  });
+
+  it('puts no-store and the other security headers on every response', async () => {
+    const responses = await Promise.all([
+      get('/studio-url', stack.issuer.tokenFor('alice')),
+      get('/studio-url?redirect=true', stack.issuer.tokenFor('erin')),
+      ...Object.keys(DEMO_PEOPLE).map((p) => get('/studio-url', stack.issuer.tokenFor(p))),
+      get('/studio-url'),
+      get('/studio-url?bad=1', stack.issuer.tokenFor('alice')),
+    ]);
+    for (const response of responses) {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('printed no URL token and no bearer token', () => {
+    const output = stack.output();
+    expect(output).toContain('studio-url.audit');
+    const urlTokens = [...stack.emulator.sessions.keys()];
+    expect(urlTokens.length).toBeGreaterThan(3);
+    expect(leaksIn(output, [...urlTokens, ...issued])).toEqual([]);
+  });
+});

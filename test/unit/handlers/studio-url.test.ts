@@ -1,0 +1,298 @@
+import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { studioUrlHandler } from '../../../handlers/studio-url';
+import { generateSigningKey, signJwt } from '../../../scripts/local/jwt';
+import { PowertoolsAuditLog } from '../../../src/adapters/audit-log';
+import { buildApp, type StudioGateApp } from '../../../src/app';
+import type { AuditEntry, AuditLog } from '../../../src/use-cases/ports';
+import { captureOutput, leaksIn } from '../../support/capture';
+import { iamEnv, jwtEnv } from '../../support/env';
+import { type EventOptions, FIXTURE_SOURCE_IP, FIXTURE_VPCE_ID, privateApiEvent } from '../../support/events';
+import { lambdaContext } from '../../support/lambda-context';
+
+const sagemaker = mockClient(SageMakerClient);
+const key = generateSigningKey('k1');
+const STUDIO = 'https://d-localdemo.studio.eu-west-1.sagemaker.aws';
+const fetcher: Fetcher = {
+  fetch: async () => new TextEncoder().encode(JSON.stringify({ keys: [key.publicJwk] })).buffer as ArrayBuffer,
+};
+
+const PEOPLE: Record<string, { email: string; groups: string[]; status?: string }> = {
+  alice: { email: 'alice@example.com', groups: ['studio-users'], status: 'InService' },
+  erin: { email: 'Erin@Example.com', groups: ['studio-users'], status: 'InService' },
+  bob: { email: 'bob@example.com', groups: ['studio-users'], status: 'Pending' },
+  carol: { email: 'carol@example.com', groups: ['studio-users'], status: 'Failed' },
+  dave: { email: 'dave@example.com', groups: ['studio-users'] },
+  mallory: { email: 'mallory@example.com', groups: ['contractors'], status: 'InService' },
+};
+
+function tokenFor(person: string, overrides: Record<string, unknown> = {}): string {
+  const who = PEOPLE[person] as (typeof PEOPLE)[string];
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    {
+      iss: 'http://127.0.0.1:4600',
+      aud: 'studio-gate',
+      sub: `idp|${person}`,
+      email: who.email,
+      groups: who.groups,
+      iat: now,
+      exp: now + 300,
+      ...overrides,
+    },
+    key,
+  );
+}
+
+/** A SageMaker fake that knows the people above and mints URLs naming the profile. */
+function fakeSageMaker(): void {
+  sagemaker.reset();
+  sagemaker.on(DescribeUserProfileCommand).callsFake(async (input: { UserProfileName: string }) => {
+    const status = Object.values(PEOPLE).find((p) => p.email.split('@')[0]?.toLowerCase() === input.UserProfileName)?.status;
+    if (!status) throw Object.assign(new Error('not found'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
+    return { Status: status };
+  });
+  sagemaker.on(CreatePresignedDomainUrlCommand).callsFake(async (input: { UserProfileName: string }) => ({
+    AuthorizedUrl: `${STUDIO}/auth?token=SECRET-${input.UserProfileName}-TOKEN`,
+  }));
+}
+
+class RecordingAuditLog implements AuditLog {
+  entries: AuditEntry[] = [];
+  problems: string[] = [];
+  record(entry: AuditEntry): void {
+    this.entries.push(entry);
+  }
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+}
+
+function setup(env = jwtEnv()) {
+  fakeSageMaker();
+  const audit = new RecordingAuditLog();
+  let app: StudioGateApp | undefined;
+  const handler = studioUrlHandler(() => {
+    app ??= buildApp(env, { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
+    return app;
+  }, audit);
+  const call = (options: EventOptions) => handler(privateApiEvent(options), lambdaContext()) as Promise<APIGatewayProxyResult>;
+  return { audit, call };
+}
+
+function body(response: APIGatewayProxyResult): Record<string, unknown> {
+  return JSON.parse(response.body) as Record<string, unknown>;
+}
+
+describe('GET /studio-url handler (jwt mode)', () => {
+  it('gives alice a URL for her own profile, as JSON', async () => {
+    const { call, audit } = setup();
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['Content-Type']).toBe('application/json');
+    expect(body(response)).toEqual({
+      url: `${STUDIO}/auth?token=SECRET-alice-TOKEN`,
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      domainId: 'd-localdemo',
+      userProfileName: 'alice',
+    });
+    expect(sagemaker).toHaveReceivedCommandWith(CreatePresignedDomainUrlCommand, {
+      DomainId: 'd-localdemo',
+      UserProfileName: 'alice',
+      ExpiresInSeconds: 60,
+      SessionExpirationDurationInSeconds: 43200,
+    });
+    expect(audit.entries).toEqual([
+      expect.objectContaining({
+        decision: 'allow',
+        reason: 'issued',
+        status: 200,
+        subject: 'idp|alice',
+        userProfileName: 'alice',
+        sourceIp: FIXTURE_SOURCE_IP,
+        vpceId: FIXTURE_VPCE_ID,
+      }),
+    ]);
+  });
+
+  it('derives erin’s profile through the configured transform', async () => {
+    const { call } = setup();
+    expect(body(await call({ token: tokenFor('erin') })).userProfileName).toBe('erin');
+  });
+
+  it('redirects with Location when redirect=true', async () => {
+    const { call } = setup();
+    const response = await call({ token: tokenFor('alice'), query: { redirect: ['true'] } });
+    expect(response.statusCode).toBe(302);
+    expect(response.headers?.Location).toBe(`${STUDIO}/auth?token=SECRET-alice-TOKEN`);
+    expect(response.body).toBe('');
+  });
+
+  it('passes a valid landing page and space to SageMaker', async () => {
+    const { call } = setup();
+    await call({ token: tokenFor('alice'), query: { landing: ['app:JupyterLab:lab'], space: ['team-a'] } });
+    expect(sagemaker).toHaveReceivedCommandWith(CreatePresignedDomainUrlCommand, {
+      LandingUri: 'app:JupyterLab:lab',
+      SpaceName: 'team-a',
+      UserProfileName: 'alice',
+    });
+  });
+
+  it.each<[string, EventOptions, number, string, Record<string, string>]>([
+    ['no token', { token: null }, 401, 'bearer-missing', { 'WWW-Authenticate': 'Bearer realm="studio-gate"' }],
+    ['an expired token', { token: tokenFor('alice', { exp: 1000 }) }, 401, 'jwt-expired', {}],
+    ['bob (Pending)', { token: tokenFor('bob') }, 409, 'profile-status-pending', { 'Retry-After': '30' }],
+    ['carol (Failed)', { token: tokenFor('carol') }, 409, 'profile-status-failed', {}],
+    ['dave (no profile)', { token: tokenFor('dave') }, 404, 'profile-not-found', {}],
+    ['mallory (not in the group)', { token: tokenFor('mallory') }, 403, 'group-missing', {}],
+    [
+      'another endpoint',
+      { token: tokenFor('alice'), identity: { vpceId: 'vpce-0ffffffffffffffff' } },
+      403,
+      'source-vpce-not-allowed',
+      {},
+    ],
+    ['no endpoint id', { token: tokenFor('alice'), identity: { vpceId: undefined } }, 403, 'source-vpce-missing', {}],
+    [
+      'another VPC',
+      { token: tokenFor('alice'), identity: { vpcId: 'vpc-0fffffffffffffff0' } },
+      403,
+      'source-vpc-not-allowed',
+      {},
+    ],
+    [
+      'an address outside the ranges',
+      { token: tokenFor('alice'), identity: { sourceIp: '203.0.113.9' } },
+      403,
+      'source-ip-not-allowed',
+      {},
+    ],
+    ['an unknown parameter', { token: tokenFor('alice'), query: { user: ['bob'] } }, 400, 'parameter-unknown', {}],
+    [
+      'a bad landing page',
+      { token: tokenFor('alice'), query: { landing: ['https://evil.example'] } },
+      400,
+      'invalid-parameter',
+      {},
+    ],
+    [
+      'two Authorization headers',
+      { token: tokenFor('alice'), headers: { authorization: `Bearer ${tokenFor('bob')}` } },
+      401,
+      'authorization-repeated',
+      {},
+    ],
+  ])('answers %s with %i and the reason only in the audit log', async (_what, options, status, reason, headers) => {
+    const { call, audit } = setup();
+    const response = await call(options);
+    expect(response.statusCode).toBe(status);
+    expect(response.headers).toMatchObject({
+      'Content-Type': 'application/problem+json',
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
+    expect(body(response)).toMatchObject({ status, type: expect.stringMatching(/^urn:studio-gate:problem:/) });
+    expect(response.body).not.toContain(reason);
+    expect(audit.entries).toEqual([expect.objectContaining({ decision: 'deny', reason, status })]);
+    if (status !== 404 && status !== 409) expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+  });
+
+  it('never lets a header, query or body value pick another profile', async () => {
+    const { call } = setup();
+    const response = await call({
+      token: tokenFor('alice'),
+      headers: {
+        'X-User': 'bob',
+        'X-Forwarded-User': 'bob',
+        'X-Forwarded-For': '198.51.100.1',
+        Host: 'bob.example',
+        'x-apigw-api-id': 'other',
+      },
+    });
+    expect(body(response).userProfileName).toBe('alice');
+    expect(sagemaker).not.toHaveReceivedCommandWith(DescribeUserProfileCommand, { UserProfileName: 'bob' });
+    expect(sagemaker).not.toHaveReceivedCommandWith(CreatePresignedDomainUrlCommand, { UserProfileName: 'bob' });
+  });
+
+  it('does not trust X-Forwarded-For for the source check', async () => {
+    const { call } = setup();
+    const response = await call({
+      token: tokenFor('alice'),
+      identity: { sourceIp: '203.0.113.9' },
+      headers: { 'X-Forwarded-For': FIXTURE_SOURCE_IP },
+    });
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('answers 502 and hides a URL on a foreign origin', async () => {
+    const { call, audit } = setup();
+    sagemaker.on(CreatePresignedDomainUrlCommand).resolves({ AuthorizedUrl: 'https://evil.example/auth?token=LEAK' });
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(502);
+    expect(response.body).not.toContain('LEAK');
+    expect(audit.entries[0]?.reason).toBe('presigned-url-unexpected-origin');
+  });
+
+  it('fails closed with a bare 500 when the configuration is invalid', async () => {
+    const { call, audit } = setup(jwtEnv({ ALLOWED_VPCE_IDS: undefined }));
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(500);
+    expect(body(response)).toEqual({
+      type: 'urn:studio-gate:problem:internal_error',
+      title: 'Internal error',
+      status: 500,
+      code: 'internal_error',
+    });
+    expect(audit.entries[0]).toMatchObject({ decision: 'error', reason: 'configuration-invalid' });
+    expect(sagemaker).not.toHaveReceivedCommand(DescribeUserProfileCommand);
+  });
+
+  it('writes audit lines with no URL, token or bearer value (Powertools output captured)', async () => {
+    fakeSageMaker();
+    const app = buildApp(jwtEnv(), { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
+    const handler = studioUrlHandler(() => app, new PowertoolsAuditLog());
+    const tokens = ['alice', 'bob', 'dave', 'mallory'].map((p) => tokenFor(p));
+    const { output } = await captureOutput(async () => {
+      for (const token of tokens) {
+        await handler(privateApiEvent({ token, query: { redirect: ['true'] } }), lambdaContext());
+        await handler(privateApiEvent({ token }), lambdaContext());
+      }
+    });
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(8);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ message: 'studio-url.audit', audit: expect.any(Object) });
+    expect(leaksIn(output, [...tokens, 'SECRET-'])).toEqual([]);
+  });
+});
+
+describe('GET /studio-url handler (iam mode)', () => {
+  const arn = (who: string) => `arn:aws:sts::111122223333:assumed-role/StudioUsers/${who}`;
+
+  it('takes the profile from the session name of a trusted role', async () => {
+    const { call } = setup(iamEnv());
+    const response = await call({ token: null, identity: { userArn: arn('alice') } });
+    expect(response.statusCode).toBe(200);
+    expect(body(response).userProfileName).toBe('alice');
+  });
+
+  it('ignores a bearer token in iam mode', async () => {
+    const { call } = setup(iamEnv());
+    const response = await call({ token: tokenFor('bob'), identity: { userArn: arn('alice') } });
+    expect(body(response).userProfileName).toBe('alice');
+  });
+
+  it.each<[string, string | null, number, string]>([
+    ['no principal', null, 401, 'iam-principal-missing'],
+    ['another account', 'arn:aws:sts::444455556666:assumed-role/StudioUsers/alice', 403, 'iam-account-not-allowed'],
+    ['another role', 'arn:aws:sts::111122223333:assumed-role/Admins/alice', 403, 'iam-role-not-allowed'],
+    ['the account root', 'arn:aws:iam::111122223333:root', 403, 'iam-principal-unsupported'],
+  ])('refuses %s', async (_what, userArn, status, reason) => {
+    const { call, audit } = setup(iamEnv());
+    const response = await call({ token: null, identity: { userArn } });
+    expect(response.statusCode).toBe(status);
+    if (status === 401) expect(response.headers?.['WWW-Authenticate']).toBe('AWS4-HMAC-SHA256');
+    expect(audit.entries[0]).toMatchObject({ reason });
+  });
+});
