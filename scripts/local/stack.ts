@@ -90,7 +90,7 @@ async function waitForHttp(url: string, timeoutMs: number, api: ChildProcess): P
 /** Starts the whole stack and resolves once the API answers. */
 export async function startLocalStack(
   ports: StackPorts = DEFAULT_PORTS,
-  options: { env?: NodeJS.ProcessEnv; inheritOutput?: boolean; readyTimeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; inheritOutput?: boolean; readyTimeoutMs?: number; buildDir?: string } = {},
 ): Promise<LocalStack> {
   const peers = await startPeers(ports);
   let output = '';
@@ -109,7 +109,14 @@ export async function startLocalStack(
       '--host',
       HOST,
     ],
-    { cwd: ROOT, env: localApiEnv(peers, options.env ?? process.env), stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: {
+        ...localApiEnv(peers, options.env ?? process.env),
+        ...(options.buildDir && { STUDIO_GATE_BUILD_DIR: options.buildDir }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const collect = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     output += chunk.toString();

@@ -1,0 +1,61 @@
+// Glue between serverless.yml and src/infrastructure/deployment.ts (TypeScript, loaded through tsx):
+// resolves the stage parameters, builds the deployment once, and hands out its parts, e.g.
+// ${file(./config/serverless/deployment.js):resources}. Runs at package time only, never in Lambda.
+const tsx = require('tsx/cjs/api');
+
+const PARAMS = [
+  'domainId',
+  'vpcId',
+  'subnetIds',
+  'studioSecurityGroupIds',
+  'existingSageMakerApiEndpointId',
+  'existingStudioEndpointId',
+  'existingExecuteApiEndpointId',
+  'sagemakerApiPrivateDns',
+  'studioPrivateDns',
+  'createStsEndpoint',
+  'createLogsEndpoint',
+  'createMonitoringEndpoint',
+  'createEc2Endpoint',
+  'allowedSourceCidrs',
+  'publicSourceCidrs',
+  'lambdaEgressCidrs',
+  'authMode',
+  'allowedVpceIds',
+  'allowedVpcIds',
+];
+
+let built;
+
+// The Framework calls these resolvers more than once: `param:` resolves only in its later phase,
+// so an early call fails with a "missing dependency" error and is retried. Only success is cached.
+async function deployment({ resolveVariable, options }) {
+  if (built) return built;
+  const { parseDeploymentParams, buildDeployment } = tsx.require('../../src/infrastructure/deployment.ts', __filename);
+  const raw = {};
+  for (const name of PARAMS) raw[name] = String((await resolveVariable(`param:${name}`)) ?? '');
+  const stage = options.stage || (await resolveVariable('self:provider.stage'));
+  built = { raw, result: buildDeployment(parseDeploymentParams(raw, 'studio-gate', stage)) };
+  return built;
+}
+
+module.exports = {
+  resources: async (ctx) => (await deployment(ctx)).result.resources,
+  apiResourcePolicy: async (ctx) => (await deployment(ctx)).result.apiResourcePolicy,
+  executeApiVpceIds: async (ctx) => (await deployment(ctx)).result.executeApiVpceIds,
+  lambdaVpc: async (ctx) => (await deployment(ctx)).result.lambdaVpc,
+  // An explicit param wins (the local stack says *); otherwise the ids of our execute-api endpoints.
+  allowedVpceIds: async (ctx) => {
+    const { raw, result } = await deployment(ctx);
+    return raw.allowedVpceIds !== '' ? raw.allowedVpceIds : result.allowedVpceIds;
+  },
+  allowedVpcIds: async (ctx) => {
+    const { raw, result } = await deployment(ctx);
+    return raw.allowedVpcIds !== '' ? raw.allowedVpcIds : result.allowedVpcIds;
+  },
+  // GET /studio-url; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
+  studioUrlEvents: async ({ resolveVariable }) => {
+    const iam = (await resolveVariable('param:authMode')) === 'iam';
+    return [{ http: { path: 'studio-url', method: 'get', ...(iam && { authorizer: 'aws_iam' }) } }];
+  },
+};

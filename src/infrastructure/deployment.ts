@@ -1,0 +1,427 @@
+/**
+ * The private path studio-gate deploys into an existing VPC, built from stage parameters: the
+ * interface VPC endpoints and their security groups, private DNS where an endpoint has none, the
+ * function's role, the user-side managed policies, and what serverless.yml needs for the private API
+ * (endpoint ids, resource policy, VPC config). Pure: config/serverless/deployment.js feeds it the
+ * resolved parameters and hands the result to the Framework. No account id or region is written
+ * here: they stay `${AWS::AccountId}` / `${AWS::Region}` until CloudFormation fills them in.
+ */
+import { apiResourcePolicyStatements, executeApiEndpointPolicy } from '../policies/api-policies';
+import type { DeploymentFacts, PolicyDocument, PolicyStatement } from '../policies/policy-types';
+import {
+  sagemakerApiEndpointPolicy,
+  studioEndpointPolicy,
+  studioUrlFunctionStatements,
+  userPolicies,
+} from '../policies/sagemaker-policies';
+import { type CfnValue, toCloudFormation } from './cloudformation';
+
+/** Stage parameters as strings, exactly as serverless resolves them. */
+export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
+
+/** Interface endpoints studio-gate knows how to create. */
+export const ENDPOINTS = {
+  SageMakerApi: { service: 'com.amazonaws.${AWS::Region}.sagemaker.api', param: 'SageMakerApi' },
+  Studio: { service: 'aws.sagemaker.${AWS::Region}.studio', param: 'Studio' },
+  ExecuteApi: { service: 'com.amazonaws.${AWS::Region}.execute-api', param: 'ExecuteApi' },
+  Sts: { service: 'com.amazonaws.${AWS::Region}.sts', param: 'Sts' },
+  Logs: { service: 'com.amazonaws.${AWS::Region}.logs', param: 'Logs' },
+  Monitoring: { service: 'com.amazonaws.${AWS::Region}.monitoring', param: 'Monitoring' },
+  Ec2: { service: 'com.amazonaws.${AWS::Region}.ec2', param: 'Ec2' },
+} as const;
+
+/** Validated deployment parameters. */
+export interface DeploymentParams {
+  readonly service: string;
+  readonly stage: string;
+  readonly domainId: string;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly studioSecurityGroupIds: readonly string[];
+  /** Existing endpoint ids to use instead of creating one. */
+  readonly existing: Readonly<Partial<Record<'SageMakerApi' | 'Studio' | 'ExecuteApi', string>>>;
+  readonly privateDns: Readonly<Record<'SageMakerApi' | 'Studio', boolean>>;
+  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2', boolean>>;
+  /** Client ranges (IPv4/IPv6): ALLOWED_SOURCE_CIDRS, the API's aws:VpcSourceIp narrowing, endpoint ingress. */
+  readonly clientCidrs: readonly string[];
+  readonly publicSourceCidrs: readonly string[];
+  readonly lambdaEgressCidrs: readonly string[];
+  readonly authMode: 'jwt' | 'iam';
+}
+
+/** Raised with every problem in the parameters at once. */
+export class DeploymentParamsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid deployment parameters:\n- ${problems.join('\n- ')}`);
+    this.name = 'DeploymentParamsError';
+  }
+}
+
+const ID = {
+  vpc: /^vpc-[0-9a-f]{8,17}$/,
+  subnet: /^subnet-[0-9a-f]{8,17}$/,
+  sg: /^sg-[0-9a-f]{8,17}$/,
+  vpce: /^vpce-[0-9a-f]{8,17}$/,
+  domain: /^d-(-*[a-z0-9]){1,61}$/,
+  cidr4: /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
+  cidr6: /^[0-9a-fA-F:]+\/\d{1,3}$/,
+};
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Parses and checks the stage parameters; every problem is reported at once. */
+export function parseDeploymentParams(raw: RawDeploymentParams, service: string, stage: string): DeploymentParams {
+  const problems: string[] = [];
+  const need = (name: string, pattern: RegExp, what: string): string => {
+    const value = (raw[name] ?? '').trim();
+    if (!pattern.test(value)) problems.push(`param ${name} must be ${what}, got "${value}"`);
+    return value;
+  };
+  const ids = (name: string, pattern: RegExp, what: string, min: number): string[] => {
+    const values = list(raw[name]);
+    if (values.length < min) problems.push(`param ${name} needs at least ${min} ${what} (comma-separated)`);
+    for (const v of values) if (!pattern.test(v)) problems.push(`param ${name}: "${v}" is not a ${what}`);
+    return values;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return fallback;
+    if (value !== 'true' && value !== 'false') problems.push(`param ${name} must be true or false, got "${value}"`);
+    return value === 'true';
+  };
+  const cidrs = (name: string): string[] => {
+    const values = list(raw[name]);
+    for (const v of values)
+      if (!ID.cidr4.test(v) && !ID.cidr6.test(v)) problems.push(`param ${name}: "${v}" is not a CIDR block`);
+    if (values.some((v) => v === '0.0.0.0/0' || v === '::/0')) problems.push(`param ${name} must not contain 0.0.0.0/0 or ::/0`);
+    return values;
+  };
+  const existing = (name: string): string | undefined => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return undefined;
+    if (!ID.vpce.test(value)) problems.push(`param ${name}: "${value}" is not a VPC endpoint id`);
+    return value;
+  };
+
+  const clientCidrsRaw = (raw.allowedSourceCidrs ?? '').trim();
+  if (clientCidrsRaw === '*' || clientCidrsRaw === '') {
+    problems.push(
+      "param allowedSourceCidrs must list the client ranges for a deployment (it also builds the endpoints' ingress rules); * is for the local stack only",
+    );
+  }
+  const authMode = (raw.authMode ?? '').trim();
+  if (authMode !== 'jwt' && authMode !== 'iam') problems.push(`param authMode must be jwt or iam, got "${authMode}"`);
+
+  const params: DeploymentParams = {
+    service,
+    stage,
+    domainId: need('domainId', ID.domain, 'a Studio domain id (d-...)'),
+    vpcId: need('vpcId', ID.vpc, 'a VPC id'),
+    subnetIds: ids('subnetIds', ID.subnet, 'subnet id', 2),
+    studioSecurityGroupIds: ids('studioSecurityGroupIds', ID.sg, 'security group id', 1),
+    existing: Object.fromEntries(
+      (['SageMakerApi', 'Studio', 'ExecuteApi'] as const)
+        .map((name) => [name, existing(`existing${name}EndpointId`)] as const)
+        .filter(([, id]) => id !== undefined),
+    ),
+    privateDns: { SageMakerApi: flag('sagemakerApiPrivateDns', true), Studio: flag('studioPrivateDns', true) },
+    extraEndpoints: {
+      Sts: flag('createStsEndpoint', false),
+      Logs: flag('createLogsEndpoint', false),
+      Monitoring: flag('createMonitoringEndpoint', false),
+      Ec2: flag('createEc2Endpoint', false),
+    },
+    clientCidrs: clientCidrsRaw === '*' ? [] : cidrs('allowedSourceCidrs'),
+    publicSourceCidrs: cidrs('publicSourceCidrs'),
+    lambdaEgressCidrs: cidrs('lambdaEgressCidrs'),
+    authMode: authMode as 'jwt' | 'iam',
+  };
+  if (problems.length > 0) throw new DeploymentParamsError(problems);
+  return params;
+}
+
+/** What serverless.yml takes from the deployment. */
+export interface Deployment {
+  /** `resources:` fragment: Resources and Outputs. */
+  readonly resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> };
+  /** `provider.apiGateway.resourcePolicy` statements. */
+  readonly apiResourcePolicy: CfnValue;
+  /** `provider.vpcEndpointIds`. */
+  readonly executeApiVpceIds: CfnValue;
+  /** `provider.vpc`. */
+  readonly lambdaVpc: CfnValue;
+  /** Values for the function environment. */
+  readonly allowedVpceIds: CfnValue;
+  readonly allowedVpcIds: string;
+  /** Facts with placeholders, for tests and docs. */
+  readonly facts: DeploymentFacts;
+}
+
+const HTTPS = 443;
+
+/** Logical id of an endpoint's security group. */
+function endpointGroupOf(name: keyof typeof ENDPOINTS): string {
+  if (name === 'Studio') return 'StudioEndpointSecurityGroup';
+  if (name === 'ExecuteApi') return 'ExecuteApiEndpointSecurityGroup';
+  return 'ServiceEndpointSecurityGroup';
+}
+
+/** The CloudFormation property naming a CIDR block, IPv4 or IPv6. */
+function rangeOf(cidr: string): { CidrIp: string } | { CidrIpv6: string } {
+  return cidr.includes(':') ? { CidrIpv6: cidr } : { CidrIp: cidr };
+}
+
+/** A 443/tcp rule of `group`, in or out, to or from a security group or a CIDR range. */
+function rule443(kind: 'Ingress' | 'Egress', group: string, peer: Record<string, CfnValue>, description: string): unknown {
+  return {
+    Type: `AWS::EC2::SecurityGroup${kind}`,
+    Properties: { GroupId: { Ref: group }, IpProtocol: 'tcp', FromPort: HTTPS, ToPort: HTTPS, ...peer, Description: description },
+  };
+}
+
+/** A security group with no egress at all (AWS adds allow-all egress unless one rule is given; this one matches nothing routable). */
+function securityGroup(vpcId: string, description: string): unknown {
+  return {
+    Type: 'AWS::EC2::SecurityGroup',
+    Properties: {
+      GroupDescription: description,
+      VpcId: vpcId,
+      SecurityGroupEgress: [{ IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '127.0.0.1/32', Description: 'no egress' }],
+    },
+  };
+}
+
+function aliasTo(endpoint: string): CfnValue {
+  const entry = { 'Fn::Select': [0, { 'Fn::GetAtt': [endpoint, 'DnsEntries'] }] };
+  return {
+    DNSName: { 'Fn::Select': [1, { 'Fn::Split': [':', entry] }] },
+    HostedZoneId: { 'Fn::Select': [0, { 'Fn::Split': [':', entry] }] },
+  };
+}
+
+/** The role of one function: logs for its own log group, its VPC network interfaces, and `statements`. */
+function functionRole(params: DeploymentParams, functionName: string, statements: PolicyStatement[]): unknown {
+  const base: PolicyStatement[] = [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${params.service}-${params.stage}-${functionName}:*`,
+    },
+    {
+      // ec2:Describe* has no resource-level permissions; this is the only Resource "*".
+      Sid: 'DescribeNetworkInterfaces',
+      Effect: 'Allow',
+      Action: 'ec2:DescribeNetworkInterfaces',
+      Resource: '*',
+    },
+    {
+      Sid: 'ManageVpcNetworkInterfaces',
+      Effect: 'Allow',
+      Action: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      Resource: [
+        'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*',
+        'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/*',
+        'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
+      ],
+    },
+  ];
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `studio-gate ${functionName} function (least privilege)`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: `${functionName}-least-privilege`,
+          PolicyDocument: { Version: '2012-10-17', Statement: [...base, ...statements] },
+        },
+      ],
+    },
+  };
+}
+
+/** Builds the deployment from validated parameters. */
+export function buildDeployment(params: DeploymentParams): Deployment {
+  const vars: Record<string, CfnValue> = {};
+  const resources: Record<string, unknown> = {};
+  const outputs: Record<string, unknown> = {};
+  const endpointId = (name: 'SageMakerApi' | 'Studio' | 'ExecuteApi'): string => {
+    const given = params.existing[name];
+    if (given) return given;
+    vars[`${name}VpceId`] = { Ref: `${name}Endpoint` };
+    return `\${${name}VpceId}`;
+  };
+
+  const facts: DeploymentFacts = {
+    partition: '${AWS::Partition}',
+    region: '${AWS::Region}',
+    accountId: '${AWS::AccountId}',
+    domainId: params.domainId,
+    vpcId: params.vpcId,
+    sagemakerApiVpceId: endpointId('SageMakerApi'),
+    studioVpceId: endpointId('Studio'),
+    executeApiVpceIds: [endpointId('ExecuteApi')],
+    vpcSourceCidrs: params.clientCidrs,
+    publicSourceCidrs: params.publicSourceCidrs,
+  };
+  const render = (value: unknown) => toCloudFormation(value, vars);
+
+  // Security groups: the Lambda's, and one per kind of endpoint. Ingress is 443 only, from named
+  // groups or the configured client ranges; never 0.0.0.0/0 (parseDeploymentParams refuses it).
+  resources.LambdaSecurityGroup = securityGroup(params.vpcId, 'studio-gate functions: 443 out to our endpoints only');
+  resources.ServiceEndpointSecurityGroup = securityGroup(
+    params.vpcId,
+    'studio-gate interface endpoints (SageMaker API and AWS services): 443 from Studio and the functions',
+  );
+  resources.StudioEndpointSecurityGroup = securityGroup(
+    params.vpcId,
+    'Studio interface endpoint: 443 from Studio, the functions and client ranges',
+  );
+  resources.ExecuteApiEndpointSecurityGroup = securityGroup(
+    params.vpcId,
+    'execute-api interface endpoint: 443 from client ranges',
+  );
+  for (const group of ['ServiceEndpointSecurityGroup', 'StudioEndpointSecurityGroup']) {
+    resources[`${group}IngressFromLambda`] = rule443(
+      'Ingress',
+      group,
+      { SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } },
+      'studio-gate functions',
+    );
+    params.studioSecurityGroupIds.forEach((sg, i) => {
+      resources[`${group}IngressFromStudio${i}`] = rule443(
+        'Ingress',
+        group,
+        { SourceSecurityGroupId: sg },
+        `Studio security group ${sg}`,
+      );
+    });
+    resources[`LambdaEgressTo${group}`] = rule443(
+      'Egress',
+      'LambdaSecurityGroup',
+      { DestinationSecurityGroupId: { Ref: group } },
+      'to our endpoints',
+    );
+  }
+  params.clientCidrs.forEach((cidr, i) => {
+    resources[`ExecuteApiEndpointSecurityGroupIngressFromClients${i}`] = rule443(
+      'Ingress',
+      'ExecuteApiEndpointSecurityGroup',
+      rangeOf(cidr),
+      'clients of the private API',
+    );
+    resources[`StudioEndpointSecurityGroupIngressFromClients${i}`] = rule443(
+      'Ingress',
+      'StudioEndpointSecurityGroup',
+      rangeOf(cidr),
+      'browsers opening Studio',
+    );
+  });
+  params.lambdaEgressCidrs.forEach((cidr, i) => {
+    resources[`LambdaEgressToCidr${i}`] = rule443('Egress', 'LambdaSecurityGroup', rangeOf(cidr), 'identity provider (JWKS)');
+  });
+
+  // Interface endpoints, in every configured subnet.
+  const policies: Partial<Record<keyof typeof ENDPOINTS, PolicyDocument>> = {
+    SageMakerApi: sagemakerApiEndpointPolicy(facts),
+    Studio: studioEndpointPolicy(facts),
+    ExecuteApi: executeApiEndpointPolicy(facts),
+  };
+  const wanted = (Object.keys(ENDPOINTS) as (keyof typeof ENDPOINTS)[]).filter((name) => {
+    if (name === 'SageMakerApi' || name === 'Studio' || name === 'ExecuteApi') return params.existing[name] === undefined;
+    return params.extraEndpoints[name];
+  });
+  for (const name of wanted) {
+    const privateDns = name === 'SageMakerApi' || name === 'Studio' ? params.privateDns[name] : true;
+    resources[`${name}Endpoint`] = {
+      Type: 'AWS::EC2::VPCEndpoint',
+      Properties: {
+        VpcEndpointType: 'Interface',
+        ServiceName: render(ENDPOINTS[name].service),
+        VpcId: params.vpcId,
+        SubnetIds: [...params.subnetIds],
+        SecurityGroupIds: [{ Ref: endpointGroupOf(name) }],
+        PrivateDnsEnabled: privateDns,
+        ...(policies[name] && { PolicyDocument: render(policies[name]) }),
+      },
+    };
+    outputs[`${name}EndpointId`] = { Description: `${name} interface endpoint id`, Value: { Ref: `${name}Endpoint` } };
+  }
+
+  // Private DNS through Route 53 where the endpoint's own private DNS is off: a private zone for
+  // the service's name, associated with the VPC, and an alias record to the endpoint.
+  const privateZones = [
+    {
+      endpoint: 'SageMakerApi',
+      zone: 'api.sagemaker.${AWS::Region}.amazonaws.com',
+      record: 'api.sagemaker.${AWS::Region}.amazonaws.com',
+      recordId: 'SageMakerApiPrivateRecord',
+    },
+    {
+      endpoint: 'Studio',
+      zone: 'studio.${AWS::Region}.sagemaker.aws',
+      record: '*.studio.${AWS::Region}.sagemaker.aws',
+      recordId: 'StudioPrivateWildcardRecord',
+    },
+  ] as const;
+  for (const { endpoint, zone, record, recordId } of privateZones) {
+    if (params.privateDns[endpoint] || params.existing[endpoint] !== undefined) continue;
+    resources[`${endpoint}PrivateZone`] = {
+      Type: 'AWS::Route53::HostedZone',
+      Properties: { Name: render(zone), VPCs: [{ VPCId: params.vpcId, VPCRegion: { Ref: 'AWS::Region' } }] },
+    };
+    resources[recordId] = {
+      Type: 'AWS::Route53::RecordSet',
+      Properties: {
+        HostedZoneId: { Ref: `${endpoint}PrivateZone` },
+        Name: render(record),
+        Type: 'A',
+        AliasTarget: aliasTo(`${endpoint}Endpoint`),
+      },
+    };
+  }
+
+  // The function's role and the user-side managed policies.
+  resources.StudioUrlRole = render(functionRole(params, 'studioUrl', studioUrlFunctionStatements(facts)));
+  const users = userPolicies(facts);
+  const descriptions: Record<keyof typeof users, string> = {
+    sourceVpc: 'Studio URLs only from the studio-gate VPC (aws:SourceVpc)',
+    sourceVpce: 'Studio URLs only through the studio-gate SageMaker endpoints (aws:SourceVpce)',
+    sourceIp: 'Studio URLs only from the corporate public ranges (aws:SourceIp)',
+    vpcSourceIp: 'Studio URLs only from client ranges inside the studio-gate VPC (aws:VpcSourceIp + aws:SourceVpc)',
+    ownProfileByTag: 'Studio URLs only for the profile whose studiouserid tag matches the caller',
+  };
+  for (const [key, document] of Object.entries(users) as [keyof typeof users, PolicyDocument | undefined][]) {
+    if (!document) continue;
+    const id = `UserPolicy${key[0]?.toUpperCase()}${key.slice(1)}`;
+    resources[id] = {
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: { Description: descriptions[key], PolicyDocument: render(document) },
+    };
+    outputs[`${id}Arn`] = { Description: descriptions[key], Value: { Ref: id } };
+  }
+
+  return {
+    resources: { Resources: resources, Outputs: outputs },
+    apiResourcePolicy: render(apiResourcePolicyStatements(facts)),
+    executeApiVpceIds: render(facts.executeApiVpceIds),
+    lambdaVpc: { securityGroupIds: [{ Ref: 'LambdaSecurityGroup' }], subnetIds: [...params.subnetIds] },
+    allowedVpceIds: render(facts.executeApiVpceIds.join(',')),
+    allowedVpcIds: params.vpcId,
+    facts,
+  };
+}

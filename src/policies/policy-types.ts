@@ -1,0 +1,47 @@
+/**
+ * IAM policy document shapes and the facts every policy builder takes. Builders are pure: the same
+ * facts give the same document, so the IAM simulator tests evaluate exactly what gets deployed.
+ * Facts are plain strings; when rendering into CloudFormation they may be placeholders such as
+ * `${AWS::AccountId}` (see src/infrastructure/cloudformation.ts).
+ */
+
+export type ConditionBlock = Record<string, Record<string, string | string[]>>;
+
+/** One IAM statement. Identity statements have no Principal; resource and endpoint statements do. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | Record<string, string | string[]>;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** What the policies are about: where the domain lives and which network pieces are ours. */
+export interface DeploymentFacts {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly domainId: string;
+  readonly vpcId: string;
+  /** The SageMaker API interface endpoint (com.amazonaws.REGION.sagemaker.api). */
+  readonly sagemakerApiVpceId: string;
+  /** The Studio interface endpoint (aws.sagemaker.REGION.studio). */
+  readonly studioVpceId: string;
+  /** The execute-api interface endpoints the private API accepts. */
+  readonly executeApiVpceIds: readonly string[];
+  /** Client ranges inside the VPC (aws:VpcSourceIp), or empty for no narrowing. */
+  readonly vpcSourceCidrs: readonly string[];
+  /** Public egress ranges of the corporate network (aws:SourceIp), for the source-IP user policy only. */
+  readonly publicSourceCidrs: readonly string[];
+}
+
+/** The policy document for a list of statements. */
+export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
