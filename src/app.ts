@@ -26,13 +26,15 @@ export interface AppOverrides {
   readonly clock?: Clock;
   readonly jwksFetcher?: Fetcher;
   readonly sagemakerClient?: SageMakerClient;
+  /** Static credentials for the SDK (local harnesses only; Lambda uses its role). */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** Builds the app from an environment; exported for tests that want a fresh container. */
 export function buildApp(env: Readonly<Record<string, string | undefined>>, overrides: AppOverrides = {}): StudioGateApp {
   const config = parseConfig(env);
   const clock = overrides.clock ?? Date.now;
-  const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config));
+  const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config, overrides.credentials));
   const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth, overrides.jwksFetcher) : undefined;
   return {
     config,

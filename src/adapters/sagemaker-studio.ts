@@ -27,14 +27,18 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 /** Builds the one SageMaker client of this container from the validated config. */
 export function createSageMakerClient(
   config: Pick<StudioGateConfig, 'region' | 'sagemakerEndpointUrl' | 'upstream'>,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
 ): SageMakerClient {
   const { upstream } = config;
   return new SageMakerClient({
     region: config.region,
+    ...(credentials && { credentials }),
     ...(config.sagemakerEndpointUrl !== undefined && { endpoint: config.sagemakerEndpointUrl }),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: upstream.connectTimeoutMs,
       requestTimeout: upstream.requestTimeoutMs,
+      // Without this the handler only logs a warning and keeps waiting: the budget would not hold.
+      throwOnRequestTimeout: true,
     }),
     retryStrategy: new ConfiguredRetryStrategy(upstream.maxAttempts, (retry) => backoffDelayMs(upstream, retry)),
   });
@@ -80,11 +84,12 @@ export function toDomainError(error: unknown, userProfileName: string): StudioGa
   if (THROTTLING.has(name) || status === 429) {
     return new UpstreamUnavailableError(`sagemaker-throttled:${name}`, THROTTLED_RETRY_AFTER_SECONDS);
   }
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || (e.code !== undefined && TIMEOUT_CODES.has(e.code))) {
-    return new UpstreamTimeoutError(`sagemaker-timeout:${e.code ?? name}`);
-  }
+  // Before the timeout check: the SDK names a reset connection `TimeoutError` (code ECONNRESET).
   if ((e.code !== undefined && UNREACHABLE_CODES.has(e.code)) || name === 'ServiceUnavailable' || status === 503) {
     return new UpstreamUnavailableError(`sagemaker-unavailable:${e.code ?? name}`, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || (e.code !== undefined && TIMEOUT_CODES.has(e.code))) {
+    return new UpstreamTimeoutError(`sagemaker-timeout:${e.code ?? name}`);
   }
   return new UpstreamInvalidResponseError(`sagemaker-error:${name}${status ? `:${status}` : ''}`);
 }

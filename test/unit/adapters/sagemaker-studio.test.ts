@@ -132,6 +132,12 @@ describe('toDomainError', () => {
     ['connection refused', networkError('ECONNREFUSED'), UpstreamUnavailableError, 'sagemaker-unavailable:ECONNREFUSED'],
     ['connection reset', networkError('ECONNRESET'), UpstreamUnavailableError, 'sagemaker-unavailable:ECONNRESET'],
     [
+      'a reset the SDK names TimeoutError',
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
+      UpstreamUnavailableError,
+      'sagemaker-unavailable:ECONNRESET',
+    ],
+    [
       'SDK timeout',
       Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
       UpstreamTimeoutError,

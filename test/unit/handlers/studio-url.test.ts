@@ -2,10 +2,10 @@ import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerC
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { studioUrlHandler } from '../../../handlers/studio-url';
 import { generateSigningKey, signJwt } from '../../../scripts/local/jwt';
 import { PowertoolsAuditLog } from '../../../src/adapters/audit-log';
 import { buildApp, type StudioGateApp } from '../../../src/app';
+import { studioUrlHandler } from '../../../src/http/studio-url-endpoint';
 import type { AuditEntry, AuditLog } from '../../../src/use-cases/ports';
 import { captureOutput, leaksIn } from '../../support/capture';
 import { iamEnv, jwtEnv } from '../../support/env';

@@ -1,0 +1,135 @@
+/**
+ * The whole GET /studio-url pipeline in this process: the real handler stack (middy, use case, real
+ * SDK client, real JWT verification) against the local SageMaker emulator and token issuer over
+ * loopback HTTP. Used by the fault tests and the load script, where serverless-offline's
+ * per-request worker start would measure serverless-offline rather than studio-gate.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
+import { buildApp, type StudioGateApp } from '../../src/app';
+import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
+import { startPeers } from './stack';
+
+/** Environment of the in-process pipeline; `overrides` wins (e.g. shorter SageMaker timeouts). */
+export function inProcessEnv(
+  peers: Awaited<ReturnType<typeof startPeers>>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AWS_REGION: 'eu-west-1',
+    STUDIO_DOMAIN_ID: 'd-localdemo',
+    AUTH_MODE: 'jwt',
+    JWT_ISSUER: peers.issuer.issuer,
+    JWT_AUDIENCE: 'studio-gate',
+    JWT_JWKS_URI: peers.issuer.jwksUri,
+    JWT_PROFILE_CLAIM: 'email',
+    REQUIRED_GROUPS: 'studio-users',
+    PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
+    ALLOWED_VPCE_IDS: 'vpce-0a1b2c3d4e5f60718',
+    ALLOWED_VPC_IDS: 'vpc-0123456789abcdef0',
+    ALLOWED_SOURCE_CIDRS: '198.51.100.0/24,2001:db8::/32',
+    FUNCTION_TIMEOUT_SECONDS: '20',
+    AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
+    LOCAL_STUDIO_ORIGIN: peers.emulator.url,
+    ...overrides,
+  };
+}
+
+let requestCounter = 0;
+
+/** A Lambda context for one in-process invocation. */
+export function invocationContext(): Context {
+  requestCounter += 1;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'studio-gate-inprocess-studioUrl',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:studio-gate-inprocess-studioUrl',
+    memoryLimitInMB: '512',
+    awsRequestId: `inprocess-${process.pid}-${requestCounter}`,
+    logGroupName: '/aws/lambda/studio-gate-inprocess-studioUrl',
+    logStreamName: 'inprocess',
+    getRemainingTimeInMillis: () => 20000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** A private-API event as API Gateway would send it from an allowed network. */
+export function studioUrlEvent(token: string | undefined, query: Record<string, string[]> = {}): APIGatewayProxyEvent {
+  const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+  return {
+    resource: '/studio-url',
+    path: '/studio-url',
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: Object.keys(query).length
+      ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[0] as string]))
+      : null,
+    multiValueQueryStringParameters: Object.keys(query).length ? query : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'inprocess',
+      authorizer: undefined,
+      protocol: 'HTTP/1.1',
+      httpMethod: 'GET',
+      path: '/studio-url',
+      stage: 'local',
+      requestId: 'inprocess',
+      requestTimeEpoch: Date.now(),
+      resourceId: 'inprocess',
+      resourcePath: '/studio-url',
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '198.51.100.23',
+        user: null,
+        userAgent: 'studio-gate-in-process',
+        userArn: null,
+        vpcId: 'vpc-0123456789abcdef0',
+        vpceId: 'vpce-0a1b2c3d4e5f60718',
+      },
+    },
+  } as APIGatewayProxyEvent;
+}
+
+/** The running pipeline. */
+export interface InProcessPipeline {
+  readonly peers: Awaited<ReturnType<typeof startPeers>>;
+  readonly app: StudioGateApp;
+  invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+  close(): Promise<void>;
+}
+
+/** Starts emulator and issuer on ephemeral loopback ports and builds the handler around them. */
+export async function startInProcessPipeline(overrides: Record<string, string> = {}): Promise<InProcessPipeline> {
+  const peers = await startPeers({ emulator: 0, issuer: 0 });
+  // The SDK signs every request; the emulator ignores the signature. Never real credentials.
+  const app = buildApp(inProcessEnv(peers, overrides), {
+    credentials: { accessKeyId: 'local-stack-only', secretAccessKey: 'local-stack-only' },
+  });
+  const handler = studioUrlHandler(() => app, new PowertoolsAuditLog());
+  return {
+    peers,
+    app,
+    invoke: (event) => handler(event, invocationContext()) as Promise<APIGatewayProxyResult>,
+    close: async () => {
+      await Promise.all([peers.emulator.close(), peers.issuer.close()]);
+    },
+  };
+}

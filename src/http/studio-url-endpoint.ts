@@ -1,0 +1,22 @@
+/**
+ * The middy stack of GET /studio-url: audit boundary first (it maps every error and writes the
+ * audit line), then the handler body: lift the event, run the use case, shape the response.
+ * handlers/studio-url.ts binds it to the container's app; tests and the load script bind it to theirs.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { StudioGateApp } from '../app';
+import { issueStudioUrl } from '../use-cases/issue-studio-url';
+import type { AuditLog, Clock } from '../use-cases/ports';
+import { type AuditedContext, auditBoundary } from './audit-boundary';
+import { studioUrlRequestFrom, studioUrlResponse } from './studio-url-http';
+
+/** Builds the handler around an app provider (called per request; it may throw a ConfigurationError). */
+export function studioUrlHandler(app: () => StudioGateApp, auditLog: AuditLog, clock: Clock = Date.now) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>()
+    .use(auditBoundary({ auditLog, clock, authScheme: () => app().authScheme }))
+    .handler(async function studioUrl(event, context) {
+      const issued = await issueStudioUrl(studioUrlRequestFrom(event), app().issueStudioUrl, context.audit ?? {});
+      return studioUrlResponse(issued);
+    });
+}
