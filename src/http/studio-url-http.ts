@@ -4,7 +4,6 @@
  * (ARCHITECTURE.md, trust rule 2); every other header is ignored.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { UnauthenticatedError } from '../domain/errors';
 import type { IssuedStudioUrl, StudioUrlRequest } from '../use-cases/issue-studio-url';
 import { withSecurityHeaders } from './headers';
 
@@ -12,8 +11,8 @@ function emptyToUndefined(value: string | null | undefined): string | undefined 
   return value === null || value === undefined || value === '' ? undefined : value;
 }
 
-/** The one Authorization value, or undefined. Two of them (any casing) is refused, not guessed. */
-function authorizationOf(event: APIGatewayProxyEvent): string | undefined {
+/** Every Authorization header value, whatever the casing of its name (more than one is refused later). */
+function authorizationsOf(event: APIGatewayProxyEvent): string[] {
   const values: string[] = [];
   for (const [name, list] of Object.entries(event.multiValueHeaders ?? {})) {
     if (name.toLowerCase() === 'authorization' && list) values.push(...list);
@@ -23,26 +22,26 @@ function authorizationOf(event: APIGatewayProxyEvent): string | undefined {
       if (name.toLowerCase() === 'authorization' && value !== undefined) values.push(value);
     }
   }
-  if (values.length > 1) throw new UnauthenticatedError('authorization-repeated');
-  return emptyToUndefined(values[0]);
+  return values;
 }
 
 /** Lifts what the use case needs out of a REST API proxy event. */
 export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequest {
   const identity = event.requestContext?.identity;
-  const query: Record<string, readonly string[]> = {};
+  // No prototype: a parameter named `__proto__` or `constructor` is just an (unknown) parameter.
+  const query: Record<string, readonly string[]> = Object.create(null);
   const multi = event.multiValueQueryStringParameters ?? {};
   for (const [name, values] of Object.entries(multi)) if (values) query[name] = values;
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (query[name] === undefined && value !== undefined) query[name] = [value];
+    if (!Object.hasOwn(query, name) && value !== undefined) query[name] = [value];
   }
-  const authorization = authorizationOf(event);
+  const authorizations = authorizationsOf(event);
   const iamUserArn = emptyToUndefined(identity?.userArn);
   const vpceId = emptyToUndefined(identity?.vpceId);
   const vpcId = emptyToUndefined(identity?.vpcId);
   const sourceIp = emptyToUndefined(identity?.sourceIp);
   return {
-    ...(authorization !== undefined && { authorization }),
+    authorizations,
     ...(iamUserArn !== undefined && { iamUserArn }),
     source: {
       ...(vpceId !== undefined && { vpceId }),

@@ -7,6 +7,7 @@
  */
 import type { StudioGateConfig } from '../config';
 import { type Caller, iamIdentityKey, jwtIdentityKey, parseIamPrincipal } from '../domain/caller';
+import { UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
 import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
 import { profileNameFor } from '../domain/profile-mapping';
@@ -16,8 +17,8 @@ import type { Clock, StudioPort, TokenVerifier } from './ports';
 
 /** What API Gateway told us about a request, already lifted out of the event. */
 export interface StudioUrlRequest {
-  /** The `Authorization` header (jwt mode). */
-  readonly authorization?: string;
+  /** Every `Authorization` header value (jwt mode); more than one is refused. */
+  readonly authorizations: readonly string[];
   /** `requestContext.identity.userArn` (iam mode). */
   readonly iamUserArn?: string;
   readonly source: RequestSource;
@@ -48,6 +49,10 @@ export interface IssueStudioUrlDeps {
   readonly clock: Clock;
 }
 
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
 async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps): Promise<Caller> {
   const { auth } = deps.config;
   if (auth.mode === 'iam') {
@@ -55,7 +60,8 @@ async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps)
     return { kind: 'iam', subject: request.iamUserArn as string, principal };
   }
   if (!deps.tokens) throw new Error('jwt mode needs a token verifier');
-  const claims = await deps.tokens.verify(request.authorization);
+  if (request.authorizations.length > 1) throw new UnauthenticatedError('authorization-repeated');
+  const claims = await deps.tokens.verify(emptyToUndefined(request.authorizations[0]));
   const subject = typeof claims.sub === 'string' ? claims.sub : '(no sub)';
   return { kind: 'jwt', subject, claims };
 }

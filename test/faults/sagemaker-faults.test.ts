@@ -1,0 +1,145 @@
+/**
+ * Faults injected in the SageMaker emulator, seen through the whole pipeline (real handler, real
+ * SDK over loopback HTTP): each fault alone and in bursts gives the documented status within the
+ * time budget, with retries bounded (counted at the emulator), no unhandled rejection, and no URL or
+ * token in anything printed. The matrix here is the one in README.md ("Faults").
+ */
+
+import { type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';
+import type { EmulatedOperation, FaultKind } from '../../scripts/local/sagemaker-emulator';
+import { worstCaseUpstreamMs } from '../../src/config';
+import { captureOutput, leaksIn } from '../support/capture';
+
+jest.setTimeout(60_000);
+
+// Tight timeouts keep the suite fast; the budget arithmetic is the same as production's.
+const TIMEOUTS = { SAGEMAKER_CONNECT_TIMEOUT_MS: '200', SAGEMAKER_REQUEST_TIMEOUT_MS: '300', SAGEMAKER_MAX_ATTEMPTS: '3' };
+const LATENCY_MS = 1000;
+/** Scheduling slack on a shared 2-core machine, on top of the computed worst case. */
+const SLACK_MS = 400;
+
+let pipeline: InProcessPipeline;
+let worstMs: number;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  pipeline = await startInProcessPipeline(TIMEOUTS);
+  const { upstream, auth } = pipeline.app.config;
+  worstMs = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
+});
+
+afterAll(async () => {
+  await pipeline.close();
+  process.off('unhandledRejection', onUnhandled);
+});
+
+beforeEach(() => {
+  pipeline.peers.emulator.clearFaults();
+  pipeline.peers.emulator.resetCalls();
+});
+
+afterEach(() => {
+  expect(unhandled).toEqual([]);
+});
+
+type Op = Exclude<EmulatedOperation, 'DescribeDomain' | 'ListUserProfiles'>;
+type Row = [FaultKind, Op, number, number, string | undefined, Partial<Record<Op, number>>];
+
+// fault, operation, times, status, Retry-After, calls the emulator sees
+const MATRIX: Row[] = [
+  ['throttle', 'DescribeUserProfile', 1, 200, undefined, { DescribeUserProfile: 2, CreatePresignedDomainUrl: 1 }],
+  ['throttle', 'DescribeUserProfile', 3, 503, '2', { DescribeUserProfile: 3 }],
+  ['throttle', 'CreatePresignedDomainUrl', 1, 200, undefined, { DescribeUserProfile: 1, CreatePresignedDomainUrl: 2 }],
+  ['throttle', 'CreatePresignedDomainUrl', 50, 503, '2', { DescribeUserProfile: 1, CreatePresignedDomainUrl: 3 }],
+  ['error', 'DescribeUserProfile', 1, 200, undefined, { DescribeUserProfile: 2, CreatePresignedDomainUrl: 1 }],
+  ['error', 'DescribeUserProfile', 3, 502, undefined, { DescribeUserProfile: 3 }],
+  ['error', 'CreatePresignedDomainUrl', 50, 502, undefined, { DescribeUserProfile: 1, CreatePresignedDomainUrl: 3 }],
+  ['latency', 'DescribeUserProfile', 1, 200, undefined, { DescribeUserProfile: 2, CreatePresignedDomainUrl: 1 }],
+  ['latency', 'DescribeUserProfile', 3, 504, undefined, { DescribeUserProfile: 3 }],
+  ['latency', 'CreatePresignedDomainUrl', 50, 504, undefined, { DescribeUserProfile: 1, CreatePresignedDomainUrl: 3 }],
+  ['reset', 'DescribeUserProfile', 1, 200, undefined, { DescribeUserProfile: 2, CreatePresignedDomainUrl: 1 }],
+  ['reset', 'DescribeUserProfile', 3, 503, '5', { DescribeUserProfile: 3 }],
+  ['reset', 'CreatePresignedDomainUrl', 50, 503, '5', { DescribeUserProfile: 1, CreatePresignedDomainUrl: 3 }],
+  ['malformed', 'DescribeUserProfile', 1, 502, undefined, { DescribeUserProfile: 1 }],
+  ['malformed', 'CreatePresignedDomainUrl', 1, 502, undefined, { DescribeUserProfile: 1, CreatePresignedDomainUrl: 1 }],
+];
+
+describe('one request under an injected fault', () => {
+  it.each(MATRIX)('%s on %s ×%i → %i (Retry-After %s)', async (fault, operation, times, status, retryAfter, calls) => {
+    pipeline.peers.emulator.injectFault({ operation, fault, times, latencyMs: LATENCY_MS });
+    const token = pipeline.peers.issuer.tokenFor('alice');
+    const started = Date.now();
+    const { result, output } = await captureOutput(() => pipeline.invoke(studioUrlEvent(token)));
+    const elapsed = Date.now() - started;
+
+    expect(result.statusCode).toBe(status);
+    expect(result.headers?.['Retry-After']).toBe(retryAfter);
+    expect(result.headers?.['Cache-Control']).toBe('no-store');
+    expect(pipeline.peers.emulator.calls).toEqual(calls);
+    expect(elapsed).toBeLessThanOrEqual(worstMs + SLACK_MS);
+    if (status === 200) expect(JSON.parse(result.body).userProfileName).toBe('alice');
+    else expect(result.body).not.toContain('token=');
+    const urlTokens = [...pipeline.peers.emulator.sessions.keys()];
+    expect(leaksIn(output, [token, ...urlTokens])).toEqual([]);
+    expect(output).toContain('"studio-url.audit"');
+  });
+});
+
+describe('bursts of faults under concurrency', () => {
+  it.each<[FaultKind, number[]]>([
+    ['throttle', [200, 503]],
+    ['error', [200, 502]],
+    ['reset', [200, 503]],
+    ['latency', [200, 504]],
+    ['malformed', [200, 502]],
+  ])('%s on every operation for 30 calls: 40 concurrent requests answer %j only, retries bounded', async (fault, allowed) => {
+    pipeline.peers.emulator.injectFault({ operation: '*', fault, times: 30, latencyMs: LATENCY_MS });
+    const people = ['alice', 'erin'];
+    const tokens = Array.from(
+      { length: 40 },
+      (_, i) => [people[i % 2] as string, pipeline.peers.issuer.tokenFor(people[i % 2] as string)] as const,
+    );
+    const started = Date.now();
+    const { result, output } = await captureOutput(() =>
+      Promise.all(
+        tokens.map(async ([person, token]) => {
+          const t = Date.now();
+          const response = await pipeline.invoke(studioUrlEvent(token));
+          return { person, response, ms: Date.now() - t };
+        }),
+      ),
+    );
+    const statuses = new Set(result.map((r) => r.response.statusCode));
+    expect([...statuses].every((s) => allowed.includes(s))).toBe(true);
+    for (const { person, response, ms } of result) {
+      expect(response.headers?.['Cache-Control']).toBe('no-store');
+      if (response.statusCode === 200) expect(JSON.parse(response.body).userProfileName).toBe(person);
+      expect(ms).toBeLessThanOrEqual(worstMs + SLACK_MS * 3);
+    }
+    const { calls } = pipeline.peers.emulator;
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(tokens.length * 2 * pipeline.app.config.upstream.maxAttempts);
+    expect(Date.now() - started).toBeLessThan(worstMs * 2);
+    expect(leaksIn(output, [...tokens.map(([, t]) => t), ...pipeline.peers.emulator.sessions.keys()])).toEqual([]);
+  });
+});
+
+describe('time budget', () => {
+  it('keeps the measured worst case (every attempt of both calls timing out) within the computed one', async () => {
+    pipeline.peers.emulator.injectFault({
+      operation: 'CreatePresignedDomainUrl',
+      fault: 'latency',
+      times: 3,
+      latencyMs: LATENCY_MS,
+    });
+    const started = Date.now();
+    await captureOutput(() => pipeline.invoke(studioUrlEvent(pipeline.peers.issuer.tokenFor('alice'))));
+    const elapsed = Date.now() - started;
+    const { upstream } = pipeline.app.config;
+    const perCallAttempts = upstream.maxAttempts * upstream.requestTimeoutMs;
+    expect(elapsed).toBeGreaterThanOrEqual(perCallAttempts);
+    expect(elapsed).toBeLessThanOrEqual(worstMs);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The GET /studio-url handler stack around a faked SageMaker (aws-sdk-client-mock) and an in-memory
+ * JWKS: the whole pipeline but the network, for handler, property and corpus tests.
+ */
+import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
+import { buildApp, type StudioGateApp } from '../../src/app';
+import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
+import type { AuditEntry, AuditLog } from '../../src/use-cases/ports';
+import { jwtEnv } from './env';
+import { type EventOptions, privateApiEvent } from './events';
+import { lambdaContext } from './lambda-context';
+
+export const sagemaker = mockClient(SageMakerClient);
+export const key = generateSigningKey('k1');
+export const STUDIO = 'https://d-localdemo.studio.eu-west-1.sagemaker.aws';
+export const fetcher: Fetcher = {
+  fetch: async () => new TextEncoder().encode(JSON.stringify({ keys: [key.publicJwk] })).buffer as ArrayBuffer,
+};
+
+export const PEOPLE: Record<string, { email: string; groups: string[]; status?: string }> = {
+  alice: { email: 'alice@example.com', groups: ['studio-users'], status: 'InService' },
+  erin: { email: 'Erin@Example.com', groups: ['studio-users'], status: 'InService' },
+  bob: { email: 'bob@example.com', groups: ['studio-users'], status: 'Pending' },
+  carol: { email: 'carol@example.com', groups: ['studio-users'], status: 'Failed' },
+  dave: { email: 'dave@example.com', groups: ['studio-users'] },
+  mallory: { email: 'mallory@example.com', groups: ['contractors'], status: 'InService' },
+};
+
+export function tokenFor(person: string, overrides: Record<string, unknown> = {}): string {
+  const who = PEOPLE[person] as (typeof PEOPLE)[string];
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    {
+      iss: 'http://127.0.0.1:4600',
+      aud: 'studio-gate',
+      sub: `idp|${person}`,
+      email: who.email,
+      groups: who.groups,
+      iat: now,
+      exp: now + 300,
+      ...overrides,
+    },
+    key,
+  );
+}
+
+/** A SageMaker fake that knows the people above and mints URLs naming the profile. */
+export function fakeSageMaker(): void {
+  sagemaker.reset();
+  sagemaker.on(DescribeUserProfileCommand).callsFake(async (input: { UserProfileName: string }) => {
+    const status = Object.values(PEOPLE).find((p) => p.email.split('@')[0]?.toLowerCase() === input.UserProfileName)?.status;
+    if (!status) throw Object.assign(new Error('not found'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
+    return { Status: status };
+  });
+  sagemaker.on(CreatePresignedDomainUrlCommand).callsFake(async (input: { UserProfileName: string }) => ({
+    AuthorizedUrl: `${STUDIO}/auth?token=SECRET-${input.UserProfileName}-TOKEN`,
+  }));
+}
+
+export class RecordingAuditLog implements AuditLog {
+  entries: AuditEntry[] = [];
+  problems: string[] = [];
+  record(entry: AuditEntry): void {
+    this.entries.push(entry);
+  }
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+}
+
+export function setup(env = jwtEnv(), audit: AuditLog = new RecordingAuditLog()) {
+  fakeSageMaker();
+  let app: StudioGateApp | undefined;
+  const handler = studioUrlHandler(() => {
+    app ??= buildApp(env, { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
+    return app;
+  }, audit);
+  const call = (options: EventOptions) => handler(privateApiEvent(options), lambdaContext()) as Promise<APIGatewayProxyResult>;
+  const invoke = (event: APIGatewayProxyEvent) => handler(event, lambdaContext()) as Promise<APIGatewayProxyResult>;
+  return { audit: audit as RecordingAuditLog, call, invoke };
+}
