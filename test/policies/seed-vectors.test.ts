@@ -1,5 +1,6 @@
 /**
- * The source design's policies and their vectors (../shared/reference/seed-policies.json): first the
+ * The source design's policies and their vectors (test/fixtures/seed-policies.json, copied from
+ * ../shared/reference/seed-policies.json): first the
  * seed documents themselves, which proves this harness evaluates like the seed expects; then the
  * policies studio-gate generates for the same facts, which must give the same answers, except
  * where the seed documents a defect (the CreateApp example naming a user-profile ARN).
@@ -22,7 +23,8 @@ interface SeedPolicy {
   policy: unknown;
   cases: SeedCase[];
 }
-const seed = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'reference', 'seed-policies.json'), 'utf8')) as {
+// A copy of ../shared/reference/seed-policies.json, kept in the repository so a clean clone tests alone.
+const seed = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'seed-policies.json'), 'utf8')) as {
   endpointPolicies: SeedPolicy[];
   identityPolicies: SeedPolicy[];
 };

@@ -1,0 +1,50 @@
+/**
+ * The README stays true: its Configuration table names every variable src/config.ts reads, and its
+ * Deploy parameter table names exactly the stage parameters config/params.yml defines.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+function section(title: string): string {
+  const start = readme.indexOf(`## ${title}`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** Backticked names in the first column of the section's tables. */
+function tableNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const first = /^\| ([^|]+) \|/.exec(line)?.[1] ?? '';
+    for (const m of first.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)) names.add(m[1] as string);
+  }
+  return names;
+}
+
+describe('README', () => {
+  it('documents every environment variable the configuration reads', () => {
+    const source = readFileSync(join(ROOT, 'src', 'config.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/\(\s*'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string));
+    read.add('PROFILE_MAP');
+    expect(read.size).toBeGreaterThan(20);
+    const documented = tableNames(section('Configuration'));
+    expect([...read].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('documents exactly the deployment parameters config/params.yml takes', () => {
+    const params = readFileSync(join(ROOT, 'config', 'params.yml'), 'utf8');
+    const defaults = params.slice(params.indexOf('default:'), params.indexOf('\nlocal:'));
+    const names = new Set([...defaults.matchAll(/^ {2}([a-zA-Z][a-zA-Z0-9]*):/gm)].map((m) => m[1] as string));
+    const documented = tableNames(section('Deploy'));
+    expect([...names].filter((n) => !documented.has(n))).toEqual([]);
+    expect([...documented].filter((n) => !names.has(n))).toEqual([]);
+  });
+
+  it('shows the two commands', () => {
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm test');
+  });
+});
