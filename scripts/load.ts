@@ -6,16 +6,21 @@
  * percentiles; exits non-zero on any wrong answer or any secret in the service's output.
  *
  *   npm run load                                   # in-process: real handler + real SDK → emulator over loopback
+ *   npm run load -- --target stack                 # starts its own local stack (serverless-offline) and scans its logs
  *   npm run load -- --target http://127.0.0.1:3000 # against a running `npm start` (loopback only)
  *   npm run load -- --requests 20000 --concurrency 100 --fault-every 40 --max-seconds 300
  *
  * Bounded: it stops after --requests or --max-seconds, whichever comes first.
  */
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { leaksIn } from '../test/support/capture';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
+import { startLocalStack } from './local/stack';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,6 +66,8 @@ function random(seed: number): () => number {
   };
 }
 
+let capturedOutput = '';
+
 function assertLoopback(url: string): void {
   const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) throw new Error(`refusing to send load to ${host}: loopback only`);
@@ -69,12 +76,19 @@ function assertLoopback(url: string): void {
 /** What the load needs from a target: a call, a way to mint tokens and inject faults, and a URL check. */
 interface Target {
   readonly description: string;
+  /**
+   * Callers refused before SageMaker can still get these when the target itself is overloaded:
+   * serverless-offline starts a worker per concurrent request, and each cold worker fetches the JWKS.
+   */
+  readonly overloadStatuses: ReadonlySet<number>;
   tokenFor(person: string): Promise<string>;
   get(token: string): Promise<{ status: number; url?: string; noStore: boolean }>;
   injectFault(spec: FaultSpec): Promise<void>;
   /** The profile a presigned URL opens (consuming it), or undefined if it opens nothing. */
   profileOf(url: string): Promise<string | undefined>;
   urlTokens(): string[];
+  /** The service's output, where this process can see it. */
+  serviceOutput(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -83,6 +97,7 @@ async function inProcessTarget(): Promise<Target> {
   const { emulator, issuer } = pipeline.peers;
   return {
     description: 'in-process (real handler, real SDK → emulator over loopback HTTP)',
+    overloadStatuses: new Set(),
     tokenFor: async (person) => issuer.tokenFor(person),
     async get(token) {
       const response = await pipeline.invoke(studioUrlEvent(token));
@@ -95,17 +110,19 @@ async function inProcessTarget(): Promise<Target> {
       return response.ok ? ((await response.json()) as { userProfileName: string }).userProfileName : undefined;
     },
     urlTokens: () => [...emulator.sessions.keys()],
+    serviceOutput: () => capturedOutput,
     close: () => pipeline.close(),
   };
 }
 
-async function httpTarget(apiUrl: string): Promise<Target> {
-  for (const url of [apiUrl, args.emulator, args.issuer]) assertLoopback(url);
+async function httpTarget(apiUrl: string, emulatorUrl = args.emulator, issuerUrl = args.issuer): Promise<Target> {
+  for (const url of [apiUrl, emulatorUrl, issuerUrl]) assertLoopback(url);
   const seen: string[] = [];
   return {
     description: `HTTP against ${apiUrl} (the running local stack)`,
+    overloadStatuses: new Set([503]),
     async tokenFor(person) {
-      const response = await fetch(`${args.issuer}/__local/token?person=${person}`);
+      const response = await fetch(`${issuerUrl}/__local/token?person=${person}`);
       if (!response.ok) throw new Error(`issuer answered ${response.status}; is npm start running?`);
       return ((await response.json()) as { token: string }).token;
     },
@@ -117,7 +134,7 @@ async function httpTarget(apiUrl: string): Promise<Target> {
       return { status: response.status, ...(url && { url }), noStore: response.headers.get('cache-control') === 'no-store' };
     },
     async injectFault(spec) {
-      await fetch(`${args.emulator}/__emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
+      await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
     },
     async profileOf(url) {
       assertLoopback(url);
@@ -125,10 +142,39 @@ async function httpTarget(apiUrl: string): Promise<Target> {
       return response.ok ? ((await response.json()) as { userProfileName: string }).userProfileName : undefined;
     },
     urlTokens: () => seen,
+    serviceOutput: () => undefined,
     async close() {
-      await fetch(`${args.emulator}/__emulator/faults`, { method: 'DELETE' });
+      await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'DELETE' });
     },
   };
+}
+
+/** HTTP against a local stack this script starts on free loopback ports, whose output it keeps. */
+async function stackTarget(): Promise<Target> {
+  const ports = { api: await freePort(), emulator: await freePort(), issuer: await freePort() };
+  const stack = await startLocalStack(ports, { buildDir: `.esbuild-load-${process.pid}` });
+  const http = await httpTarget(stack.apiUrl, stack.emulator.url, stack.issuer.url);
+  return {
+    ...http,
+    description: `HTTP against its own local stack (serverless-offline) on ${stack.apiUrl}`,
+    urlTokens: () => [...stack.emulator.sessions.keys()],
+    serviceOutput: () => stack.output(),
+    async close() {
+      await stack.stop();
+      rmSync(join(__dirname, '..', `.esbuild-load-${process.pid}`), { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -137,16 +183,20 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<number> {
   const rand = random(Number(args.seed));
-  const target = args.target === 'in-process' ? await inProcessTarget() : await httpTarget(args.target);
+  const target =
+    args.target === 'in-process'
+      ? await inProcessTarget()
+      : args.target === 'stack'
+        ? await stackTarget()
+        : await httpTarget(args.target);
   const tokens = Object.fromEntries(
     await Promise.all(Object.keys(DEMO_PEOPLE).map(async (p) => [p, await target.tokenFor(p)] as const)),
   );
 
-  // Everything the service prints while under load is kept and scanned for secrets.
-  let serviceOutput = '';
+  // Everything this process prints while under load (the in-process service's log) is kept.
   const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   const capture = (chunk: string | Uint8Array) => {
-    serviceOutput += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    capturedOutput += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
     return true;
   };
   process.stdout.write = capture as typeof process.stdout.write;
@@ -157,6 +207,7 @@ async function main(): Promise<number> {
   const wrong: string[] = [];
   let faultsInjected = 0;
   let faultAnswers = 0;
+  let overloadAnswers = 0;
   let next = 0;
   const started = performance.now();
   const deadline = Date.now() + MAX_MS;
@@ -185,6 +236,8 @@ async function main(): Promise<number> {
         }
       } else if (FAULT_STATUSES.has(answer.status) && person !== 'mallory') {
         faultAnswers += 1;
+      } else if (target.overloadStatuses.has(answer.status)) {
+        overloadAnswers += 1;
       } else {
         wrong.push(`#${i} ${person}: status ${answer.status}, expected ${EXPECTED[person]}`);
       }
@@ -198,7 +251,8 @@ async function main(): Promise<number> {
   await target.close();
 
   if (faultAnswers > faultsInjected) wrong.push(`${faultAnswers} fault answers but only ${faultsInjected} faults injected`);
-  const leaks = leaksIn(serviceOutput, [...Object.values(tokens), ...target.urlTokens()]);
+  const serviceOutput = target.serviceOutput();
+  const leaks = serviceOutput === undefined ? [] : leaksIn(serviceOutput, [...Object.values(tokens), ...target.urlTokens()]);
   const sorted = [...latencies].sort((a, b) => a - b);
   const done = latencies.length;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -210,7 +264,12 @@ async function main(): Promise<number> {
       .map(([s, n]) => `${s}: ${n}`)
       .join('  ')}`,
     `  faults           ${faultsInjected} injected (one every ${FAULT_EVERY} requests), ${faultAnswers} answers changed by them`,
-    `  log output       ${serviceOutput.split('\n').filter(Boolean).length} lines scanned, ${leaks.length} secrets`,
+    ...(overloadAnswers > 0
+      ? [`  overload         ${overloadAnswers} answers 503 before SageMaker (cold workers timing out on the JWKS)`]
+      : []),
+    serviceOutput === undefined
+      ? '  log output       in the npm start terminal (not scanned here)'
+      : `  log output       ${serviceOutput.split('\n').filter(Boolean).length} lines scanned, ${leaks.length} secrets`,
     `  wrong answers    ${wrong.length}`,
     ...wrong.slice(0, 20).map((w) => `    ${w}`),
     ...leaks.map((l) => `    leak: ${l}`),

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles } from './demo-data';
 import { type SageMakerEmulator, startSageMakerEmulator } from './sagemaker-emulator';
@@ -72,19 +73,25 @@ export function localApiEnv(
   };
 }
 
-/** Resolves when `url` answers at all (any HTTP status), or rejects after `timeoutMs`. */
-async function waitForHttp(url: string, timeoutMs: number, api: ChildProcess): Promise<void> {
+/**
+ * Resolves when the API port accepts a TCP connection, or rejects after `timeoutMs`. A connection,
+ * not a request: a probe request would show up in the audit log as a denied caller.
+ */
+async function waitForPort(port: number, timeoutMs: number, api: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (api.exitCode !== null) throw new Error(`serverless offline exited with code ${api.exitCode}`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: HOST, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`API did not answer at ${url} within ${timeoutMs} ms`);
+  throw new Error(`API did not listen on ${HOST}:${port} within ${timeoutMs} ms`);
 }
 
 /** Starts the whole stack and resolves once the API answers. */
@@ -138,7 +145,7 @@ export async function startLocalStack(
 
   const apiUrl = `http://${HOST}:${ports.api}`;
   try {
-    await waitForHttp(`${apiUrl}/studio-url`, options.readyTimeoutMs ?? 90000, api);
+    await waitForPort(ports.api, options.readyTimeoutMs ?? 90000, api);
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${output}`);
