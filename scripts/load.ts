@@ -16,9 +16,9 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { leaksIn } from '../test/support/capture';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
+import { leaksIn } from './local/log-hygiene';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
 import { startLocalStack } from './local/stack';
 
