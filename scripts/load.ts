@@ -13,12 +13,12 @@
  * Bounded: it stops after --requests or --max-seconds, whichever comes first.
  */
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
 import { leaksIn } from './local/log-hygiene';
+import { freePort } from './local/ports';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
 import { startLocalStack } from './local/stack';
 
@@ -164,17 +164,6 @@ async function stackTarget(): Promise<Target> {
       rmSync(join(__dirname, '..', `.esbuild-load-${process.pid}`), { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function percentile(sorted: number[], p: number): number {

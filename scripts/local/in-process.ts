@@ -4,10 +4,11 @@
  * loopback HTTP. Used by the fault tests and the load script, where serverless-offline's
  * per-request worker start would measure serverless-offline rather than studio-gate.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
 import { buildApp, type StudioGateApp } from '../../src/app';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
+import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
 /** Environment of the in-process pipeline; `overrides` wins (e.g. shorter SageMaker timeouts). */
@@ -32,27 +33,6 @@ export function inProcessEnv(
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
     LOCAL_STUDIO_ORIGIN: peers.emulator.url,
     ...overrides,
-  };
-}
-
-let requestCounter = 0;
-
-/** A Lambda context for one in-process invocation. */
-export function invocationContext(): Context {
-  requestCounter += 1;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'studio-gate-inprocess-studioUrl',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:studio-gate-inprocess-studioUrl',
-    memoryLimitInMB: '512',
-    awsRequestId: `inprocess-${process.pid}-${requestCounter}`,
-    logGroupName: '/aws/lambda/studio-gate-inprocess-studioUrl',
-    logStreamName: 'inprocess',
-    getRemainingTimeInMillis: () => 20000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -11,7 +11,7 @@ export class PowertoolsAuditLog implements AuditLog {
   constructor(private readonly logger: Logger = new Logger({ serviceName: 'studio-gate', logLevel: 'INFO' })) {}
 
   record(entry: AuditEntry): void {
-    this.logger.info('studio-url.audit', { audit: entry });
+    this.logger.info('studio-url.audit', { audit: entry }); // log-safe: AuditEntry has no field for a URL, token or cookie
   }
 
   problem(message: string, details: Readonly<Record<string, unknown>>): void {
