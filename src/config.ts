@@ -42,6 +42,8 @@ export interface JwtAuthConfig extends JwtCallerPolicy {
   readonly jwksUri: string;
   readonly jwksTimeoutMs: number;
   readonly clockSkewSeconds: number;
+  /** Tokens valid for longer than this from now are refused, as are tokens without `exp`. */
+  readonly maxTokenLifetimeSeconds: number;
 }
 
 /** Principal checks in `iam` mode. */
@@ -227,6 +229,7 @@ function readAuth(reader: EnvReader): JwtAuthConfig | IamAuthConfig {
     jwksUri,
     jwksTimeoutMs: reader.integer('JWKS_TIMEOUT_MS', 1500, 100, 5000),
     clockSkewSeconds: reader.integer('JWT_CLOCK_SKEW_SECONDS', 0, 0, 300),
+    maxTokenLifetimeSeconds: reader.integer('JWT_MAX_LIFETIME_SECONDS', 86400, 60, 604800),
     profileClaim: reader.optional('JWT_PROFILE_CLAIM') ?? 'sub',
     groupsClaim: reader.optional('JWT_GROUPS_CLAIM') ?? 'groups',
     requiredGroups: reader.allowList('REQUIRED_GROUPS'),

@@ -72,7 +72,14 @@ function reasonOf(error: JwtBaseError): string {
 export class JwtTokenVerifier implements TokenVerifier {
   private readonly verifier;
 
-  constructor(config: JwtAuthConfig, fetcher: Fetcher | undefined = undefined) {
+  private readonly maxLifetimeSeconds: number;
+
+  constructor(
+    config: JwtAuthConfig,
+    fetcher: Fetcher | undefined = undefined,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.maxLifetimeSeconds = config.maxTokenLifetimeSeconds;
     this.verifier = JwtVerifier.create(
       {
         issuer: config.issuer,
@@ -89,8 +96,9 @@ export class JwtTokenVerifier implements TokenVerifier {
     if (authorization.length > MAX_AUTHORIZATION_LENGTH) throw new UnauthenticatedError('bearer-oversized');
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) throw new UnauthenticatedError('bearer-malformed');
+    let claims: Readonly<Record<string, unknown>>;
     try {
-      return (await this.verifier.verify(token)) as Readonly<Record<string, unknown>>;
+      claims = (await this.verifier.verify(token)) as Readonly<Record<string, unknown>>;
     } catch (error) {
       if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
         throw new UpstreamUnavailableError('jwks-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
@@ -98,5 +106,10 @@ export class JwtTokenVerifier implements TokenVerifier {
       if (error instanceof JwtBaseError) throw new UnauthenticatedError(reasonOf(error));
       throw new UnauthenticatedError('jwt-invalid');
     }
+    // aws-jwt-verify checks `exp` only when present; a token that never expires is refused here,
+    // and so is one valid for longer than the configured lifetime (a leaked token stays useful less long).
+    if (typeof claims.exp !== 'number') throw new UnauthenticatedError('jwt-exp-missing');
+    if (claims.exp - this.clock() / 1000 > this.maxLifetimeSeconds) throw new UnauthenticatedError('jwt-lifetime-too-long');
+    return claims;
   }
 }

@@ -108,6 +108,8 @@ describe('forged and mis-signed tokens', () => {
     ['an audience list without ours', () => signJwt(claims({ aud: ['a', 'b'] }), key)],
     ['an expiry beyond the skew', () => signJwt(claims({ exp: now() - 1 }), key)],
     ['a not-before in the future', () => signJwt(claims({ nbf: now() + 60 }), key)],
+    ['no expiry at all', () => signJwt(claims({ exp: undefined }), key)],
+    ['an expiry years away', () => signJwt(claims({ exp: now() + 5 * 365 * 86400 }), key)],
     ['valid claims signed by a foreign key', () => signJwt(claims(), foreign)],
     [
       'a payload swapped under a valid signature',

@@ -91,6 +91,7 @@ describe('parseConfig', () => {
     ['FUNCTION_TIMEOUT_SECONDS', '29', "below API Gateway's 29 s"],
     ['FUNCTION_TIMEOUT_SECONDS', '10', 'does not fit FUNCTION_TIMEOUT_SECONDS=10'],
     ['JWT_CLOCK_SKEW_SECONDS', '301', 'JWT_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300'],
+    ['JWT_MAX_LIFETIME_SECONDS', '59', 'JWT_MAX_LIFETIME_SECONDS must be a whole number from 60 to 604800'],
   ])('refuses %s=%s', (name, value, message) => {
     expect(problemsOf(jwtEnv({ [name]: value }))).toEqual([expect.stringContaining(message)]);
   });

@@ -92,6 +92,13 @@ describe('JwtTokenVerifier', () => {
     ['no audience', () => `Bearer ${signJwt(claims({ aud: undefined }), key)}`, 'jwt-audience-mismatch'],
     ['an expired token', () => `Bearer ${signJwt(claims({ exp: now() - 5 }), key)}`, 'jwt-expired'],
     ['a token valid only later', () => `Bearer ${signJwt(claims({ nbf: now() + 120 }), key)}`, 'jwt-not-yet-valid'],
+    ['a token without exp', () => `Bearer ${signJwt(claims({ exp: undefined }), key)}`, 'jwt-exp-missing'],
+    ['a token with a string exp', () => `Bearer ${signJwt(claims({ exp: String(now() + 60) }), key)}`, 'jwt-malformed'],
+    [
+      'a token valid for ten years',
+      () => `Bearer ${signJwt(claims({ exp: now() + 10 * 365 * 86400 }), key)}`,
+      'jwt-lifetime-too-long',
+    ],
   ])('refuses %s', async (_what, header, reason) => {
     expect.assertions(2);
     const error = await verifier.verify(header()).catch((e: unknown) => e);
