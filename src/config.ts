@@ -216,6 +216,7 @@ function readAuth(reader: EnvReader): JwtAuthConfig | IamAuthConfig {
         /^\d{12}$/.test(a) ? undefined : `"${a}" is not a 12-digit account id`,
       ),
       allowedRoles: reader.allowList('IAM_ALLOWED_ROLES'),
+      allowedUsers: reader.allowList('IAM_ALLOWED_USERS'),
       sessionNameRoles: reader.list('IAM_SESSION_NAME_ROLES'),
     };
   }

@@ -44,8 +44,10 @@ export interface JwtCallerPolicy {
 /** What the IAM mode requires of a principal. */
 export interface IamCallerPolicy {
   readonly allowedAccounts: AllowList<string>;
-  /** Roles whose sessions may call; IAM users are allowed by account alone. */
+  /** Roles whose sessions may call. */
   readonly allowedRoles: AllowList<string>;
+  /** IAM users who may call (empty: none; most deployments use roles only). */
+  readonly allowedUsers: AllowList<string>;
   /** Roles trusted to set the role session name to the person's identity (e.g. an SSO permission set). */
   readonly sessionNameRoles: readonly string[];
 }
@@ -82,7 +84,10 @@ export function parseIamPrincipal(userArn: string | undefined): IamPrincipal {
  */
 export function iamIdentityKey(principal: IamPrincipal, policy: IamCallerPolicy): string {
   if (!allowsValue(policy.allowedAccounts, principal.accountId)) throw new ForbiddenError('iam-account-not-allowed');
-  if (principal.type === 'user') return principal.name;
+  if (principal.type === 'user') {
+    if (!allowsValue(policy.allowedUsers, principal.name)) throw new ForbiddenError('iam-user-not-allowed');
+    return principal.name;
+  }
   if (!allowsValue(policy.allowedRoles, principal.name)) throw new ForbiddenError('iam-role-not-allowed');
   if (policy.sessionNameRoles.includes(principal.name) && principal.sessionName !== undefined) {
     return principal.sessionName;

@@ -32,6 +32,7 @@ export function iamEnv(overrides: Record<string, string | undefined> = {}): Reco
   return {
     IAM_ALLOWED_ACCOUNTS: '111122223333',
     IAM_ALLOWED_ROLES: 'StudioUsers',
+    IAM_ALLOWED_USERS: 'alice',
     IAM_SESSION_NAME_ROLES: 'StudioUsers',
     ...base,
   };

@@ -45,6 +45,7 @@ describe('parseConfig', () => {
       mode: 'iam',
       allowedAccounts: { kind: 'only', values: ['111122223333'] },
       allowedRoles: { kind: 'only', values: ['StudioUsers'] },
+      allowedUsers: { kind: 'only', values: ['alice'] },
       sessionNameRoles: ['StudioUsers'],
     });
   });
@@ -100,6 +101,7 @@ describe('parseConfig', () => {
     ['IAM_ALLOWED_ACCOUNTS', undefined, 'IAM_ALLOWED_ACCOUNTS is required'],
     ['IAM_ALLOWED_ACCOUNTS', '1234', 'is not a 12-digit account id'],
     ['IAM_ALLOWED_ROLES', undefined, 'IAM_ALLOWED_ROLES is required'],
+    ['IAM_ALLOWED_USERS', undefined, 'IAM_ALLOWED_USERS is required'],
   ])('refuses iam mode with %s=%p', (name, value, message) => {
     expect(problemsOf(iamEnv({ [name]: value }))).toEqual([expect.stringContaining(message)]);
   });

@@ -38,6 +38,7 @@ describe('iamIdentityKey', () => {
   const policy: IamCallerPolicy = {
     allowedAccounts: allowOnly(['111122223333']),
     allowedRoles: allowOnly(['StudioUsers', 'PlatformAdmins']),
+    allowedUsers: allowOnly(['alice']),
     sessionNameRoles: ['StudioUsers'],
   };
 
@@ -58,14 +59,15 @@ describe('iamIdentityKey', () => {
   it.each([
     [{ accountId: '444455556666', type: 'user', name: 'alice' } as const, 'iam-account-not-allowed'],
     [{ accountId: '111122223333', type: 'assumed-role', name: 'Other', sessionName: 'alice' } as const, 'iam-role-not-allowed'],
+    [{ accountId: '111122223333', type: 'user', name: 'bob' } as const, 'iam-user-not-allowed'],
   ])('denies %j (%s)', (principal, reason) => {
     expect(() => iamIdentityKey(principal, policy)).toThrow(expect.objectContaining({ reason }));
   });
 
   it('allows any account only when told so with *', () => {
     expect(
-      iamIdentityKey({ accountId: '444455556666', type: 'user', name: 'x' }, { ...policy, allowedAccounts: ALLOW_ANY }),
-    ).toBe('x');
+      iamIdentityKey({ accountId: '444455556666', type: 'user', name: 'alice' }, { ...policy, allowedAccounts: ALLOW_ANY }),
+    ).toBe('alice');
   });
 });
 
