@@ -6,6 +6,7 @@
  * resolved parameters and hands the result to the Framework. No account id or region is written
  * here: they stay `${AWS::AccountId}` / `${AWS::Region}` until CloudFormation fills them in.
  */
+import { SECURITY_HEADERS } from '../http/headers';
 import { apiResourcePolicyStatements, executeApiEndpointPolicy } from '../policies/api-policies';
 import type { DeploymentFacts, PolicyDocument, PolicyStatement } from '../policies/policy-types';
 import {
@@ -391,6 +392,21 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         Name: render(record),
         Type: 'A',
         AliasTarget: aliasTo(`${endpoint}Endpoint`),
+      },
+    };
+  }
+
+  // API Gateway's own answers (resource-policy denials, throttling, integration timeouts) carry
+  // the same no-store/no-referrer headers as the function's.
+  for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+    resources[`GatewayResponse${type.replace('DEFAULT_', 'Default')}`] = {
+      Type: 'AWS::ApiGateway::GatewayResponse',
+      Properties: {
+        RestApiId: { Ref: 'ApiGatewayRestApi' },
+        ResponseType: type,
+        ResponseParameters: Object.fromEntries(
+          Object.entries(SECURITY_HEADERS).map(([name, value]) => [`gatewayresponse.header.${name}`, `'${value}'`]),
+        ),
       },
     };
   }

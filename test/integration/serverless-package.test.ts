@@ -119,6 +119,20 @@ describe('packaged template (stage ci: create everything)', () => {
     expect(JSON.parse(logs.format)).toHaveProperty('vpce', '$context.identity.vpceId');
   });
 
+  it('puts no-store and the other security headers on API Gateway’s own 4xx and 5xx answers', () => {
+    const responses = ofType(ci.template, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const r of responses) {
+      expect(r.RestApiId).toEqual({ Ref: 'ApiGatewayRestApi' });
+      expect(r.ResponseParameters).toEqual({
+        'gatewayresponse.header.Cache-Control': "'no-store'",
+        'gatewayresponse.header.Pragma': "'no-cache'",
+        'gatewayresponse.header.Referrer-Policy': "'no-referrer'",
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+      });
+    }
+  });
+
   it('authorizes GET /studio-url without AWS_IAM in jwt mode', () => {
     expect(ci.template.Resources.ApiGatewayMethodStudioDashurlGet?.Properties.AuthorizationType).toBe('NONE');
   });
