@@ -100,6 +100,7 @@ export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
       Condition: SAME_ACCOUNT(f),
     },
     {
+      // List* actions have no resource-level permissions in IAM: "*" is the narrowest there is.
       Sid: 'StudioListings',
       Effect: 'Allow',
       Principal: '*',

@@ -1,4 +1,4 @@
-import { parseConfig, worstCaseUpstreamMs } from '../../src/config';
+import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, parseConfig, worstCaseUpstreamMs } from '../../src/config';
 import { ConfigurationError } from '../../src/domain/errors';
 import { iamEnv, jwtEnv } from '../support/env';
 
@@ -122,6 +122,16 @@ describe('parseConfig', () => {
 });
 
 describe('worstCaseUpstreamMs', () => {
+  it('keeps the default budget under the default function timeout, and that under API Gateway’s 29 s', () => {
+    const config = parseConfig(jwtEnv());
+    const auth = config.auth as { jwksTimeoutMs: number };
+    const worst = worstCaseUpstreamMs(config.upstream, auth.jwksTimeoutMs);
+    // 1 500 JWKS + 2 × (3 × (500 + 1 500) + 100 + 200)
+    expect(worst).toBe(14100);
+    expect(worst + BUDGET_MARGIN_MS).toBeLessThan(config.functionTimeoutSeconds * 1000);
+    expect(config.functionTimeoutSeconds).toBeLessThan(API_GATEWAY_TIMEOUT_SECONDS);
+  });
+
   it('adds attempts × timeouts and the capped backoff for both SageMaker calls, plus the JWKS fetch', () => {
     const upstream = { connectTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 3, backoffBaseMs: 100, backoffCapMs: 150 };
     // per call: 3 × 2000 + (100 + min(150, 200)) = 6250; two calls + 1500 JWKS
