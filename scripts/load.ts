@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
 import { leaksIn } from './local/log-hygiene';
-import { freePort } from './local/ports';
+import { freePorts } from './local/ports';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
 import { startLocalStack } from './local/stack';
 
@@ -151,7 +151,8 @@ async function httpTarget(apiUrl: string, emulatorUrl = args.emulator, issuerUrl
 
 /** HTTP against a local stack this script starts on free loopback ports, whose output it keeps. */
 async function stackTarget(): Promise<Target> {
-  const ports = { api: await freePort(), emulator: await freePort(), issuer: await freePort() };
+  const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
+  const ports = { api, lambda, emulator, issuer };
   const stack = await startLocalStack(ports, { buildDir: `.esbuild-load-${process.pid}` });
   const http = await httpTarget(stack.apiUrl, stack.emulator.url, stack.issuer.url);
   return {

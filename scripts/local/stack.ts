@@ -14,11 +14,13 @@ import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 /** Ports of the three local services; `npm start` uses the defaults of ARCHITECTURE.md. */
 export interface StackPorts {
   readonly api: number;
+  /** serverless-offline's Lambda invoke endpoint (it needs a port of its own). */
+  readonly lambda: number;
   readonly emulator: number;
   readonly issuer: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, emulator: 4599, issuer: 4600 };
+export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, emulator: 4599, issuer: 4600 };
 const ROOT = join(__dirname, '..', '..');
 const HOST = '127.0.0.1';
 
@@ -112,7 +114,7 @@ export async function startLocalStack(
       '--httpPort',
       String(ports.api),
       '--lambdaPort',
-      String(ports.api + 2),
+      String(ports.lambda),
       '--host',
       HOST,
     ],

@@ -8,7 +8,7 @@ import { DEMO_PEOPLE } from '../../scripts/local/demo-data';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
 import { type LocalStack, startLocalStack } from '../../scripts/local/stack';
 import { leaksIn } from '../support/capture';
-import { freePort } from '../support/ports';
+import { freePorts } from '../support/ports';
 
 jest.setTimeout(120_000);
 
@@ -19,8 +19,9 @@ let stack: LocalStack;
 const issued: string[] = [];
 
 beforeAll(async () => {
-  const api = await freePort();
-  stack = await startLocalStack({ api, emulator: await freePort(), issuer: await freePort() }, { buildDir: BUILD_DIR });
+  const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
+  const ports = { api, lambda, emulator, issuer };
+  stack = await startLocalStack(ports, { buildDir: BUILD_DIR });
 });
 
 afterAll(async () => {

@@ -1,1 +1,1 @@
-export { freePort } from '../../scripts/local/ports';
+export { freePorts } from '../../scripts/local/ports';
