@@ -12,8 +12,6 @@
  *
  * Bounded: it stops after --requests or --max-seconds, whichever comes first.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
@@ -73,6 +71,13 @@ function assertLoopback(url: string): void {
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) throw new Error(`refusing to send load to ${host}: loopback only`);
 }
 
+/** Opens a presigned URL in the emulator (consuming it): the profile it opens, or undefined. */
+async function openedProfile(url: string): Promise<string | undefined> {
+  assertLoopback(url);
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  return response.ok ? ((await response.json()) as { userProfileName: string }).userProfileName : undefined;
+}
+
 /** What the load needs from a target: a call, a way to mint tokens and inject faults, and a URL check. */
 interface Target {
   readonly description: string;
@@ -105,10 +110,7 @@ async function inProcessTarget(): Promise<Target> {
       return { status: response.statusCode, ...(url && { url }), noStore: response.headers?.['Cache-Control'] === 'no-store' };
     },
     injectFault: async (spec) => emulator.injectFault(spec),
-    async profileOf(url) {
-      const response = await fetch(url, { headers: { Accept: 'application/json' } });
-      return response.ok ? ((await response.json()) as { userProfileName: string }).userProfileName : undefined;
-    },
+    profileOf: openedProfile,
     urlTokens: () => [...emulator.sessions.keys()],
     serviceOutput: () => capturedOutput,
     close: () => pipeline.close(),
@@ -136,11 +138,7 @@ async function httpTarget(apiUrl: string, emulatorUrl = args.emulator, issuerUrl
     async injectFault(spec) {
       await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
     },
-    async profileOf(url) {
-      assertLoopback(url);
-      const response = await fetch(url, { headers: { Accept: 'application/json' } });
-      return response.ok ? ((await response.json()) as { userProfileName: string }).userProfileName : undefined;
-    },
+    profileOf: openedProfile,
     urlTokens: () => seen,
     serviceOutput: () => undefined,
     async close() {
@@ -153,17 +151,14 @@ async function httpTarget(apiUrl: string, emulatorUrl = args.emulator, issuerUrl
 async function stackTarget(): Promise<Target> {
   const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
   const ports = { api, lambda, emulator, issuer };
-  const stack = await startLocalStack(ports, { buildDir: `.esbuild-load-${process.pid}` });
+  const stack = await startLocalStack(ports, { isolatedBuild: true });
   const http = await httpTarget(stack.apiUrl, stack.emulator.url, stack.issuer.url);
   return {
     ...http,
     description: `HTTP against its own local stack (serverless-offline) on ${stack.apiUrl}`,
     urlTokens: () => [...stack.emulator.sessions.keys()],
     serviceOutput: () => stack.output(),
-    async close() {
-      await stack.stop();
-      rmSync(join(__dirname, '..', `.esbuild-load-${process.pid}`), { recursive: true, force: true });
-    },
+    close: () => stack.stop(),
   };
 }
 

@@ -35,7 +35,7 @@ export function buildApp(env: Readonly<Record<string, string | undefined>>, over
   const config = parseConfig(env);
   const clock = overrides.clock ?? Date.now;
   const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config, overrides.credentials));
-  const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth, overrides.jwksFetcher) : undefined;
+  const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth, overrides.jwksFetcher, clock) : undefined;
   return {
     config,
     issueStudioUrl: { config, studio, clock, ...(tokens && { tokens }) },

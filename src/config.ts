@@ -135,8 +135,9 @@ class EnvReader {
       return allowOnly([]);
     }
     if (value === '*') return ALLOW_ANY;
-    const items = this.list(name);
-    if (items.includes('*')) this.problems.push(`${name}: * must stand alone`);
+    const listed = this.list(name);
+    if (listed.includes('*')) this.problems.push(`${name}: * must stand alone`);
+    const items = listed.filter((item) => item !== '*');
     for (const item of items) {
       const problem = check?.(item);
       if (problem) this.problems.push(`${name}: ${problem}`);
@@ -148,7 +149,7 @@ class EnvReader {
     const list = this.allowList(name);
     if (list.kind === 'any') return ALLOW_ANY;
     const blocks: CidrBlock[] = [];
-    for (const text of list.values.filter((item) => item !== '*')) {
+    for (const text of list.values) {
       const parsed = parseCidr(text);
       if (typeof parsed === 'string') this.problems.push(`${name}: ${parsed}`);
       else blocks.push(parsed);
@@ -176,7 +177,7 @@ class EnvReader {
   }
 }
 
-function readProfileMapping(reader: EnvReader, env: Env): ProfileMapping {
+function readProfileMapping(reader: EnvReader): ProfileMapping {
   const steps = reader.list('PROFILE_TRANSFORM');
   for (const step of steps) {
     if (!(PROFILE_TRANSFORM_STEPS as readonly string[]).includes(step)) {
@@ -184,7 +185,7 @@ function readProfileMapping(reader: EnvReader, env: Env): ProfileMapping {
     }
   }
   const map = new Map<string, string>();
-  const mapText = env.PROFILE_MAP?.trim();
+  const mapText = reader.optional('PROFILE_MAP');
   if (mapText) {
     let parsed: unknown;
     try {
@@ -263,7 +264,7 @@ export function parseConfig(env: Env): StudioGateConfig {
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
   const domainId = reader.matching('STUDIO_DOMAIN_ID', DOMAIN_ID_PATTERN, 'a Studio domain id (d-...)');
   const auth = readAuth(reader);
-  const profile = readProfileMapping(reader, env);
+  const profile = readProfileMapping(reader);
   const source: SourcePolicy = {
     vpceIds: reader.allowList('ALLOWED_VPCE_IDS', (v) =>
       /^vpce-[0-9a-f]+$/.test(v) ? undefined : `"${v}" is not a VPC endpoint id`,

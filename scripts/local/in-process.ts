@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
 import { buildApp, type StudioGateApp } from '../../src/app';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
+import { DEMO_DOMAIN_ID, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
@@ -17,14 +18,14 @@ export function inProcessEnv(
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    AWS_REGION: 'eu-west-1',
-    STUDIO_DOMAIN_ID: 'd-localdemo',
+    AWS_REGION: DEMO_REGION,
+    STUDIO_DOMAIN_ID: DEMO_DOMAIN_ID,
     AUTH_MODE: 'jwt',
     JWT_ISSUER: peers.issuer.issuer,
     JWT_AUDIENCE: 'studio-gate',
     JWT_JWKS_URI: peers.issuer.jwksUri,
     JWT_PROFILE_CLAIM: 'email',
-    REQUIRED_GROUPS: 'studio-users',
+    REQUIRED_GROUPS: REQUIRED_GROUP,
     PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
     ALLOWED_VPCE_IDS: 'vpce-0a1b2c3d4e5f60718',
     ALLOWED_VPC_IDS: 'vpc-0123456789abcdef0',

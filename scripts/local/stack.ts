@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles } from './demo-data';
@@ -99,8 +100,15 @@ async function waitForPort(port: number, timeoutMs: number, api: ChildProcess): 
 /** Starts the whole stack and resolves once the API answers. */
 export async function startLocalStack(
   ports: StackPorts = DEFAULT_PORTS,
-  options: { env?: NodeJS.ProcessEnv; inheritOutput?: boolean; readyTimeoutMs?: number; buildDir?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    inheritOutput?: boolean;
+    readyTimeoutMs?: number;
+    /** Bundle in a folder of this stack's own (removed on stop), so it can run beside `npm start` or a packaging test. */
+    isolatedBuild?: boolean;
+  } = {},
 ): Promise<LocalStack> {
+  const buildDir = options.isolatedBuild ? `.esbuild-stack-${process.pid}-${ports.api}` : undefined;
   const peers = await startPeers(ports);
   let output = '';
   const api = spawn(
@@ -122,7 +130,7 @@ export async function startLocalStack(
       cwd: ROOT,
       env: {
         ...localApiEnv(peers, options.env ?? process.env),
-        ...(options.buildDir && { STUDIO_GATE_BUILD_DIR: options.buildDir }),
+        ...(buildDir && { STUDIO_GATE_BUILD_DIR: buildDir }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -143,6 +151,7 @@ export async function startLocalStack(
       clearTimeout(timer);
     }
     await Promise.all([peers.emulator.close(), peers.issuer.close()]);
+    if (buildDir) rmSync(join(ROOT, buildDir), { recursive: true, force: true });
   };
 
   const apiUrl = `http://${HOST}:${ports.api}`;

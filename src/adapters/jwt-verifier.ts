@@ -23,9 +23,8 @@ import {
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtAuthConfig } from '../config';
-import { UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS, UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
 import type { TokenVerifier } from '../use-cases/ports';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './sagemaker-studio';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 /** Larger headers are refused before any parsing. */

@@ -13,16 +13,13 @@ import { backoffDelayMs, type StudioGateConfig } from '../config';
 import {
   ProfileNotFoundError,
   StudioGateError,
+  THROTTLED_RETRY_AFTER_SECONDS,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
   UpstreamInvalidResponseError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../domain/errors';
 import type { PresignRequest, StudioPort } from '../use-cases/ports';
-
-/** Retry-After for a throttled call, in seconds. */
-export const THROTTLED_RETRY_AFTER_SECONDS = 2;
-/** Retry-After when SageMaker (or its endpoint) cannot be reached, in seconds. */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** Builds the one SageMaker client of this container from the validated config. */
 export function createSageMakerClient(
@@ -71,7 +68,6 @@ interface SdkErrorShape {
   name?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number };
-  $response?: unknown;
 }
 
 /** Maps whatever the SDK threw to a domain error. The message is never copied: it may echo input. */

@@ -61,6 +61,11 @@ export class ProfileNotReadyError extends StudioGateError {
 /** SageMaker answered, but not with something we can use (500, validation, access denied, bad URL). */
 export class UpstreamInvalidResponseError extends StudioGateError {}
 
+/** Retry-After for a throttled upstream call, in seconds. */
+export const THROTTLED_RETRY_AFTER_SECONDS = 2;
+/** Retry-After when an upstream (SageMaker, its endpoint, the JWKS) cannot be reached, in seconds. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /** SageMaker throttled us or could not be reached; retrying later may work. */
 export class UpstreamUnavailableError extends StudioGateError {
   constructor(

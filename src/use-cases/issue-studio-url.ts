@@ -49,10 +49,6 @@ export interface IssueStudioUrlDeps {
   readonly clock: Clock;
 }
 
-function emptyToUndefined(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
-}
-
 async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps): Promise<Caller> {
   const { auth } = deps.config;
   if (auth.mode === 'iam') {
@@ -61,7 +57,7 @@ async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps)
   }
   if (!deps.tokens) throw new Error('jwt mode needs a token verifier');
   if (request.authorizations.length > 1) throw new UnauthenticatedError('authorization-repeated');
-  const claims = await deps.tokens.verify(emptyToUndefined(request.authorizations[0]));
+  const claims = await deps.tokens.verify(request.authorizations[0]);
   const subject = typeof claims.sub === 'string' ? claims.sub : '(no sub)';
   return { kind: 'jwt', subject, claims };
 }

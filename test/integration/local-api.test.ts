@@ -2,8 +2,6 @@
  * The running local stack (serverless-offline serving the real handler bundle, the SageMaker
  * emulator, the token issuer) over real loopback HTTP: the done-when list of GET /studio-url.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEMO_PEOPLE } from '../../scripts/local/demo-data';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
 import { type LocalStack, startLocalStack } from '../../scripts/local/stack';
@@ -12,21 +10,17 @@ import { freePorts } from '../support/ports';
 
 jest.setTimeout(120_000);
 
-// Its own bundle folder, so it can run beside the packaging test.
-const BUILD_DIR = `.esbuild-local-api-test-${process.pid}`;
-
 let stack: LocalStack;
 const issued: string[] = [];
 
 beforeAll(async () => {
   const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
   const ports = { api, lambda, emulator, issuer };
-  stack = await startLocalStack(ports, { buildDir: BUILD_DIR });
+  stack = await startLocalStack(ports, { isolatedBuild: true });
 });
 
 afterAll(async () => {
   await stack?.stop();
-  rmSync(join(__dirname, '..', '..', BUILD_DIR), { recursive: true, force: true });
 });
 
 async function get(path: string, token?: string, headers: Record<string, string> = {}) {

@@ -5,9 +5,10 @@ import {
   SageMakerServiceException,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SageMakerStudioAdapter, THROTTLED_RETRY_AFTER_SECONDS, toDomainError } from '../../../src/adapters/sagemaker-studio';
+import { SageMakerStudioAdapter, toDomainError } from '../../../src/adapters/sagemaker-studio';
 import {
   ProfileNotFoundError,
+  THROTTLED_RETRY_AFTER_SECONDS,
   UpstreamInvalidResponseError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
