@@ -37,10 +37,10 @@ const REQUESTS = Number(args.requests);
 const CONCURRENCY = Number(args.concurrency);
 const FAULT_EVERY = Number(args['fault-every']);
 const MAX_MS = Number(args['max-seconds']) * 1000;
-const EXPECTED: Record<string, number> = { alice: 200, erin: 200, bob: 409, carol: 409, dave: 404, mallory: 403 };
+const EXPECTED: Record<string, number> = Object.fromEntries(Object.entries(DEMO_PEOPLE).map(([p, d]) => [p, d.expectedStatus]));
 const FAULT_STATUSES = new Set([502, 503, 504]);
 // Weighted so most requests go the whole way to CreatePresignedDomainUrl.
-const MIX = ['alice', 'alice', 'alice', 'erin', 'erin', 'erin', 'bob', 'carol', 'dave', 'mallory'];
+const MIX = ['alice', 'alice', 'alice', 'erin', 'erin', 'john.smith', 'bob', 'carol', 'dave', 'mallory', 'john_smith'];
 const FAULTS: FaultKind[] = ['throttle', 'error', 'latency', 'reset', 'malformed'];
 
 for (const [name, value] of [
@@ -217,7 +217,7 @@ async function main(): Promise<number> {
       if (answer.status === EXPECTED[person]) {
         if (answer.status === 200) {
           const opened = answer.url ? await target.profileOf(answer.url) : undefined;
-          if (opened !== person) wrong.push(`#${i} ${person}: URL opened ${opened ?? 'nothing'}`);
+          if (opened !== DEMO_PEOPLE[person]?.opens) wrong.push(`#${i} ${person}: URL opened ${opened ?? 'nothing'}`);
         }
       } else if (FAULT_STATUSES.has(answer.status) && person !== 'mallory') {
         faultAnswers += 1;

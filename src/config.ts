@@ -6,15 +6,18 @@
  * `*` is the only way to allow anything. The variables are listed in README.md ("Configuration").
  */
 import { ALLOW_ANY, type AllowList, allowOnly } from './domain/allow-list';
-import type { IamCallerPolicy, JwtCallerPolicy } from './domain/caller';
+import type { EmailRules, IamCallerPolicy, JwtCallerPolicy } from './domain/caller';
+import { parseEmail, parseEmailDomain } from './domain/email';
 import { ConfigurationError } from './domain/errors';
-import { type CidrBlock, parseCidr, type SourcePolicy } from './domain/network-source';
+import { type CidrBlock, coversWholeAddressSpace, parseCidr, type SourcePolicy } from './domain/network-source';
 import {
+  isPrintableAscii,
   PROFILE_NAME_PATTERN,
   PROFILE_TRANSFORM_STEPS,
   type ProfileMapping,
   type ProfileTransformStep,
 } from './domain/profile-mapping';
+import { DEFAULT_OWNER_TAG, type OwnerPolicy } from './domain/profile-owner';
 
 /** API Gateway's maximum integration timeout (REST APIs), in seconds. */
 export const API_GATEWAY_TIMEOUT_SECONDS = 29;
@@ -57,6 +60,8 @@ export interface StudioGateConfig {
   readonly domainId: string;
   readonly auth: JwtAuthConfig | IamAuthConfig;
   readonly profile: ProfileMapping;
+  /** The owner-tag check (on unless PROFILE_OWNER_CHECK=off). */
+  readonly owner: OwnerPolicy;
   readonly source: SourcePolicy;
   readonly urlExpiresInSeconds: number;
   readonly sessionExpiresInSeconds: number;
@@ -64,6 +69,8 @@ export interface StudioGateConfig {
   readonly sagemakerEndpointUrl?: string;
   readonly upstream: UpstreamPolicy;
   readonly functionTimeoutSeconds: number;
+  /** The whole request's deadline: the documented worst case of its upstream work ({@link worstCaseUpstreamMs}). */
+  readonly requestDeadlineMs: number;
   /** Local stack only: the emulator origin presigned URLs may also point to. Loopback only. */
   readonly localStudioOrigin?: string;
 }
@@ -154,6 +161,8 @@ class EnvReader {
       if (typeof parsed === 'string') this.problems.push(`${name}: ${parsed}`);
       else blocks.push(parsed);
     }
+    const whole = coversWholeAddressSpace(blocks);
+    if (whole) this.problems.push(`${name} covers the whole ${whole} address space: write * if that is really meant`);
     return allowOnly(blocks);
   }
 
@@ -177,53 +186,217 @@ class EnvReader {
   }
 }
 
-function readProfileMapping(reader: EnvReader): ProfileMapping {
+/** The transform steps, checked. */
+function readTransform(reader: EnvReader): ProfileTransformStep[] {
   const steps = reader.list('PROFILE_TRANSFORM');
   for (const step of steps) {
     if (!(PROFILE_TRANSFORM_STEPS as readonly string[]).includes(step)) {
       reader.problems.push(`PROFILE_TRANSFORM: unknown step "${step}" (known: ${PROFILE_TRANSFORM_STEPS.join(', ')})`);
     }
   }
-  const map = new Map<string, string>();
-  const mapText = reader.optional('PROFILE_MAP');
-  if (mapText) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(mapText);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      reader.problems.push('PROFILE_MAP must be a JSON object of identity → profile name');
-    } else {
-      for (const [identity, profile] of Object.entries(parsed)) {
-        if (typeof profile !== 'string' || !PROFILE_NAME_PATTERN.test(profile)) {
-          reader.problems.push(`PROFILE_MAP: "${identity}" maps to an invalid profile name`);
-        } else {
-          map.set(identity, profile);
-        }
-      }
-    }
-  }
-  return { transform: steps as ProfileTransformStep[], map };
+  return steps as ProfileTransformStep[];
 }
 
-function readAuth(reader: EnvReader): JwtAuthConfig | IamAuthConfig {
+/**
+ * The email rules: keys must be addresses when the claim is `email` or the transform takes the
+ * local part; taking the local part needs ALLOWED_EMAIL_DOMAINS (otherwise alice@evil.example is alice).
+ */
+function readEmailRules(reader: EnvReader, transform: readonly ProfileTransformStep[], claimIsEmail: boolean): EmailRules {
+  const usesLocalPart = transform.includes('email-local-part');
+  const required = usesLocalPart || claimIsEmail;
+  const raw = reader.optional('ALLOWED_EMAIL_DOMAINS');
+  if (raw === undefined) {
+    if (usesLocalPart) {
+      reader.problems.push(
+        'Environment variable ALLOWED_EMAIL_DOMAINS is required when PROFILE_TRANSFORM uses email-local-part (e.g. example.com)',
+      );
+    }
+    return { required };
+  }
+  if (!required) reader.problems.push('ALLOWED_EMAIL_DOMAINS applies to email identities only; this configuration has none');
+  const domains: string[] = [];
+  const listed = reader.list('ALLOWED_EMAIL_DOMAINS');
+  for (const item of listed) {
+    const domain = parseEmailDomain(item);
+    if (item === '*' || domain === undefined) {
+      reader.problems.push(`ALLOWED_EMAIL_DOMAINS: "${item}" is not a domain name (exact names only, no wildcards)`);
+    } else if (!domains.includes(domain)) {
+      domains.push(domain);
+    }
+  }
+  if (listed.length === 0) reader.problems.push('ALLOWED_EMAIL_DOMAINS lists no domain');
+  return { required, allowedDomains: domains };
+}
+
+const IAM_MAP_KEY =
+  /^(\d{12}):(?:user\/([\w+=,.@-]{1,64})|role\/([\w+=,.@-]{1,64})|assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64}))$/;
+
+/** Why a PROFILE_MAP key can never match a canonical identity, or undefined when it can. */
+function mapKeyProblem(key: string, auth: JwtAuthConfig | IamAuthConfig): string | undefined {
+  if (!isPrintableAscii(key)) return 'is not printable ASCII';
+  if (auth.mode === 'jwt') {
+    if (!auth.email.required) return undefined;
+    const email = parseEmail(key);
+    if (email === undefined) return 'is not an email address';
+    if (email.address !== key) return `is not canonical (write "${email.address}")`;
+    if (auth.email.allowedDomains && !auth.email.allowedDomains.includes(email.domain))
+      return 'is of a domain not in ALLOWED_EMAIL_DOMAINS';
+    return undefined;
+  }
+  const match = IAM_MAP_KEY.exec(key);
+  if (!match) return 'is not <account>:user/<name>, <account>:role/<role> or <account>:assumed-role/<role>/<session>';
+  if (!auth.allowedAccounts.includes(match[1] as string)) return 'is of an account not in IAM_ALLOWED_ACCOUNTS';
+  const name = match[2] ?? match[5];
+  if (name !== undefined && auth.email.required) {
+    const email = parseEmail(name);
+    if (email === undefined || email.address !== name) return 'does not name a canonical (lower-case) email address';
+  }
+  return undefined;
+}
+
+/** The string keys of a flat JSON object in the order written (JSON.parse keeps only the last duplicate). */
+function keysAsWritten(text: string): string[] {
+  const strings = text.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+  return strings.filter((_s, i) => i % 2 === 0).map((s) => JSON.parse(s) as string);
+}
+
+function readProfileMap(reader: EnvReader, auth: JwtAuthConfig | IamAuthConfig): Map<string, string> {
+  const map = new Map<string, string>();
+  const mapText = reader.optional('PROFILE_MAP');
+  if (!mapText) return map;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(mapText);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    reader.problems.push('PROFILE_MAP must be a JSON object of identity → profile name');
+    return map;
+  }
+  const entries = Object.entries(parsed);
+  if (entries.some(([, profile]) => typeof profile !== 'string')) {
+    reader.problems.push('PROFILE_MAP: every value must be a profile name (a string)');
+    return map;
+  }
+  const seen = new Set<string>();
+  for (const key of keysAsWritten(mapText)) {
+    if (seen.has(key)) reader.problems.push(`PROFILE_MAP: "${key}" is listed more than once`);
+    seen.add(key);
+  }
+  const owners = new Map<string, string>();
+  for (const [identity, profile] of entries as [string, string][]) {
+    const problem = mapKeyProblem(identity, auth);
+    if (problem) reader.problems.push(`PROFILE_MAP: key "${identity}" ${problem}, so it can never match`);
+    if (!PROFILE_NAME_PATTERN.test(profile)) {
+      reader.problems.push(`PROFILE_MAP: "${identity}" maps to an invalid profile name`);
+      continue;
+    }
+    const other = owners.get(profile);
+    if (other !== undefined) reader.problems.push(`PROFILE_MAP: "${other}" and "${identity}" both map to profile "${profile}"`);
+    owners.set(profile, identity);
+    map.set(identity, profile);
+  }
+  return map;
+}
+
+function readOwner(reader: EnvReader): OwnerPolicy {
+  const check = reader.optional('PROFILE_OWNER_CHECK') ?? 'on';
+  if (check !== 'on' && check !== 'off') reader.problems.push(`PROFILE_OWNER_CHECK must be on or off, got "${check}"`);
+  const tagKey = reader.optional('PROFILE_OWNER_TAG') ?? DEFAULT_OWNER_TAG;
+  if (!/^[A-Za-z0-9 _.:/=+@-]{1,128}$/.test(tagKey) || tagKey.toLowerCase().startsWith('aws:')) {
+    reader.problems.push(
+      `PROFILE_OWNER_TAG must be a tag key (1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…), got "${tagKey}"`,
+    );
+  }
+  return check === 'off' ? { check: 'off' } : { check: 'on', tagKey };
+}
+
+/** `true`/`false`, or the fallback when unset. */
+function readFlag(reader: EnvReader, name: string, fallback: boolean): boolean {
+  const value = reader.optional(name);
+  if (value === undefined) return fallback;
+  if (value !== 'true' && value !== 'false') reader.problems.push(`${name} must be true or false, got "${value}"`);
+  return value === 'true';
+}
+
+/** `<account>:<name>` from `arn:aws:iam::<account>:<kind>/<path>/<name>` or `<account>:<name>`. */
+function qualifiedPrincipal(item: string, kind: 'role' | 'user'): string | undefined {
+  const arn = new RegExp(`^arn:aws[a-z-]*:iam::(\\d{12}):${kind}/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})$`).exec(item);
+  if (arn) return `${arn[1]}:${arn[2]}`;
+  return /^\d{12}:[\w+=,.@-]{1,64}$/.test(item) ? item : undefined;
+}
+
+/** An IAM allow-list of account-qualified principals (or `*`: any of that kind in the allowed accounts). */
+function principalAllowList(
+  reader: EnvReader,
+  name: string,
+  kind: 'role' | 'user',
+  accounts: readonly string[],
+): AllowList<string> {
+  const list = reader.allowList(name);
+  if (list.kind === 'any') return list;
+  const values: string[] = [];
+  for (const item of list.values) {
+    const qualified = qualifiedPrincipal(item, kind);
+    if (qualified === undefined) {
+      reader.problems.push(
+        `${name}: "${item}" is not account-qualified (write arn:aws:iam::<account>:${kind}/<name> or <account>:<name>)`,
+      );
+    } else if (accounts.length > 0 && !accounts.includes(qualified.slice(0, 12))) {
+      reader.problems.push(`${name}: "${item}" is of an account not in IAM_ALLOWED_ACCOUNTS`);
+    } else {
+      values.push(qualified);
+    }
+  }
+  return allowOnly(values);
+}
+
+function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[]): JwtAuthConfig | IamAuthConfig {
   const mode = reader.oneOf('AUTH_MODE', ['jwt', 'iam'] as const);
   if (mode === 'iam') {
+    const accounts = reader.list('IAM_ALLOWED_ACCOUNTS');
+    if (reader.optional('IAM_ALLOWED_ACCOUNTS') === undefined) {
+      reader.problems.push('Environment variable IAM_ALLOWED_ACCOUNTS is required in iam mode (12-digit account ids)');
+    }
+    for (const account of accounts) {
+      if (!/^\d{12}$/.test(account)) {
+        reader.problems.push(`IAM_ALLOWED_ACCOUNTS: "${account}" is not a 12-digit account id (no wildcards)`);
+      }
+    }
+    const allowedAccounts = accounts.filter((a) => /^\d{12}$/.test(a));
+    const sessionNameRoles: string[] = [];
+    for (const item of reader.list('IAM_SESSION_NAME_ROLES')) {
+      const qualified = qualifiedPrincipal(item, 'role');
+      if (qualified === undefined) {
+        reader.problems.push(
+          `IAM_SESSION_NAME_ROLES: "${item}" is not account-qualified (arn:aws:iam::<account>:role/<name> or <account>:<name>)`,
+        );
+      } else if (allowedAccounts.length > 0 && !allowedAccounts.includes(qualified.slice(0, 12))) {
+        reader.problems.push(`IAM_SESSION_NAME_ROLES: "${item}" is of an account not in IAM_ALLOWED_ACCOUNTS`);
+      } else {
+        sessionNameRoles.push(qualified);
+      }
+    }
     return {
       mode,
-      allowedAccounts: reader.allowList('IAM_ALLOWED_ACCOUNTS', (a) =>
-        /^\d{12}$/.test(a) ? undefined : `"${a}" is not a 12-digit account id`,
-      ),
-      allowedRoles: reader.allowList('IAM_ALLOWED_ROLES'),
-      allowedUsers: reader.allowList('IAM_ALLOWED_USERS'),
-      sessionNameRoles: reader.list('IAM_SESSION_NAME_ROLES'),
+      allowedAccounts,
+      allowedRoles: principalAllowList(reader, 'IAM_ALLOWED_ROLES', 'role', allowedAccounts),
+      allowedUsers: principalAllowList(reader, 'IAM_ALLOWED_USERS', 'user', allowedAccounts),
+      sessionNameRoles,
+      email: readEmailRules(reader, transform, false),
     };
   }
   const audience = reader.list('JWT_AUDIENCE');
   if (audience.length === 0) reader.problems.push('Environment variable JWT_AUDIENCE is required in jwt mode');
   const jwksUri = reader.url('JWT_JWKS_URI', reader.required('JWT_JWKS_URI')) ?? '';
+  const profileClaim = reader.optional('JWT_PROFILE_CLAIM') ?? 'sub';
+  // A string groups claim is one group unless a delimiter is configured (`space` stands for " ").
+  const delimiterText = reader.optional('JWT_GROUPS_DELIMITER');
+  const groupsDelimiter = delimiterText === 'space' ? ' ' : delimiterText;
+  if (groupsDelimiter !== undefined && !/^[ ,;|]$/.test(groupsDelimiter)) {
+    reader.problems.push(`JWT_GROUPS_DELIMITER must be , ; | or space, got "${delimiterText}"`);
+  }
   return {
     mode: 'jwt',
     issuer: reader.required('JWT_ISSUER'),
@@ -232,22 +405,26 @@ function readAuth(reader: EnvReader): JwtAuthConfig | IamAuthConfig {
     jwksTimeoutMs: reader.integer('JWKS_TIMEOUT_MS', 1500, 100, 5000),
     clockSkewSeconds: reader.integer('JWT_CLOCK_SKEW_SECONDS', 0, 0, 300),
     maxTokenLifetimeSeconds: reader.integer('JWT_MAX_LIFETIME_SECONDS', 86400, 60, 604800),
-    profileClaim: reader.optional('JWT_PROFILE_CLAIM') ?? 'sub',
+    profileClaim,
     groupsClaim: reader.optional('JWT_GROUPS_CLAIM') ?? 'groups',
     requiredGroups: reader.allowList('REQUIRED_GROUPS'),
+    ...(groupsDelimiter !== undefined && { groupsDelimiter }),
+    requireEmailVerified: readFlag(reader, 'JWT_REQUIRE_EMAIL_VERIFIED', profileClaim === 'email'),
+    email: readEmailRules(reader, transform, profileClaim === 'email'),
   };
 }
 
 /**
  * Worst-case time of one request's upstream work in milliseconds: the JWKS fetch (jwt mode) plus
- * two SageMaker calls, each `maxAttempts × (connect + request timeout)` plus the backoff between
- * attempts.
+ * each SageMaker call (`calls`: DescribeUserProfile, ListTags when the owner check is on,
+ * CreatePresignedDomainUrl), each `maxAttempts × (connect + request timeout)` plus the backoff
+ * between attempts. It is also the request's deadline.
  */
-export function worstCaseUpstreamMs(upstream: UpstreamPolicy, jwksTimeoutMs = 0): number {
+export function worstCaseUpstreamMs(upstream: UpstreamPolicy, jwksTimeoutMs = 0, calls = 3): number {
   let backoff = 0;
   for (let retry = 1; retry < upstream.maxAttempts; retry++) backoff += backoffDelayMs(upstream, retry);
   const perCall = upstream.maxAttempts * (upstream.connectTimeoutMs + upstream.requestTimeoutMs) + backoff;
-  return jwksTimeoutMs + 2 * perCall;
+  return jwksTimeoutMs + calls * perCall;
 }
 
 /** Delay before retry number `retry` (1-based): exponential from the base, capped. */
@@ -263,8 +440,10 @@ export function parseConfig(env: Env): StudioGateConfig {
   const reader = new EnvReader(env);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
   const domainId = reader.matching('STUDIO_DOMAIN_ID', DOMAIN_ID_PATTERN, 'a Studio domain id (d-...)');
-  const auth = readAuth(reader);
-  const profile = readProfileMapping(reader);
+  const transform = readTransform(reader);
+  const auth = readAuth(reader, transform);
+  const profile: ProfileMapping = { transform, map: readProfileMap(reader, auth) };
+  const owner = readOwner(reader);
   const source: SourcePolicy = {
     vpceIds: reader.allowList('ALLOWED_VPCE_IDS', (v) =>
       /^vpce-[0-9a-f]+$/.test(v) ? undefined : `"${v}" is not a VPC endpoint id`,
@@ -274,7 +453,7 @@ export function parseConfig(env: Env): StudioGateConfig {
   };
   const upstream: UpstreamPolicy = {
     connectTimeoutMs: reader.integer('SAGEMAKER_CONNECT_TIMEOUT_MS', 500, 50, 10000),
-    requestTimeoutMs: reader.integer('SAGEMAKER_REQUEST_TIMEOUT_MS', 1500, 100, 20000),
+    requestTimeoutMs: reader.integer('SAGEMAKER_REQUEST_TIMEOUT_MS', 1000, 100, 20000),
     maxAttempts: reader.integer('SAGEMAKER_MAX_ATTEMPTS', 3, 1, 5),
     backoffBaseMs: reader.integer('SAGEMAKER_BACKOFF_BASE_MS', 100, 0, 5000),
     backoffCapMs: reader.integer('SAGEMAKER_BACKOFF_CAP_MS', 1000, 0, 20000),
@@ -285,7 +464,7 @@ export function parseConfig(env: Env): StudioGateConfig {
       `FUNCTION_TIMEOUT_SECONDS (${functionTimeoutSeconds}) must be below API Gateway's ${API_GATEWAY_TIMEOUT_SECONDS} s integration timeout`,
     );
   }
-  const worst = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
+  const worst = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0, owner.check === 'on' ? 3 : 2);
   if (worst + BUDGET_MARGIN_MS > functionTimeoutSeconds * 1000) {
     reader.problems.push(
       `worst-case upstream time ${worst} ms (+${BUDGET_MARGIN_MS} ms margin) does not fit FUNCTION_TIMEOUT_SECONDS=${functionTimeoutSeconds}: lower SAGEMAKER_* timeouts or attempts`,
@@ -296,12 +475,14 @@ export function parseConfig(env: Env): StudioGateConfig {
     domainId,
     auth,
     profile,
+    owner,
     source,
     urlExpiresInSeconds: reader.integer('URL_EXPIRES_IN_SECONDS', 60, 5, 300),
     sessionExpiresInSeconds: reader.integer('SESSION_EXPIRES_IN_SECONDS', 43200, 1800, 43200),
     sagemakerEndpointUrl: reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER')),
     upstream,
     functionTimeoutSeconds,
+    requestDeadlineMs: worst,
     localStudioOrigin: reader.url('LOCAL_STUDIO_ORIGIN', reader.optional('LOCAL_STUDIO_ORIGIN'), true),
   };
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);

@@ -23,6 +23,10 @@ const PARAMS = [
   'authMode',
   'allowedVpceIds',
   'allowedVpcIds',
+  'allowBroadCidrs',
+  'localStudioOrigin',
+  'sagemakerEndpointUrl',
+  'region',
 ];
 
 let built;

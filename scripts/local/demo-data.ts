@@ -1,34 +1,92 @@
 /**
- * The local stack's demo world (ARCHITECTURE.md, "The local stack"): one domain and six people.
- * Tests and the README rely on exactly these names and outcomes.
+ * The local stack's demo world (ARCHITECTURE.md, "The local stack"): one domain and its people.
+ * Tests, the load script and the README rely on exactly these names and outcomes. Every profile
+ * carries its owner tag, as a platform team's provisioning would write it; `john-smith` and the
+ * person `john_smith` show the owner check refusing a pair that collides under the transform.
  */
 
 export const DEMO_DOMAIN_ID = 'd-localdemo';
 export const DEMO_REGION = 'eu-west-1';
+export const DEMO_ACCOUNT = '000000000000';
 export const REQUIRED_GROUP = 'studio-users';
+export const DEMO_EMAIL_DOMAIN = 'example.com';
+/** The owner tag key (PROFILE_OWNER_TAG's default). */
+export const DEMO_OWNER_TAG = 'studio-gate:owner';
 
-/** A person the local token issuer can sign in, and the profile status the emulator holds for them. */
+/** A profile the emulator holds. */
+export interface DemoProfile {
+  readonly name: string;
+  readonly status: string;
+  /** The owner tag's value; undefined: the profile has no owner tag. */
+  readonly owner?: string;
+}
+
+/** A person the local token issuer can sign in, and what GET /studio-url answers them. */
 export interface DemoPerson {
   readonly email: string;
   readonly groups: readonly string[];
-  /** Profile status in the emulator; undefined: no profile. */
-  readonly profileStatus?: string;
+  /** The profile their identity maps to (`email-local-part,lowercase,dots-to-dashes`), if one exists. */
+  readonly profile?: DemoProfile;
+  /** The HTTP status GET /studio-url answers them. */
+  readonly expectedStatus: number;
+  /** The profile a 200 opens. */
+  readonly opens?: string;
+}
+
+function own(name: string, email: string, status: string): DemoProfile {
+  return { name, status, owner: email };
 }
 
 export const DEMO_PEOPLE: Readonly<Record<string, DemoPerson>> = {
-  alice: { email: 'alice@example.com', groups: [REQUIRED_GROUP], profileStatus: 'InService' },
-  erin: { email: 'erin@example.com', groups: [REQUIRED_GROUP, 'analysts'], profileStatus: 'InService' },
-  bob: { email: 'bob@example.com', groups: [REQUIRED_GROUP], profileStatus: 'Pending' },
-  carol: { email: 'carol@example.com', groups: [REQUIRED_GROUP], profileStatus: 'Failed' },
-  dave: { email: 'dave@example.com', groups: [REQUIRED_GROUP] },
-  mallory: { email: 'mallory@example.com', groups: ['contractors'], profileStatus: 'InService' },
+  alice: {
+    email: 'alice@example.com',
+    groups: [REQUIRED_GROUP],
+    profile: own('alice', 'alice@example.com', 'InService'),
+    expectedStatus: 200,
+    opens: 'alice',
+  },
+  erin: {
+    email: 'erin@example.com',
+    groups: [REQUIRED_GROUP, 'analysts'],
+    profile: own('erin', 'erin@example.com', 'InService'),
+    expectedStatus: 200,
+    opens: 'erin',
+  },
+  bob: {
+    email: 'bob@example.com',
+    groups: [REQUIRED_GROUP],
+    profile: own('bob', 'bob@example.com', 'Pending'),
+    expectedStatus: 409,
+  },
+  carol: {
+    email: 'carol@example.com',
+    groups: [REQUIRED_GROUP],
+    profile: own('carol', 'carol@example.com', 'Failed'),
+    expectedStatus: 409,
+  },
+  dave: { email: 'dave@example.com', groups: [REQUIRED_GROUP], expectedStatus: 404 },
+  mallory: {
+    email: 'mallory@example.com',
+    groups: ['contractors'],
+    profile: own('mallory', 'mallory@example.com', 'InService'),
+    expectedStatus: 403,
+  },
+  'john.smith': {
+    email: 'john.smith@example.com',
+    groups: [REQUIRED_GROUP],
+    profile: own('john-smith', 'john.smith@example.com', 'InService'),
+    expectedStatus: 200,
+    opens: 'john-smith',
+  },
+  // Maps to john-smith too (`_` and `.` both become `-`), but that profile is john.smith's: 403.
+  john_smith: { email: 'john_smith@example.com', groups: [REQUIRED_GROUP], expectedStatus: 403 },
 };
 
-/** Profiles the emulator is seeded with: name → status. */
-export function demoProfiles(): Map<string, string> {
-  const profiles = new Map<string, string>();
-  for (const [name, person] of Object.entries(DEMO_PEOPLE)) {
-    if (person.profileStatus !== undefined) profiles.set(name, person.profileStatus);
+/** Profiles the emulator is seeded with, by name. */
+export function demoProfiles(): Map<string, DemoProfile> {
+  const profiles = new Map<string, DemoProfile>();
+  for (const person of Object.values(DEMO_PEOPLE)) {
+    if (person.profile !== undefined) profiles.set(person.profile.name, person.profile);
   }
   return profiles;
 }

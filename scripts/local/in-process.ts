@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
 import { buildApp, type StudioGateApp } from '../../src/app';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
-import { DEMO_DOMAIN_ID, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
+import { DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
@@ -27,6 +27,7 @@ export function inProcessEnv(
     JWT_PROFILE_CLAIM: 'email',
     REQUIRED_GROUPS: REQUIRED_GROUP,
     PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
+    ALLOWED_EMAIL_DOMAINS: DEMO_EMAIL_DOMAIN,
     ALLOWED_VPCE_IDS: 'vpce-0a1b2c3d4e5f60718',
     ALLOWED_VPC_IDS: 'vpc-0123456789abcdef0',
     ALLOWED_SOURCE_CIDRS: '198.51.100.0/24,2001:db8::/32',

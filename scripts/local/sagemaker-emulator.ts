@@ -4,7 +4,9 @@
  * AWS_ENDPOINT_URL_SAGEMAKER. Errors come typed as SageMaker sends them (`{"__type":...}` + HTTP 400).
  *
  * It also hands out one-time presigned URLs (`/auth?token=…`) that expire, and takes injected
- * faults through `POST /__emulator/faults` or {@link SageMakerEmulator.injectFault}.
+ * faults through `POST /__emulator/faults` or {@link SageMakerEmulator.injectFault}: errors,
+ * latency, resets, and hostile bodies (headers then silence, a byte at a time, endless, huge).
+ * Every hostile answer stops by itself (at the latest after {@link HOSTILE_LIMIT_MS}).
  * Loopback only; never exposed elsewhere.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,11 +19,25 @@ export const EMULATED_OPERATIONS = [
   'DescribeUserProfile',
   'CreatePresignedDomainUrl',
   'ListUserProfiles',
+  'ListTags',
 ] as const;
 export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
 
 /** Kinds of injected faults. */
-export const FAULT_KINDS = ['throttle', 'error', 'latency', 'reset', 'malformed'] as const;
+export const FAULT_KINDS = [
+  'throttle',
+  'error',
+  'latency',
+  'reset',
+  'malformed',
+  // Hostile answers after the headers (issue 7): the client's bounds must hold past them.
+  'stall-body',
+  'drip',
+  'endless',
+  'huge',
+  // A 200 whose AuthorizedUrl carries a control character (a header-splitting URL).
+  'crlf-url',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** A fault applied to the next `times` calls of `operation` (`*`: any operation). */
@@ -48,14 +64,22 @@ export interface EmulatorOptions {
   readonly port?: number;
   readonly domainId: string;
   readonly region: string;
-  /** Profile name → Status. */
-  readonly profiles: ReadonlyMap<string, string>;
+  /** Profiles by name: status and owner tag (the tag key is `ownerTag`). */
+  readonly profiles: ReadonlyMap<string, { readonly status: string; readonly owner?: string }>;
+  /** The owner tag key; default `studio-gate:owner`. */
+  readonly ownerTag?: string;
+  /** The account id in ARNs; default 000000000000. */
+  readonly accountId?: string;
   readonly clock?: () => number;
 }
 
 const DOMAIN_ID = /^d-(-*[a-z0-9]){1,61}$/;
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const MAX_BODY_BYTES = 64 * 1024;
+/** No hostile answer lasts longer than this, whatever the client does. */
+export const HOSTILE_LIMIT_MS = 30_000;
+/** The size of a `huge` answer: twice the client's 1 MiB cap. */
+export const HUGE_BODY_BYTES = 2 * 1024 * 1024;
 
 class ApiError extends Error {
   constructor(
@@ -146,6 +170,9 @@ function escapeHtml(text: string): string {
 export async function startSageMakerEmulator(options: EmulatorOptions): Promise<SageMakerEmulator> {
   const clock = options.clock ?? Date.now;
   const profiles = new Map(options.profiles);
+  const ownerTag = options.ownerTag ?? 'studio-gate:owner';
+  const account = options.accountId ?? '000000000000';
+  const profileArn = (name: string) => `arn:aws:sagemaker:${options.region}:${account}:user-profile/${options.domainId}/${name}`;
   const sessions = new Map<string, IssuedSession>();
   const calls: Record<string, number> = {};
   let faults: ActiveFault[] = [];
@@ -188,7 +215,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       requireDomain(input);
       return {
         DomainId: options.domainId,
-        DomainArn: `arn:aws:sagemaker:${options.region}:000000000000:domain/${options.domainId}`,
+        DomainArn: `arn:aws:sagemaker:${options.region}:${account}:domain/${options.domainId}`,
         DomainName: 'local-demo',
         Status: 'InService',
         AuthMode: 'IAM',
@@ -201,9 +228,22 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       return {
         DomainId: options.domainId,
         UserProfileName: name,
-        UserProfileArn: `arn:aws:sagemaker:${options.region}:000000000000:user-profile/${options.domainId}/${name}`,
-        Status: profiles.get(name),
+        UserProfileArn: profileArn(name),
+        Status: profiles.get(name)?.status,
       };
+    },
+    ListTags(input) {
+      const arn = input.ResourceArn;
+      if (typeof arn !== 'string' || arn.length > 256) {
+        throw new ApiError(
+          'ValidationException',
+          "1 validation error detected: Value at 'resourceArn' failed to satisfy constraint",
+        );
+      }
+      const name = [...profiles.keys()].find((n) => profileArn(n) === arn);
+      if (name === undefined) throw new ApiError('ResourceNotFound', 'Resource not found');
+      const owner = profiles.get(name)?.owner;
+      return { Tags: owner === undefined ? [] : [{ Key: ownerTag, Value: owner }] };
     },
     CreatePresignedDomainUrl(input) {
       const name = requireProfile(input);
@@ -230,10 +270,10 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     },
     ListUserProfiles() {
       return {
-        UserProfiles: [...profiles].map(([name, status]) => ({
+        UserProfiles: [...profiles].map(([name, profile]) => ({
           DomainId: options.domainId,
           UserProfileName: name,
-          Status: status,
+          Status: profile.status,
         })),
       };
     },
@@ -277,6 +317,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       }
       return;
     }
+    if (fault && ['stall-body', 'drip', 'endless', 'huge'].includes(fault.fault)) return hostileBody(res, fault.fault);
     const handler = (operations as Record<string, ((input: Record<string, unknown>) => unknown) | undefined>)[operation];
     if (!handler) return sendError(res, new ApiError('UnknownOperationException', `Unknown operation ${operation}`));
     let input: unknown;
@@ -285,7 +326,59 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     } catch {
       return sendError(res, new ApiError('SerializationException', 'Could not parse request body'));
     }
-    sendJson(res, 200, handler((input ?? {}) as Record<string, unknown>));
+    const answer = handler((input ?? {}) as Record<string, unknown>) as Record<string, unknown>;
+    if (fault?.fault === 'crlf-url' && typeof answer.AuthorizedUrl === 'string') {
+      answer.AuthorizedUrl = `${answer.AuthorizedUrl}\r\nSet-Cookie: injected=1`;
+    }
+    sendJson(res, 200, answer);
+  }
+
+  /** Headers at once, then a body that never completes in time: each kind ends by itself. */
+  function hostileBody(res: ServerResponse, kind: string): void {
+    if (res.destroyed) return;
+    const started = clock();
+    const stop = () => {
+      for (const t of own) {
+        clearTimeout(t);
+        clearInterval(t);
+        timers.delete(t);
+      }
+      if (!res.destroyed) res.destroy();
+    };
+    const own: NodeJS.Timeout[] = [];
+    const track = (t: NodeJS.Timeout) => {
+      own.push(t);
+      timers.add(t);
+    };
+    res.on('close', stop);
+    track(setTimeout(stop, HOSTILE_LIMIT_MS));
+    if (kind === 'huge') {
+      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      res.write('{"AuthorizedUrl":"');
+      for (let sent = 0; sent < HUGE_BODY_BYTES; sent += chunk.length) res.write(chunk);
+      res.end('"}');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+    res.flushHeaders();
+    if (kind === 'stall-body') {
+      res.write('{');
+      return;
+    }
+    if (kind === 'drip') {
+      const text = `{"Status":"InService"${' '.repeat(4096)}`;
+      let i = 0;
+      track(
+        setInterval(() => {
+          if (i < text.length && clock() - started < HOSTILE_LIMIT_MS) res.write(text[i++] as string);
+        }, 50),
+      );
+      return;
+    }
+    // endless: 64 KiB every 10 ms until the client goes away or the limit passes.
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    track(setInterval(() => res.write(chunk), 10));
   }
 
   function handleAuth(url: URL, req: IncomingMessage, res: ServerResponse): void {

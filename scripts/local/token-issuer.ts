@@ -51,6 +51,7 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
         aud: options.audience,
         sub: `local|${person}`,
         email: who.email,
+        email_verified: true,
         groups: who.groups,
         iat: now,
         nbf: now,

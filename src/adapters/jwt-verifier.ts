@@ -1,8 +1,10 @@
 /**
  * Bearer token verification with aws-jwt-verify: issuer, audience, signature against the issuer's
- * JWKS (asymmetric algorithms only: aws-jwt-verify knows no HMAC and refuses `alg: none`), exp/nbf.
- * JWKS are fetched with a bounded timeout and cached per container. The token itself never goes into
- * an error or a log.
+ * JWKS (asymmetric algorithms only: aws-jwt-verify knows no HMAC and refuses `alg: none`), exp/nbf,
+ * and what it leaves to us: a `crit` header is refused (RFC 7515 §4.1.11: we understand no
+ * extension), so is an `iat` in the future beyond the clock skew, a missing `exp`, and a lifetime
+ * beyond the configured maximum. JWKS are fetched with one deadline covering headers and body, a
+ * size cap, and cached per container. The token itself never goes into an error or a log.
  */
 import { JwtVerifier } from 'aws-jwt-verify';
 import {
@@ -29,23 +31,58 @@ import type { TokenVerifier } from '../use-cases/ports';
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 /** Larger headers are refused before any parsing. */
 const MAX_AUTHORIZATION_LENGTH = 8192;
+/** A JWKS holds a few keys, a few KB; larger answers are refused as unavailable. */
+export const MAX_JWKS_BYTES = 256 * 1024;
 
 /**
  * Fetches JWKS with the platform fetch (http for loopback issuers, https otherwise; the config
- * enforces which), a hard timeout, and no redirects.
+ * enforces which), no redirects, one deadline for headers and the whole body, and a size cap.
+ * Every failure is a FetchError, which the verifier answers with 503.
  */
 export class BoundedFetcher implements Fetcher {
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly maxBytes: number = MAX_JWKS_BYTES,
+  ) {}
 
   async fetch(uri: string): Promise<ArrayBuffer> {
-    let response: Response;
+    const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      response = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await fetch(uri, { redirect: 'error', signal });
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        throw new FetchError(uri, `status ${response.status}`);
+      }
+      const declared = Number(response.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > this.maxBytes) {
+        await response.body?.cancel();
+        throw new FetchError(uri, 'too large');
+      }
+      const reader = response.body?.getReader();
+      if (!reader) throw new FetchError(uri, 'no body');
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > this.maxBytes) {
+          await reader.cancel();
+          throw new FetchError(uri, 'too large');
+        }
+        chunks.push(value);
+      }
+      const body = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      return body.buffer;
     } catch (error) {
-      throw new FetchError(uri, (error as Error).name);
+      if (error instanceof FetchError) throw error;
+      throw new FetchError(uri, signal.aborted ? 'timeout' : 'network');
     }
-    if (response.status !== 200) throw new FetchError(uri, `status ${response.status}`);
-    return response.arrayBuffer();
   }
 }
 
@@ -85,6 +122,13 @@ export class JwtTokenVerifier implements TokenVerifier {
         audience: [...config.audience],
         jwksUri: config.jwksUri,
         graceSeconds: config.clockSkewSeconds,
+        customJwtCheck: ({ header, payload }) => {
+          if (Object.hasOwn(header, 'crit')) throw new UnauthenticatedError('jwt-crit-refused');
+          const iat = (payload as { iat?: unknown }).iat;
+          if (iat !== undefined && (typeof iat !== 'number' || iat > this.clock() / 1000 + config.clockSkewSeconds)) {
+            throw new UnauthenticatedError('jwt-issued-in-future');
+          }
+        },
       },
       { jwksCache: new SimpleJwksCache({ fetcher: fetcher ?? new BoundedFetcher(config.jwksTimeoutMs) }) },
     );
@@ -102,6 +146,7 @@ export class JwtTokenVerifier implements TokenVerifier {
       if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
         throw new UpstreamUnavailableError('jwks-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
       }
+      if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof JwtBaseError) throw new UnauthenticatedError(reasonOf(error));
       throw new UnauthenticatedError('jwt-invalid');
     }

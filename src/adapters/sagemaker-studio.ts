@@ -2,16 +2,22 @@
  * SageMaker adapter: the only code that talks to the SageMaker API. One client per container,
  * made at init, reaching SageMaker through the interface VPC endpoint: by private DNS by default,
  * or by the endpoint-specific DNS name given in AWS_ENDPOINT_URL_SAGEMAKER (the local stack points
- * the same variable at the emulator). Every call is bounded: connect and request timeouts, and a
- * retry policy whose worst case src/config.ts checks against the function timeout.
- * SDK errors become domain errors here and nowhere else.
+ * the same variable at the emulator). Every attempt is bounded end to end (connect, headers, body,
+ * size: src/adapters/bounded-http-handler.ts), retries are capped, and each call also obeys the
+ * request's own deadline. SDK errors become domain errors here and nowhere else, with reasons from
+ * a fixed set: SageMaker's error names and messages never reach a log.
  */
-import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import {
+  CreatePresignedDomainUrlCommand,
+  DescribeUserProfileCommand,
+  ListTagsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { backoffDelayMs, type StudioGateConfig } from '../config';
 import {
   ProfileNotFoundError,
+  SpaceNotFoundError,
   StudioGateError,
   THROTTLED_RETRY_AFTER_SECONDS,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
@@ -19,7 +25,9 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../domain/errors';
-import type { PresignRequest, StudioPort } from '../use-cases/ports';
+import type { ProfileTag } from '../domain/profile-owner';
+import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
+import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
 
 /** Builds the one SageMaker client of this container from the validated config. */
 export function createSageMakerClient(
@@ -31,11 +39,10 @@ export function createSageMakerClient(
     region: config.region,
     ...(credentials && { credentials }),
     ...(config.sagemakerEndpointUrl !== undefined && { endpoint: config.sagemakerEndpointUrl }),
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: upstream.connectTimeoutMs,
-      requestTimeout: upstream.requestTimeoutMs,
-      // Without this the handler only logs a warning and keeps waiting: the budget would not hold.
-      throwOnRequestTimeout: true,
+    requestHandler: new BoundedHttpHandler({
+      connectTimeoutMs: upstream.connectTimeoutMs,
+      attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
+      maxResponseBytes: MAX_SAGEMAKER_RESPONSE_BYTES,
     }),
     retryStrategy: new ConfiguredRetryStrategy(upstream.maxAttempts, (retry) => backoffDelayMs(upstream, retry)),
   });
@@ -63,49 +70,110 @@ const UNREACHABLE_CODES = new Set([
   'ENETUNREACH',
 ]);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED']);
+const VALIDATION = new Set(['ValidationException', 'ValidationError', 'SerializationException']);
+const ACCESS_DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+]);
+
+/** The SageMaker operation a failure came from: it decides what a ResourceNotFound means. */
+export type StudioOperation = 'DescribeUserProfile' | 'ListTags' | 'CreatePresignedDomainUrl';
 
 interface SdkErrorShape {
-  name?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
+  name?: unknown;
+  code?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
 }
 
-/** Maps whatever the SDK threw to a domain error. The message is never copied: it may echo input. */
-export function toDomainError(error: unknown, userProfileName: string): StudioGateError {
+/** An HTTP status as a number we may log, or undefined: upstream data is never logged verbatim. */
+function statusOf(e: SdkErrorShape): number | undefined {
+  const status = e.$metadata?.httpStatusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
+}
+
+/**
+ * Maps whatever the SDK threw to a domain error whose reason comes from a fixed set (plus the HTTP
+ * status, a number). Neither the error's name nor its message is copied: both are upstream text.
+ */
+export function toDomainError(
+  error: unknown,
+  context: { operation: StudioOperation; userProfileName: string; spaceName?: string },
+): StudioGateError {
   if (error instanceof StudioGateError) return error;
   const e = (error ?? {}) as SdkErrorShape;
-  const name = e.name ?? 'UnknownError';
-  const status = e.$metadata?.httpStatusCode;
-  if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') return new ProfileNotFoundError(userProfileName);
+  const name = typeof e.name === 'string' ? e.name : '';
+  const code = typeof e.code === 'string' ? e.code : '';
+  const status = statusOf(e);
+  const suffix = status === undefined ? '' : `:${status}`;
+  if (name === 'AbortError') return new UpstreamTimeoutError('request-deadline');
+  if (name === 'ResponseTooLarge') return new UpstreamInvalidResponseError('sagemaker-response-too-large');
+  if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') {
+    if (context.operation === 'CreatePresignedDomainUrl' && context.spaceName !== undefined) {
+      return new SpaceNotFoundError(context.spaceName);
+    }
+    if (context.operation === 'ListTags') return new UpstreamInvalidResponseError(`sagemaker-tags-not-found${suffix}`);
+    return new ProfileNotFoundError(context.userProfileName);
+  }
   if (THROTTLING.has(name) || status === 429) {
-    return new UpstreamUnavailableError(`sagemaker-throttled:${name}`, THROTTLED_RETRY_AFTER_SECONDS);
+    return new UpstreamUnavailableError(`sagemaker-throttled${suffix}`, THROTTLED_RETRY_AFTER_SECONDS);
   }
   // Before the timeout check: the SDK names a reset connection `TimeoutError` (code ECONNRESET).
-  if ((e.code !== undefined && UNREACHABLE_CODES.has(e.code)) || name === 'ServiceUnavailable' || status === 503) {
-    return new UpstreamUnavailableError(`sagemaker-unavailable:${e.code ?? name}`, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  if (UNREACHABLE_CODES.has(code) || name === 'ServiceUnavailable' || status === 503) {
+    return new UpstreamUnavailableError(`sagemaker-unavailable${suffix}`, UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || (e.code !== undefined && TIMEOUT_CODES.has(e.code))) {
-    return new UpstreamTimeoutError(`sagemaker-timeout:${e.code ?? name}`);
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || TIMEOUT_CODES.has(code)) {
+    return new UpstreamTimeoutError('sagemaker-timeout');
   }
-  return new UpstreamInvalidResponseError(`sagemaker-error:${name}${status ? `:${status}` : ''}`);
+  if (VALIDATION.has(name)) return new UpstreamInvalidResponseError(`sagemaker-validation${suffix}`);
+  if (ACCESS_DENIED.has(name) || status === 403) return new UpstreamInvalidResponseError(`sagemaker-access-denied${suffix}`);
+  if (status !== undefined && status >= 500) return new UpstreamInvalidResponseError(`sagemaker-server-error${suffix}`);
+  if (status !== undefined && status >= 200 && status < 300)
+    return new UpstreamInvalidResponseError(`sagemaker-malformed-answer${suffix}`);
+  return new UpstreamInvalidResponseError(`sagemaker-error${suffix}`);
 }
 
 /** {@link StudioPort} over the AWS SDK v3 SageMaker client. */
 export class SageMakerStudioAdapter implements StudioPort {
   constructor(private readonly client: SageMakerClient) {}
 
-  async describeUserProfile(input: { domainId: string; userProfileName: string }): Promise<{ status?: string }> {
+  async describeUserProfile(
+    input: { domainId: string; userProfileName: string },
+    options: CallOptions = {},
+  ): Promise<UserProfileFacts> {
     try {
       const out = await this.client.send(
         new DescribeUserProfileCommand({ DomainId: input.domainId, UserProfileName: input.userProfileName }),
+        { abortSignal: options.signal },
       );
-      return out.Status === undefined ? {} : { status: out.Status };
+      return {
+        ...(typeof out.Status === 'string' && { status: out.Status }),
+        ...(typeof out.UserProfileArn === 'string' && { arn: out.UserProfileArn }),
+      };
     } catch (error) {
-      throw toDomainError(error, input.userProfileName);
+      throw toDomainError(error, { operation: 'DescribeUserProfile', userProfileName: input.userProfileName });
     }
   }
 
-  async createPresignedDomainUrl(input: PresignRequest): Promise<string | undefined> {
+  async listTags(input: { resourceArn: string; userProfileName: string }, options: CallOptions = {}): Promise<ProfileTag[]> {
+    try {
+      // A resource holds at most 50 tags; 100 per page reads them all in one call. A second page
+      // (which SageMaker would never send) is not read: the owner check then fails closed.
+      const out = await this.client.send(new ListTagsCommand({ ResourceArn: input.resourceArn, MaxResults: 100 }), {
+        abortSignal: options.signal,
+      });
+      const tags: ProfileTag[] = [];
+      for (const tag of out.Tags ?? []) {
+        if (typeof tag?.Key === 'string') tags.push({ key: tag.Key, value: typeof tag.Value === 'string' ? tag.Value : '' });
+      }
+      return tags;
+    } catch (error) {
+      throw toDomainError(error, { operation: 'ListTags', userProfileName: input.userProfileName });
+    }
+  }
+
+  async createPresignedDomainUrl(input: PresignRequest, options: CallOptions = {}): Promise<string | undefined> {
     try {
       const out = await this.client.send(
         new CreatePresignedDomainUrlCommand({
@@ -116,10 +184,15 @@ export class SageMakerStudioAdapter implements StudioPort {
           ...(input.landingUri !== undefined && { LandingUri: input.landingUri }),
           ...(input.spaceName !== undefined && { SpaceName: input.spaceName }),
         }),
+        { abortSignal: options.signal },
       );
       return out.AuthorizedUrl;
     } catch (error) {
-      throw toDomainError(error, input.userProfileName);
+      throw toDomainError(error, {
+        operation: 'CreatePresignedDomainUrl',
+        userProfileName: input.userProfileName,
+        ...(input.spaceName !== undefined && { spaceName: input.spaceName }),
+      });
     }
   }
 }

@@ -45,6 +45,13 @@ export class ProfileNotFoundError extends StudioGateError {
   }
 }
 
+/** The caller asked for a space (`space=`) that its profile does not have. */
+export class SpaceNotFoundError extends StudioGateError {
+  constructor(readonly spaceName: string) {
+    super('space-not-found');
+  }
+}
+
 /** Profile status values as DescribeUserProfile reports them. */
 export type ProfileStatus = 'Deleting' | 'Failed' | 'InService' | 'Pending' | 'Updating' | 'Update_Failed' | 'Delete_Failed';
 

@@ -36,6 +36,8 @@ export function parseCidr(text: string): CidrBlock | string {
   const slash = text.indexOf('/');
   if (slash < 0) return `"${text}" is not a CIDR block (missing /prefix)`;
   const addressText = text.slice(0, slash);
+  if (!/^(?:0|[1-9]\d{0,2})$/.test(text.slice(slash + 1)))
+    return `"${text}" is not a CIDR block (the prefix must be a plain number)`;
   if (addressText.includes('.') && !addressText.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(addressText)) {
     return `"${text}" is not a CIDR block (IPv4 must be four decimal parts)`;
   }
@@ -51,6 +53,36 @@ export function parseCidr(text: string): CidrBlock | string {
     return `"${text}" has host bits set (did you mean ${network.toString()}/${bits}?)`;
   }
   return { text, range };
+}
+
+function toBigInt(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
+  return address.toByteArray().reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+}
+
+/**
+ * Whether the blocks together cover every IPv4 or every IPv6 address (`0.0.0.0/1,128.0.0.0/1` as
+ * much as `0.0.0.0/0` or `::0/0`): @returns the family they cover, or undefined.
+ */
+export function coversWholeAddressSpace(blocks: readonly CidrBlock[]): 'IPv4' | 'IPv6' | undefined {
+  for (const [family, width] of [
+    ['ipv4', 32n],
+    ['ipv6', 128n],
+  ] as const) {
+    const ranges = blocks
+      .filter(({ range }) => range[0].kind() === family)
+      .map(({ range }) => {
+        const start = toBigInt(range[0]);
+        return [start, start + (1n << (width - BigInt(range[1])))] as const;
+      })
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let covered = 0n;
+    for (const [start, end] of ranges) {
+      if (start > covered) break;
+      if (end > covered) covered = end;
+    }
+    if (covered >= 1n << width) return family === 'ipv4' ? 'IPv4' : 'IPv6';
+  }
+  return undefined;
 }
 
 /** Parses a client address; IPv4-mapped IPv6 (`::ffff:192.0.2.1`) becomes IPv4. Undefined if invalid. */

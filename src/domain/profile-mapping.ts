@@ -1,7 +1,10 @@
 /**
- * Identity key → SageMaker UserProfileName. The result depends on the verified identity and the
+ * Caller identity → SageMaker UserProfileName. The result depends on the verified identity and the
  * deployment's configuration only; no request value takes part (ARCHITECTURE.md, trust rule 1).
+ * The mapping only proposes a name: the profile's owner tag must then name the same identity
+ * (src/domain/profile-owner.ts), so a collision here refuses rather than opens someone else's Studio.
  */
+import type { CallerIdentity } from './caller';
 import { ForbiddenError } from './errors';
 
 /** UserProfileName and SpaceName pattern, from the SageMaker API reference. */
@@ -16,7 +19,7 @@ export const PROFILE_TRANSFORM_STEPS: readonly ProfileTransformStep[] = ['email-
 /** How identity keys become profile names. */
 export interface ProfileMapping {
   readonly transform: readonly ProfileTransformStep[];
-  /** Explicit identity key → profile name entries; they win over the transform. */
+  /** Explicit canonical identity → profile name entries; they win over the transform. */
   readonly map: ReadonlyMap<string, string>;
 }
 
@@ -29,17 +32,34 @@ const STEPS: Record<ProfileTransformStep, (value: string) => string> = {
   'dots-to-dashes': (value) => value.replace(/[._]/g, '-'),
 };
 
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
+/** True for keys made of printable ASCII only (no spaces, no controls, nothing that case-folds into ASCII). */
+export function isPrintableAscii(value: string): boolean {
+  return PRINTABLE_ASCII.test(value);
+}
+
+/** The transform applied to one input (no checks): for config validation and tests. */
+export function applyTransform(input: string, steps: readonly ProfileTransformStep[]): string {
+  return steps.reduce((value, step) => STEPS[step](value), input);
+}
+
 /**
- * Derives the profile name for an identity key.
- * @throws ForbiddenError(`identity-not-ascii`) for keys outside printable ASCII, and
- *   (`profile-name-invalid`) when the result is not a valid UserProfileName.
+ * Derives the profile name for a caller's identity.
+ * @throws ForbiddenError `identity-not-ascii` for keys outside printable ASCII, `identity-unmapped`
+ *   when only a map entry could name the profile and none does, and `profile-name-invalid` when the
+ *   result is not a valid UserProfileName.
  */
-export function profileNameFor(identityKey: string, mapping: ProfileMapping): string {
+export function profileNameFor(identity: CallerIdentity, mapping: ProfileMapping): string {
   // Case folding maps some non-ASCII letters onto ASCII ones (U+212A KELVIN SIGN → "k"): refuse
   // them before any step runs, so no identity can fold into another person's profile name.
-  if (!/^[\x21-\x7e]+$/.test(identityKey)) throw new ForbiddenError('identity-not-ascii');
-  const mapped = mapping.map.get(identityKey);
-  const name = mapped ?? mapping.transform.reduce((value, step) => STEPS[step](value), identityKey);
+  if (!isPrintableAscii(identity.canonical)) throw new ForbiddenError('identity-not-ascii');
+  if (identity.transformInput !== undefined && !isPrintableAscii(identity.transformInput)) {
+    throw new ForbiddenError('identity-not-ascii');
+  }
+  const mapped = mapping.map.get(identity.canonical);
+  if (mapped === undefined && identity.transformInput === undefined) throw new ForbiddenError('identity-unmapped');
+  const name = mapped ?? applyTransform(identity.transformInput as string, mapping.transform);
   if (!PROFILE_NAME_PATTERN.test(name)) throw new ForbiddenError('profile-name-invalid');
   return name;
 }

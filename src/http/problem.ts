@@ -9,6 +9,7 @@ import {
   InvalidParameterError,
   ProfileNotFoundError,
   ProfileNotReadyError,
+  SpaceNotFoundError,
   UnauthenticatedError,
   UpstreamInvalidResponseError,
   UpstreamTimeoutError,
@@ -31,6 +32,9 @@ export interface Problem {
   readonly profileStatus?: string;
 }
 
+/** Only short, plain parameter names are echoed: anything else is the client's own text, maybe huge. */
+const ECHOABLE_PARAMETER = /^[A-Za-z0-9_.-]{1,32}$/;
+
 function problem(status: number, code: string, title: string, extra: Partial<Problem> = {}): Problem {
   return { type: `urn:studio-gate:problem:${code}`, title, status, code, ...extra };
 }
@@ -38,7 +42,8 @@ function problem(status: number, code: string, title: string, extra: Partial<Pro
 /** The problem and extra headers for an error. Unknown errors are 500 `internal_error`. */
 export function describeError(error: unknown, authScheme: AuthScheme): { problem: Problem; headers: Record<string, string> } {
   if (error instanceof InvalidParameterError) {
-    return { problem: problem(400, 'invalid_parameter', 'Invalid parameter', { parameter: error.parameter }), headers: {} };
+    const echo = ECHOABLE_PARAMETER.test(error.parameter) ? { parameter: error.parameter } : {};
+    return { problem: problem(400, 'invalid_parameter', 'Invalid parameter', echo), headers: {} };
   }
   if (error instanceof UnauthenticatedError) {
     const challenge = authScheme === 'Bearer' ? 'Bearer realm="studio-gate"' : 'AWS4-HMAC-SHA256';
@@ -47,6 +52,9 @@ export function describeError(error: unknown, authScheme: AuthScheme): { problem
   if (error instanceof ForbiddenError) return { problem: problem(403, 'forbidden', 'Forbidden'), headers: {} };
   if (error instanceof ProfileNotFoundError) {
     return { problem: problem(404, 'profile_not_found', 'No Studio profile for this user'), headers: {} };
+  }
+  if (error instanceof SpaceNotFoundError) {
+    return { problem: problem(404, 'space_not_found', 'No such space for this user'), headers: {} };
   }
   if (error instanceof ProfileNotReadyError) {
     return {

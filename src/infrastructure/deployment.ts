@@ -6,6 +6,7 @@
  * resolved parameters and hands the result to the Framework. No account id or region is written
  * here: they stay `${AWS::AccountId}` / `${AWS::Region}` until CloudFormation fills them in.
  */
+import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
 import { SECURITY_HEADERS } from '../http/headers';
 import { apiResourcePolicyStatements, executeApiEndpointPolicy } from '../policies/api-policies';
 import type { DeploymentFacts, PolicyDocument, PolicyStatement } from '../policies/policy-types';
@@ -50,6 +51,20 @@ export interface DeploymentParams {
   readonly authMode: 'jwt' | 'iam';
 }
 
+/** The narrowest prefix a client or egress range may have without `allowBroadCidrs=true`. */
+export const MIN_PREFIX = { ipv4: 8, ipv6: 16 } as const;
+
+/** The stage `npm start` runs; the only one that may point Studio URLs at a loopback emulator. */
+export const LOCAL_STAGE = 'local';
+
+/** `https://vpce-<id>-<suffix>[-<az>].api.sagemaker.<region>.vpce.amazonaws.com`: a SageMaker API endpoint's own DNS name. */
+function sagemakerEndpointHost(region: string): RegExp {
+  const r = region.replace(/[^a-z0-9-]/g, '');
+  return new RegExp(`^vpce-[0-9a-f]{8,17}-[0-9a-z]{8}(?:-${r}[a-z])?\\.api\\.sagemaker\\.${r}\\.vpce\\.amazonaws\\.com$`);
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 /** Raised with every problem in the parameters at once. */
 export class DeploymentParamsError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -64,8 +79,7 @@ const ID = {
   sg: /^sg-[0-9a-f]{8,17}$/,
   vpce: /^vpce-[0-9a-f]{8,17}$/,
   domain: /^d-(-*[a-z0-9]){1,61}$/,
-  cidr4: /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
-  cidr6: /^[0-9a-fA-F:]+\/\d{1,3}$/,
+  region: /^[a-z]{2}(-[a-z]+)+-\d$/,
 };
 
 function list(value: string | undefined): string[] {
@@ -95,12 +109,30 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     if (value !== 'true' && value !== 'false') problems.push(`param ${name} must be true or false, got "${value}"`);
     return value === 'true';
   };
+  const allowBroad = flag('allowBroadCidrs', false);
+  // Parsed by the same strict parser as ALLOWED_SOURCE_CIDRS, and written back in its normal form,
+  // so what lands in security groups and policies is exactly what was checked.
   const cidrs = (name: string): string[] => {
-    const values = list(raw[name]);
-    for (const v of values)
-      if (!ID.cidr4.test(v) && !ID.cidr6.test(v)) problems.push(`param ${name}: "${v}" is not a CIDR block`);
-    if (values.some((v) => v === '0.0.0.0/0' || v === '::/0')) problems.push(`param ${name} must not contain 0.0.0.0/0 or ::/0`);
-    return values;
+    const blocks: CidrBlock[] = [];
+    for (const v of list(raw[name])) {
+      const parsed = parseCidr(v);
+      if (typeof parsed === 'string') {
+        problems.push(`param ${name}: ${parsed}`);
+        continue;
+      }
+      const [address, bits] = parsed.range;
+      const min = MIN_PREFIX[address.kind()];
+      if (bits === 0) problems.push(`param ${name}: "${v}" is the whole address space`);
+      else if (bits < min && !allowBroad) {
+        problems.push(`param ${name}: "${v}" is broader than /${min} (set allowBroadCidrs=true if that is really meant)`);
+      }
+      blocks.push(parsed);
+    }
+    const whole = coversWholeAddressSpace(blocks);
+    if (whole && !blocks.some(({ range }) => range[1] === 0)) {
+      problems.push(`param ${name}: together the ranges cover the whole ${whole} address space`);
+    }
+    return blocks.map(({ range: [address, bits] }) => `${address.toString()}/${bits}`);
   };
   const existing = (name: string): string | undefined => {
     const value = (raw[name] ?? '').trim();
@@ -117,6 +149,31 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   }
   const authMode = (raw.authMode ?? '').trim();
   if (authMode !== 'jwt' && authMode !== 'iam') problems.push(`param authMode must be jwt or iam, got "${authMode}"`);
+
+  const localOrigin = (raw.localStudioOrigin ?? '').trim();
+  if (localOrigin !== '' && stage !== LOCAL_STAGE) {
+    problems.push(`param localStudioOrigin is for the local stack only; leave it empty on stage "${stage}"`);
+  }
+  const region = (raw.region ?? '').trim();
+  if (region !== '' && !ID.region.test(region)) problems.push(`param region must be an AWS region, got "${region}"`);
+  const endpointUrl = (raw.sagemakerEndpointUrl ?? '').trim();
+  if (endpointUrl !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpointUrl);
+    } catch {
+      url = undefined;
+    }
+    const origin = url !== undefined && endpointUrl.replace(/\/$/, '') === url.origin;
+    const loopback = url !== undefined && stage === LOCAL_STAGE && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+    const endpoint =
+      url !== undefined && url.protocol === 'https:' && sagemakerEndpointHost(region).test(url.hostname) && url.port === '';
+    if (!origin || !(loopback || endpoint)) {
+      problems.push(
+        `param sagemakerEndpointUrl must be https://vpce-….api.sagemaker.${region || 'REGION'}.vpce.amazonaws.com (the SageMaker API endpoint's own DNS name)${stage === LOCAL_STAGE ? ' or a loopback http origin' : ''}, got "${endpointUrl}"`,
+      );
+    }
+  }
 
   const params: DeploymentParams = {
     service,
@@ -207,6 +264,8 @@ function aliasTo(endpoint: string): CfnValue {
 
 /** The role of one function: logs for its own log group, its VPC network interfaces, and `statements`. */
 function functionRole(params: DeploymentParams, functionName: string, statements: PolicyStatement[]): unknown {
+  const ec2 = 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}';
+  const vpcArn = `${ec2}:vpc/${params.vpcId}`;
   const base: PolicyStatement[] = [
     {
       Sid: 'WriteOwnLogs',
@@ -222,19 +281,27 @@ function functionRole(params: DeploymentParams, functionName: string, statements
       Resource: '*',
     },
     {
-      Sid: 'ManageVpcNetworkInterfaces',
+      // Lambda creates the function's network interfaces with this role: only in our VPC, in the
+      // configured subnets, with the function's own security group (ec2:Vpc and ec2:Subnet are the
+      // condition keys EC2 supports on these resources).
+      Sid: 'CreateNetworkInterfacesInOurSubnets',
       Effect: 'Allow',
-      Action: [
-        'ec2:CreateNetworkInterface',
-        'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
+      Action: 'ec2:CreateNetworkInterface',
       Resource: [
-        'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*',
-        'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/*',
-        'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
+        `${ec2}:network-interface/*`,
+        ...params.subnetIds.map((subnet) => `${ec2}:subnet/${subnet}`),
+        `${ec2}:security-group/\${LambdaSecurityGroupId}`,
       ],
+      Condition: { ArnEquals: { 'ec2:Vpc': vpcArn } },
+    },
+    {
+      Sid: 'ManageNetworkInterfacesInOurSubnets',
+      Effect: 'Allow',
+      Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Resource: `${ec2}:network-interface/*`,
+      Condition: {
+        ArnEquals: { 'ec2:Vpc': vpcArn, 'ec2:Subnet': params.subnetIds.map((subnet) => `${ec2}:subnet/${subnet}`) },
+      },
     },
   ];
   return {
@@ -276,9 +343,11 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     sagemakerApiVpceId: endpointId('SageMakerApi'),
     studioVpceId: endpointId('Studio'),
     executeApiVpceIds: [endpointId('ExecuteApi')],
+    authMode: params.authMode,
     vpcSourceCidrs: params.clientCidrs,
     publicSourceCidrs: params.publicSourceCidrs,
   };
+  vars.LambdaSecurityGroupId = { Ref: 'LambdaSecurityGroup' };
   const render = (value: unknown) => toCloudFormation(value, vars);
 
   // Security groups: the Lambda's, and one per kind of endpoint. Ingress is 443 only, from named

@@ -36,15 +36,22 @@ export function apiResourcePolicyStatements(f: DeploymentFacts): PolicyStatement
   return statements;
 }
 
-/** The execute-api endpoint's policy: only this account's principals, only this account's APIs. */
+/**
+ * The execute-api endpoint's policy: only this account's APIs, and only this account's principals.
+ * In iam mode every call is SigV4-signed, so `aws:PrincipalAccount` must be ours. In jwt mode calls
+ * are unsigned (the bearer token is checked by the function): an unsigned request has no principal,
+ * so `…IfExists` admits it while still refusing any request signed by another account's principal.
+ */
 export function executeApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
+  const operator = f.authMode === 'iam' ? 'StringEquals' : 'StringEqualsIfExists';
   return policyDocument([
     {
-      Sid: 'InvokeOurAccountsApis',
+      Sid: 'InvokeOurAccountsApisAsOurPrincipals',
       Effect: 'Allow',
       Principal: '*',
       Action: 'execute-api:Invoke',
       Resource: `arn:${f.partition}:execute-api:${f.region}:${f.accountId}:*`,
+      Condition: { [operator]: { 'aws:PrincipalAccount': f.accountId } },
     },
   ]);
 }

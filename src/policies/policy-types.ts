@@ -35,6 +35,8 @@ export interface DeploymentFacts {
   readonly studioVpceId: string;
   /** The execute-api interface endpoints the private API accepts. */
   readonly executeApiVpceIds: readonly string[];
+  /** How callers of the private API authenticate: `iam` requests are all signed, `jwt` ones are not. */
+  readonly authMode: 'jwt' | 'iam';
   /** Client ranges inside the VPC (aws:VpcSourceIp), or empty for no narrowing. */
   readonly vpcSourceCidrs: readonly string[];
   /** Public egress ranges of the corporate network (aws:SourceIp), for the source-IP user policy only. */

@@ -31,6 +31,14 @@ export function studioUrlFunctionStatements(f: DeploymentFacts): PolicyStatement
       Condition: throughOurSageMakerEndpoints(f),
     },
     {
+      // The owner check reads the profile's tags (its owner tag) before any URL is issued.
+      Sid: 'ReadProfileOwnerTags',
+      Effect: 'Allow',
+      Action: 'sagemaker:ListTags',
+      Resource: userProfileArn(f),
+      Condition: throughOurSageMakerEndpoints(f),
+    },
+    {
       Sid: 'DescribeStudioDomain',
       Effect: 'Allow',
       Action: 'sagemaker:DescribeDomain',
@@ -117,7 +125,7 @@ export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
   ]);
 }
 
-/** The user-side managed policies, one per pattern of the source design, plus the tag-scoped one. */
+/** The user-side managed policies, one per pattern of the source design, plus the tag guardrail. */
 export interface UserPolicies {
   /** Example 1: only from our VPC (aws:SourceVpc). */
   readonly sourceVpc: PolicyDocument;
@@ -127,53 +135,108 @@ export interface UserPolicies {
   readonly sourceIp?: PolicyDocument;
   /** Example 4: only from client ranges inside our VPC (aws:VpcSourceIp and aws:SourceVpc); absent without ranges. */
   readonly vpcSourceIp?: PolicyDocument;
-  /** Only the caller's own profile: the profile's `studiouserid` tag must equal the caller's. */
+  /** A Deny-only guardrail: no profile but the one whose `studiouserid` tag matches the caller's. */
   readonly ownProfileByTag: PolicyDocument;
 }
 
-function userStatement(f: DeploymentFacts, sid: string, condition: PolicyStatement['Condition']): PolicyStatement {
-  return {
-    Sid: sid,
-    Effect: 'Allow',
-    Action: [...PRESIGN_ACTIONS],
-    Resource: userProfileArn(f),
-    ...(condition && { Condition: condition }),
-  };
+/** A network pattern: the condition that must hold, and its negation as one or more Deny conditions. */
+interface NetworkPattern {
+  readonly sid: string;
+  readonly allowWhen: NonNullable<PolicyStatement['Condition']>;
+  /** Each entry denies on its own: together they deny whenever `allowWhen` does not hold. */
+  readonly denyWhen: NonNullable<PolicyStatement['Condition']>[];
 }
 
-/** Builds the user-side policies; the network patterns are narrowed to our domain's profiles. */
+const OWN_TAG = 'sagemaker:ResourceTag/studiouserid';
+const CALLER_TAG = '${aws:PrincipalTag/studiouserid}';
+
+/** Every user profile in every domain: the Deny guardrails hold whatever else grants presign. */
+const ANY_USER_PROFILE = (f: DeploymentFacts) => `arn:${f.partition}:sagemaker:*:*:user-profile/*`;
+
+/**
+ * The own-profile guardrails: deny presign and describe on any profile whose tag is not the
+ * caller's (a missing profile tag makes StringNotEquals true, so untagged profiles are denied too),
+ * and for callers without the tag at all (a policy variable that cannot be resolved would make the
+ * first condition not match, so this Deny is what closes that gap).
+ */
+function ownProfileGuardrails(f: DeploymentFacts): PolicyStatement[] {
+  return [
+    {
+      Sid: 'DenyProfilesOfOthers',
+      Effect: 'Deny',
+      Action: [...PRESIGN_ACTIONS],
+      Resource: ANY_USER_PROFILE(f),
+      Condition: { StringNotEquals: { [OWN_TAG]: CALLER_TAG } },
+    },
+    {
+      Sid: 'DenyCallersWithoutStudioUserId',
+      Effect: 'Deny',
+      Action: [...PRESIGN_ACTIONS],
+      Resource: ANY_USER_PROFILE(f),
+      Condition: { Null: { 'aws:PrincipalTag/studiouserid': 'true' } },
+    },
+  ];
+}
+
+/**
+ * One pattern's policy: Allow the caller's own profile of our domain from the pattern's network,
+ * Deny presign from anywhere else (negated operators: a missing network key denies, which is what
+ * makes two patterns attached together narrow to their intersection instead of widening to their
+ * union), and the own-profile guardrails.
+ */
+function networkPolicy(f: DeploymentFacts, pattern: NetworkPattern): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: `${pattern.sid}OwnProfile`,
+      Effect: 'Allow',
+      Action: [...PRESIGN_ACTIONS],
+      Resource: userProfileArn(f),
+      Condition: { ...pattern.allowWhen, StringEquals: { ...pattern.allowWhen.StringEquals, [OWN_TAG]: CALLER_TAG } },
+    },
+    ...pattern.denyWhen.map(
+      (condition, i): PolicyStatement => ({
+        Sid: `${pattern.sid}DenyElsewhere${pattern.denyWhen.length > 1 ? i + 1 : ''}`,
+        Effect: 'Deny',
+        Action: [...PRESIGN_ACTIONS],
+        Resource: ANY_USER_PROFILE(f),
+        Condition: condition,
+      }),
+    ),
+    ...ownProfileGuardrails(f),
+  ]);
+}
+
+/** Builds the user-side policies; the network patterns are narrowed to our domain and the caller's own profile. */
 export function userPolicies(f: DeploymentFacts): UserPolicies {
+  const endpoints = [f.sagemakerApiVpceId, f.studioVpceId];
   return {
-    sourceVpc: policyDocument([userStatement(f, 'StudioFromOurVpc', { StringEquals: { 'aws:SourceVpc': f.vpcId } })]),
-    sourceVpce: policyDocument([userStatement(f, 'StudioThroughOurEndpoints', throughOurSageMakerEndpoints(f))]),
+    sourceVpc: networkPolicy(f, {
+      sid: 'StudioFromOurVpc',
+      allowWhen: { StringEquals: { 'aws:SourceVpc': f.vpcId } },
+      denyWhen: [{ StringNotEquals: { 'aws:SourceVpc': f.vpcId } }],
+    }),
+    sourceVpce: networkPolicy(f, {
+      sid: 'StudioThroughOurEndpoints',
+      allowWhen: { StringEquals: { 'aws:SourceVpce': endpoints } },
+      denyWhen: [{ StringNotEquals: { 'aws:SourceVpce': endpoints } }],
+    }),
     ...(f.publicSourceCidrs.length > 0 && {
-      sourceIp: policyDocument([
-        userStatement(f, 'StudioFromCorporateRanges', { IpAddress: { 'aws:SourceIp': [...f.publicSourceCidrs] } }),
-      ]),
+      sourceIp: networkPolicy(f, {
+        sid: 'StudioFromCorporateRanges',
+        allowWhen: { IpAddress: { 'aws:SourceIp': [...f.publicSourceCidrs] } },
+        denyWhen: [{ NotIpAddress: { 'aws:SourceIp': [...f.publicSourceCidrs] } }],
+      }),
     }),
     ...(f.vpcSourceCidrs.length > 0 && {
-      vpcSourceIp: policyDocument([
-        userStatement(f, 'StudioFromVpcClientRanges', {
-          IpAddress: { 'aws:VpcSourceIp': [...f.vpcSourceCidrs] },
-          StringEquals: { 'aws:SourceVpc': f.vpcId },
-        }),
-      ]),
+      vpcSourceIp: networkPolicy(f, {
+        sid: 'StudioFromVpcClientRanges',
+        allowWhen: { IpAddress: { 'aws:VpcSourceIp': [...f.vpcSourceCidrs] }, StringEquals: { 'aws:SourceVpc': f.vpcId } },
+        denyWhen: [
+          { NotIpAddress: { 'aws:VpcSourceIp': [...f.vpcSourceCidrs] } },
+          { StringNotEquals: { 'aws:SourceVpc': f.vpcId } },
+        ],
+      }),
     }),
-    ownProfileByTag: policyDocument([
-      {
-        Sid: 'OpenOnlyOwnProfile',
-        Effect: 'Allow',
-        Action: 'sagemaker:CreatePresignedDomainUrl',
-        Resource: userProfileArn(f),
-        Condition: { StringEquals: { 'sagemaker:ResourceTag/studiouserid': '${aws:PrincipalTag/studiouserid}' } },
-      },
-      {
-        Sid: 'DescribeOnlyOwnProfile',
-        Effect: 'Allow',
-        Action: 'sagemaker:DescribeUserProfile',
-        Resource: userProfileArn(f),
-        Condition: { StringEquals: { 'sagemaker:ResourceTag/studiouserid': '${aws:PrincipalTag/studiouserid}' } },
-      },
-    ]),
+    ownProfileByTag: policyDocument(ownProfileGuardrails(f)),
   };
 }

@@ -3,14 +3,18 @@
  *
  * Order matters: the network source is checked first (cheap, and no JWKS fetch for outsiders), then
  * the caller is authenticated, then authorized and mapped to a profile, and only then are the
- * launch options read; SageMaker is called last. Each step fails closed by throwing a domain error.
+ * launch options read; SageMaker is called last. Before any URL is minted the profile must be owned
+ * by the caller (its owner tag names the caller's canonical identity) and be InService: the owner
+ * check comes first, so a stranger's profile tells nothing about its status. Each step fails closed
+ * by throwing a domain error. Every SageMaker call carries the request's deadline.
  */
 import type { StudioGateConfig } from '../config';
-import { type Caller, iamIdentityKey, jwtIdentityKey, parseIamPrincipal } from '../domain/caller';
+import { type Caller, type CallerIdentity, iamIdentity, jwtIdentity, parseIamPrincipal } from '../domain/caller';
 import { UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
 import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
 import { profileNameFor } from '../domain/profile-mapping';
+import { assertProfileArn, assertProfileOwnedBy } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
 import { assertStudioUrl } from '../domain/studio-url';
 import type { Clock, StudioPort, TokenVerifier } from './ports';
@@ -62,10 +66,10 @@ async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps)
   return { kind: 'jwt', subject, claims };
 }
 
-function identityKeyOf(caller: Caller, config: StudioGateConfig): string {
+function identityOf(caller: Caller, config: StudioGateConfig): CallerIdentity {
   const { auth } = config;
-  if (caller.kind === 'iam' && auth.mode === 'iam') return iamIdentityKey(caller.principal, auth);
-  if (caller.kind === 'jwt' && auth.mode === 'jwt') return jwtIdentityKey(caller.claims, auth);
+  if (caller.kind === 'iam' && auth.mode === 'iam') return iamIdentity(caller.principal, auth);
+  if (caller.kind === 'jwt' && auth.mode === 'jwt') return jwtIdentity(caller.claims, auth);
   throw new Error(`caller kind ${caller.kind} does not match AUTH_MODE ${auth.mode}`);
 }
 
@@ -76,28 +80,39 @@ export async function issueStudioUrl(
   request: StudioUrlRequest,
   deps: IssueStudioUrlDeps,
   audit: AuditFacts = {},
+  signal?: AbortSignal,
 ): Promise<IssuedStudioUrl> {
   const { config, studio } = deps;
+  const call = signal === undefined ? {} : { signal };
   assertSourceAllowed(request.source, config.source);
   const caller = await authenticate(request, deps);
   audit.subject = caller.subject;
-  const userProfileName = profileNameFor(identityKeyOf(caller, config), config.profile);
+  const identity = identityOf(caller, config);
+  const userProfileName = profileNameFor(identity, config.profile);
   audit.userProfileName = userProfileName;
   const options = parseLaunchOptions(request.query);
 
-  const { status } = await studio.describeUserProfile({ domainId: config.domainId, userProfileName });
-  assertProfileInService(status);
+  const profile = await studio.describeUserProfile({ domainId: config.domainId, userProfileName }, call);
+  if (config.owner.check === 'on') {
+    const resourceArn = assertProfileArn(profile.arn, { region: config.region, domainId: config.domainId, userProfileName });
+    const tags = await studio.listTags({ resourceArn, userProfileName }, call);
+    assertProfileOwnedBy(tags, identity.canonical, config.owner.tagKey);
+  }
+  assertProfileInService(profile.status);
 
   const issuedAt = deps.clock();
   const url = assertStudioUrl(
-    await studio.createPresignedDomainUrl({
-      domainId: config.domainId,
-      userProfileName,
-      expiresInSeconds: config.urlExpiresInSeconds,
-      sessionExpirationDurationInSeconds: config.sessionExpiresInSeconds,
-      ...(options.landingUri !== undefined && { landingUri: options.landingUri }),
-      ...(options.spaceName !== undefined && { spaceName: options.spaceName }),
-    }),
+    await studio.createPresignedDomainUrl(
+      {
+        domainId: config.domainId,
+        userProfileName,
+        expiresInSeconds: config.urlExpiresInSeconds,
+        sessionExpirationDurationInSeconds: config.sessionExpiresInSeconds,
+        ...(options.landingUri !== undefined && { landingUri: options.landingUri }),
+        ...(options.spaceName !== undefined && { spaceName: options.spaceName }),
+      },
+      call,
+    ),
     { domainId: config.domainId, region: config.region, localOrigin: config.localStudioOrigin },
   );
   return {

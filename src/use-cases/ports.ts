@@ -2,13 +2,28 @@
  * The ports the use cases need, implemented in src/adapters (or by fakes in tests).
  * Use cases receive them as arguments; they never import an adapter.
  */
+import type { ProfileTag } from '../domain/profile-owner';
 
-/** The two SageMaker operations issuance needs. Implementations map SDK errors to src/domain/errors. */
+/** Per-call options: the request's deadline, which aborts the call when it passes. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** What DescribeUserProfile says about a profile (either field undefined when SageMaker omitted it). */
+export interface UserProfileFacts {
+  readonly status?: string;
+  /** The profile's ARN, which ListTags needs. */
+  readonly arn?: string;
+}
+
+/** The SageMaker operations issuance needs. Implementations map SDK errors to src/domain/errors. */
 export interface StudioPort {
-  /** @returns the profile's Status (undefined if SageMaker omitted it). @throws ProfileNotFoundError */
-  describeUserProfile(input: { domainId: string; userProfileName: string }): Promise<{ status?: string }>;
-  /** @returns the AuthorizedUrl as SageMaker sent it (validated by the caller). */
-  createPresignedDomainUrl(input: PresignRequest): Promise<string | undefined>;
+  /** @throws ProfileNotFoundError, or an upstream error. */
+  describeUserProfile(input: { domainId: string; userProfileName: string }, options?: CallOptions): Promise<UserProfileFacts>;
+  /** The profile's tags (ListTags on its ARN). */
+  listTags(input: { resourceArn: string; userProfileName: string }, options?: CallOptions): Promise<ProfileTag[]>;
+  /** @returns the AuthorizedUrl as SageMaker sent it (validated by the caller). @throws SpaceNotFoundError for an unknown space. */
+  createPresignedDomainUrl(input: PresignRequest, options?: CallOptions): Promise<string | undefined>;
 }
 
 /** CreatePresignedDomainUrl input, in domain terms. */

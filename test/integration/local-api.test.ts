@@ -16,7 +16,12 @@ const issued: string[] = [];
 beforeAll(async () => {
   const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
   const ports = { api, lambda, emulator, issuer };
-  stack = await startLocalStack(ports, { isolatedBuild: true });
+  // Shell variables win over config/local.yml: these two shorten the SageMaker bounds, which the
+  // hostile-upstream test below measures.
+  stack = await startLocalStack(ports, {
+    isolatedBuild: true,
+    env: { ...process.env, SAGEMAKER_REQUEST_TIMEOUT_MS: '300', SAGEMAKER_MAX_ATTEMPTS: '2' },
+  });
 });
 
 afterAll(async () => {
@@ -40,6 +45,32 @@ async function openStudio(url: string): Promise<Record<string, unknown>> {
 }
 
 describe('local stack: GET /studio-url', () => {
+  it.each(Object.entries(DEMO_PEOPLE))('answers %s as the README’s demo table says', async (person, demo) => {
+    const response = await get('/studio-url', stack.issuer.tokenFor(person));
+    expect(response.status).toBe(demo.expectedStatus);
+    if (demo.opens !== undefined) {
+      await expect(openStudio(response.json().url as string)).resolves.toMatchObject({ userProfileName: demo.opens });
+    }
+  });
+
+  it('refuses john_smith, whose name collides with john.smith’s profile, and says why only in the audit log', async () => {
+    const response = await get('/studio-url', stack.issuer.tokenFor('john_smith'));
+    expect(response.status).toBe(403);
+    expect(response.text).not.toContain('owner');
+    expect(stack.output()).toMatch(/"reason":"profile-owner-mismatch"[^\n]*"userProfileName":"john-smith"/);
+  });
+
+  it('answers a SageMaker answer that hangs after its headers with 504 within the shell-set budget, and audits it', async () => {
+    stack.emulator.injectFault({ operation: 'DescribeUserProfile', fault: 'stall-body', times: 2 });
+    const started = Date.now();
+    const response = await get('/studio-url', stack.issuer.tokenFor('erin'));
+    const elapsed = Date.now() - started;
+    expect(response.status).toBe(504);
+    // 2 attempts × (500 connect + 300 request) + 100 backoff = 1.7 s; local.yml's defaults would take 4.8 s.
+    expect(elapsed).toBeLessThan(3500);
+    expect(stack.output()).toMatch(/"decision":"error","reason":"sagemaker-timeout","status":504/);
+  });
+
   it.each(['alice', 'erin'])('gives %s a URL that opens their own profile', async (person) => {
     const response = await get('/studio-url', stack.issuer.tokenFor(person));
     expect(response.status).toBe(200);

@@ -57,7 +57,29 @@ describe('SageMaker emulator through the real SDK', () => {
     ['bob', 'Pending'],
     ['carol', 'Failed'],
   ])('describes %s as %s', async (name, status) => {
-    await expect(adapter.describeUserProfile({ domainId: DEMO_DOMAIN_ID, userProfileName: name })).resolves.toEqual({ status });
+    await expect(adapter.describeUserProfile({ domainId: DEMO_DOMAIN_ID, userProfileName: name })).resolves.toEqual({
+      status,
+      arn: `arn:aws:sagemaker:${DEMO_REGION}:000000000000:user-profile/${DEMO_DOMAIN_ID}/${name}`,
+    });
+  });
+
+  it.each([
+    ['alice', 'alice@example.com'],
+    ['john-smith', 'john.smith@example.com'],
+  ])('answers ListTags for %s with its owner tag', async (name, owner) => {
+    const { arn } = await adapter.describeUserProfile({ domainId: DEMO_DOMAIN_ID, userProfileName: name });
+    await expect(adapter.listTags({ resourceArn: arn as string, userProfileName: name })).resolves.toEqual([
+      { key: 'studio-gate:owner', value: owner },
+    ]);
+  });
+
+  it('answers ListTags for an unknown resource with ResourceNotFound, which is not a missing profile', async () => {
+    await expect(
+      adapter.listTags({
+        resourceArn: `arn:aws:sagemaker:${DEMO_REGION}:000000000000:user-profile/${DEMO_DOMAIN_ID}/x`,
+        userProfileName: 'x',
+      }),
+    ).rejects.toMatchObject({ reason: 'sagemaker-tags-not-found:400' });
   });
 
   it('answers ResourceNotFound for dave, which the adapter maps', async () => {
@@ -83,7 +105,7 @@ describe('SageMaker emulator through the real SDK', () => {
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
-    expect((error as UpstreamInvalidResponseError).reason).toBe('sagemaker-error:ValidationException:400');
+    expect((error as UpstreamInvalidResponseError).reason).toBe('sagemaker-validation:400');
   });
 
   it('issues a URL that opens the right profile once', async () => {
@@ -112,6 +134,13 @@ describe('SageMaker emulator through the real SDK', () => {
       AuthMode: 'IAM',
     });
     const list = await client.send(new ListUserProfilesCommand({ DomainIdEquals: DEMO_DOMAIN_ID }));
-    expect(list.UserProfiles?.map((p) => p.UserProfileName).sort()).toEqual(['alice', 'bob', 'carol', 'erin', 'mallory']);
+    expect(list.UserProfiles?.map((p) => p.UserProfileName).sort()).toEqual([
+      'alice',
+      'bob',
+      'carol',
+      'erin',
+      'john-smith',
+      'mallory',
+    ]);
   });
 });

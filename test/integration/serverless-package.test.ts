@@ -73,7 +73,7 @@ beforeAll(async () => {
   iam = await packageStage('ci', {
     authMode: 'iam',
     iamAllowedAccounts: ACCOUNT,
-    iamAllowedRoles: 'StudioUsers',
+    iamAllowedRoles: `${ACCOUNT}:StudioUsers`,
     existingSageMakerApiEndpointId: 'vpce-0123456789abcdef1',
     existingStudioEndpointId: 'vpce-0123456789abcdef2',
     existingExecuteApiEndpointId: 'vpce-0123456789abcdef3',
@@ -285,6 +285,21 @@ describe('packaged template (stage ci: create everything)', () => {
       'ImplicitlyDenied',
     ],
     [
+      'read owner tags via the API endpoint',
+      'sagemaker:ListTags',
+      'user-profile/d-exampledomain/alice',
+      { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+      'Allowed',
+    ],
+    ['read owner tags with no endpoint', 'sagemaker:ListTags', 'user-profile/d-exampledomain/alice', {}, 'ImplicitlyDenied'],
+    [
+      'read the tags of something not a profile',
+      'sagemaker:ListTags',
+      'domain/d-exampledomain',
+      { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+      'ImplicitlyDenied',
+    ],
+    [
       'presign in another domain',
       'sagemaker:CreatePresignedDomainUrl',
       'user-profile/d-other/alice',
@@ -350,30 +365,54 @@ describe('packaged template (stage ci: create everything)', () => {
       'aws:PrincipalTag/studiouserid': who,
       'sagemaker:ResourceTag/studiouserid': owner,
     });
+    const throughOurEndpoint = { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' };
+    const decide = (context: Record<string, string>, policies: unknown[]) =>
+      simulate({ action: 'sagemaker:CreatePresignedDomainUrl', resource: bob, context, identityPolicies: policies });
+    await expect(decide({ ...as('bob', 'bob'), ...throughOurEndpoint }, [managed.UserPolicySourceVpce])).resolves.toBe('Allowed');
+    await expect(decide({ ...as('alice', 'bob'), ...throughOurEndpoint }, [managed.UserPolicySourceVpce])).resolves.toBe(
+      'ExplicitlyDenied',
+    );
     await expect(
-      simulate({
-        action: 'sagemaker:CreatePresignedDomainUrl',
-        resource: bob,
-        context: as('bob', 'bob'),
-        identityPolicies: [managed.UserPolicyOwnProfileByTag],
-      }),
-    ).resolves.toBe('Allowed');
+      decide({ ...as('bob', 'bob'), 'aws:SourceVpce': 'vpce-0999999999999999a' }, [managed.UserPolicySourceVpce]),
+    ).resolves.toBe('ExplicitlyDenied');
+    await expect(decide({ ...as('bob', 'bob'), ...throughOurEndpoint }, [managed.UserPolicyOwnProfileByTag])).resolves.toBe(
+      'ImplicitlyDenied',
+    );
     await expect(
-      simulate({
-        action: 'sagemaker:CreatePresignedDomainUrl',
-        resource: bob,
-        context: as('alice', 'bob'),
-        identityPolicies: [managed.UserPolicyOwnProfileByTag],
+      decide({ ...as('alice', 'bob'), ...throughOurEndpoint }, [managed.UserPolicySourceVpce, managed.UserPolicyOwnProfileByTag]),
+    ).resolves.toBe('ExplicitlyDenied');
+  });
+
+  it('lets the role manage network interfaces only in our VPC, our subnets, with the function’s group', async () => {
+    const doc = resolveIntrinsics(ci.template.Resources.StudioUrlRole?.Properties.Policies[0].PolicyDocument, IDS);
+    const ec2 = `arn:aws:ec2:eu-west-1:${ACCOUNT}`;
+    const ours = { 'ec2:Vpc': `${ec2}:vpc/vpc-0123456789abcdef0`, 'ec2:Subnet': `${ec2}:subnet/subnet-0aaaaaaaaaaaaaaa1` };
+    const decide = (action: string, resource: string, context: Record<string, string>) =>
+      simulate({ action, resource, context, identityPolicies: [doc] });
+    await expect(decide('ec2:CreateNetworkInterface', `${ec2}:subnet/subnet-0aaaaaaaaaaaaaaa1`, ours)).resolves.toBe('Allowed');
+    await expect(decide('ec2:CreateNetworkInterface', `${ec2}:security-group/sg-0eeeeeeeeeeeeeee5`, ours)).resolves.toBe(
+      'Allowed',
+    );
+    await expect(decide('ec2:CreateNetworkInterface', `${ec2}:network-interface/eni-0123`, ours)).resolves.toBe('Allowed');
+    await expect(decide('ec2:CreateNetworkInterface', `${ec2}:subnet/subnet-0fffffffffffffff9`, ours)).resolves.toBe(
+      'ImplicitlyDenied',
+    );
+    await expect(decide('ec2:CreateNetworkInterface', `${ec2}:security-group/sg-0fffffffffffffff9`, ours)).resolves.toBe(
+      'ImplicitlyDenied',
+    );
+    await expect(
+      decide('ec2:CreateNetworkInterface', `${ec2}:network-interface/eni-0123`, {
+        ...ours,
+        'ec2:Vpc': `${ec2}:vpc/vpc-0fffffffffffffff9`,
       }),
     ).resolves.toBe('ImplicitlyDenied');
+    await expect(decide('ec2:DeleteNetworkInterface', `${ec2}:network-interface/eni-0123`, ours)).resolves.toBe('Allowed');
     await expect(
-      simulate({
-        action: 'sagemaker:CreatePresignedDomainUrl',
-        resource: bob,
-        context: { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
-        identityPolicies: [managed.UserPolicySourceVpce],
+      decide('ec2:DeleteNetworkInterface', `${ec2}:network-interface/eni-0123`, {
+        ...ours,
+        'ec2:Subnet': `${ec2}:subnet/subnet-0fffffffffffffff9`,
       }),
-    ).resolves.toBe('Allowed');
+    ).resolves.toBe('ImplicitlyDenied');
   });
 
   it('passes cfn-lint with no errors and no warnings', async () => {
@@ -420,5 +459,23 @@ describe('deployment parameters', () => {
     expect(output).toContain('param vpcId must be a VPC id');
     expect(output).toContain('param subnetIds needs at least 2 subnet id');
     expect(output).toContain('param allowedSourceCidrs must list the client ranges');
+  });
+
+  it('refuses world-open and malformed ranges, a loopback Studio origin and a foreign SageMaker endpoint on a real stage', async () => {
+    expect.assertions(6);
+    const error = (await packageStage('ci', {
+      allowedSourceCidrs: '0.0.0.0/1,128.0.0.0/1',
+      lambdaEgressCidrs: '::0/0',
+      publicSourceCidrs: '999.1.1.1/99',
+      localStudioOrigin: 'http://127.0.0.1:4599',
+      sagemakerEndpointUrl: 'https://evil.example',
+    }).catch((e: unknown) => e)) as { stdout: string; stderr: string };
+    const output = `${error.stdout}${error.stderr}`;
+    expect(output).toContain('param allowedSourceCidrs: "0.0.0.0/1" is broader than /8');
+    expect(output).toContain('param allowedSourceCidrs: together the ranges cover the whole IPv4 address space');
+    expect(output).toContain('param lambdaEgressCidrs: "::0/0" is the whole address space');
+    expect(output).toContain('param publicSourceCidrs: "999.1.1.1/99" is not a CIDR block');
+    expect(output).toContain('param localStudioOrigin is for the local stack only');
+    expect(output).toContain('param sagemakerEndpointUrl must be');
   });
 });

@@ -202,22 +202,36 @@ describe('user-side managed policies', () => {
     ]);
   });
 
-  it.each<[string, Record<string, string>, Decision]>([
-    ['own profile', { 'aws:PrincipalTag/studiouserid': 'alice', 'sagemaker:ResourceTag/studiouserid': 'alice' }, 'Allowed'],
-    [
-      'another user’s profile',
-      { 'aws:PrincipalTag/studiouserid': 'alice', 'sagemaker:ResourceTag/studiouserid': 'bob' },
-      'ImplicitlyDenied',
-    ],
-    ['a caller without the tag', { 'sagemaker:ResourceTag/studiouserid': 'alice' }, 'ImplicitlyDenied'],
-    ['a profile without the tag', { 'aws:PrincipalTag/studiouserid': 'alice' }, 'ImplicitlyDenied'],
-  ])('tag-scoped: %s → %s', async (_what, context, expected) => {
+  it('makes the tag guardrail Deny-only: alone it allows nothing', () => {
+    expect(users.ownProfileByTag.Statement.every((statement) => statement.Effect === 'Deny')).toBe(true);
+  });
+});
+
+describe('execute-api endpoint policy: only this account’s principals', () => {
+  const invokeOurs = `arn:aws:execute-api:${facts.region}:${ACCOUNT}:abc123/prod/GET/studio-url`;
+  const ours = `arn:aws:iam::${ACCOUNT}:role/StudioUsers`;
+  const theirs = `arn:aws:iam::${OTHER_ACCOUNT}:role/StudioUsers`;
+
+  it.each<['jwt' | 'iam', string, Record<string, string>, Decision]>([
+    ['iam', ours, { 'aws:PrincipalAccount': ACCOUNT }, 'Allowed'],
+    ['iam', theirs, { 'aws:PrincipalAccount': OTHER_ACCOUNT }, 'ImplicitlyDenied'],
+    ['iam', 'anonymous', {}, 'ImplicitlyDenied'],
+    ['jwt', 'anonymous', {}, 'Allowed'],
+    ['jwt', ours, { 'aws:PrincipalAccount': ACCOUNT }, 'Allowed'],
+    ['jwt', theirs, { 'aws:PrincipalAccount': OTHER_ACCOUNT }, 'ImplicitlyDenied'],
+  ])('%s mode: %s → %s', async (authMode, principal, context, expected) => {
     await expect(
       simulate({
-        action: 'sagemaker:CreatePresignedDomainUrl',
-        resource: profile('bob'),
+        action: 'execute-api:Invoke',
+        resource: invokeOurs,
+        principal,
         context,
-        identityPolicies: [users.ownProfileByTag],
+        // The API's resource policy admits anyone through our endpoint; the endpoint policy is what is tested.
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: invokeOurs }],
+        },
+        endpointPolicies: [executeApiEndpointPolicy({ ...facts, authMode })],
       }),
     ).resolves.toBe(expected);
   });

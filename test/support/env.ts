@@ -16,6 +16,7 @@ export function jwtEnv(overrides: Record<string, string | undefined> = {}): Reco
     JWT_GROUPS_CLAIM: 'groups',
     REQUIRED_GROUPS: 'studio-users',
     PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
+    ALLOWED_EMAIL_DOMAINS: 'example.com',
     ALLOWED_VPCE_IDS: FIXTURE_VPCE_ID,
     ALLOWED_VPC_IDS: FIXTURE_VPC_ID,
     ALLOWED_SOURCE_CIDRS: `${FIXTURE_SOURCE_IP.replace(/\.\d+$/, '.0')}/24,2001:db8::/32`,
@@ -26,14 +27,21 @@ export function jwtEnv(overrides: Record<string, string | undefined> = {}): Reco
 
 export function iamEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const base = jwtEnv({ AUTH_MODE: 'iam', ...overrides });
-  for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URI', 'REQUIRED_GROUPS', 'PROFILE_TRANSFORM']) {
+  for (const name of [
+    'JWT_ISSUER',
+    'JWT_AUDIENCE',
+    'JWT_JWKS_URI',
+    'REQUIRED_GROUPS',
+    'PROFILE_TRANSFORM',
+    'ALLOWED_EMAIL_DOMAINS',
+  ]) {
     if (!(name in overrides)) delete base[name];
   }
   return {
     IAM_ALLOWED_ACCOUNTS: '111122223333',
-    IAM_ALLOWED_ROLES: 'StudioUsers',
-    IAM_ALLOWED_USERS: 'alice',
-    IAM_SESSION_NAME_ROLES: 'StudioUsers',
+    IAM_ALLOWED_ROLES: '111122223333:StudioUsers',
+    IAM_ALLOWED_USERS: 'arn:aws:iam::111122223333:user/alice',
+    IAM_SESSION_NAME_ROLES: '111122223333:StudioUsers',
     ...base,
   };
 }

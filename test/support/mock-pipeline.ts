@@ -2,7 +2,12 @@
  * The GET /studio-url handler stack around a faked SageMaker (aws-sdk-client-mock) and an in-memory
  * JWKS: the whole pipeline but the network, for handler, property and corpus tests.
  */
-import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePresignedDomainUrlCommand,
+  DescribeUserProfileCommand,
+  ListTagsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -39,6 +44,7 @@ export function tokenFor(person: string, overrides: Record<string, unknown> = {}
       aud: 'studio-gate',
       sub: `idp|${person}`,
       email: who.email,
+      email_verified: true,
       groups: who.groups,
       iat: now,
       exp: now + 300,
@@ -48,13 +54,31 @@ export function tokenFor(person: string, overrides: Record<string, unknown> = {}
   );
 }
 
-/** A SageMaker fake that knows the people above and mints URLs naming the profile. */
-export function fakeSageMaker(): void {
+/** The ARN the fake gives a profile. */
+export const profileArn = (name: string) => `arn:aws:sagemaker:eu-west-1:111122223333:user-profile/d-localdemo/${name}`;
+
+/** The person whose profile this is (the profile name is their email's lower-cased local part). */
+function ownerOf(profile: string) {
+  return Object.values(PEOPLE).find((p) => p.email.split('@')[0]?.toLowerCase() === profile);
+}
+
+/**
+ * A SageMaker fake that knows the people above, tags each profile with its owner (the lower-cased
+ * email, `studio-gate:owner`), and mints URLs naming the profile.
+ */
+export function fakeSageMaker(
+  ownerTagOf: (profile: string) => string | undefined = (profile) => ownerOf(profile)?.email.toLowerCase(),
+): void {
   sagemaker.reset();
   sagemaker.on(DescribeUserProfileCommand).callsFake(async (input: { UserProfileName: string }) => {
-    const status = Object.values(PEOPLE).find((p) => p.email.split('@')[0]?.toLowerCase() === input.UserProfileName)?.status;
+    const status = ownerOf(input.UserProfileName)?.status;
     if (!status) throw Object.assign(new Error('not found'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
-    return { Status: status };
+    return { Status: status, UserProfileArn: profileArn(input.UserProfileName) };
+  });
+  sagemaker.on(ListTagsCommand).callsFake(async (input: { ResourceArn: string }) => {
+    const name = input.ResourceArn.split('/').pop() as string;
+    const owner = ownerTagOf(name);
+    return { Tags: owner !== undefined ? [{ Key: 'studio-gate:owner', Value: owner }] : [] };
   });
   sagemaker.on(CreatePresignedDomainUrlCommand).callsFake(async (input: { UserProfileName: string }) => ({
     AuthorizedUrl: `${STUDIO}/auth?token=SECRET-${input.UserProfileName}-TOKEN`,
@@ -72,8 +96,15 @@ export class RecordingAuditLog implements AuditLog {
   }
 }
 
-export function setup(env = jwtEnv(), audit: AuditLog = new RecordingAuditLog()) {
-  fakeSageMaker();
+/** Owner tags as an iam-mode deployment writes them: the session of the trusted role. */
+export const iamOwnerTag = (profile: string) => `111122223333:assumed-role/StudioUsers/${profile}`;
+
+export function setup(
+  env = jwtEnv(),
+  audit: AuditLog = new RecordingAuditLog(),
+  ownerTagOf?: (profile: string) => string | undefined,
+) {
+  fakeSageMaker(ownerTagOf);
   let app: StudioGateApp | undefined;
   const handler = studioUrlHandler(() => {
     app ??= buildApp(env, { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });

@@ -11,6 +11,7 @@ export const SEED_FACTS: DeploymentFacts = {
   sagemakerApiVpceId: 'vpce-111bbccc',
   studioVpceId: 'vpce-111bbddd',
   executeApiVpceIds: ['vpce-111bbeee'],
+  authMode: 'jwt',
   vpcSourceCidrs: ['192.0.2.0/24', '203.0.113.0/24'],
   publicSourceCidrs: ['192.0.2.0/24', '203.0.113.0/24'],
 };

@@ -25,10 +25,14 @@ describe('parseConfig', () => {
         profileClaim: 'email',
         requiredGroups: { kind: 'only', values: ['studio-users'] },
         clockSkewSeconds: 0,
+        requireEmailVerified: true,
+        email: { required: true, allowedDomains: ['example.com'] },
       },
       urlExpiresInSeconds: 60,
       sessionExpiresInSeconds: 43200,
-      upstream: { connectTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 3 },
+      upstream: { connectTimeoutMs: 500, requestTimeoutMs: 1000, maxAttempts: 3 },
+      owner: { check: 'on', tagKey: 'studio-gate:owner' },
+      requestDeadlineMs: 15900,
     });
     expect(config.profile.transform).toEqual(['email-local-part', 'lowercase', 'dots-to-dashes']);
   });
@@ -43,10 +47,11 @@ describe('parseConfig', () => {
   it('reads a complete iam-mode environment', () => {
     expect(parseConfig(iamEnv()).auth).toEqual({
       mode: 'iam',
-      allowedAccounts: { kind: 'only', values: ['111122223333'] },
-      allowedRoles: { kind: 'only', values: ['StudioUsers'] },
-      allowedUsers: { kind: 'only', values: ['alice'] },
-      sessionNameRoles: ['StudioUsers'],
+      allowedAccounts: ['111122223333'],
+      allowedRoles: { kind: 'only', values: ['111122223333:StudioUsers'] },
+      allowedUsers: { kind: 'only', values: ['111122223333:alice'] },
+      sessionNameRoles: ['111122223333:StudioUsers'],
+      email: { required: false },
     });
   });
 
@@ -89,6 +94,26 @@ describe('parseConfig', () => {
     ['PROFILE_TRANSFORM', 'uppercase', 'unknown step "uppercase"'],
     ['PROFILE_MAP', '["alice"]', 'PROFILE_MAP must be a JSON object'],
     ['PROFILE_MAP', '{"alice@example.com": "../bob"}', 'maps to an invalid profile name'],
+    ['PROFILE_MAP', '{"alice@example.com":"alice","alice@example.com":"bob"}', '"alice@example.com" is listed more than once'],
+    ['PROFILE_MAP', '{"Alice@example.com":"alice"}', 'is not canonical (write "alice@example.com")'],
+    ['PROFILE_MAP', '{"alice":"alice"}', 'is not an email address, so it can never match'],
+    ['PROFILE_MAP', '{"alice@evil.example":"alice"}', 'is of a domain not in ALLOWED_EMAIL_DOMAINS'],
+    ['PROFILE_MAP', '{"\u0430lice@example.com":"alice"}', 'is not printable ASCII'],
+    ['PROFILE_MAP', '{"alice@example.com":"ds","bob@example.com":"ds"}', 'both map to profile "ds"'],
+    ['PROFILE_MAP', '{"alice@example.com":7}', 'every value must be a profile name'],
+    ['ALLOWED_EMAIL_DOMAINS', undefined, 'ALLOWED_EMAIL_DOMAINS is required when PROFILE_TRANSFORM uses email-local-part'],
+    ['ALLOWED_EMAIL_DOMAINS', '*', '"*" is not a domain name'],
+    ['ALLOWED_EMAIL_DOMAINS', '*.example.com', 'is not a domain name'],
+    ['ALLOWED_EMAIL_DOMAINS', ',', 'ALLOWED_EMAIL_DOMAINS lists no domain'],
+    ['JWT_REQUIRE_EMAIL_VERIFIED', 'no', 'JWT_REQUIRE_EMAIL_VERIFIED must be true or false'],
+    ['JWT_GROUPS_DELIMITER', 'xx', 'JWT_GROUPS_DELIMITER must be'],
+    ['PROFILE_OWNER_CHECK', 'false', 'PROFILE_OWNER_CHECK must be on or off'],
+    ['PROFILE_OWNER_TAG', 'aws:owner', 'PROFILE_OWNER_TAG must be a tag key'],
+    ['ALLOWED_SOURCE_CIDRS', '0.0.0.0/0', 'covers the whole IPv4 address space'],
+    ['ALLOWED_SOURCE_CIDRS', '0.0.0.0/1,128.0.0.0/1', 'covers the whole IPv4 address space'],
+    ['ALLOWED_SOURCE_CIDRS', '::0/0', 'covers the whole IPv6 address space'],
+    ['ALLOWED_SOURCE_CIDRS', '0.0.0.0/00', 'is not a CIDR block'],
+    ['ALLOWED_SOURCE_CIDRS', '999.1.1.1/99', 'is not a CIDR block'],
     ['FUNCTION_TIMEOUT_SECONDS', '29', "below API Gateway's 29 s"],
     ['FUNCTION_TIMEOUT_SECONDS', '10', 'does not fit FUNCTION_TIMEOUT_SECONDS=10'],
     ['JWT_CLOCK_SKEW_SECONDS', '301', 'JWT_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300'],
@@ -102,6 +127,16 @@ describe('parseConfig', () => {
     ['IAM_ALLOWED_ACCOUNTS', '1234', 'is not a 12-digit account id'],
     ['IAM_ALLOWED_ROLES', undefined, 'IAM_ALLOWED_ROLES is required'],
     ['IAM_ALLOWED_USERS', undefined, 'IAM_ALLOWED_USERS is required'],
+    ['IAM_ALLOWED_ACCOUNTS', '*', '"*" is not a 12-digit account id (no wildcards)'],
+    ['IAM_ALLOWED_ROLES', 'StudioUsers', '"StudioUsers" is not account-qualified'],
+    ['IAM_ALLOWED_ROLES', '*:StudioUsers', 'is not account-qualified'],
+    ['IAM_ALLOWED_ROLES', '444455556666:StudioUsers', 'is of an account not in IAM_ALLOWED_ACCOUNTS'],
+    ['IAM_ALLOWED_USERS', 'alice', '"alice" is not account-qualified'],
+    ['IAM_ALLOWED_USERS', 'arn:aws:iam::111122223333:role/alice', 'is not account-qualified'],
+    ['IAM_SESSION_NAME_ROLES', 'StudioUsers', 'IAM_SESSION_NAME_ROLES: "StudioUsers" is not account-qualified'],
+    ['IAM_SESSION_NAME_ROLES', '444455556666:StudioUsers', 'is of an account not in IAM_ALLOWED_ACCOUNTS'],
+    ['PROFILE_MAP', '{"alice":"alice"}', 'is not <account>:user/<name>'],
+    ['PROFILE_MAP', '{"444455556666:user/alice":"alice"}', 'is of an account not in IAM_ALLOWED_ACCOUNTS'],
   ])('refuses iam mode with %s=%p', (name, value, message) => {
     expect(problemsOf(iamEnv({ [name]: value }))).toEqual([expect.stringContaining(message)]);
   });
@@ -119,6 +154,42 @@ describe('parseConfig', () => {
     const config = parseConfig(jwtEnv({ PROFILE_MAP: '{"alice@example.com":"alice-ds"}' }));
     expect(config.profile.map.get('alice@example.com')).toBe('alice-ds');
   });
+
+  it('reads iam-mode map keys and principals in both spellings', () => {
+    const config = parseConfig(
+      iamEnv({
+        IAM_ALLOWED_ROLES: 'arn:aws:iam::111122223333:role/sso/StudioUsers,111122223333:Admins',
+        PROFILE_MAP: '{"111122223333:role/Admins":"admins","111122223333:user/alice":"alice-ds"}',
+      }),
+    );
+    expect(config.auth).toMatchObject({ allowedRoles: { values: ['111122223333:StudioUsers', '111122223333:Admins'] } });
+    expect(config.profile.map.get('111122223333:role/Admins')).toBe('admins');
+  });
+
+  it('switches the owner check off only when told so, and keeps email_verified on by default for the email claim', () => {
+    expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: 'off' })).owner).toEqual({ check: 'off' });
+    expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: '' })).owner).toEqual({ check: 'on', tagKey: 'studio-gate:owner' });
+    expect(parseConfig(jwtEnv({ PROFILE_OWNER_TAG: 'owner' })).owner).toEqual({ check: 'on', tagKey: 'owner' });
+    expect(parseConfig(jwtEnv({ JWT_REQUIRE_EMAIL_VERIFIED: 'false' })).auth).toMatchObject({ requireEmailVerified: false });
+    expect(
+      parseConfig(jwtEnv({ JWT_PROFILE_CLAIM: 'sub', PROFILE_TRANSFORM: '', ALLOWED_EMAIL_DOMAINS: '' })).auth,
+    ).toMatchObject({
+      requireEmailVerified: false,
+      email: { required: false },
+    });
+  });
+
+  it('reads ALLOWED_EMAIL_DOMAINS lower-cased, exact', () => {
+    expect(parseConfig(jwtEnv({ ALLOWED_EMAIL_DOMAINS: 'Example.com, corp.example.org' })).auth).toMatchObject({
+      email: { allowedDomains: ['example.com', 'corp.example.org'] },
+    });
+  });
+
+  it('takes a string groups claim as one group unless JWT_GROUPS_DELIMITER says otherwise', () => {
+    expect(parseConfig(jwtEnv()).auth).not.toHaveProperty('groupsDelimiter');
+    expect(parseConfig(jwtEnv({ JWT_GROUPS_DELIMITER: 'space' })).auth).toMatchObject({ groupsDelimiter: ' ' });
+    expect(parseConfig(jwtEnv({ JWT_GROUPS_DELIMITER: ',' })).auth).toMatchObject({ groupsDelimiter: ',' });
+  });
 });
 
 describe('worstCaseUpstreamMs', () => {
@@ -126,15 +197,21 @@ describe('worstCaseUpstreamMs', () => {
     const config = parseConfig(jwtEnv());
     const auth = config.auth as { jwksTimeoutMs: number };
     const worst = worstCaseUpstreamMs(config.upstream, auth.jwksTimeoutMs);
-    // 1 500 JWKS + 2 × (3 × (500 + 1 500) + 100 + 200)
-    expect(worst).toBe(14100);
+    // 1 500 JWKS + 3 calls × (3 × (500 + 1 000) + 100 + 200)
+    expect(worst).toBe(15900);
+    expect(config.requestDeadlineMs).toBe(worst);
     expect(worst + BUDGET_MARGIN_MS).toBeLessThan(config.functionTimeoutSeconds * 1000);
     expect(config.functionTimeoutSeconds).toBeLessThan(API_GATEWAY_TIMEOUT_SECONDS);
   });
 
-  it('adds attempts × timeouts and the capped backoff for both SageMaker calls, plus the JWKS fetch', () => {
+  it('adds attempts × timeouts and the capped backoff for each SageMaker call, plus the JWKS fetch', () => {
     const upstream = { connectTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 3, backoffBaseMs: 100, backoffCapMs: 150 };
-    // per call: 3 × 2000 + (100 + min(150, 200)) = 6250; two calls + 1500 JWKS
-    expect(worstCaseUpstreamMs(upstream, 1500)).toBe(1500 + 2 * 6250);
+    // per call: 3 × 2000 + (100 + min(150, 200)) = 6250; three calls (two without the owner check) + 1500 JWKS
+    expect(worstCaseUpstreamMs(upstream, 1500)).toBe(1500 + 3 * 6250);
+    expect(worstCaseUpstreamMs(upstream, 1500, 2)).toBe(1500 + 2 * 6250);
+  });
+
+  it('budgets two calls when the owner check is off', () => {
+    expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: 'off' })).requestDeadlineMs).toBe(1500 + 2 * 4800);
   });
 });

@@ -42,6 +42,16 @@ describe('README', () => {
     expect([...documented].filter((n) => !names.has(n))).toEqual([]);
   });
 
+  it('lets the shell set every Configuration variable in the local stack, and maps each into the function', () => {
+    const local = readFileSync(join(ROOT, 'config', 'local.yml'), 'utf8');
+    const environment = readFileSync(join(ROOT, 'config', 'serverless', 'environment.yml'), 'utf8');
+    const documented = [...tableNames(section('Configuration'))];
+    expect(documented.length).toBeGreaterThan(30);
+    expect(documented.filter((name) => !local.includes(`\${env:${name},`))).toEqual([]);
+    // AWS_REGION is Lambda's own (provider.region); the rest reach the function from stage parameters.
+    expect(documented.filter((name) => name !== 'AWS_REGION' && !new RegExp(`^${name}: `, 'm').test(environment))).toEqual([]);
+  });
+
   it('shows the two commands', () => {
     expect(readme).toContain('npm install && npm start');
     expect(readme).toContain('npm test');

@@ -1,6 +1,7 @@
 import {
   CreatePresignedDomainUrlCommand,
   DescribeUserProfileCommand,
+  ListTagsCommand,
   SageMakerClient,
   SageMakerServiceException,
 } from '@aws-sdk/client-sagemaker';
@@ -8,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SageMakerStudioAdapter, toDomainError } from '../../../src/adapters/sagemaker-studio';
 import {
   ProfileNotFoundError,
+  SpaceNotFoundError,
   THROTTLED_RETRY_AFTER_SECONDS,
   UpstreamInvalidResponseError,
   UpstreamTimeoutError,
@@ -39,6 +41,27 @@ describe('SageMakerStudioAdapter', () => {
     expect(result).toEqual({ status: 'InService' });
     expect(sagemaker).toHaveReceivedCommandTimes(DescribeUserProfileCommand, 1);
     expect(sagemaker).toHaveReceivedCommandWith(DescribeUserProfileCommand, { DomainId: 'd-abc123', UserProfileName: 'alice' });
+  });
+
+  it('returns the profile ARN DescribeUserProfile names', async () => {
+    const arn = 'arn:aws:sagemaker:eu-west-1:111122223333:user-profile/d-abc123/alice';
+    sagemaker.on(DescribeUserProfileCommand).resolves({ Status: 'InService', UserProfileArn: arn });
+    await expect(adapter.describeUserProfile({ domainId: 'd-abc123', userProfileName: 'alice' })).resolves.toEqual({
+      status: 'InService',
+      arn,
+    });
+  });
+
+  it('reads the tags of exactly the profile ARN, in one page', async () => {
+    const arn = 'arn:aws:sagemaker:eu-west-1:111122223333:user-profile/d-abc123/alice';
+    sagemaker.on(ListTagsCommand).resolves({
+      Tags: [{ Key: 'studio-gate:owner', Value: 'alice@example.com' }, { Key: 'x' } as { Key: string; Value: string }],
+    });
+    await expect(adapter.listTags({ resourceArn: arn, userProfileName: 'alice' })).resolves.toEqual([
+      { key: 'studio-gate:owner', value: 'alice@example.com' },
+      { key: 'x', value: '' },
+    ]);
+    expect(sagemaker).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: arn, MaxResults: 100 });
   });
 
   it('returns no status when SageMaker omits it', async () => {
@@ -108,72 +131,75 @@ describe('SageMakerStudioAdapter', () => {
 
 describe('toDomainError', () => {
   const networkError = (code: string) => Object.assign(new Error(`connect ${code} 203.0.113.5:443`), { code });
+  const describe = { operation: 'DescribeUserProfile', userProfileName: 'alice' } as const;
 
   it.each<[string, unknown, new (...args: never[]) => Error, string]>([
     ['ResourceNotFound', serviceError('ResourceNotFound', 400), ProfileNotFoundError, 'profile-not-found'],
-    [
-      'ThrottlingException',
-      serviceError('ThrottlingException', 400),
-      UpstreamUnavailableError,
-      'sagemaker-throttled:ThrottlingException',
-    ],
-    [
-      'ResourceLimitExceeded',
-      serviceError('ResourceLimitExceeded', 400),
-      UpstreamUnavailableError,
-      'sagemaker-throttled:ResourceLimitExceeded',
-    ],
-    ['HTTP 429', serviceError('Whatever', 429), UpstreamUnavailableError, 'sagemaker-throttled:Whatever'],
-    [
-      'ServiceUnavailable',
-      serviceError('ServiceUnavailable', 503),
-      UpstreamUnavailableError,
-      'sagemaker-unavailable:ServiceUnavailable',
-    ],
-    ['connection refused', networkError('ECONNREFUSED'), UpstreamUnavailableError, 'sagemaker-unavailable:ECONNREFUSED'],
-    ['connection reset', networkError('ECONNRESET'), UpstreamUnavailableError, 'sagemaker-unavailable:ECONNRESET'],
+    ['ThrottlingException', serviceError('ThrottlingException', 400), UpstreamUnavailableError, 'sagemaker-throttled:400'],
+    ['ResourceLimitExceeded', serviceError('ResourceLimitExceeded', 400), UpstreamUnavailableError, 'sagemaker-throttled:400'],
+    ['HTTP 429', serviceError('Whatever', 429), UpstreamUnavailableError, 'sagemaker-throttled:429'],
+    ['ServiceUnavailable', serviceError('ServiceUnavailable', 503), UpstreamUnavailableError, 'sagemaker-unavailable:503'],
+    ['connection refused', networkError('ECONNREFUSED'), UpstreamUnavailableError, 'sagemaker-unavailable'],
+    ['connection reset', networkError('ECONNRESET'), UpstreamUnavailableError, 'sagemaker-unavailable'],
     [
       'a reset the SDK names TimeoutError',
       Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
       UpstreamUnavailableError,
-      'sagemaker-unavailable:ECONNRESET',
+      'sagemaker-unavailable',
     ],
+    ['SDK timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), UpstreamTimeoutError, 'sagemaker-timeout'],
+    ['socket timeout', networkError('ETIMEDOUT'), UpstreamTimeoutError, 'sagemaker-timeout'],
     [
-      'SDK timeout',
-      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      'the request deadline',
+      Object.assign(new Error('aborted'), { name: 'AbortError' }),
       UpstreamTimeoutError,
-      'sagemaker-timeout:TimeoutError',
-    ],
-    ['socket timeout', networkError('ETIMEDOUT'), UpstreamTimeoutError, 'sagemaker-timeout:ETIMEDOUT'],
-    [
-      'InternalFailure',
-      serviceError('InternalFailure', 500),
-      UpstreamInvalidResponseError,
-      'sagemaker-error:InternalFailure:500',
+      'request-deadline',
     ],
     [
-      'ValidationException',
-      serviceError('ValidationException', 400),
+      'an oversized answer',
+      Object.assign(new Error('too big'), { name: 'ResponseTooLarge' }),
       UpstreamInvalidResponseError,
-      'sagemaker-error:ValidationException:400',
+      'sagemaker-response-too-large',
     ],
+    ['InternalFailure', serviceError('InternalFailure', 500), UpstreamInvalidResponseError, 'sagemaker-server-error:500'],
+    ['ValidationException', serviceError('ValidationException', 400), UpstreamInvalidResponseError, 'sagemaker-validation:400'],
     [
       'AccessDeniedException',
       serviceError('AccessDeniedException', 400),
       UpstreamInvalidResponseError,
-      'sagemaker-error:AccessDeniedException:400',
+      'sagemaker-access-denied:400',
+    ],
+    ['a parse error', new SyntaxError('Unexpected end of JSON input'), UpstreamInvalidResponseError, 'sagemaker-error'],
+    ['a non-error', 'boom', UpstreamInvalidResponseError, 'sagemaker-error'],
+    [
+      'an error type carrying a token-shaped value',
+      serviceError('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 400),
+      UpstreamInvalidResponseError,
+      'sagemaker-error:400',
     ],
     [
-      'a parse error',
-      new SyntaxError('Unexpected end of JSON input'),
+      'a status outside HTTP',
+      Object.assign(new Error('x'), { $metadata: { httpStatusCode: 'eyJ.secret' } }),
       UpstreamInvalidResponseError,
-      'sagemaker-error:SyntaxError',
+      'sagemaker-error',
     ],
-    ['a non-error', 'boom', UpstreamInvalidResponseError, 'sagemaker-error:UnknownError'],
-  ])('maps %s', (_what, error, type, reason) => {
-    const mapped = toDomainError(error, 'alice');
+  ])('maps %s to a fixed reason', (_what, error, type, reason) => {
+    const mapped = toDomainError(error, describe);
     expect(mapped).toBeInstanceOf(type);
     expect(mapped.reason).toBe(reason);
     expect(mapped.message).not.toContain('secret detail');
+  });
+
+  it('takes a ResourceNotFound from CreatePresignedDomainUrl with a space for a missing space', () => {
+    const error = serviceError('ResourceNotFound', 400);
+    expect(
+      toDomainError(error, { operation: 'CreatePresignedDomainUrl', userProfileName: 'alice', spaceName: 'team' }),
+    ).toBeInstanceOf(SpaceNotFoundError);
+    expect(toDomainError(error, { operation: 'CreatePresignedDomainUrl', userProfileName: 'alice' })).toBeInstanceOf(
+      ProfileNotFoundError,
+    );
+    expect(toDomainError(error, { operation: 'ListTags', userProfileName: 'alice' })).toBeInstanceOf(
+      UpstreamInvalidResponseError,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { ALLOW_ANY, allowOnly } from '../../../src/domain/allow-list';
-import { type IamCallerPolicy, iamIdentityKey, jwtIdentityKey, parseIamPrincipal } from '../../../src/domain/caller';
+import {
+  type IamCallerPolicy,
+  iamIdentity,
+  type JwtCallerPolicy,
+  jwtIdentity,
+  parseIamPrincipal,
+} from '../../../src/domain/caller';
 import { ForbiddenError, UnauthenticatedError } from '../../../src/domain/errors';
 
 describe('parseIamPrincipal', () => {
@@ -34,26 +40,33 @@ describe('parseIamPrincipal', () => {
   });
 });
 
-describe('iamIdentityKey', () => {
+describe('iamIdentity', () => {
   const policy: IamCallerPolicy = {
-    allowedAccounts: allowOnly(['111122223333']),
-    allowedRoles: allowOnly(['StudioUsers', 'PlatformAdmins']),
-    allowedUsers: allowOnly(['alice']),
-    sessionNameRoles: ['StudioUsers'],
+    allowedAccounts: ['111122223333'],
+    allowedRoles: allowOnly(['111122223333:StudioUsers', '111122223333:PlatformAdmins']),
+    allowedUsers: allowOnly(['111122223333:alice']),
+    sessionNameRoles: ['111122223333:StudioUsers'],
+    email: { required: false },
   };
 
-  it('takes the user name for an IAM user', () => {
-    expect(iamIdentityKey({ accountId: '111122223333', type: 'user', name: 'alice' }, policy)).toBe('alice');
+  it('qualifies an IAM user with its account and transforms its name', () => {
+    expect(iamIdentity({ accountId: '111122223333', type: 'user', name: 'alice' }, policy)).toEqual({
+      canonical: '111122223333:user/alice',
+      transformInput: 'alice',
+    });
   });
 
-  it('takes the session name for a role trusted to set it', () => {
+  it('takes the session name for a role trusted to set it, qualified by account and role', () => {
     const principal = { accountId: '111122223333', type: 'assumed-role', name: 'StudioUsers', sessionName: 'erin' } as const;
-    expect(iamIdentityKey(principal, policy)).toBe('erin');
+    expect(iamIdentity(principal, policy)).toEqual({
+      canonical: '111122223333:assumed-role/StudioUsers/erin',
+      transformInput: 'erin',
+    });
   });
 
   it('does not let an untrusted role choose the profile through its session name', () => {
     const principal = { accountId: '111122223333', type: 'assumed-role', name: 'PlatformAdmins', sessionName: 'alice' } as const;
-    expect(iamIdentityKey(principal, policy)).toBe('role/PlatformAdmins');
+    expect(iamIdentity(principal, policy)).toEqual({ canonical: '111122223333:role/PlatformAdmins' });
   });
 
   it.each([
@@ -61,49 +74,112 @@ describe('iamIdentityKey', () => {
     [{ accountId: '111122223333', type: 'assumed-role', name: 'Other', sessionName: 'alice' } as const, 'iam-role-not-allowed'],
     [{ accountId: '111122223333', type: 'user', name: 'bob' } as const, 'iam-user-not-allowed'],
   ])('denies %j (%s)', (principal, reason) => {
-    expect(() => iamIdentityKey(principal, policy)).toThrow(expect.objectContaining({ reason }));
+    expect(() => iamIdentity(principal, policy)).toThrow(expect.objectContaining({ reason }));
   });
 
-  it('allows any account only when told so with *', () => {
-    expect(
-      iamIdentityKey({ accountId: '444455556666', type: 'user', name: 'alice' }, { ...policy, allowedAccounts: ALLOW_ANY }),
-    ).toBe('alice');
+  it('does not take a role of the same name in another allowed account for ours', () => {
+    const twoAccounts = { ...policy, allowedAccounts: ['111122223333', '444455556666'] };
+    const principal = { accountId: '444455556666', type: 'assumed-role', name: 'StudioUsers', sessionName: 'alice' } as const;
+    expect(() => iamIdentity(principal, twoAccounts)).toThrow(expect.objectContaining({ reason: 'iam-role-not-allowed' }));
+  });
+
+  it.each([
+    ['a session name of another domain', 'ALICE@evil.example', 'email-domain-not-allowed'],
+    ['a bare name', 'alice', 'identity-email-malformed'],
+    ['a suffix domain', 'alice@example.com.evil.example', 'email-domain-not-allowed'],
+  ])('applies the email rules to session names: refuses %s', (_what, sessionName, reason) => {
+    const emailPolicy = { ...policy, email: { required: true, allowedDomains: ['example.com'] } };
+    const principal = { accountId: '111122223333', type: 'assumed-role', name: 'StudioUsers', sessionName } as const;
+    expect(() => iamIdentity(principal, emailPolicy)).toThrow(expect.objectContaining({ reason }));
+  });
+
+  it('lower-cases an email session name in the canonical identity', () => {
+    const emailPolicy = { ...policy, email: { required: true, allowedDomains: ['example.com'] } };
+    const principal = {
+      accountId: '111122223333',
+      type: 'assumed-role',
+      name: 'StudioUsers',
+      sessionName: 'Alice@Example.com',
+    } as const;
+    expect(iamIdentity(principal, emailPolicy).canonical).toBe('111122223333:assumed-role/StudioUsers/alice@example.com');
   });
 });
 
-describe('jwtIdentityKey', () => {
-  const policy = { profileClaim: 'email', groupsClaim: 'groups', requiredGroups: allowOnly(['studio-users']) };
+describe('jwtIdentity', () => {
+  const policy: JwtCallerPolicy = {
+    profileClaim: 'email',
+    groupsClaim: 'groups',
+    requiredGroups: allowOnly(['studio-users']),
+    requireEmailVerified: true,
+    email: { required: true, allowedDomains: ['example.com'] },
+  };
+  const ok = { email_verified: true, groups: ['studio-users'] };
 
-  it('returns the profile claim of a member of a required group', () => {
-    expect(jwtIdentityKey({ email: 'alice@example.com', groups: ['x', 'studio-users'] }, policy)).toBe('alice@example.com');
+  it('returns the lower-cased email of a verified member of a required group', () => {
+    expect(jwtIdentity({ ...ok, email: 'Alice@Example.com', groups: ['x', 'studio-users'] }, policy)).toEqual({
+      canonical: 'alice@example.com',
+      transformInput: 'alice@example.com',
+    });
+  });
+
+  it('treats a groups string as one group unless a delimiter is configured', () => {
+    const claims = { ...ok, email: 'a@example.com', groups: 'x studio-users' };
+    expect(() => jwtIdentity(claims, policy)).toThrow(expect.objectContaining({ reason: 'group-missing' }));
+    expect(jwtIdentity({ ...claims, groups: 'studio-users' }, policy).canonical).toBe('a@example.com');
+    expect(jwtIdentity(claims, { ...policy, groupsDelimiter: ' ' }).canonical).toBe('a@example.com');
+    expect(jwtIdentity({ ...claims, groups: 'x,studio-users' }, { ...policy, groupsDelimiter: ',' }).canonical).toBe(
+      'a@example.com',
+    );
   });
 
   it.each([
-    ['a space-separated groups string', { email: 'a@example.com', groups: 'x studio-users' }],
-    ['a comma-separated groups string', { email: 'a@example.com', groups: 'x,studio-users' }],
-  ])('accepts %s', (_what, claims) => {
-    expect(jwtIdentityKey(claims, policy)).toBe('a@example.com');
-  });
-
-  it.each([
-    ['no groups claim', { email: 'a@example.com' }, 'group-missing'],
-    ['other groups only', { email: 'a@example.com', groups: ['contractors'] }, 'group-missing'],
-    ['a group differing in case', { email: 'a@example.com', groups: ['Studio-Users'] }, 'group-missing'],
-    ['groups of the wrong type', { email: 'a@example.com', groups: { 'studio-users': true } }, 'group-missing'],
-    ['no profile claim', { groups: ['studio-users'] }, 'profile-claim-missing'],
-    ['a non-string profile claim', { email: ['alice@example.com'], groups: ['studio-users'] }, 'profile-claim-missing'],
-    ['an empty profile claim', { email: '', groups: ['studio-users'] }, 'profile-claim-missing'],
+    ['no groups claim', { email: 'a@example.com', email_verified: true }, 'group-missing'],
+    ['other groups only', { ...ok, email: 'a@example.com', groups: ['contractors'] }, 'group-missing'],
+    ['a group differing in case', { ...ok, email: 'a@example.com', groups: ['Studio-Users'] }, 'group-missing'],
+    ['groups of the wrong type', { ...ok, email: 'a@example.com', groups: { 'studio-users': true } }, 'group-missing'],
+    ['no profile claim', { ...ok }, 'profile-claim-missing'],
+    ['a non-string profile claim', { ...ok, email: ['alice@example.com'] }, 'profile-claim-missing'],
+    ['an empty profile claim', { ...ok, email: '' }, 'profile-claim-missing'],
+    ['email_verified false', { ...ok, email: 'alice@example.com', email_verified: false }, 'email-not-verified'],
+    ['email_verified as a string', { ...ok, email: 'alice@example.com', email_verified: 'true' }, 'email-not-verified'],
+    ['no email_verified', { groups: ['studio-users'], email: 'alice@example.com' }, 'email-not-verified'],
+    ['another domain', { ...ok, email: 'alice@evil.example' }, 'email-domain-not-allowed'],
+    ['a suffix look-alike domain', { ...ok, email: 'alice@example.com.evil.example' }, 'email-domain-not-allowed'],
+    ['a parent domain', { ...ok, email: 'alice@com' }, 'identity-email-malformed'],
+    ['a subdomain', { ...ok, email: 'alice@sub.example.com' }, 'email-domain-not-allowed'],
+    ['a bare name', { ...ok, email: 'alice' }, 'identity-email-malformed'],
+    ['two addresses', { ...ok, email: 'alice@example.com,bob@example.com' }, 'identity-email-malformed'],
+    ['two @', { ...ok, email: 'alice@evil.example@example.com' }, 'identity-email-malformed'],
+    ['a quoted local part', { ...ok, email: '"alice"@example.com' }, 'identity-email-malformed'],
+    ['a Cyrillic look-alike', { ...ok, email: '\u0430lice@example.com' }, 'identity-email-malformed'],
+    ['trailing whitespace', { ...ok, email: 'alice@example.com ' }, 'identity-email-malformed'],
   ])('denies a token with %s', (_what, claims, reason) => {
-    expect(() => jwtIdentityKey(claims, policy)).toThrow(expect.objectContaining({ reason }));
+    expect(() => jwtIdentity(claims, policy)).toThrow(expect.objectContaining({ reason }));
+  });
+
+  it('requires email_verified only while it is on', () => {
+    expect(
+      jwtIdentity({ groups: ['studio-users'], email: 'a@example.com' }, { ...policy, requireEmailVerified: false }).canonical,
+    ).toBe('a@example.com');
+  });
+
+  it('takes a non-email claim as signed when no email rule applies', () => {
+    const sub = { ...policy, profileClaim: 'sub', requireEmailVerified: false, email: { required: false } };
+    expect(jwtIdentity({ groups: ['studio-users'], sub: 'Idp|Alice' }, sub)).toEqual({
+      canonical: 'Idp|Alice',
+      transformInput: 'Idp|Alice',
+    });
   });
 
   it('requires no group when REQUIRED_GROUPS is *', () => {
-    expect(jwtIdentityKey({ email: 'a@example.com' }, { ...policy, requiredGroups: ALLOW_ANY })).toBe('a@example.com');
+    expect(
+      jwtIdentity({ email: 'a@example.com', email_verified: true }, { ...policy, requiredGroups: ALLOW_ANY }).canonical,
+    ).toBe('a@example.com');
   });
 
   it('denies everyone when the required-group list is empty', () => {
-    expect(() =>
-      jwtIdentityKey({ email: 'a@example.com', groups: ['studio-users'] }, { ...policy, requiredGroups: allowOnly([]) }),
-    ).toThrow(ForbiddenError);
+    expect(() => jwtIdentity({ ...ok, email: 'a@example.com' }, { ...policy, requiredGroups: allowOnly([]) })).toThrow(
+      ForbiddenError,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { ForbiddenError } from '../../../src/domain/errors';
 import { type ProfileMapping, profileNameFor } from '../../../src/domain/profile-mapping';
 
 const emailMapping: ProfileMapping = { transform: ['email-local-part', 'lowercase', 'dots-to-dashes'], map: new Map() };
+const id = (key: string) => ({ canonical: key, transformInput: key });
 
 describe('profileNameFor', () => {
   it.each([
@@ -10,17 +11,25 @@ describe('profileNameFor', () => {
     ['first_last@example.com', 'first-last'],
     ['no-at-sign', 'no-at-sign'],
   ])('maps %s to %s with the e-mail transform', (identity, profile) => {
-    expect(profileNameFor(identity, emailMapping)).toBe(profile);
+    expect(profileNameFor(id(identity), emailMapping)).toBe(profile);
   });
 
   it('uses the identity as it is without a transform', () => {
-    expect(profileNameFor('Alice', { transform: [], map: new Map() })).toBe('Alice');
+    expect(profileNameFor(id('Alice'), { transform: [], map: new Map() })).toBe('Alice');
   });
 
-  it('lets an explicit map entry win over the transform', () => {
+  it('lets an explicit map entry, keyed by the canonical identity, win over the transform', () => {
     const mapping = { ...emailMapping, map: new Map([['alice@example.com', 'alice-ds']]) };
-    expect(profileNameFor('alice@example.com', mapping)).toBe('alice-ds');
-    expect(profileNameFor('erin@example.com', mapping)).toBe('erin');
+    expect(profileNameFor(id('alice@example.com'), mapping)).toBe('alice-ds');
+    expect(profileNameFor(id('erin@example.com'), mapping)).toBe('erin');
+  });
+
+  it('maps an identity without transform input only through the map', () => {
+    const mapping = { ...emailMapping, map: new Map([['111122223333:role/Admins', 'admins']]) };
+    expect(profileNameFor({ canonical: '111122223333:role/Admins' }, mapping)).toBe('admins');
+    expect(() => profileNameFor({ canonical: '111122223333:role/Other' }, mapping)).toThrow(
+      expect.objectContaining({ reason: 'identity-unmapped' }),
+    );
   });
 
   it.each([
@@ -35,6 +44,6 @@ describe('profileNameFor', () => {
     ['whitespace', 'bob smith@example.com', emailMapping],
     ['a second @ in the local part', 'a.b@c@example.com', emailMapping],
   ])('denies %s', (_what, identity, mapping) => {
-    expect(() => profileNameFor(identity, mapping as ProfileMapping)).toThrow(ForbiddenError);
+    expect(() => profileNameFor(id(identity), mapping as ProfileMapping)).toThrow(ForbiddenError);
   });
 });

@@ -18,7 +18,7 @@ describe('assertStudioUrl', () => {
   it.each([
     [undefined, 'presigned-url-missing'],
     ['', 'presigned-url-missing'],
-    ['not a url', 'presigned-url-unparseable'],
+    ['not a url', 'presigned-url-invalid-characters'],
     ['http://d-abc123.studio.eu-west-1.sagemaker.aws/auth?token=a', 'presigned-url-unexpected-origin'],
     ['https://d-other.studio.eu-west-1.sagemaker.aws/auth?token=a', 'presigned-url-unexpected-origin'],
     ['https://d-abc123.studio.us-east-1.sagemaker.aws/auth?token=a', 'presigned-url-unexpected-origin'],

@@ -7,7 +7,7 @@ import { captureOutput, leaksIn } from '../../support/capture';
 import { iamEnv, jwtEnv } from '../../support/env';
 import { type EventOptions, FIXTURE_SOURCE_IP, FIXTURE_VPCE_ID, privateApiEvent } from '../../support/events';
 import { lambdaContext } from '../../support/lambda-context';
-import { fakeSageMaker, fetcher, STUDIO, sagemaker, setup, tokenFor } from '../../support/mock-pipeline';
+import { fakeSageMaker, fetcher, iamOwnerTag, STUDIO, sagemaker, setup, tokenFor } from '../../support/mock-pipeline';
 
 function body(response: APIGatewayProxyResult): Record<string, unknown> {
   return JSON.parse(response.body) as Record<string, unknown>;
@@ -198,14 +198,14 @@ describe('GET /studio-url handler (iam mode)', () => {
   const arn = (who: string) => `arn:aws:sts::111122223333:assumed-role/StudioUsers/${who}`;
 
   it('takes the profile from the session name of a trusted role', async () => {
-    const { call } = setup(iamEnv());
+    const { call } = setup(iamEnv(), undefined, iamOwnerTag);
     const response = await call({ token: null, identity: { userArn: arn('alice') } });
     expect(response.statusCode).toBe(200);
     expect(body(response).userProfileName).toBe('alice');
   });
 
   it('ignores a bearer token in iam mode', async () => {
-    const { call } = setup(iamEnv());
+    const { call } = setup(iamEnv(), undefined, iamOwnerTag);
     const response = await call({ token: tokenFor('bob'), identity: { userArn: arn('alice') } });
     expect(body(response).userProfileName).toBe('alice');
   });
@@ -216,7 +216,7 @@ describe('GET /studio-url handler (iam mode)', () => {
     ['another role', 'arn:aws:sts::111122223333:assumed-role/Admins/alice', 403, 'iam-role-not-allowed'],
     ['the account root', 'arn:aws:iam::111122223333:root', 403, 'iam-principal-unsupported'],
   ])('refuses %s', async (_what, userArn, status, reason) => {
-    const { call, audit } = setup(iamEnv());
+    const { call, audit } = setup(iamEnv(), undefined, iamOwnerTag);
     const response = await call({ token: null, identity: { userArn } });
     expect(response.statusCode).toBe(status);
     if (status === 401) expect(response.headers?.['WWW-Authenticate']).toBe('AWS4-HMAC-SHA256');

@@ -1,0 +1,51 @@
+/**
+ * Ownership, from SageMaker's own data: a profile says whom it belongs to in its owner tag, and a
+ * URL is issued only when that tag names the caller's canonical identity exactly (ARCHITECTURE.md,
+ * trust rule 1). This is what stands between a mapping mistake (a transform collision, a look-alike,
+ * a typo in PROFILE_MAP) and another person's Studio: the mapping picks a name, the tag must agree.
+ */
+import { ForbiddenError, UpstreamInvalidResponseError } from './errors';
+
+/** One tag of a profile, as ListTags returns it. */
+export interface ProfileTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The owner check of a deployment: on (the default) with its tag key, or explicitly off. */
+export type OwnerPolicy = { readonly check: 'on'; readonly tagKey: string } | { readonly check: 'off' };
+
+/** The default owner tag key. */
+export const DEFAULT_OWNER_TAG = 'studio-gate:owner';
+
+/**
+ * @throws ForbiddenError `profile-owner-missing` when the profile has no owner tag (or an empty one),
+ *   `profile-owner-mismatch` when it names someone else or holds the key more than once.
+ */
+export function assertProfileOwnedBy(tags: readonly ProfileTag[], canonicalIdentity: string, tagKey: string): void {
+  const owners = tags.filter((tag) => tag.key === tagKey);
+  if (owners.length === 0 || owners.every((tag) => tag.value === '')) throw new ForbiddenError('profile-owner-missing');
+  if (owners.length !== 1 || owners[0]?.value !== canonicalIdentity) throw new ForbiddenError('profile-owner-mismatch');
+}
+
+/**
+ * The ARN DescribeUserProfile returned must be this very profile's, so the tags read are its own.
+ * Compared without case: SageMaker lower-cases some resource names in ARNs.
+ * @throws UpstreamInvalidResponseError `profile-arn-missing` or `profile-arn-unexpected`.
+ */
+export function assertProfileArn(
+  arn: string | undefined,
+  expected: { region: string; domainId: string; userProfileName: string },
+): string {
+  if (arn === undefined || arn === '') throw new UpstreamInvalidResponseError('profile-arn-missing');
+  const match = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:user-profile\/([^/]+)\/([^/]+)$/.exec(arn);
+  if (
+    !match ||
+    match[1] !== expected.region ||
+    match[2]?.toLowerCase() !== expected.domainId.toLowerCase() ||
+    match[3]?.toLowerCase() !== expected.userProfileName.toLowerCase()
+  ) {
+    throw new UpstreamInvalidResponseError('profile-arn-unexpected');
+  }
+  return arn;
+}
