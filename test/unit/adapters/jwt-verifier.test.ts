@@ -95,6 +95,14 @@ describe('JwtTokenVerifier', () => {
     ['a token without exp', () => `Bearer ${signJwt(claims({ exp: undefined }), key)}`, 'jwt-exp-missing'],
     ['a token with a string exp', () => `Bearer ${signJwt(claims({ exp: String(now() + 60) }), key)}`, 'jwt-malformed'],
     [
+      'a crit header (an extension we do not understand)',
+      () => `Bearer ${signJwt(claims(), key, { crit: ['exp'] })}`,
+      'jwt-crit-refused',
+    ],
+    ['an empty crit header', () => `Bearer ${signJwt(claims(), key, { crit: [] })}`, 'jwt-crit-refused'],
+    ['an iat in the future', () => `Bearer ${signJwt(claims({ iat: now() + 120 }), key)}`, 'jwt-issued-in-future'],
+    ['a string iat', () => `Bearer ${signJwt(claims({ iat: String(now()) }), key)}`, 'jwt-malformed'],
+    [
       'a token valid for ten years',
       () => `Bearer ${signJwt(claims({ exp: now() + 10 * 365 * 86400 }), key)}`,
       'jwt-lifetime-too-long',
@@ -104,6 +112,14 @@ describe('JwtTokenVerifier', () => {
     const error = await verifier.verify(header()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect((error as UnauthenticatedError).reason).toBe(reason);
+  });
+
+  it('accepts an iat in the future within the clock skew only', async () => {
+    const lenient = verifierWith(new MemoryFetcher({ keys: [key.publicJwk] }), { JWT_CLOCK_SKEW_SECONDS: '60' });
+    await expect(lenient.verify(`Bearer ${signJwt(claims({ iat: now() + 30 }), key)}`)).resolves.toBeDefined();
+    await expect(lenient.verify(`Bearer ${signJwt(claims({ iat: now() + 120 }), key)}`)).rejects.toMatchObject({
+      reason: 'jwt-issued-in-future',
+    });
   });
 
   it('honours the configured clock skew, and no more', async () => {

@@ -1,4 +1,9 @@
-import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePresignedDomainUrlCommand,
+  DescribeUserProfileCommand,
+  ListTagsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { PowertoolsAuditLog } from '../../../src/adapters/audit-log';
 import { buildApp } from '../../../src/app';
@@ -7,7 +12,7 @@ import { captureOutput, leaksIn } from '../../support/capture';
 import { iamEnv, jwtEnv } from '../../support/env';
 import { type EventOptions, FIXTURE_SOURCE_IP, FIXTURE_VPCE_ID, privateApiEvent } from '../../support/events';
 import { lambdaContext } from '../../support/lambda-context';
-import { fakeSageMaker, fetcher, iamOwnerTag, STUDIO, sagemaker, setup, tokenFor } from '../../support/mock-pipeline';
+import { fakeSageMaker, fetcher, iamOwnerTag, profileArn, STUDIO, sagemaker, setup, tokenFor } from '../../support/mock-pipeline';
 
 function body(response: APIGatewayProxyResult): Record<string, unknown> {
   return JSON.parse(response.body) as Record<string, unknown>;
@@ -162,6 +167,114 @@ describe('GET /studio-url handler (jwt mode)', () => {
     expect(audit.entries[0]?.reason).toBe('presigned-url-unexpected-origin');
   });
 
+  it.each([
+    ['a CR/LF', `${STUDIO}/auth?token=a\r\nSet-Cookie: x=1`],
+    ['a tab', `${STUDIO}/auth?token=a\tb`],
+    ['a space', `${STUDIO}/auth?token=a b`],
+    ['a NUL', `${STUDIO}/auth?token=a\u0000`],
+    ['a non-ASCII character', `${STUDIO}/auth?token=\u00e9`],
+    ['an upper-case host that parses to ours', `https://D-LOCALDEMO.studio.eu-west-1.sagemaker.aws/auth?token=a`],
+    ['a default port written out', `${STUDIO}:443/auth?token=a`],
+    ['a fragment', `${STUDIO}/auth?token=a#x`],
+  ])('never returns a URL with %s (502), as JSON or as a redirect', async (_what, url) => {
+    for (const redirect of ['false', 'true']) {
+      const { call, audit } = setup();
+      sagemaker.on(CreatePresignedDomainUrlCommand).resolves({ AuthorizedUrl: url });
+      const response = await call({ token: tokenFor('alice'), query: { redirect: [redirect] } });
+      expect(response.statusCode).toBe(502);
+      expect(response.headers?.Location).toBeUndefined();
+      expect(response.body).not.toContain('token=');
+      expect(audit.entries[0]?.reason).toMatch(/^presigned-url-/);
+    }
+  });
+
+  it.each<[string, (profile: string) => string | undefined, string]>([
+    ['no owner tag', () => undefined, 'profile-owner-missing'],
+    ['another person as owner', () => 'bob@example.com', 'profile-owner-mismatch'],
+    ['the owner in another case', () => 'Alice@example.com', 'profile-owner-mismatch'],
+  ])('refuses a profile with %s (403) and never asks for a URL', async (_what, owner, reason) => {
+    const { call, audit } = setup(jwtEnv(), undefined, owner);
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(403);
+    expect(body(response).code).toBe('forbidden');
+    expect(audit.entries[0]).toMatchObject({ decision: 'deny', reason, userProfileName: 'alice' });
+    expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+  });
+
+  it('refuses a foreign-owned profile before telling its status', async () => {
+    const { call, audit } = setup(jwtEnv(), undefined, () => 'someone@example.com');
+    const response = await call({ token: tokenFor('bob') });
+    expect(response.statusCode).toBe(403);
+    expect(response.headers?.['Retry-After']).toBeUndefined();
+    expect(audit.entries[0]?.reason).toBe('profile-owner-mismatch');
+  });
+
+  it('reads the owner tag of exactly the profile it will open', async () => {
+    const { call } = setup();
+    await call({ token: tokenFor('alice') });
+    expect(sagemaker).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: profileArn('alice') });
+  });
+
+  it('refuses a DescribeUserProfile answer naming another profile’s ARN (502)', async () => {
+    const { call, audit } = setup();
+    sagemaker.on(DescribeUserProfileCommand).resolves({ Status: 'InService', UserProfileArn: profileArn('erin') });
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(502);
+    expect(audit.entries[0]?.reason).toBe('profile-arn-unexpected');
+    expect(sagemaker).not.toHaveReceivedCommand(ListTagsCommand);
+  });
+
+  it('skips the owner check only with PROFILE_OWNER_CHECK=off', async () => {
+    const { call } = setup(jwtEnv({ PROFILE_OWNER_CHECK: 'off' }), undefined, () => undefined);
+    expect((await call({ token: tokenFor('alice') })).statusCode).toBe(200);
+    expect(sagemaker).not.toHaveReceivedCommand(ListTagsCommand);
+  });
+
+  it('answers a space the profile lacks with 404 space_not_found', async () => {
+    const { call, audit } = setup();
+    sagemaker
+      .on(CreatePresignedDomainUrlCommand)
+      .rejects(Object.assign(new Error('Space not found'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } }));
+    const response = await call({ token: tokenFor('alice'), query: { space: ['nope'] } });
+    expect(response.statusCode).toBe(404);
+    expect(body(response).code).toBe('space_not_found');
+    expect(audit.entries[0]?.reason).toBe('space-not-found');
+  });
+
+  it('echoes only a short, plain parameter name in a 400', async () => {
+    const { call } = setup();
+    const long = 'x'.repeat(100_000);
+    const response = await call({ token: tokenFor('alice'), query: { [long]: ['1'] } });
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeLessThan(300);
+    expect(body(response)).not.toHaveProperty('parameter');
+    const odd = await call({ token: tokenFor('alice'), query: { '<script>': ['1'] } });
+    expect(body(odd)).not.toHaveProperty('parameter');
+    const plain = await call({ token: tokenFor('alice'), query: { user: ['bob'] } });
+    expect(body(plain).parameter).toBe('user');
+  });
+
+  it('ends a SageMaker call that never returns at the request deadline: 504 and an audit line', async () => {
+    const env = jwtEnv({
+      SAGEMAKER_CONNECT_TIMEOUT_MS: '50',
+      SAGEMAKER_REQUEST_TIMEOUT_MS: '100',
+      SAGEMAKER_MAX_ATTEMPTS: '1',
+      JWKS_TIMEOUT_MS: '100',
+      FUNCTION_TIMEOUT_SECONDS: '5',
+    });
+    const { call, audit } = setup(env);
+    // A mock that ignores the abort signal: only the deadline's race can end the request.
+    sagemaker.on(DescribeUserProfileCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+    const response = await call({ token: tokenFor('alice') });
+    const elapsed = Date.now() - started;
+    expect(response.statusCode).toBe(504);
+    // deadline = 100 JWKS + 3 calls × 150 ms = 550 ms
+    expect(elapsed).toBeGreaterThanOrEqual(500);
+    expect(elapsed).toBeLessThan(1500);
+    expect(audit.entries).toEqual([expect.objectContaining({ decision: 'error', reason: 'request-deadline', status: 504 })]);
+  });
+
   it('fails closed with a bare 500 when the configuration is invalid', async () => {
     const { call, audit } = setup(jwtEnv({ ALLOWED_VPCE_IDS: undefined }));
     const response = await call({ token: tokenFor('alice') });
@@ -210,11 +323,25 @@ describe('GET /studio-url handler (iam mode)', () => {
     expect(body(response).userProfileName).toBe('alice');
   });
 
+  it('refuses a session name that folds onto another person’s profile under the transform', async () => {
+    const { call, audit } = setup(iamEnv({ PROFILE_TRANSFORM: 'lowercase' }), undefined, iamOwnerTag);
+    const response = await call({ token: null, identity: { userArn: arn('ALICE') } });
+    expect(response.statusCode).toBe(403);
+    expect(audit.entries[0]).toMatchObject({ reason: 'profile-owner-mismatch', userProfileName: 'alice' });
+    expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+  });
+
   it.each<[string, string | null, number, string]>([
     ['no principal', null, 401, 'iam-principal-missing'],
     ['another account', 'arn:aws:sts::444455556666:assumed-role/StudioUsers/alice', 403, 'iam-account-not-allowed'],
     ['another role', 'arn:aws:sts::111122223333:assumed-role/Admins/alice', 403, 'iam-role-not-allowed'],
     ['the account root', 'arn:aws:iam::111122223333:root', 403, 'iam-principal-unsupported'],
+    [
+      'a look-alike session name on the same profile',
+      'arn:aws:sts::111122223333:assumed-role/StudioUsers/alice.',
+      403,
+      'profile-name-invalid',
+    ],
   ])('refuses %s', async (_what, userArn, status, reason) => {
     const { call, audit } = setup(iamEnv(), undefined, iamOwnerTag);
     const response = await call({ token: null, identity: { userArn } });
