@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { resolveCfnLint } from '../../scripts/local/cfn-lint';
 import { parseConfig } from '../../src/config';
 import { ACCOUNT, type Decision, OTHER_ACCOUNT, resolveIntrinsics, simulate } from '../support/iam';
 
@@ -66,6 +67,9 @@ function ofType(template: Template, type: string) {
 
 let ci: Packaged;
 let iam: Packaged;
+
+// Finds cfn-lint, or provisions the pinned one into .local/cfn-lint (slow only the first time).
+beforeAll(() => resolveCfnLint(), 600_000);
 
 beforeAll(async () => {
   // One after the other: serverless-esbuild bundles in a shared .esbuild folder.
@@ -416,7 +420,7 @@ describe('packaged template (stage ci: create everything)', () => {
   });
 
   it('passes cfn-lint with no errors and no warnings', async () => {
-    const result = await run('cfn-lint', ['--', ci.templatePath], { cwd: ROOT }).then(
+    const result = await run(await resolveCfnLint(), ['--', ci.templatePath], { cwd: ROOT }).then(
       (r) => ({ code: 0, out: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
     );
@@ -446,7 +450,7 @@ describe('packaged template (iam mode, existing endpoints)', () => {
   });
 
   it('passes cfn-lint', async () => {
-    await expect(run('cfn-lint', ['--', iam.templatePath], { cwd: ROOT })).resolves.toMatchObject({ stdout: '' });
+    await expect(run(await resolveCfnLint(), ['--', iam.templatePath], { cwd: ROOT })).resolves.toMatchObject({ stdout: '' });
   });
 });
 
