@@ -5,7 +5,7 @@
  */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { PowertoolsAuditLog } from './adapters/audit-log';
+import { JsonLineAuditLog } from './adapters/audit-log';
 import { JwtTokenVerifier } from './adapters/jwt-verifier';
 import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
 import { parseConfig, type StudioGateConfig } from './config';
@@ -13,6 +13,7 @@ import { ConfigurationError } from './domain/errors';
 import type { AuthScheme } from './http/problem';
 import type { IssueStudioUrlDeps } from './use-cases/issue-studio-url';
 import type { AuditLog, Clock } from './use-cases/ports';
+import { NO_GRANT_CACHE, TtlGrantCache } from './use-cases/profile-grant-cache';
 
 /** Everything a handler needs, built once. */
 export interface StudioGateApp {
@@ -36,15 +37,16 @@ export function buildApp(env: Readonly<Record<string, string | undefined>>, over
   const clock = overrides.clock ?? Date.now;
   const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config, overrides.credentials));
   const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth, overrides.jwksFetcher, clock) : undefined;
+  const grants = config.grantCacheTtlSeconds > 0 ? new TtlGrantCache(config.grantCacheTtlSeconds * 1000, clock) : NO_GRANT_CACHE;
   return {
     config,
-    issueStudioUrl: { config, studio, clock, ...(tokens && { tokens }) },
+    issueStudioUrl: { config, studio, clock, grants, ...(tokens && { tokens }) },
     authScheme: config.auth.mode === 'jwt' ? 'Bearer' : 'AWS4-HMAC-SHA256',
   };
 }
 
 /** The container-wide audit log. */
-export const auditLog: AuditLog = new PowertoolsAuditLog();
+export const auditLog: AuditLog = new JsonLineAuditLog();
 
 let built: { app: StudioGateApp } | { error: unknown } | undefined;
 

@@ -71,6 +71,12 @@ export interface StudioGateConfig {
   readonly functionTimeoutSeconds: number;
   /** The whole request's deadline: the documented worst case of its upstream work ({@link worstCaseUpstreamMs}). */
   readonly requestDeadlineMs: number;
+  /** `parallel`: the SageMaker calls start together (one round trip); `sequential`: each after the last check. */
+  readonly sagemakerCallMode: 'parallel' | 'sequential';
+  /** The account of the domain (`STUDIO_ACCOUNT_ID`): lets ListTags start without waiting for the profile's ARN. */
+  readonly accountId?: string;
+  /** How long a grant (InService and owned by X) is remembered per container; 0: not at all. */
+  readonly grantCacheTtlSeconds: number;
   /** Local stack only: the emulator origin presigned URLs may also point to. Loopback only. */
   readonly localStudioOrigin?: string;
 }
@@ -416,9 +422,8 @@ function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[])
 
 /**
  * Worst-case time of one request's upstream work in milliseconds: the JWKS fetch (jwt mode) plus
- * each SageMaker call (`calls`: DescribeUserProfile, ListTags when the owner check is on,
- * CreatePresignedDomainUrl), each `maxAttempts × (connect + request timeout)` plus the backoff
- * between attempts. It is also the request's deadline.
+ * `calls` SageMaker calls made one after the other, each `maxAttempts × (connect + request
+ * timeout)` plus the backoff between attempts. It is also the request's deadline.
  */
 export function worstCaseUpstreamMs(upstream: UpstreamPolicy, jwksTimeoutMs = 0, calls = 3): number {
   let backoff = 0;
@@ -464,7 +469,20 @@ export function parseConfig(env: Env): StudioGateConfig {
       `FUNCTION_TIMEOUT_SECONDS (${functionTimeoutSeconds}) must be below API Gateway's ${API_GATEWAY_TIMEOUT_SECONDS} s integration timeout`,
     );
   }
-  const worst = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0, owner.check === 'on' ? 3 : 2);
+  const callModeText = reader.optional('SAGEMAKER_CALL_MODE') ?? 'parallel';
+  if (callModeText !== 'parallel' && callModeText !== 'sequential') {
+    reader.problems.push(`SAGEMAKER_CALL_MODE must be parallel or sequential, got "${callModeText}"`);
+  }
+  const sagemakerCallMode = callModeText === 'sequential' ? 'sequential' : 'parallel';
+  const accountId = reader.optional('STUDIO_ACCOUNT_ID');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    reader.problems.push(`STUDIO_ACCOUNT_ID must be a 12-digit account id, got "${accountId}"`);
+  }
+  // SageMaker calls one after the other in the worst case: all three in sequence; in parallel one
+  // round trip, or two when ListTags must wait for the profile's ARN (no STUDIO_ACCOUNT_ID).
+  const ownerOn = owner.check === 'on';
+  const callsInSequence = sagemakerCallMode === 'sequential' ? (ownerOn ? 3 : 2) : ownerOn && accountId === undefined ? 2 : 1;
+  const worst = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0, callsInSequence);
   if (worst + BUDGET_MARGIN_MS > functionTimeoutSeconds * 1000) {
     reader.problems.push(
       `worst-case upstream time ${worst} ms (+${BUDGET_MARGIN_MS} ms margin) does not fit FUNCTION_TIMEOUT_SECONDS=${functionTimeoutSeconds}: lower SAGEMAKER_* timeouts or attempts`,
@@ -483,6 +501,9 @@ export function parseConfig(env: Env): StudioGateConfig {
     upstream,
     functionTimeoutSeconds,
     requestDeadlineMs: worst,
+    sagemakerCallMode,
+    ...(accountId !== undefined && { accountId }),
+    grantCacheTtlSeconds: reader.integer('PROFILE_CACHE_TTL_SECONDS', 15, 0, 30),
     localStudioOrigin: reader.url('LOCAL_STUDIO_ORIGIN', reader.optional('LOCAL_STUDIO_ORIGIN'), true),
   };
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);

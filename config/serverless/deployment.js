@@ -27,6 +27,7 @@ const PARAMS = [
   'localStudioOrigin',
   'sagemakerEndpointUrl',
   'region',
+  'studioAccountId',
 ];
 
 let built;
@@ -56,6 +57,11 @@ module.exports = {
   allowedVpcIds: async (ctx) => {
     const { raw, result } = await deployment(ctx);
     return raw.allowedVpcIds !== '' ? raw.allowedVpcIds : result.allowedVpcIds;
+  },
+  // The domain's account, for ARNs built before SageMaker names them: this stack's unless a param says.
+  studioAccountId: async (ctx) => {
+    const { raw } = await deployment(ctx);
+    return raw.studioAccountId !== '' ? raw.studioAccountId : { Ref: 'AWS::AccountId' };
   },
   // GET /studio-url; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
   studioUrlEvents: async ({ resolveVariable }) => {

@@ -5,16 +5,16 @@
  * per-request worker start would measure serverless-offline rather than studio-gate.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
+import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildApp, type StudioGateApp } from '../../src/app';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
-import { DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
+import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
 /** Environment of the in-process pipeline; `overrides` wins (e.g. shorter SageMaker timeouts). */
 export function inProcessEnv(
-  peers: Awaited<ReturnType<typeof startPeers>>,
+  peers: { readonly emulator: { readonly url: string }; readonly issuer: { readonly issuer: string; readonly jwksUri: string } },
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
@@ -28,6 +28,7 @@ export function inProcessEnv(
     REQUIRED_GROUPS: REQUIRED_GROUP,
     PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
     ALLOWED_EMAIL_DOMAINS: DEMO_EMAIL_DOMAIN,
+    STUDIO_ACCOUNT_ID: DEMO_ACCOUNT,
     ALLOWED_VPCE_IDS: 'vpce-0a1b2c3d4e5f60718',
     ALLOWED_VPC_IDS: 'vpc-0123456789abcdef0',
     ALLOWED_SOURCE_CIDRS: '198.51.100.0/24,2001:db8::/32',
@@ -105,7 +106,7 @@ export async function startInProcessPipeline(overrides: Record<string, string> =
   const app = buildApp(inProcessEnv(peers, overrides), {
     credentials: { accessKeyId: 'local-stack-only', secretAccessKey: 'local-stack-only' },
   });
-  const handler = studioUrlHandler(() => app, new PowertoolsAuditLog());
+  const handler = studioUrlHandler(() => app, new JsonLineAuditLog());
   return {
     peers,
     app,

@@ -70,6 +70,8 @@ export interface EmulatorOptions {
   readonly ownerTag?: string;
   /** The account id in ARNs; default 000000000000. */
   readonly accountId?: string;
+  /** Added to every API answer, like a network round trip (the bench uses it); default 0. */
+  readonly addedLatencyMs?: number;
   readonly clock?: () => number;
 }
 
@@ -302,6 +304,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : '';
     calls[operation || '(none)'] = (calls[operation || '(none)'] ?? 0) + 1;
     const body = await readBody(req);
+    if (options.addedLatencyMs) await delay(options.addedLatencyMs);
     const fault = takeFault(operation);
     if (fault?.fault === 'reset') {
       req.socket.destroy();

@@ -154,6 +154,9 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   if (localOrigin !== '' && stage !== LOCAL_STAGE) {
     problems.push(`param localStudioOrigin is for the local stack only; leave it empty on stage "${stage}"`);
   }
+  const accountId = (raw.studioAccountId ?? '').trim();
+  if (accountId !== '' && !/^\d{12}$/.test(accountId))
+    problems.push(`param studioAccountId must be a 12-digit account id, got "${accountId}"`);
   const region = (raw.region ?? '').trim();
   if (region !== '' && !ID.region.test(region)) problems.push(`param region must be an AWS region, got "${region}"`);
   const endpointUrl = (raw.sagemakerEndpointUrl ?? '').trim();

@@ -3,10 +3,15 @@
  *
  * Order matters: the network source is checked first (cheap, and no JWKS fetch for outsiders), then
  * the caller is authenticated, then authorized and mapped to a profile, and only then are the
- * launch options read; SageMaker is called last. Before any URL is minted the profile must be owned
- * by the caller (its owner tag names the caller's canonical identity) and be InService: the owner
- * check comes first, so a stranger's profile tells nothing about its status. Each step fails closed
- * by throwing a domain error. Every SageMaker call carries the request's deadline.
+ * launch options read; SageMaker is called last. A URL is returned only when the profile is owned
+ * by the caller (its owner tag names the caller's canonical identity) and InService; the owner
+ * verdict comes before the status one, so a stranger's profile tells nothing about its state.
+ *
+ * In the parallel mode (the default) DescribeUserProfile, ListTags and CreatePresignedDomainUrl
+ * start together, so the caller waits one round trip; a URL minted for a profile that then fails a
+ * check is dropped here, unseen by the response and the logs. The sequential mode mints nothing it
+ * has not checked first. A grant seen a moment ago (the grant cache) needs only the presign.
+ * Each step fails closed by throwing a domain error; every SageMaker call carries the request's deadline.
  */
 import type { StudioGateConfig } from '../config';
 import { type Caller, type CallerIdentity, iamIdentity, jwtIdentity, parseIamPrincipal } from '../domain/caller';
@@ -17,7 +22,8 @@ import { profileNameFor } from '../domain/profile-mapping';
 import { assertProfileArn, assertProfileOwnedBy } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
 import { assertStudioUrl } from '../domain/studio-url';
-import type { Clock, StudioPort, TokenVerifier } from './ports';
+import type { CallOptions, Clock, PresignRequest, StudioPort, TokenVerifier } from './ports';
+import { NO_GRANT_CACHE, type ProfileGrantCache } from './profile-grant-cache';
 
 /** What API Gateway told us about a request, already lifted out of the event. */
 export interface StudioUrlRequest {
@@ -51,6 +57,8 @@ export interface IssueStudioUrlDeps {
   /** Required in jwt mode. */
   readonly tokens?: TokenVerifier;
   readonly clock: Clock;
+  /** Recent grants; default: none. */
+  readonly grants?: ProfileGrantCache;
 }
 
 async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps): Promise<Caller> {
@@ -82,7 +90,7 @@ export async function issueStudioUrl(
   audit: AuditFacts = {},
   signal?: AbortSignal,
 ): Promise<IssuedStudioUrl> {
-  const { config, studio } = deps;
+  const { config } = deps;
   const call = signal === undefined ? {} : { signal };
   assertSourceAllowed(request.source, config.source);
   const caller = await authenticate(request, deps);
@@ -92,29 +100,21 @@ export async function issueStudioUrl(
   audit.userProfileName = userProfileName;
   const options = parseLaunchOptions(request.query);
 
-  const profile = await studio.describeUserProfile({ domainId: config.domainId, userProfileName }, call);
-  if (config.owner.check === 'on') {
-    const resourceArn = assertProfileArn(profile.arn, { region: config.region, domainId: config.domainId, userProfileName });
-    const tags = await studio.listTags({ resourceArn, userProfileName }, call);
-    assertProfileOwnedBy(tags, identity.canonical, config.owner.tagKey);
-  }
-  assertProfileInService(profile.status);
-
+  const presign: PresignRequest = {
+    domainId: config.domainId,
+    userProfileName,
+    expiresInSeconds: config.urlExpiresInSeconds,
+    sessionExpirationDurationInSeconds: config.sessionExpiresInSeconds,
+    ...(options.landingUri !== undefined && { landingUri: options.landingUri }),
+    ...(options.spaceName !== undefined && { spaceName: options.spaceName }),
+  };
   const issuedAt = deps.clock();
-  const url = assertStudioUrl(
-    await studio.createPresignedDomainUrl(
-      {
-        domainId: config.domainId,
-        userProfileName,
-        expiresInSeconds: config.urlExpiresInSeconds,
-        sessionExpirationDurationInSeconds: config.sessionExpiresInSeconds,
-        ...(options.landingUri !== undefined && { landingUri: options.landingUri }),
-        ...(options.spaceName !== undefined && { spaceName: options.spaceName }),
-      },
-      call,
-    ),
-    { domainId: config.domainId, region: config.region, localOrigin: config.localStudioOrigin },
-  );
+  const authorizedUrl = await checkedPresign(presign, identity, deps, call);
+  const url = assertStudioUrl(authorizedUrl, {
+    domainId: config.domainId,
+    region: config.region,
+    localOrigin: config.localStudioOrigin,
+  });
   return {
     url,
     expiresAt: new Date(issuedAt + config.urlExpiresInSeconds * 1000).toISOString(),
@@ -122,4 +122,67 @@ export async function issueStudioUrl(
     userProfileName,
     redirect: options.redirect,
   };
+}
+
+/** The partition of a region, for ARNs built before SageMaker names them. */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/**
+ * The checks and the presign, in the configured mode. @returns the AuthorizedUrl, only after the
+ * profile proved owned and InService (or was, a moment ago, per the grant cache).
+ */
+async function checkedPresign(
+  presign: PresignRequest,
+  identity: CallerIdentity,
+  deps: IssueStudioUrlDeps,
+  call: CallOptions,
+): Promise<string | undefined> {
+  const { config, studio } = deps;
+  const grants = deps.grants ?? NO_GRANT_CACHE;
+  const { userProfileName } = presign;
+  const expectedArn = { region: config.region, domainId: config.domainId, userProfileName };
+  const owned = config.owner.check === 'on';
+  if (grants.has(userProfileName, identity.canonical)) return studio.createPresignedDomainUrl(presign, call);
+
+  const describe = () => studio.describeUserProfile({ domainId: config.domainId, userProfileName }, call);
+  const tagsOf = (resourceArn: string) => studio.listTags({ resourceArn, userProfileName }, call);
+
+  if (config.sagemakerCallMode === 'sequential') {
+    const profile = await describe();
+    if (owned)
+      assertProfileOwnedBy(await tagsOf(assertProfileArn(profile.arn, expectedArn)), identity.canonical, config.owner.tagKey);
+    assertProfileInService(profile.status);
+    grants.remember(userProfileName, identity.canonical);
+    return studio.createPresignedDomainUrl(presign, call);
+  }
+
+  // Parallel: every call starts now. With the account known, the profile's ARN is known too and
+  // ListTags need not wait for DescribeUserProfile; without it, it waits for that one answer.
+  const knownArn =
+    config.accountId === undefined
+      ? undefined
+      : `arn:${partitionOf(config.region)}:sagemaker:${config.region}:${config.accountId}:user-profile/${config.domainId}/${userProfileName}`;
+  const described = describe();
+  const tags = owned
+    ? knownArn !== undefined
+      ? tagsOf(knownArn)
+      : described.then((profile) => tagsOf(assertProfileArn(profile.arn, expectedArn)))
+    : Promise.resolve([]);
+  const minted = studio.createPresignedDomainUrl(presign, call);
+  const [profile, tagList, url] = await Promise.allSettled([described, tags, minted]);
+  // Verdicts in the sequential order, so both modes answer alike; a minted URL is dropped unless all pass.
+  if (profile.status === 'rejected') throw profile.reason;
+  if (owned) {
+    assertProfileArn(profile.value.arn, expectedArn);
+    if (tagList.status === 'rejected') throw tagList.reason;
+    assertProfileOwnedBy(tagList.value, identity.canonical, config.owner.tagKey);
+  }
+  assertProfileInService(profile.value.status);
+  grants.remember(userProfileName, identity.canonical);
+  if (url.status === 'rejected') throw url.reason;
+  return url.value;
 }

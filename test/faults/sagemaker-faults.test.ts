@@ -13,31 +13,42 @@ import { captureOutput, leaksIn } from '../support/capture';
 jest.setTimeout(60_000);
 
 // Tight timeouts keep the suite fast; the budget arithmetic is the same as production's.
-const TIMEOUTS = { SAGEMAKER_CONNECT_TIMEOUT_MS: '200', SAGEMAKER_REQUEST_TIMEOUT_MS: '300', SAGEMAKER_MAX_ATTEMPTS: '3' };
+// The grant cache is off: each request must go through every check to be measured.
+const TIMEOUTS = {
+  SAGEMAKER_CONNECT_TIMEOUT_MS: '200',
+  SAGEMAKER_REQUEST_TIMEOUT_MS: '300',
+  SAGEMAKER_MAX_ATTEMPTS: '3',
+  PROFILE_CACHE_TTL_SECONDS: '0',
+};
 const LATENCY_MS = 1000;
 /** Scheduling slack on a shared 2-core machine, on top of the computed worst case. */
 const SLACK_MS = 400;
 
 let pipeline: InProcessPipeline;
+let parallel: InProcessPipeline;
 let worstMs: number;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  pipeline = await startInProcessPipeline(TIMEOUTS);
+  pipeline = await startInProcessPipeline({ ...TIMEOUTS, SAGEMAKER_CALL_MODE: 'sequential' });
+  parallel = await startInProcessPipeline({ ...TIMEOUTS, SAGEMAKER_CALL_MODE: 'parallel' });
   const { upstream, auth } = pipeline.app.config;
   worstMs = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
 });
 
 afterAll(async () => {
-  await pipeline.close();
+  await pipeline?.close();
+  await parallel?.close();
   process.off('unhandledRejection', onUnhandled);
 });
 
 beforeEach(() => {
-  pipeline.peers.emulator.clearFaults();
-  pipeline.peers.emulator.resetCalls();
+  for (const p of [pipeline, parallel]) {
+    p.peers.emulator.clearFaults();
+    p.peers.emulator.resetCalls();
+  }
 });
 
 afterEach(() => {
@@ -104,7 +115,7 @@ const REASON: Partial<Record<FaultKind, RegExp>> = {
   'crlf-url': /^presigned-url-invalid-characters$/,
 };
 
-describe('one request under an injected fault', () => {
+describe('one request under an injected fault (sequential mode)', () => {
   it.each(MATRIX)('%s on %s ×%i → %i (Retry-After %s)', async (fault, operation, times, status, retryAfter, calls) => {
     pipeline.peers.emulator.injectFault({ operation, fault, times, latencyMs: LATENCY_MS });
     const token = pipeline.peers.issuer.tokenFor('alice');
@@ -126,6 +137,25 @@ describe('one request under an injected fault', () => {
     const { reason } = JSON.parse(audit[0] as string).audit as { reason: string };
     if (status === 200) expect(reason).toBe('issued');
     else expect(reason).toMatch(REASON[fault] as RegExp);
+  });
+});
+
+describe('one request under an injected fault (parallel mode): the same answers, within one call’s budget', () => {
+  it.each(MATRIX)('%s on %s ×%i → %i (Retry-After %s)', async (fault, operation, times, status, retryAfter) => {
+    parallel.peers.emulator.injectFault({ operation, fault, times, latencyMs: LATENCY_MS });
+    const token = parallel.peers.issuer.tokenFor('alice');
+    const started = Date.now();
+    const { result, output } = await captureOutput(() => parallel.invoke(studioUrlEvent(token)));
+    const elapsed = Date.now() - started;
+    expect(result.statusCode).toBe(status);
+    expect(result.headers?.['Retry-After']).toBe(retryAfter);
+    expect(elapsed).toBeLessThanOrEqual(parallel.app.config.requestDeadlineMs + SLACK_MS);
+    const { maxAttempts } = parallel.app.config.upstream;
+    for (const count of Object.values(parallel.peers.emulator.calls)) expect(count).toBeLessThanOrEqual(maxAttempts);
+    if (status === 200) expect(JSON.parse(result.body).userProfileName).toBe('alice');
+    else expect(result.body).not.toContain('token=');
+    expect(leaksIn(output, [token, ...parallel.peers.emulator.sessions.keys()])).toEqual([]);
+    expect(output.split('\n').filter((line) => line.includes('"studio-url.audit"'))).toHaveLength(1);
   });
 });
 

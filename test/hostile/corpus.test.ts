@@ -6,7 +6,7 @@
  */
 import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand } from '@aws-sdk/client-sagemaker';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
-import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
+import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { captureOutput, leaksIn } from '../support/capture';
 import { key, sagemaker, setup, tokenFor } from '../support/mock-pipeline';
 
@@ -147,7 +147,7 @@ describe('oversized and odd headers', () => {
   });
 
   it('prints nothing secret while refusing all of the above', async () => {
-    const { call } = setup(undefined, new PowertoolsAuditLog());
+    const { call } = setup(undefined, new JsonLineAuditLog());
     const tokens = [tokenFor('alice'), signJwt(claims(), key, { alg: 'none' }), signJwt(claims({ exp: now() - 1 }), key)];
     const { output } = await captureOutput(async () => {
       for (const token of tokens) await call({ token, query: { user: ['bob'] } });

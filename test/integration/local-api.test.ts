@@ -61,7 +61,8 @@ describe('local stack: GET /studio-url', () => {
   });
 
   it('answers a SageMaker answer that hangs after its headers with 504 within the shell-set budget, and audits it', async () => {
-    stack.emulator.injectFault({ operation: 'DescribeUserProfile', fault: 'stall-body', times: 2 });
+    // On the presign, which every request makes (the grant cache may spare the others).
+    stack.emulator.injectFault({ operation: 'CreatePresignedDomainUrl', fault: 'stall-body', times: 2 });
     const started = Date.now();
     const response = await get('/studio-url', stack.issuer.tokenFor('erin'));
     const elapsed = Date.now() - started;

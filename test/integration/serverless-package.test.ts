@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { resolveCfnLint } from '../../scripts/local/cfn-lint';
 import { parseConfig } from '../../src/config';
 import { ACCOUNT, type Decision, OTHER_ACCOUNT, resolveIntrinsics, simulate } from '../support/iam';
+import { zipEntries } from '../support/zip-entries';
 
 jest.setTimeout(180_000);
 
@@ -419,6 +420,13 @@ describe('packaged template (stage ci: create everything)', () => {
     ).resolves.toBe('ImplicitlyDenied');
   });
 
+  it('ships one minified handler of under 500 KB, without a source map, and no provisioned concurrency by default', async () => {
+    const files = zipEntries(join(ci.dir, 'studio-gate.zip'));
+    expect(files.map((f) => f.name)).toEqual(['handlers/studio-url.js']);
+    expect(files[0]?.size).toBeLessThan(500_000);
+    expect(ofType(ci.template, 'AWS::Lambda::Alias')).toEqual([]);
+  });
+
   it('passes cfn-lint with no errors and no warnings', async () => {
     const result = await run(await resolveCfnLint(), ['--', ci.templatePath], { cwd: ROOT }).then(
       (r) => ({ code: 0, out: r.stdout }),
@@ -451,6 +459,18 @@ describe('packaged template (iam mode, existing endpoints)', () => {
 
   it('passes cfn-lint', async () => {
     await expect(run(await resolveCfnLint(), ['--', iam.templatePath], { cwd: ROOT })).resolves.toMatchObject({ stdout: '' });
+  });
+});
+
+describe('provisioned concurrency', () => {
+  it('adds an alias with the configured provisioned concurrency when asked', async () => {
+    const pc = await packageStage('ci', { provisionedConcurrency: '2' });
+    try {
+      const [[, alias] = []] = ofType(pc.template, 'AWS::Lambda::Alias');
+      expect(alias?.Properties.ProvisionedConcurrencyConfig).toEqual({ ProvisionedConcurrentExecutions: 2 });
+    } finally {
+      rmSync(pc.dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -126,51 +126,62 @@ const source = { vpceId: FIXTURE_VPCE_ID, vpcId: FIXTURE_VPC_ID, sourceIp: FIXTU
 describe('ownership property', () => {
   it('issues a URL only for the profile whose owner tag names the caller, and for such a caller it does', async () => {
     await fc.assert(
-      fc.asyncProperty(world, identity, fc.boolean(), async (w, key, verified) => {
-        const mapEnv = w.mapEntry ? { PROFILE_MAP: JSON.stringify({ [w.mapEntry[0]]: w.mapEntry[1] }) } : {};
-        const config =
-          w.mode === 'jwt'
-            ? parseConfig(jwtEnv(mapEnv))
-            : parseConfig(
-                iamEnv({
-                  PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
-                  ALLOWED_EMAIL_DOMAINS: 'example.com',
-                  ...mapEnv,
-                }),
-              );
-        const studio = new WorldStudio(w.profiles);
-        const tokens: TokenVerifier = {
-          verify: async () => ({ sub: 'idp|x', email: key, email_verified: verified, groups: ['studio-users'] }),
-        };
-        const request: StudioUrlRequest =
-          w.mode === 'jwt'
-            ? { authorizations: ['Bearer x.y.z'], source, query: {} }
-            : { authorizations: [], iamUserArn: `arn:aws:sts::${ACCOUNT}:assumed-role/StudioUsers/${key}`, source, query: {} };
-        let issued: { userProfileName: string } | undefined;
-        try {
-          issued = await issueStudioUrl(request, { config, studio, tokens, clock: () => 0 });
-        } catch (error) {
-          if (!(error instanceof StudioGateError)) throw error;
-        }
+      fc.asyncProperty(
+        world,
+        identity,
+        fc.boolean(),
+        fc.constantFrom('parallel', 'sequential'),
+        async (w, key, verified, mode) => {
+          const mapEnv = {
+            SAGEMAKER_CALL_MODE: mode,
+            STUDIO_ACCOUNT_ID: ACCOUNT,
+            ...(w.mapEntry && { PROFILE_MAP: JSON.stringify({ [w.mapEntry[0]]: w.mapEntry[1] }) }),
+          };
+          const config =
+            w.mode === 'jwt'
+              ? parseConfig(jwtEnv(mapEnv))
+              : parseConfig(
+                  iamEnv({
+                    PROFILE_TRANSFORM: 'email-local-part,lowercase,dots-to-dashes',
+                    ALLOWED_EMAIL_DOMAINS: 'example.com',
+                    ...mapEnv,
+                  }),
+                );
+          const studio = new WorldStudio(w.profiles);
+          const tokens: TokenVerifier = {
+            verify: async () => ({ sub: 'idp|x', email: key, email_verified: verified, groups: ['studio-users'] }),
+          };
+          const request: StudioUrlRequest =
+            w.mode === 'jwt'
+              ? { authorizations: ['Bearer x.y.z'], source, query: {} }
+              : { authorizations: [], iamUserArn: `arn:aws:sts::${ACCOUNT}:assumed-role/StudioUsers/${key}`, source, query: {} };
+          let issued: { userProfileName: string } | undefined;
+          try {
+            issued = await issueStudioUrl(request, { config, studio, tokens, clock: () => 0 });
+          } catch (error) {
+            if (!(error instanceof StudioGateError)) throw error;
+          }
 
-        const canonical = canonicalEmail(key);
-        const tag = canonical && (w.mode === 'jwt' ? canonical : `${ACCOUNT}:assumed-role/StudioUsers/${canonical}`);
-        const eligible =
-          canonical !== undefined && parseEmail(canonical)?.domain === 'example.com' && (w.mode === 'iam' || verified);
-        if (issued) {
-          // Safety: only a well-formed, verified address of the allowed domain, only the profile tagged with it.
-          expect(eligible).toBe(true);
-          expect(w.profiles.get(issued.userProfileName)?.owner).toBe(tag);
-          expect(studio.presigned).toEqual([issued.userProfileName]);
-        } else {
-          expect(studio.presigned).toEqual([]);
-        }
-        // Liveness: an eligible caller whose mapped profile is tagged with them gets it.
-        const mapped = w.mapEntry && tag === w.mapEntry[0] ? w.mapEntry[1] : transformOf(key);
-        if (eligible && w.profiles.get(mapped)?.owner === tag && /^[\x21-\x7e]+$/.test(key)) {
-          expect(issued?.userProfileName).toBe(mapped);
-        }
-      }),
+          const canonical = canonicalEmail(key);
+          const tag = canonical && (w.mode === 'jwt' ? canonical : `${ACCOUNT}:assumed-role/StudioUsers/${canonical}`);
+          const eligible =
+            canonical !== undefined && parseEmail(canonical)?.domain === 'example.com' && (w.mode === 'iam' || verified);
+          if (issued) {
+            // Safety: only a well-formed, verified address of the allowed domain, only the profile tagged with it.
+            expect(eligible).toBe(true);
+            expect(w.profiles.get(issued.userProfileName)?.owner).toBe(tag);
+            expect(studio.presigned).toEqual([issued.userProfileName]);
+          } else if (mode === 'sequential') {
+            // The sequential mode mints nothing it has not checked; the parallel one drops what it minted.
+            expect(studio.presigned).toEqual([]);
+          }
+          // Liveness: an eligible caller whose mapped profile is tagged with them gets it.
+          const mapped = w.mapEntry && tag === w.mapEntry[0] ? w.mapEntry[1] : transformOf(key);
+          if (eligible && w.profiles.get(mapped)?.owner === tag && /^[\x21-\x7e]+$/.test(key)) {
+            expect(issued?.userProfileName).toBe(mapped);
+          }
+        },
+      ),
       { numRuns: NUM_RUNS, seed: SEED },
     );
   });

@@ -9,7 +9,7 @@
  */
 import { CreatePresignedDomainUrlCommand } from '@aws-sdk/client-sagemaker';
 import fc from 'fast-check';
-import { PowertoolsAuditLog } from '../../src/adapters/audit-log';
+import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { captureOutput, leaksIn } from '../support/capture';
 import { FIXTURE_VPC_ID, FIXTURE_VPCE_ID, privateApiEvent } from '../support/events';
 import { PEOPLE, sagemaker, setup, tokenFor } from '../support/mock-pipeline';
@@ -154,7 +154,7 @@ function sourceAllowed(g: Generated): boolean {
 
 describe('GET /studio-url under generated requests', () => {
   it('never answers 500, always says no-store, and issues URLs only for the verified caller’s own profile', async () => {
-    const { invoke } = setup(undefined, new PowertoolsAuditLog());
+    const { invoke } = setup(undefined, new JsonLineAuditLog());
     let issued = 0;
     const { output } = await captureOutput(() =>
       fc.assert(
@@ -184,8 +184,13 @@ describe('GET /studio-url under generated requests', () => {
             expect(url).toContain(`SECRET-${person}-TOKEN`);
             expect(presigned.map((c) => c.args[0].input.UserProfileName)).toEqual([person]);
           } else {
-            expect(presigned).toEqual([]);
+            // Refused before SageMaker: nothing minted. Refused by SageMaker's answers (404, 409): in
+            // the parallel mode a URL may have been minted alongside, for the caller's own profile
+            // only, and dropped: it reaches neither the answer nor the log (checked below).
+            if (![404, 409].includes(status)) expect(presigned).toEqual([]);
+            else expect(presigned.every((c) => c.args[0].input.UserProfileName === person)).toBe(true);
             expect(response.body).not.toContain('token=');
+            expect(JSON.stringify(response.headers)).not.toContain('SECRET-');
           }
         }),
         { numRuns: NUM_RUNS, seed: SEED, endOnFailure: true },

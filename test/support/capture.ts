@@ -1,4 +1,4 @@
-/** Captures what the process writes to stdout and stderr while `fn` runs (Powertools Logger writes there). */
+/** Captures what the process writes to stdout and stderr while `fn` runs (the audit log writes there). */
 export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; output: string }> {
   let output = '';
   const spies = [process.stdout, process.stderr].map((stream) =>

@@ -32,7 +32,9 @@ describe('parseConfig', () => {
       sessionExpiresInSeconds: 43200,
       upstream: { connectTimeoutMs: 500, requestTimeoutMs: 1000, maxAttempts: 3 },
       owner: { check: 'on', tagKey: 'studio-gate:owner' },
-      requestDeadlineMs: 15900,
+      requestDeadlineMs: 11100,
+      sagemakerCallMode: 'parallel',
+      grantCacheTtlSeconds: 15,
     });
     expect(config.profile.transform).toEqual(['email-local-part', 'lowercase', 'dots-to-dashes']);
   });
@@ -197,9 +199,8 @@ describe('worstCaseUpstreamMs', () => {
     const config = parseConfig(jwtEnv());
     const auth = config.auth as { jwksTimeoutMs: number };
     const worst = worstCaseUpstreamMs(config.upstream, auth.jwksTimeoutMs);
-    // 1 500 JWKS + 3 calls × (3 × (500 + 1 000) + 100 + 200)
+    // 1 500 JWKS + 3 calls × (3 × (500 + 1 000) + 100 + 200): the sequential worst case, the largest
     expect(worst).toBe(15900);
-    expect(config.requestDeadlineMs).toBe(worst);
     expect(worst + BUDGET_MARGIN_MS).toBeLessThan(config.functionTimeoutSeconds * 1000);
     expect(config.functionTimeoutSeconds).toBeLessThan(API_GATEWAY_TIMEOUT_SECONDS);
   });
@@ -211,7 +212,25 @@ describe('worstCaseUpstreamMs', () => {
     expect(worstCaseUpstreamMs(upstream, 1500, 2)).toBe(1500 + 2 * 6250);
   });
 
-  it('budgets two calls when the owner check is off', () => {
-    expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: 'off' })).requestDeadlineMs).toBe(1500 + 2 * 4800);
+  it.each([
+    ['sequential', 'on', undefined, 3],
+    ['sequential', 'off', undefined, 2],
+    ['parallel', 'on', undefined, 2],
+    ['parallel', 'on', '111122223333', 1],
+    ['parallel', 'off', undefined, 1],
+  ])(
+    'budgets, in the %s mode with the owner check %s and STUDIO_ACCOUNT_ID=%p, %i calls one after the other',
+    (mode, check, account, calls) => {
+      const config = parseConfig(jwtEnv({ SAGEMAKER_CALL_MODE: mode, PROFILE_OWNER_CHECK: check, STUDIO_ACCOUNT_ID: account }));
+      expect(config.requestDeadlineMs).toBe(1500 + calls * 4800);
+    },
+  );
+
+  it.each([
+    ['SAGEMAKER_CALL_MODE', 'fast', 'SAGEMAKER_CALL_MODE must be parallel or sequential'],
+    ['STUDIO_ACCOUNT_ID', '1234', 'STUDIO_ACCOUNT_ID must be a 12-digit account id'],
+    ['PROFILE_CACHE_TTL_SECONDS', '31', 'PROFILE_CACHE_TTL_SECONDS must be a whole number from 0 to 30'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(() => parseConfig(jwtEnv({ [name]: value }))).toThrow(message);
   });
 });

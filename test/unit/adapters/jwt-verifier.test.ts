@@ -152,3 +152,24 @@ describe('JwtTokenVerifier', () => {
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(token.split('.')[2]);
   });
 });
+
+describe('JwtTokenVerifier: recently verified tokens', () => {
+  it('checks a token once, still refuses it after exp, and never remembers a refusal', async () => {
+    let clock = Date.now();
+    const config = parseConfig(jwtEnv());
+    if (config.auth.mode !== 'jwt') throw new Error('jwt mode expected');
+    const fetcher = new MemoryFetcher({ keys: [key.publicJwk] });
+    const verifier = new JwtTokenVerifier(config.auth, fetcher, () => clock);
+    const exp = Math.floor(clock / 1000) + 30;
+    const token = signJwt(claims({ exp }), key);
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: 'local|alice' });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: 'local|alice' });
+    clock = (exp + 1) * 1000;
+    await expect(verifier.verify(`Bearer ${token}`)).rejects.toMatchObject({ reason: 'jwt-expired' });
+    const [h, p] = token.split('.');
+    const forged = `${h}.${p}.${Buffer.from('not the signature').toString('base64url')}`;
+    for (let i = 0; i < 2; i++) {
+      await expect(verifier.verify(`Bearer ${forged}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { PowertoolsAuditLog } from '../../../src/adapters/audit-log';
+import { JsonLineAuditLog } from '../../../src/adapters/audit-log';
 import { buildApp } from '../../../src/app';
 import { studioUrlHandler } from '../../../src/http/studio-url-endpoint';
 import { captureOutput, leaksIn } from '../../support/capture';
@@ -188,25 +188,95 @@ describe('GET /studio-url handler (jwt mode)', () => {
     }
   });
 
-  it.each<[string, (profile: string) => string | undefined, string]>([
-    ['no owner tag', () => undefined, 'profile-owner-missing'],
-    ['another person as owner', () => 'bob@example.com', 'profile-owner-mismatch'],
-    ['the owner in another case', () => 'Alice@example.com', 'profile-owner-mismatch'],
-  ])('refuses a profile with %s (403) and never asks for a URL', async (_what, owner, reason) => {
-    const { call, audit } = setup(jwtEnv(), undefined, owner);
-    const response = await call({ token: tokenFor('alice') });
-    expect(response.statusCode).toBe(403);
-    expect(body(response).code).toBe('forbidden');
-    expect(audit.entries[0]).toMatchObject({ decision: 'deny', reason, userProfileName: 'alice' });
-    expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+  describe.each(['parallel', 'sequential'])('in the %s mode', (mode) => {
+    const env = () => jwtEnv({ SAGEMAKER_CALL_MODE: mode, STUDIO_ACCOUNT_ID: '111122223333' });
+
+    it.each<[string, (profile: string) => string | undefined, string]>([
+      ['no owner tag', () => undefined, 'profile-owner-missing'],
+      ['another person as owner', () => 'bob@example.com', 'profile-owner-mismatch'],
+      ['the owner in another case', () => 'Alice@example.com', 'profile-owner-mismatch'],
+    ])('refuses a profile with %s (403): no URL reaches the answer or the log', async (_what, owner, reason) => {
+      const { call, audit } = setup(env(), undefined, owner);
+      const response = await call({ token: tokenFor('alice'), query: { redirect: ['true'] } });
+      expect(response.statusCode).toBe(403);
+      expect(body(response).code).toBe('forbidden');
+      expect(response.headers?.Location).toBeUndefined();
+      expect(JSON.stringify(response)).not.toContain('SECRET-');
+      expect(JSON.stringify(audit.entries)).not.toContain('SECRET-');
+      expect(audit.entries[0]).toMatchObject({ decision: 'deny', reason, userProfileName: 'alice' });
+      // Only the sequential mode never mints one at all.
+      if (mode === 'sequential') expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+    });
+
+    it.each([
+      ['bob', 'Pending'],
+      ['carol', 'Failed'],
+    ])('gives %s (%s, owned) no URL', async (person) => {
+      const { call, audit } = setup(env());
+      const response = await call({ token: tokenFor(person) });
+      expect(response.statusCode).toBe(409);
+      expect(JSON.stringify(response)).not.toContain('SECRET-');
+      expect(JSON.stringify(audit.entries)).not.toContain('SECRET-');
+      if (mode === 'sequential') expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+    });
+
+    it('issues alice her own URL', async () => {
+      const { call } = setup(env());
+      expect(body(await call({ token: tokenFor('alice') })).userProfileName).toBe('alice');
+      expect(sagemaker).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: profileArn('alice') });
+    });
   });
 
-  it('refuses a foreign-owned profile before telling its status', async () => {
-    const { call, audit } = setup(jwtEnv(), undefined, () => 'someone@example.com');
-    const response = await call({ token: tokenFor('bob') });
-    expect(response.statusCode).toBe(403);
-    expect(response.headers?.['Retry-After']).toBeUndefined();
-    expect(audit.entries[0]?.reason).toBe('profile-owner-mismatch');
+  it('starts all three SageMaker calls before any answers in the parallel mode', async () => {
+    const { call } = setup(jwtEnv({ SAGEMAKER_CALL_MODE: 'parallel', STUDIO_ACCOUNT_ID: '111122223333' }));
+    const started: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held =
+      <T>(name: string, answer: T) =>
+      async () => {
+        started.push(name);
+        if (started.length === 3) release();
+        await gate;
+        return answer;
+      };
+    sagemaker
+      .on(DescribeUserProfileCommand)
+      .callsFake(held('describe', { Status: 'InService', UserProfileArn: profileArn('alice') }));
+    sagemaker.on(ListTagsCommand).callsFake(held('tags', { Tags: [{ Key: 'studio-gate:owner', Value: 'alice@example.com' }] }));
+    sagemaker
+      .on(CreatePresignedDomainUrlCommand)
+      .callsFake(held('presign', { AuthorizedUrl: `${STUDIO}/auth?token=SECRET-alice-TOKEN` }));
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(200);
+    expect(started.sort()).toEqual(['describe', 'presign', 'tags']);
+  });
+
+  it('remembers a grant: a repeat caller within the TTL costs one call, a refusal is never remembered', async () => {
+    let now = Date.now();
+    fakeSageMaker();
+    const app = buildApp(jwtEnv({ PROFILE_CACHE_TTL_SECONDS: '10' }), {
+      jwksFetcher: fetcher,
+      sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }),
+      clock: () => now,
+    });
+    const handler = studioUrlHandler(() => app, { record: () => undefined, problem: () => undefined });
+    const ask = async (person: string) =>
+      (await handler(privateApiEvent({ token: tokenFor(person) }), lambdaContext())) as APIGatewayProxyResult;
+    expect((await ask('alice')).statusCode).toBe(200);
+    expect((await ask('alice')).statusCode).toBe(200);
+    expect(sagemaker.commandCalls(DescribeUserProfileCommand)).toHaveLength(1);
+    expect(sagemaker.commandCalls(CreatePresignedDomainUrlCommand)).toHaveLength(2);
+    // A refusal is re-checked every time.
+    expect((await ask('bob')).statusCode).toBe(409);
+    expect((await ask('bob')).statusCode).toBe(409);
+    expect(sagemaker.commandCalls(DescribeUserProfileCommand)).toHaveLength(3);
+    // After the TTL the grant is checked again, and a profile re-tagged meanwhile is refused.
+    now += 10_001;
+    fakeSageMaker(() => 'mallory@example.com');
+    expect((await ask('alice')).statusCode).toBe(403);
   });
 
   it('reads the owner tag of exactly the profile it will open', async () => {
@@ -269,8 +339,8 @@ describe('GET /studio-url handler (jwt mode)', () => {
     const response = await call({ token: tokenFor('alice') });
     const elapsed = Date.now() - started;
     expect(response.statusCode).toBe(504);
-    // deadline = 100 JWKS + 3 calls × 150 ms = 550 ms
-    expect(elapsed).toBeGreaterThanOrEqual(500);
+    // deadline = 100 JWKS + 2 calls one after the other (no STUDIO_ACCOUNT_ID) × 150 ms = 400 ms
+    expect(elapsed).toBeGreaterThanOrEqual(380);
     expect(elapsed).toBeLessThan(1500);
     expect(audit.entries).toEqual([expect.objectContaining({ decision: 'error', reason: 'request-deadline', status: 504 })]);
   });
@@ -289,10 +359,10 @@ describe('GET /studio-url handler (jwt mode)', () => {
     expect(sagemaker).not.toHaveReceivedCommand(DescribeUserProfileCommand);
   });
 
-  it('writes audit lines with no URL, token or bearer value (Powertools output captured)', async () => {
+  it('writes audit lines with no URL, token or bearer value (stdout captured)', async () => {
     fakeSageMaker();
     const app = buildApp(jwtEnv(), { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
-    const handler = studioUrlHandler(() => app, new PowertoolsAuditLog());
+    const handler = studioUrlHandler(() => app, new JsonLineAuditLog());
     const tokens = ['alice', 'bob', 'dave', 'mallory'].map((p) => tokenFor(p));
     const { output } = await captureOutput(async () => {
       for (const token of tokens) {
@@ -328,7 +398,7 @@ describe('GET /studio-url handler (iam mode)', () => {
     const response = await call({ token: null, identity: { userArn: arn('ALICE') } });
     expect(response.statusCode).toBe(403);
     expect(audit.entries[0]).toMatchObject({ reason: 'profile-owner-mismatch', userProfileName: 'alice' });
-    expect(sagemaker).not.toHaveReceivedCommand(CreatePresignedDomainUrlCommand);
+    expect(JSON.stringify(response)).not.toContain('SECRET-');
   });
 
   it.each<[string, string | null, number, string]>([

@@ -1,0 +1,50 @@
+/**
+ * The bench itself, in a small configuration: it finishes by itself, measures every series against
+ * its floor, and prints exactly the JSON shape README.md documents on its last line. (Its numbers
+ * are not judged here: targets live in `npm run bench`, not in timed tests.)
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, '..', '..');
+const number = expect.any(Number);
+
+it('prints the table and one JSON object of the documented shape on the last line', async () => {
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      'scripts/bench.ts',
+      '--json',
+      '--requests',
+      '20',
+      '--cold-runs',
+      '3',
+      '--latency-ms',
+      '5',
+    ],
+    { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 170_000 },
+  );
+  const lines = stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const result = JSON.parse(lines[0] as string);
+  expect(result).toStrictEqual({
+    warm: {
+      addedLatencyMs: 5,
+      parallel: { p50: number, p99: number },
+      sequential: { p50: number, p99: number },
+      floor: { p50: number, p99: number },
+    },
+    cpu: { repeatUs: number, firstUs: number, floorUs: number },
+    cold: { handlerMs: number, sdkFloorMs: number, nodeMs: number },
+    bundle: { studioUrlBytes: number, studioUrlGzipBytes: number, sdkFloorBytes: number },
+  });
+  // One round trip in the parallel mode, three in the sequential one: the emulator adds 5 ms a call.
+  expect(result.warm.sequential.p50).toBeGreaterThan(result.warm.parallel.p50);
+  expect(result.bundle.studioUrlBytes).toBeLessThan(500_000);
+  expect(stderr).toMatch(/warm p50, parallel .* floor/);
+  expect(stderr).toMatch(/bundle, minified +\d+ B/);
+});
