@@ -177,9 +177,13 @@ async function checkedPresign(
   // Verdicts in the sequential order, so both modes answer alike; a minted URL is dropped unless all pass.
   if (profile.status === 'rejected') throw profile.reason;
   if (owned) {
-    assertProfileArn(profile.value.arn, expectedArn);
-    if (tagList.status === 'rejected') throw tagList.reason;
-    assertProfileOwnedBy(tagList.value, identity.canonical, config.owner.tagKey);
+    const arn = assertProfileArn(profile.value.arn, expectedArn);
+    // SageMaker may spell the ARN differently (case): then the tags read were not provably this
+    // profile's, so they are read again on the ARN it named (one more round trip, only then).
+    const tagsRead =
+      knownArn === undefined || arn === knownArn ? tagList : await Promise.allSettled([tagsOf(arn)]).then(([t]) => t);
+    if (tagsRead?.status !== 'fulfilled') throw tagsRead?.reason;
+    assertProfileOwnedBy(tagsRead.value, identity.canonical, config.owner.tagKey);
   }
   assertProfileInService(profile.value.status);
   grants.remember(userProfileName, identity.canonical);

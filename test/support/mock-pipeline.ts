@@ -76,7 +76,7 @@ export function fakeSageMaker(
     return { Status: status, UserProfileArn: profileArn(input.UserProfileName) };
   });
   sagemaker.on(ListTagsCommand).callsFake(async (input: { ResourceArn: string }) => {
-    const name = input.ResourceArn.split('/').pop() as string;
+    const name = (input.ResourceArn.split('/').pop() as string).toLowerCase();
     const owner = ownerTagOf(name);
     return { Tags: owner !== undefined ? [{ Key: 'studio-gate:owner', Value: owner }] : [] };
   });

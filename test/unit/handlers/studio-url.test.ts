@@ -254,6 +254,18 @@ describe('GET /studio-url handler (jwt mode)', () => {
     expect(started.sort()).toEqual(['describe', 'presign', 'tags']);
   });
 
+  it('reads the tags again on the ARN SageMaker named when it differs from the one built', async () => {
+    const { call } = setup(jwtEnv({ SAGEMAKER_CALL_MODE: 'parallel', STUDIO_ACCOUNT_ID: '111122223333' }));
+    const spelled = profileArn('alice').replace('/alice', '/ALICE');
+    sagemaker.on(DescribeUserProfileCommand).resolves({ Status: 'InService', UserProfileArn: spelled });
+    const response = await call({ token: tokenFor('alice') });
+    expect(response.statusCode).toBe(200);
+    expect(sagemaker.commandCalls(ListTagsCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([
+      profileArn('alice'),
+      spelled,
+    ]);
+  });
+
   it('remembers a grant: a repeat caller within the TTL costs one call, a refusal is never remembered', async () => {
     let now = Date.now();
     fakeSageMaker();
