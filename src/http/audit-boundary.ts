@@ -67,7 +67,9 @@ export function auditBoundary(
       const reason = error instanceof StudioGateError ? error.reason : 'unexpected-error';
       if (!(error instanceof StudioGateError)) {
         // Name only: an SDK or runtime message may echo request data.
-        auditLog.problem('unexpected error', { requestId: request.context.awsRequestId, errorName: error?.name ?? 'unknown' });
+        // A plain identifier only: a name is not always a class name we wrote.
+        const name = typeof error?.name === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(error.name) ? error.name : 'unknown';
+        auditLog.problem('unexpected error', { requestId: request.context.awsRequestId, errorName: name });
       }
       write(request, request.response.statusCode, reason);
     },

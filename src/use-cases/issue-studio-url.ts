@@ -70,7 +70,8 @@ async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps)
   if (!deps.tokens) throw new Error('jwt mode needs a token verifier');
   if (request.authorizations.length > 1) throw new UnauthenticatedError('authorization-repeated');
   const claims = await deps.tokens.verify(request.authorizations[0]);
-  const subject = typeof claims.sub === 'string' ? claims.sub : '(no sub)';
+  // For the audit line: the IdP's subject, bounded (it is the IdP's text, not ours).
+  const subject = typeof claims.sub === 'string' ? claims.sub.slice(0, 256) : '(no sub)';
   return { kind: 'jwt', subject, claims };
 }
 
