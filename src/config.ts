@@ -333,17 +333,16 @@ function qualifiedPrincipal(item: string, kind: 'role' | 'user'): string | undef
   return /^\d{12}:[\w+=,.@-]{1,64}$/.test(item) ? item : undefined;
 }
 
-/** An IAM allow-list of account-qualified principals (or `*`: any of that kind in the allowed accounts). */
-function principalAllowList(
+/** Account-qualified principal names (`<account>:<name>`), each checked to be of an allowed account. */
+function qualifiedNames(
   reader: EnvReader,
   name: string,
+  items: readonly string[],
   kind: 'role' | 'user',
   accounts: readonly string[],
-): AllowList<string> {
-  const list = reader.allowList(name);
-  if (list.kind === 'any') return list;
+): string[] {
   const values: string[] = [];
-  for (const item of list.values) {
+  for (const item of items) {
     const qualified = qualifiedPrincipal(item, kind);
     if (qualified === undefined) {
       reader.problems.push(
@@ -355,7 +354,18 @@ function principalAllowList(
       values.push(qualified);
     }
   }
-  return allowOnly(values);
+  return values;
+}
+
+/** An IAM allow-list of account-qualified principals (or `*`: any of that kind in the allowed accounts). */
+function principalAllowList(
+  reader: EnvReader,
+  name: string,
+  kind: 'role' | 'user',
+  accounts: readonly string[],
+): AllowList<string> {
+  const list = reader.allowList(name);
+  return list.kind === 'any' ? list : allowOnly(qualifiedNames(reader, name, list.values, kind, accounts));
 }
 
 function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[]): JwtAuthConfig | IamAuthConfig {
@@ -371,19 +381,13 @@ function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[])
       }
     }
     const allowedAccounts = accounts.filter((a) => /^\d{12}$/.test(a));
-    const sessionNameRoles: string[] = [];
-    for (const item of reader.list('IAM_SESSION_NAME_ROLES')) {
-      const qualified = qualifiedPrincipal(item, 'role');
-      if (qualified === undefined) {
-        reader.problems.push(
-          `IAM_SESSION_NAME_ROLES: "${item}" is not account-qualified (arn:aws:iam::<account>:role/<name> or <account>:<name>)`,
-        );
-      } else if (allowedAccounts.length > 0 && !allowedAccounts.includes(qualified.slice(0, 12))) {
-        reader.problems.push(`IAM_SESSION_NAME_ROLES: "${item}" is of an account not in IAM_ALLOWED_ACCOUNTS`);
-      } else {
-        sessionNameRoles.push(qualified);
-      }
-    }
+    const sessionNameRoles = qualifiedNames(
+      reader,
+      'IAM_SESSION_NAME_ROLES',
+      reader.list('IAM_SESSION_NAME_ROLES'),
+      'role',
+      allowedAccounts,
+    );
     return {
       mode,
       allowedAccounts,

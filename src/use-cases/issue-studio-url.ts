@@ -19,7 +19,7 @@ import { UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
 import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
 import { profileNameFor } from '../domain/profile-mapping';
-import { assertProfileArn, assertProfileOwnedBy } from '../domain/profile-owner';
+import { assertProfileArn, assertProfileOwnedBy, type ProfileTag } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
 import { assertStudioUrl } from '../domain/studio-url';
 import type { CallOptions, Clock, PresignRequest, StudioPort, TokenVerifier } from './ports';
@@ -181,10 +181,11 @@ async function checkedPresign(
     const arn = assertProfileArn(profile.value.arn, expectedArn);
     // SageMaker may spell the ARN differently (case): then the tags read were not provably this
     // profile's, so they are read again on the ARN it named (one more round trip, only then).
-    const tagsRead =
-      knownArn === undefined || arn === knownArn ? tagList : await Promise.allSettled([tagsOf(arn)]).then(([t]) => t);
-    if (tagsRead?.status !== 'fulfilled') throw tagsRead?.reason;
-    assertProfileOwnedBy(tagsRead.value, identity.canonical, config.owner.tagKey);
+    let ownerTags: ProfileTag[];
+    if (knownArn !== undefined && arn !== knownArn) ownerTags = await tagsOf(arn);
+    else if (tagList.status === 'fulfilled') ownerTags = tagList.value;
+    else throw tagList.reason;
+    assertProfileOwnedBy(ownerTags, identity.canonical, config.owner.tagKey);
   }
   assertProfileInService(profile.value.status);
   grants.remember(userProfileName, identity.canonical);
