@@ -7,8 +7,6 @@
  * size cap, and cached per container. The token itself never goes into an error or a log.
  */
 import { createHash } from 'node:crypto';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { JwtVerifier } from 'aws-jwt-verify';
 import {
   FetchError,
@@ -30,6 +28,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtAuthConfig } from '../config';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
 import type { TokenVerifier } from '../use-cases/ports';
+import { type BoundedResponse, boundedRequest } from './bounded-request';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 /** Larger headers are refused before any parsing. */
@@ -41,10 +40,10 @@ const MAX_REMEMBERED_TOKENS = 1000;
 export const MAX_JWKS_BYTES = 256 * 1024;
 
 /**
- * Fetches JWKS over node:http(s) (http for loopback issuers, https otherwise; the config enforces
- * which), no redirects, one deadline for connect, headers and the whole body, and a size cap.
- * Every failure is a FetchError, which the verifier answers with 503. (Not the platform fetch:
- * loading it costs a cold start some 30 ms, measured by `npm run bench`.)
+ * Fetches JWKS over node:http(s) through {@link boundedRequest} (http for loopback issuers, https
+ * otherwise; the config enforces which), no redirects, one deadline for connect, headers and the
+ * whole body, and a size cap. Every failure is a FetchError, which the verifier answers with 503.
+ * (Not the platform fetch: loading it costs a cold start some 30 ms, measured by `npm run bench`.)
  */
 export class BoundedFetcher implements Fetcher {
   constructor(
@@ -52,40 +51,27 @@ export class BoundedFetcher implements Fetcher {
     private readonly maxBytes: number = MAX_JWKS_BYTES,
   ) {}
 
-  fetch(uri: string): Promise<ArrayBuffer> {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (error: string | undefined, body?: Buffer) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error !== undefined) {
-          req.destroy();
-          reject(new FetchError(uri, error));
-        } else {
-          const bytes = body as Buffer;
-          resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-        }
-      };
-      const timer = setTimeout(() => finish('timeout'), this.timeoutMs);
-      const send = uri.startsWith('https:') ? httpsGet : httpGet;
-      const req = send(uri, { headers: { accept: 'application/json' } }, (res) => {
-        if (res.statusCode !== 200) return finish(`status ${res.statusCode}`);
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > this.maxBytes) return finish('too large');
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.maxBytes) return finish('too large');
-          chunks.push(chunk);
-        });
-        res.on('aborted', () => finish('aborted'));
-        res.on('error', () => finish('network'));
-        res.on('end', () => (res.complete ? finish(undefined, Buffer.concat(chunks)) : finish('incomplete')));
-      });
-      req.on('error', () => finish('network'));
-    });
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    const url = new URL(uri);
+    let answer: BoundedResponse;
+    try {
+      answer = await boundedRequest(
+        {
+          https: url.protocol === 'https:',
+          hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+          ...(url.port !== '' && { port: url.port }),
+          method: 'GET',
+          path: `${url.pathname}${url.search}`,
+          headers: { accept: 'application/json' },
+        },
+        { deadlineMs: this.timeoutMs, maxBytes: this.maxBytes },
+      );
+    } catch (error) {
+      throw new FetchError(uri, (error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).name || 'network');
+    }
+    if (answer.statusCode !== 200) throw new FetchError(uri, `status ${answer.statusCode}`);
+    const { body } = answer;
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
   }
 }
 

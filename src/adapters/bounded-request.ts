@@ -1,0 +1,131 @@
+/**
+ * One HTTP request over node:http(s), bounded end to end: a connect timeout, one deadline that
+ * covers connect, headers and the whole body, a cap on the body's size, and an optional abort
+ * signal. It resolves only with a body fully read, so nothing after it can wait on the network.
+ * Both upstreams use it: the SageMaker client's HTTP handler and the JWKS fetcher.
+ */
+import { type Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** The bounds of one request. */
+export interface RequestBounds {
+  /** Until the TCP (and TLS) connection is up; a socket reused from a keep-alive pool skips it. */
+  readonly connectTimeoutMs?: number;
+  /** From the start until the last byte of the body, connect included. */
+  readonly deadlineMs: number;
+  /** Larger bodies are refused. */
+  readonly maxBytes: number;
+}
+
+/** What to send. */
+export interface BoundedRequest {
+  readonly https: boolean;
+  readonly hostname: string;
+  readonly port?: number | string;
+  readonly method: string;
+  /** Path and query. */
+  readonly path: string;
+  readonly headers?: OutgoingHttpHeaders;
+  readonly body?: string | Uint8Array;
+  readonly agent?: HttpAgent | HttpsAgent;
+}
+
+/** A fully read answer. */
+export interface BoundedResponse {
+  readonly statusCode: number;
+  readonly statusMessage?: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** The request missed a bound of time (connect, or the whole request). Named as smithy's retry strategy expects. */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  readonly code = 'ETIMEDOUT';
+  constructor(readonly phase: 'connect' | 'response') {
+    super(`request timed out (${phase})`);
+  }
+}
+
+/** The answer was larger than the cap. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLarge';
+}
+
+/** The connection ended before the whole answer arrived. */
+export class ResponseIncompleteError extends Error {
+  override readonly name = 'ResponseIncomplete';
+  readonly code = 'ECONNRESET';
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+}
+
+/** Sends `request` within `bounds`. @throws the errors above, an AbortError, or the socket's own error. */
+export function boundedRequest(request: BoundedRequest, bounds: RequestBounds, signal?: AbortSignal): Promise<BoundedResponse> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    let settled = false;
+    let headersIn = false;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (error: Error | undefined, response?: BoundedResponse) => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        req.destroy();
+        reject(error);
+      } else {
+        resolve(response as BoundedResponse);
+      }
+    };
+    const onAbort = () => finish(abortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(setTimeout(() => finish(new RequestTimeoutError(headersIn ? 'response' : 'connect')), bounds.deadlineMs));
+    const tooLarge = () => new ResponseTooLargeError(`response larger than ${bounds.maxBytes} bytes`);
+
+    const send = request.https ? httpsRequest : httpRequest;
+    const req = send({
+      protocol: request.https ? 'https:' : 'http:',
+      host: request.hostname,
+      port: request.port,
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      ...(request.agent && { agent: request.agent }),
+    });
+    req.on('socket', (socket) => {
+      if (bounds.connectTimeoutMs === undefined || !socket.connecting) return;
+      const connectTimer = setTimeout(() => finish(new RequestTimeoutError('connect')), bounds.connectTimeoutMs);
+      timers.push(connectTimer);
+      socket.once(request.https ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+    });
+    req.on('error', (error) => finish(error));
+    req.on('response', (res) => {
+      headersIn = true;
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > bounds.maxBytes) return finish(tooLarge());
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > bounds.maxBytes) return finish(tooLarge());
+        chunks.push(chunk);
+      });
+      res.on('error', (error) => finish(error));
+      res.on('aborted', () => finish(new ResponseIncompleteError('response aborted')));
+      res.on('end', () => {
+        if (!res.complete) return finish(new ResponseIncompleteError('response ended early'));
+        finish(undefined, {
+          statusCode: res.statusCode ?? 0,
+          ...(res.statusMessage !== undefined && { statusMessage: res.statusMessage }),
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+        });
+      });
+    });
+    req.end(request.body);
+  });
+}
