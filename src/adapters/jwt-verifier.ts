@@ -27,6 +27,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtAuthConfig } from '../config';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
+import { TtlMap } from '../domain/ttl-map';
 import type { TokenVerifier } from '../use-cases/ports';
 import { type BoundedResponse, boundedRequest } from './bounded-request';
 
@@ -102,7 +103,7 @@ export class JwtTokenVerifier implements TokenVerifier {
   private readonly skewSeconds: number;
 
   /** Recently verified tokens, by SHA-256: their claims and until when to trust them without a new check. */
-  private readonly verified = new Map<string, { claims: Readonly<Record<string, unknown>>; until: number }>();
+  private readonly verified = new TtlMap<Readonly<Record<string, unknown>>>(MAX_REMEMBERED_TOKENS);
 
   constructor(
     config: JwtAuthConfig,
@@ -139,10 +140,8 @@ export class JwtTokenVerifier implements TokenVerifier {
     // CPU): kept by its SHA-256, never by its text, until the earlier of its exp and a minute from
     // then; exp is checked again on every use. Only tokens that verified are kept.
     const key = createHash('sha256').update(token).digest('base64url');
-    const remembered = this.verified.get(key);
-    if (remembered !== undefined && remembered.until > now && (remembered.claims.exp as number) + this.skewSeconds > now) {
-      return remembered.claims;
-    }
+    const remembered = this.verified.get(key, now);
+    if (remembered !== undefined && (remembered.exp as number) + this.skewSeconds > now) return remembered;
     let claims: Readonly<Record<string, unknown>>;
     try {
       claims = (await this.verifier.verify(token)) as Readonly<Record<string, unknown>>;
@@ -160,8 +159,7 @@ export class JwtTokenVerifier implements TokenVerifier {
     // Against this class's clock too, the one the cache above uses.
     if (claims.exp + this.skewSeconds <= now) throw new UnauthenticatedError('jwt-expired');
     if (claims.exp - now > this.maxLifetimeSeconds) throw new UnauthenticatedError('jwt-lifetime-too-long');
-    if (this.verified.size >= MAX_REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(key, { claims, until: Math.min(claims.exp, now + REMEMBER_VERIFIED_SECONDS) });
+    this.verified.set(key, claims, Math.min(claims.exp, now + REMEMBER_VERIFIED_SECONDS));
     return claims;
   }
 }

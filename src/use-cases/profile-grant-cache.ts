@@ -6,6 +6,7 @@
  * that leaves InService, is still opened for its previous owner for up to the TTL (a deleted profile
  * is not: CreatePresignedDomainUrl then fails).
  */
+import { TtlMap } from '../domain/ttl-map';
 import type { Clock } from './ports';
 
 /** Grants remembered per container. */
@@ -22,32 +23,23 @@ export const NO_GRANT_CACHE: ProfileGrantCache = Object.freeze({
   remember: () => undefined,
 });
 
-/** A bounded TTL map; the oldest entries go first when it is full. */
+/** Grants kept for a fixed TTL in a bounded {@link TtlMap}, by profile. */
 export class TtlGrantCache implements ProfileGrantCache {
-  private readonly entries = new Map<string, { owner: string; until: number }>();
+  private readonly owners: TtlMap<string>;
 
   constructor(
     private readonly ttlMs: number,
     private readonly clock: Clock,
-    private readonly maxEntries = 10_000,
-  ) {}
+    maxEntries = 10_000,
+  ) {
+    this.owners = new TtlMap(maxEntries);
+  }
 
   has(profile: string, owner: string): boolean {
-    const entry = this.entries.get(profile);
-    if (entry === undefined) return false;
-    if (entry.until <= this.clock()) {
-      this.entries.delete(profile);
-      return false;
-    }
-    return entry.owner === owner;
+    return this.owners.get(profile, this.clock()) === owner;
   }
 
   remember(profile: string, owner: string): void {
-    this.entries.delete(profile);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(profile, { owner, until: this.clock() + this.ttlMs });
+    this.owners.set(profile, owner, this.clock() + this.ttlMs);
   }
 }
