@@ -11,13 +11,13 @@ import { parseEmail, parseEmailDomain } from './domain/email';
 import { ConfigurationError } from './domain/errors';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr, type SourcePolicy } from './domain/network-source';
 import {
-  isPrintableAscii,
   PROFILE_NAME_PATTERN,
   PROFILE_TRANSFORM_STEPS,
   type ProfileMapping,
   type ProfileTransformStep,
 } from './domain/profile-mapping';
 import { DEFAULT_OWNER_TAG, type OwnerPolicy } from './domain/profile-owner';
+import { isPrintableAscii } from './domain/text';
 
 /** API Gateway's maximum integration timeout (REST APIs), in seconds. */
 export const API_GATEWAY_TIMEOUT_SECONDS = 29;

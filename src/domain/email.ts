@@ -4,6 +4,7 @@
  * treats the local part so too). Quoted local parts, comments, IP-literal domains and anything
  * outside ASCII are refused: they are where look-alikes and parser disagreements live.
  */
+import { isPrintableAscii } from './text';
 
 /** A parsed, canonical email address. */
 export interface EmailAddress {
@@ -18,7 +19,7 @@ const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** @returns the canonical address, or undefined when `text` is not exactly one well-formed address. */
 export function parseEmail(text: string): EmailAddress | undefined {
-  if (text.length > 254 || !/^[\x21-\x7e]+$/.test(text)) return undefined;
+  if (text.length > 254 || !isPrintableAscii(text)) return undefined;
   const lower = text.toLowerCase();
   const at = lower.indexOf('@');
   if (at <= 0 || at !== lower.lastIndexOf('@')) return undefined;

@@ -6,6 +6,7 @@
  */
 import type { CallerIdentity } from './caller';
 import { ForbiddenError } from './errors';
+import { isPrintableAscii } from './text';
 
 /** UserProfileName and SpaceName pattern, from the SageMaker API reference. */
 export const PROFILE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -32,15 +33,8 @@ const STEPS: Record<ProfileTransformStep, (value: string) => string> = {
   'dots-to-dashes': (value) => value.replace(/[._]/g, '-'),
 };
 
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-
-/** True for keys made of printable ASCII only (no spaces, no controls, nothing that case-folds into ASCII). */
-export function isPrintableAscii(value: string): boolean {
-  return PRINTABLE_ASCII.test(value);
-}
-
-/** The transform applied to one input (no checks): for config validation and tests. */
-export function applyTransform(input: string, steps: readonly ProfileTransformStep[]): string {
+/** The transform applied to one input (no checks). */
+function applyTransform(input: string, steps: readonly ProfileTransformStep[]): string {
   return steps.reduce((value, step) => STEPS[step](value), input);
 }
 

@@ -6,6 +6,7 @@
  * upstream fault and is never returned. The URL is a bearer credential: never put it in an error.
  */
 import { UpstreamInvalidResponseError } from './errors';
+import { isPrintableAscii } from './text';
 
 /** Where a presigned URL may point. */
 export interface StudioOrigin {
@@ -31,7 +32,7 @@ const MAX_URL_LENGTH = 8192;
 export function assertStudioUrl(url: string | undefined, expected: StudioOrigin): string {
   if (url === undefined || url === '') throw new UpstreamInvalidResponseError('presigned-url-missing');
   // Printable ASCII only: no whitespace, no controls (CR/LF would split a Location header), no Unicode.
-  if (url.length > MAX_URL_LENGTH || !/^[\x21-\x7e]+$/.test(url)) {
+  if (url.length > MAX_URL_LENGTH || !isPrintableAscii(url)) {
     throw new UpstreamInvalidResponseError('presigned-url-invalid-characters');
   }
   let parsed: URL;

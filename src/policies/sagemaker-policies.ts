@@ -2,7 +2,7 @@
  * Policies around SageMaker: the function's own permissions, the two SageMaker endpoint policies,
  * and the user-side managed policies a platform team attaches to people's roles.
  */
-import { appArn, domainArn, spaceArn, userProfileArn } from './arns';
+import { appArn, domainArn, spaceArn, userProfileArn } from '../domain/arns';
 import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
 
 /** The two actions a Studio URL needs. */

@@ -14,6 +14,7 @@
  * Each step fails closed by throwing a domain error; every SageMaker call carries the request's deadline.
  */
 import type { StudioGateConfig } from '../config';
+import { partitionOf, userProfileArn } from '../domain/arns';
 import { type Caller, type CallerIdentity, iamIdentity, jwtIdentity, parseIamPrincipal } from '../domain/caller';
 import { UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
@@ -125,13 +126,6 @@ export async function issueStudioUrl(
   };
 }
 
-/** The partition of a region, for ARNs built before SageMaker names them. */
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /**
  * The checks and the presign, in the configured mode. @returns the AuthorizedUrl, only after the
  * profile proved owned and InService (or was, a moment ago, per the grant cache).
@@ -163,10 +157,11 @@ async function checkedPresign(
 
   // Parallel: every call starts now. With the account known, the profile's ARN is known too and
   // ListTags need not wait for DescribeUserProfile; without it, it waits for that one answer.
+  const { region, domainId, accountId } = config;
   const knownArn =
-    config.accountId === undefined
+    accountId === undefined
       ? undefined
-      : `arn:${partitionOf(config.region)}:sagemaker:${config.region}:${config.accountId}:user-profile/${config.domainId}/${userProfileName}`;
+      : userProfileArn({ partition: partitionOf(region), region, accountId, domainId }, userProfileName);
   const described = describe();
   const tags = owned
     ? knownArn !== undefined

@@ -1,7 +1,24 @@
-/** ARNs of the SageMaker resources studio-gate's policies name. */
-import type { DeploymentFacts } from './policy-types';
+/**
+ * ARNs of the SageMaker resources studio-gate names: in its policies (where the parts may be
+ * CloudFormation placeholders such as `${AWS::AccountId}`) and in the request path (the profile
+ * ListTags reads before SageMaker has named its ARN).
+ */
 
-type Where = Pick<DeploymentFacts, 'partition' | 'region' | 'accountId' | 'domainId'>;
+/** Where a resource lives. */
+export interface ArnParts {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly domainId: string;
+}
+type Where = ArnParts;
+
+/** The partition of a region. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
 
 function sagemakerArn(f: Where, resource: string): string {
   return `arn:${f.partition}:sagemaker:${f.region}:${f.accountId}:${resource}`;
