@@ -122,6 +122,16 @@ class EnvReader {
     return value as T;
   }
 
+  /** An optional setting from a small set; unset gives `fallback`, anything else is a problem (and the fallback). */
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.optional(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    const expected = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    this.problems.push(`${name} must be ${expected}, got "${value}"`);
+    return fallback;
+  }
+
   integer(name: string, fallback: number | undefined, min: number, max: number): number {
     const text = fallback === undefined ? this.required(name) : this.optional(name);
     if (text === undefined || text === '') return fallback ?? min;
@@ -307,8 +317,7 @@ function readProfileMap(reader: EnvReader, auth: JwtAuthConfig | IamAuthConfig):
 }
 
 function readOwner(reader: EnvReader): OwnerPolicy {
-  const check = reader.optional('PROFILE_OWNER_CHECK') ?? 'on';
-  if (check !== 'on' && check !== 'off') reader.problems.push(`PROFILE_OWNER_CHECK must be on or off, got "${check}"`);
+  const check = reader.choice('PROFILE_OWNER_CHECK', ['on', 'off'] as const, 'on');
   const tagKey = reader.optional('PROFILE_OWNER_TAG') ?? DEFAULT_OWNER_TAG;
   if (!/^[A-Za-z0-9 _.:/=+@-]{1,128}$/.test(tagKey) || tagKey.toLowerCase().startsWith('aws:')) {
     reader.problems.push(
@@ -316,14 +325,6 @@ function readOwner(reader: EnvReader): OwnerPolicy {
     );
   }
   return check === 'off' ? { check: 'off' } : { check: 'on', tagKey };
-}
-
-/** `true`/`false`, or the fallback when unset. */
-function readFlag(reader: EnvReader, name: string, fallback: boolean): boolean {
-  const value = reader.optional(name);
-  if (value === undefined) return fallback;
-  if (value !== 'true' && value !== 'false') reader.problems.push(`${name} must be true or false, got "${value}"`);
-  return value === 'true';
 }
 
 /** `<account>:<name>` from `arn:aws:iam::<account>:<kind>/<path>/<name>` or `<account>:<name>`. */
@@ -419,7 +420,9 @@ function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[])
     groupsClaim: reader.optional('JWT_GROUPS_CLAIM') ?? 'groups',
     requiredGroups: reader.allowList('REQUIRED_GROUPS'),
     ...(groupsDelimiter !== undefined && { groupsDelimiter }),
-    requireEmailVerified: readFlag(reader, 'JWT_REQUIRE_EMAIL_VERIFIED', profileClaim === 'email'),
+    requireEmailVerified:
+      reader.choice('JWT_REQUIRE_EMAIL_VERIFIED', ['true', 'false'] as const, profileClaim === 'email' ? 'true' : 'false') ===
+      'true',
     email: readEmailRules(reader, transform, profileClaim === 'email'),
   };
 }
@@ -473,11 +476,7 @@ export function parseConfig(env: Env): StudioGateConfig {
       `FUNCTION_TIMEOUT_SECONDS (${functionTimeoutSeconds}) must be below API Gateway's ${API_GATEWAY_TIMEOUT_SECONDS} s integration timeout`,
     );
   }
-  const callModeText = reader.optional('SAGEMAKER_CALL_MODE') ?? 'parallel';
-  if (callModeText !== 'parallel' && callModeText !== 'sequential') {
-    reader.problems.push(`SAGEMAKER_CALL_MODE must be parallel or sequential, got "${callModeText}"`);
-  }
-  const sagemakerCallMode = callModeText === 'sequential' ? 'sequential' : 'parallel';
+  const sagemakerCallMode = reader.choice('SAGEMAKER_CALL_MODE', ['parallel', 'sequential'] as const, 'parallel');
   const accountId = reader.optional('STUDIO_ACCOUNT_ID');
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
     reader.problems.push(`STUDIO_ACCOUNT_ID must be a 12-digit account id, got "${accountId}"`);
