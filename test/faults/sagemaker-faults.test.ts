@@ -115,13 +115,18 @@ const REASON: Partial<Record<FaultKind, RegExp>> = {
   'crlf-url': /^presigned-url-invalid-characters$/,
 };
 
+/** alice's request through `p` with `fault` injected on `operation` for `times` calls. */
+async function faultedRequest(p: InProcessPipeline, fault: FaultKind, operation: Op, times: number) {
+  p.peers.emulator.injectFault({ operation, fault, times, latencyMs: LATENCY_MS });
+  const token = p.peers.issuer.tokenFor('alice');
+  const started = Date.now();
+  const { result, output } = await captureOutput(() => p.invoke(studioUrlEvent(token)));
+  return { token, result, output, elapsed: Date.now() - started };
+}
+
 describe('one request under an injected fault (sequential mode)', () => {
   it.each(MATRIX)('%s on %s ×%i → %i (Retry-After %s)', async (fault, operation, times, status, retryAfter, calls) => {
-    pipeline.peers.emulator.injectFault({ operation, fault, times, latencyMs: LATENCY_MS });
-    const token = pipeline.peers.issuer.tokenFor('alice');
-    const started = Date.now();
-    const { result, output } = await captureOutput(() => pipeline.invoke(studioUrlEvent(token)));
-    const elapsed = Date.now() - started;
+    const { token, result, output, elapsed } = await faultedRequest(pipeline, fault, operation, times);
 
     expect(result.statusCode).toBe(status);
     expect(result.headers?.['Retry-After']).toBe(retryAfter);
@@ -142,11 +147,7 @@ describe('one request under an injected fault (sequential mode)', () => {
 
 describe('one request under an injected fault (parallel mode): the same answers, within one call’s budget', () => {
   it.each(MATRIX)('%s on %s ×%i → %i (Retry-After %s)', async (fault, operation, times, status, retryAfter) => {
-    parallel.peers.emulator.injectFault({ operation, fault, times, latencyMs: LATENCY_MS });
-    const token = parallel.peers.issuer.tokenFor('alice');
-    const started = Date.now();
-    const { result, output } = await captureOutput(() => parallel.invoke(studioUrlEvent(token)));
-    const elapsed = Date.now() - started;
+    const { token, result, output, elapsed } = await faultedRequest(parallel, fault, operation, times);
     expect(result.statusCode).toBe(status);
     expect(result.headers?.['Retry-After']).toBe(retryAfter);
     expect(elapsed).toBeLessThanOrEqual(parallel.app.config.requestDeadlineMs + SLACK_MS);
