@@ -10,8 +10,6 @@ export const DEMO_REGION = 'eu-west-1';
 export const DEMO_ACCOUNT = '000000000000';
 export const REQUIRED_GROUP = 'studio-users';
 export const DEMO_EMAIL_DOMAIN = 'example.com';
-/** The owner tag key (PROFILE_OWNER_TAG's default). */
-export const DEMO_OWNER_TAG = 'studio-gate:owner';
 
 /** A profile the emulator holds. */
 export interface DemoProfile {

@@ -57,7 +57,7 @@ export function studioUrlEvent(token: string | undefined, query: Record<string, 
     body: null,
     isBase64Encoded: false,
     requestContext: {
-      accountId: '000000000000',
+      accountId: DEMO_ACCOUNT,
       apiId: 'inprocess',
       authorizer: undefined,
       protocol: 'HTTP/1.1',

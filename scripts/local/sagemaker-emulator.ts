@@ -12,6 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { domainArn, userProfileArn } from '../../src/domain/arns';
+import { DEFAULT_OWNER_TAG } from '../../src/domain/profile-owner';
+import { DEMO_ACCOUNT } from './demo-data';
 
 /** Operations the emulator answers. */
 export const EMULATED_OPERATIONS = [
@@ -172,9 +175,15 @@ function escapeHtml(text: string): string {
 export async function startSageMakerEmulator(options: EmulatorOptions): Promise<SageMakerEmulator> {
   const clock = options.clock ?? Date.now;
   const profiles = new Map(options.profiles);
-  const ownerTag = options.ownerTag ?? 'studio-gate:owner';
-  const account = options.accountId ?? '000000000000';
-  const profileArn = (name: string) => `arn:aws:sagemaker:${options.region}:${account}:user-profile/${options.domainId}/${name}`;
+  const ownerTag = options.ownerTag ?? DEFAULT_OWNER_TAG;
+  const where = {
+    partition: 'aws',
+    region: options.region,
+    accountId: options.accountId ?? DEMO_ACCOUNT,
+    domainId: options.domainId,
+  };
+  const profileArn = (name: string) => userProfileArn(where, name);
+  const profilePrefix = userProfileArn(where, '');
   const sessions = new Map<string, IssuedSession>();
   const calls: Record<string, number> = {};
   let faults: ActiveFault[] = [];
@@ -217,7 +226,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       requireDomain(input);
       return {
         DomainId: options.domainId,
-        DomainArn: `arn:aws:sagemaker:${options.region}:${account}:domain/${options.domainId}`,
+        DomainArn: domainArn(where),
         DomainName: 'local-demo',
         Status: 'InService',
         AuthMode: 'IAM',
@@ -242,8 +251,8 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
           "1 validation error detected: Value at 'resourceArn' failed to satisfy constraint",
         );
       }
-      const name = [...profiles.keys()].find((n) => profileArn(n) === arn);
-      if (name === undefined) throw new ApiError('ResourceNotFound', 'Resource not found');
+      const name = arn.startsWith(profilePrefix) ? arn.slice(profilePrefix.length) : '';
+      if (!profiles.has(name)) throw new ApiError('ResourceNotFound', 'Resource not found');
       const owner = profiles.get(name)?.owner;
       return { Tags: owner === undefined ? [] : [{ Key: ownerTag, Value: owner }] };
     },
