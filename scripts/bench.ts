@@ -32,6 +32,7 @@ import { DEMO_DOMAIN_ID } from './local/demo-data';
 import { benchPerson } from './local/emulator-process';
 import { inProcessEnv, studioUrlEvent } from './local/in-process';
 import { invocationContext } from './local/lambda-context';
+import { median, percentile } from './local/stats';
 import { startTokenIssuer, type TokenIssuer } from './local/token-issuer';
 
 const ROOT = join(__dirname, '..');
@@ -68,15 +69,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
 
 const quiet: AuditLog = { record: () => undefined, problem: () => undefined };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 /** Starts the emulator in a child process; resolves with its URL. */
 async function emulatorProcess(latencyMs: number, benchPeople: number): Promise<{ url: string; child: ChildProcess }> {

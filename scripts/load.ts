@@ -19,6 +19,7 @@ import { leaksIn } from './local/log-hygiene';
 import { freePorts } from './local/ports';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
 import { startLocalStack } from './local/stack';
+import { percentile } from './local/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -160,10 +161,6 @@ async function stackTarget(): Promise<Target> {
     serviceOutput: () => stack.output(),
     close: () => stack.stop(),
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function main(): Promise<number> {
