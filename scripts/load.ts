@@ -16,9 +16,8 @@ import { parseArgs } from 'node:util';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
 import { leaksIn } from './local/log-hygiene';
-import { freePorts } from './local/ports';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
-import { startLocalStack } from './local/stack';
+import { freeStackPorts, startLocalStack } from './local/stack';
 import { percentile } from './local/stats';
 
 const { values: args } = parseArgs({
@@ -150,8 +149,7 @@ async function httpTarget(apiUrl: string, emulatorUrl = args.emulator, issuerUrl
 
 /** HTTP against a local stack this script starts on free loopback ports, whose output it keeps. */
 async function stackTarget(): Promise<Target> {
-  const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
-  const ports = { api, lambda, emulator, issuer };
+  const ports = await freeStackPorts();
   const stack = await startLocalStack(ports, { isolatedBuild: true });
   const http = await httpTarget(stack.apiUrl, stack.emulator.url, stack.issuer.url);
   return {

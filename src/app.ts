@@ -6,13 +6,14 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { JsonLineAuditLog } from './adapters/audit-log';
+import { EmfMetrics } from './adapters/emf-metrics';
 import { JwtTokenVerifier } from './adapters/jwt-verifier';
 import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
 import { parseConfig, type StudioGateConfig } from './config';
-import { ConfigurationError } from './domain/errors';
+import { container } from './container';
 import type { AuthScheme } from './http/problem';
 import type { IssueStudioUrlDeps } from './use-cases/issue-studio-url';
-import type { AuditLog, Clock } from './use-cases/ports';
+import type { AuditLog, Clock, RequestMetrics } from './use-cases/ports';
 import { NO_GRANT_CACHE, TtlGrantCache } from './use-cases/profile-grant-cache';
 
 /** Everything a handler needs, built once. */
@@ -48,31 +49,16 @@ export function buildApp(env: Readonly<Record<string, string | undefined>>, over
 /** The container-wide audit log. */
 export const auditLog: AuditLog = new JsonLineAuditLog();
 
-let built: { app: StudioGateApp } | { error: unknown } | undefined;
+/** The container-wide request metrics (EMF lines beside the audit line). */
+export const requestMetrics: RequestMetrics = new EmfMetrics(process.env.METRICS_SERVICE || 'studio-gate');
+
+const studioUrlContainer = container(() => buildApp(process.env), auditLog, 'studio-gate');
 
 /** Builds the container's app now (at Lambda init); a broken configuration is logged, not thrown. */
-export function initContainerApp(): void {
-  try {
-    containerApp();
-  } catch {
-    // Logged once by containerApp; each request then answers 500.
-  }
-}
+export const initContainerApp = (): void => studioUrlContainer.init();
 
 /**
  * The container's app, built on first use from process.env.
  * @throws the same ConfigurationError on every call when the configuration is invalid.
  */
-export function containerApp(): StudioGateApp {
-  if (built === undefined) {
-    try {
-      built = { app: buildApp(process.env) };
-    } catch (error) {
-      built = { error };
-      const problems = error instanceof ConfigurationError ? error.problems : [(error as Error).name];
-      auditLog.problem('studio-gate configuration is invalid; every request will fail', { problems });
-    }
-  }
-  if ('error' in built) throw built.error;
-  return built.app;
-}
+export const containerApp = (): StudioGateApp => studioUrlContainer.get();

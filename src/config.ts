@@ -25,7 +25,7 @@ export const API_GATEWAY_TIMEOUT_SECONDS = 29;
 export const BUDGET_MARGIN_MS = 1000;
 
 const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** How each SageMaker call is bounded. */
 export interface UpstreamPolicy {
@@ -81,10 +81,10 @@ export interface StudioGateConfig {
   readonly localStudioOrigin?: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Collects problems while reading; each reader returns a usable placeholder after recording one. */
-class EnvReader {
+export class EnvReader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: Env) {}
@@ -444,6 +444,17 @@ export function backoffDelayMs(upstream: UpstreamPolicy, retry: number): number 
   return Math.min(upstream.backoffCapMs, upstream.backoffBaseMs * 2 ** (retry - 1));
 }
 
+/** The network source checks (ALLOWED_VPCE_IDS, ALLOWED_VPC_IDS, ALLOWED_SOURCE_CIDRS), shared by every HTTP function. */
+export function readSourcePolicy(reader: EnvReader): SourcePolicy {
+  return {
+    vpceIds: reader.allowList('ALLOWED_VPCE_IDS', (v) =>
+      /^vpce-[0-9a-f]+$/.test(v) ? undefined : `"${v}" is not a VPC endpoint id`,
+    ),
+    vpcIds: reader.allowList('ALLOWED_VPC_IDS', (v) => (/^vpc-[0-9a-f]+$/.test(v) ? undefined : `"${v}" is not a VPC id`)),
+    sourceCidrs: reader.cidrAllowList('ALLOWED_SOURCE_CIDRS'),
+  };
+}
+
 /**
  * Validates the environment.
  * @throws ConfigurationError listing every problem found.
@@ -456,13 +467,7 @@ export function parseConfig(env: Env): StudioGateConfig {
   const auth = readAuth(reader, transform);
   const profile: ProfileMapping = { transform, map: readProfileMap(reader, auth) };
   const owner = readOwner(reader);
-  const source: SourcePolicy = {
-    vpceIds: reader.allowList('ALLOWED_VPCE_IDS', (v) =>
-      /^vpce-[0-9a-f]+$/.test(v) ? undefined : `"${v}" is not a VPC endpoint id`,
-    ),
-    vpcIds: reader.allowList('ALLOWED_VPC_IDS', (v) => (/^vpc-[0-9a-f]+$/.test(v) ? undefined : `"${v}" is not a VPC id`)),
-    sourceCidrs: reader.cidrAllowList('ALLOWED_SOURCE_CIDRS'),
-  };
+  const source = readSourcePolicy(reader);
   const upstream: UpstreamPolicy = {
     connectTimeoutMs: reader.integer('SAGEMAKER_CONNECT_TIMEOUT_MS', 500, 50, 10000),
     requestTimeoutMs: reader.integer('SAGEMAKER_REQUEST_TIMEOUT_MS', 1000, 100, 20000),
@@ -513,7 +518,7 @@ export function parseConfig(env: Env): StudioGateConfig {
   return deepFreeze(config);
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Map)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);

@@ -28,6 +28,14 @@ const PARAMS = [
   'sagemakerEndpointUrl',
   'region',
   'studioAccountId',
+  'jwtJwksUri',
+  'profileOwnerTag',
+  'healthIntervalMinutes',
+  'healthCanaryProfile',
+  'healthCanaryOwner',
+  'healthAlarmTopicArn',
+  'localDynamoEndpointUrl',
+  'localDnsServer',
 ];
 
 let built;
@@ -63,9 +71,35 @@ module.exports = {
     const { raw } = await deployment(ctx);
     return raw.studioAccountId !== '' ? raw.studioAccountId : { Ref: 'AWS::AccountId' };
   },
-  // GET /studio-url; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
-  studioUrlEvents: async ({ resolveVariable }) => {
-    const iam = (await resolveVariable('param:authMode')) === 'iam';
-    return [{ http: { path: 'studio-url', method: 'get', ...(iam && { authorizer: 'aws_iam' }) } }];
+  // GET /studio-url and GET /health; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
+  studioUrlEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'studio-url'),
+  healthEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'health'),
+  // The scheduled health run (serverless-offline runs no schedules: the local stack invokes it itself).
+  healthCheckEvents: async (ctx) => {
+    const { raw } = await deployment(ctx);
+    const minutes = Number(raw.healthIntervalMinutes || '5');
+    return [{ schedule: { rate: [`rate(${minutes} minute${minutes === 1 ? '' : 's'})`], enabled: true } }];
+  },
+  healthCheckEnvironment: async (ctx) => {
+    const { raw, result } = await deployment(ctx);
+    return {
+      ...result.healthCheckEnvironment,
+      ...(raw.sagemakerEndpointUrl !== '' && { AWS_ENDPOINT_URL_SAGEMAKER: raw.sagemakerEndpointUrl }),
+    };
+  },
+  // GET /health applies the same source checks as GET /studio-url.
+  healthEnvironment: async (ctx) => {
+    const { raw, result } = await deployment(ctx);
+    return {
+      ...result.healthEnvironment,
+      ALLOWED_VPCE_IDS: raw.allowedVpceIds !== '' ? raw.allowedVpceIds : result.allowedVpceIds,
+      ALLOWED_VPC_IDS: raw.allowedVpcIds !== '' ? raw.allowedVpcIds : result.allowedVpcIds,
+      ALLOWED_SOURCE_CIDRS: String((await ctx.resolveVariable('param:allowedSourceCidrs')) ?? ''),
+    };
   },
 };
+
+async function httpEvents(resolveVariable, path) {
+  const iam = (await resolveVariable('param:authMode')) === 'iam';
+  return [{ http: { path, method: 'get', ...(iam && { authorizer: 'aws_iam' }) } }];
+}

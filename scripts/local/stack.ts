@@ -9,6 +9,9 @@ import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles } from './demo-data';
+import { type LocalDnsServer, localPrivateNames, startDnsServer } from './dns-server';
+import { LOCAL_TABLE_NAME, type LocalDynamo, startLocalDynamo } from './dynamo';
+import { freePorts } from './ports';
 import { type SageMakerEmulator, startSageMakerEmulator } from './sagemaker-emulator';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
@@ -19,9 +22,13 @@ export interface StackPorts {
   readonly lambda: number;
   readonly emulator: number;
   readonly issuer: number;
+  /** dynalite, the local DynamoDB (the service's table). */
+  readonly dynamo: number;
+  /** The loopback DNS server (UDP) answering the private names. */
+  readonly dns: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, emulator: 4599, issuer: 4600 };
+export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, emulator: 4599, issuer: 4600, dynamo: 4601, dns: 4653 };
 const ROOT = join(__dirname, '..', '..');
 const HOST = '127.0.0.1';
 
@@ -30,6 +37,10 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly emulator: SageMakerEmulator;
   readonly issuer: TokenIssuer;
+  readonly dynamo: LocalDynamo;
+  readonly dns: LocalDnsServer;
+  /** Invokes the scheduled health function once through serverless-offline (as the schedule would). */
+  runHealthCheck(): Promise<{ healthy: boolean; status: string }>;
   readonly api: ChildProcess;
   /** Everything the API process printed so far (stdout and stderr). */
   output(): string;
@@ -56,7 +67,7 @@ export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>,
 
 /** The environment the local API runs with: local.yml's defaults pointed at these peers, shell variables winning. */
 export function localApiEnv(
-  peers: { emulator: SageMakerEmulator; issuer: TokenIssuer },
+  peers: { emulator: SageMakerEmulator; issuer: TokenIssuer; dynamo?: LocalDynamo; dns?: LocalDnsServer },
   base: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   return {
@@ -64,6 +75,8 @@ export function localApiEnv(
     JWT_JWKS_URI: peers.issuer.jwksUri,
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
     LOCAL_STUDIO_ORIGIN: peers.emulator.url,
+    ...(peers.dynamo && { AWS_ENDPOINT_URL_DYNAMODB: peers.dynamo.url }),
+    ...(peers.dns && { HEALTH_DNS_SERVER: peers.dns.server }),
     ...base,
     // The SDK signs every request; the emulator ignores the signature. Never real credentials.
     AWS_ACCESS_KEY_ID: 'local-stack-only',
@@ -106,10 +119,21 @@ export async function startLocalStack(
     readyTimeoutMs?: number;
     /** Bundle in a folder of this stack's own (removed on stop), so it can run beside `npm start` or a packaging test. */
     isolatedBuild?: boolean;
+    /** Run the health function once as soon as the API is up (default true). */
+    scheduleHealth?: boolean;
   } = {},
 ): Promise<LocalStack> {
   const buildDir = options.isolatedBuild ? `.esbuild-stack-${process.pid}-${ports.api}` : undefined;
   const peers = await startPeers(ports);
+  let dynamo: LocalDynamo | undefined;
+  let dns: LocalDnsServer | undefined;
+  try {
+    dynamo = await startLocalDynamo({ port: ports.dynamo, tableName: LOCAL_TABLE_NAME });
+    dns = await startDnsServer({ port: ports.dns, names: localPrivateNames(DEMO_REGION, DEMO_DOMAIN_ID) });
+  } catch (error) {
+    await Promise.all([peers.emulator.close(), peers.issuer.close(), dynamo?.close(), dns?.close()]);
+    throw error;
+  }
   let output = '';
   const api = spawn(
     process.execPath,
@@ -129,7 +153,7 @@ export async function startLocalStack(
     {
       cwd: ROOT,
       env: {
-        ...localApiEnv(peers, options.env ?? process.env),
+        ...localApiEnv({ ...peers, dynamo, dns }, options.env ?? process.env),
         ...(buildDir && { STUDIO_GATE_BUILD_DIR: buildDir }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -150,7 +174,7 @@ export async function startLocalStack(
       await exited;
       clearTimeout(timer);
     }
-    await Promise.all([peers.emulator.close(), peers.issuer.close()]);
+    await Promise.all([peers.emulator.close(), peers.issuer.close(), dynamo?.close(), dns?.close()]);
     if (buildDir) rmSync(join(ROOT, buildDir), { recursive: true, force: true });
   };
 
@@ -161,5 +185,46 @@ export async function startLocalStack(
     await stop();
     throw new Error(`${(error as Error).message}\n${output}`);
   }
-  return { apiUrl, ...peers, api, output: () => output, stop };
+  const runHealthCheck = () => invokeHealthCheck(ports.lambda);
+  // serverless-offline runs the schedule itself (on the interval's boundaries); the first run is
+  // now, so GET /health is fresh from the start.
+  if (options.scheduleHealth !== false) {
+    await runHealthCheck().catch((error: unknown) => {
+      output += `health check invocation failed: ${(error as Error).message}\n`;
+      if (options.inheritOutput) process.stderr.write(`studio-gate: health check failed to run: ${(error as Error).message}\n`);
+    });
+  }
+  return {
+    apiUrl,
+    ...peers,
+    dynamo: dynamo as LocalDynamo,
+    dns: dns as LocalDnsServer,
+    api,
+    output: () => output,
+    stop,
+    runHealthCheck,
+  };
+}
+
+/** The health function's name in serverless-offline (service-stage-function). */
+const HEALTH_CHECK_FUNCTION = 'studio-gate-local-healthCheck';
+
+/** One invocation of the scheduled function through serverless-offline's Lambda API, bounded to 60 s. */
+async function invokeHealthCheck(lambdaPort: number): Promise<{ healthy: boolean; status: string }> {
+  const response = await fetch(`http://${HOST}:${lambdaPort}/2015-03-31/functions/${HEALTH_CHECK_FUNCTION}/invocations`, {
+    method: 'POST',
+    body: '{}',
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`invoke answered ${response.status}`);
+  const result = JSON.parse(text) as { healthy?: unknown; status?: unknown; errorMessage?: unknown };
+  if (typeof result.healthy !== 'boolean') throw new Error('the health function failed (see its log line)');
+  return { healthy: result.healthy, status: String(result.status) };
+}
+
+/** A full set of free loopback ports, for a stack beside `npm start` (tests, the load script). */
+export async function freeStackPorts(): Promise<StackPorts> {
+  const [api, lambda, emulator, issuer, dynamo, dns] = (await freePorts(6)) as [number, number, number, number, number, number];
+  return { api, lambda, emulator, issuer, dynamo, dns };
 }

@@ -7,6 +7,8 @@
  * its shape is fixed, no LOG_LEVEL can silence it, and it costs no bundle bytes, init time or CPU
  * beyond one JSON.stringify (measured by `npm run bench`; Powertools Logger was 22 KB of the bundle).
  */
+import type { HealthSummary } from '../domain/health/check';
+import type { HealthLog } from '../use-cases/health-ports';
 import type { AuditEntry, AuditLog, Clock } from '../use-cases/ports';
 
 /** Where lines go; one call per line, newline included. */
@@ -17,7 +19,7 @@ const stdoutWriter: LineWriter = (line) => {
 };
 
 /** {@link AuditLog} as JSON lines: `{"level","message","service","timestamp",…}`. */
-export class JsonLineAuditLog implements AuditLog {
+export class JsonLineAuditLog implements AuditLog, HealthLog {
   constructor(
     private readonly write: LineWriter = stdoutWriter,
     private readonly clock: Clock = Date.now,
@@ -31,6 +33,14 @@ export class JsonLineAuditLog implements AuditLog {
 
   record(entry: AuditEntry): void {
     this.line('INFO', 'studio-url.audit', { audit: entry }); // log-safe: AuditEntry has no field for a URL, token or cookie
+  }
+
+  /** The scheduled health run: INFO when healthy, ERROR when a check failed. Reasons name resources, never secrets. */
+  healthResult(summary: HealthSummary): void {
+    const { healthy, status, checkedAt, checks } = summary;
+    this.line(healthy ? 'INFO' : 'ERROR', 'health.result', {
+      health: { healthy, status, checkedAt: new Date(checkedAt).toISOString(), checks },
+    });
   }
 
   problem(message: string, details: Readonly<Record<string, unknown>>): void {

@@ -79,7 +79,7 @@ const ACCESS_DENIED = new Set([
 ]);
 
 /** The SageMaker operation a failure came from: it decides what a ResourceNotFound means. */
-export type StudioOperation = 'DescribeUserProfile' | 'ListTags' | 'CreatePresignedDomainUrl';
+export type StudioOperation = 'DescribeUserProfile' | 'ListTags' | 'CreatePresignedDomainUrl' | 'DescribeDomain';
 
 interface SdkErrorShape {
   name?: unknown;
@@ -136,7 +136,7 @@ export function toDomainError(
 
 /** {@link StudioPort} over the AWS SDK v3 SageMaker client. */
 export class SageMakerStudioAdapter implements StudioPort {
-  constructor(private readonly client: SageMakerClient) {}
+  constructor(protected readonly client: SageMakerClient) {}
 
   async describeUserProfile(
     input: { domainId: string; userProfileName: string },

@@ -7,7 +7,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { StudioGateError } from '../domain/errors';
 import type { AuditFacts } from '../use-cases/issue-studio-url';
-import type { AuditLog, Clock } from '../use-cases/ports';
+import { type AuditEntry, type AuditLog, type Clock, NO_REQUEST_METRICS, type RequestMetrics } from '../use-cases/ports';
 import { type AuthScheme, problemResponse } from './problem';
 
 /** The Lambda context; behind this middleware `audit` is always set (optional only so callers pass a plain Context). */
@@ -18,6 +18,8 @@ export interface AuditBoundaryOptions {
   readonly auditLog: AuditLog;
   readonly clock: Clock;
   readonly authScheme: () => AuthScheme;
+  /** Fed every audit entry (URLs issued, denials by reason, latency); none by default. */
+  readonly metrics?: RequestMetrics;
 }
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>;
@@ -29,11 +31,12 @@ export function auditBoundary(
   options: AuditBoundaryOptions,
 ): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext> {
   const { auditLog, clock } = options;
+  const metrics = options.metrics ?? NO_REQUEST_METRICS;
 
   function write(request: Request, status: number, reason: string): void {
     const identity = request.event?.requestContext?.identity;
     const facts = request.context.audit ?? {};
-    auditLog.record({
+    const entry: AuditEntry = {
       requestId: request.context.awsRequestId,
       decision: status < 400 ? 'allow' : status < 500 ? 'deny' : 'error',
       reason,
@@ -44,7 +47,9 @@ export function auditBoundary(
       ...(identity?.sourceIp && { sourceIp: identity.sourceIp }),
       ...(identity?.vpceId && { vpceId: identity.vpceId }),
       ...(identity?.vpcId && { vpcId: identity.vpcId }),
-    });
+    };
+    auditLog.record(entry);
+    metrics.requestFinished(entry);
   }
 
   return {
@@ -53,7 +58,7 @@ export function auditBoundary(
       request.context.audit = {};
     },
     after: function auditBoundaryAfter(request: Request): void {
-      write(request, request.response?.statusCode ?? 500, 'issued');
+      write(request, request.response?.statusCode ?? 500, request.context.audit?.outcome ?? 'issued');
     },
     onError: function auditBoundaryOnError(request: Request): void {
       const error = request.error;

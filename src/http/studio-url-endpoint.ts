@@ -9,15 +9,20 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { StudioGateApp } from '../app';
 import { issueStudioUrl } from '../use-cases/issue-studio-url';
-import type { AuditLog, Clock } from '../use-cases/ports';
+import type { AuditLog, Clock, RequestMetrics } from '../use-cases/ports';
 import { type AuditedContext, auditBoundary } from './audit-boundary';
 import { withDeadline } from './deadline';
 import { studioUrlRequestFrom, studioUrlResponse } from './studio-url-http';
 
 /** Builds the handler around an app provider (called per request; it may throw a ConfigurationError). */
-export function studioUrlHandler(app: () => StudioGateApp, auditLog: AuditLog, clock: Clock = Date.now) {
+export function studioUrlHandler(
+  app: () => StudioGateApp,
+  auditLog: AuditLog,
+  clock: Clock = Date.now,
+  metrics?: RequestMetrics,
+) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>()
-    .use(auditBoundary({ auditLog, clock, authScheme: () => app().authScheme }))
+    .use(auditBoundary({ auditLog, clock, authScheme: () => app().authScheme, ...(metrics && { metrics }) }))
     .handler(async function studioUrl(event, context) {
       const { issueStudioUrl: deps, config } = app();
       const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>

@@ -4,6 +4,7 @@
  * (ARCHITECTURE.md, trust rule 2); every other header is ignored.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { RequestSource } from '../domain/network-source';
 import type { IssuedStudioUrl, StudioUrlRequest } from '../use-cases/issue-studio-url';
 import { withSecurityHeaders } from './headers';
 
@@ -37,18 +38,24 @@ export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequ
   }
   const authorizations = authorizationsOf(event);
   const iamUserArn = emptyToUndefined(identity?.userArn);
+  return {
+    authorizations,
+    ...(iamUserArn !== undefined && { iamUserArn }),
+    source: requestSourceOf(event),
+    query,
+  };
+}
+
+/** Where the request came from, as API Gateway saw it (endpoint, VPC, client address); never a header. */
+export function requestSourceOf(event: APIGatewayProxyEvent): RequestSource {
+  const identity = event.requestContext?.identity;
   const vpceId = emptyToUndefined(identity?.vpceId);
   const vpcId = emptyToUndefined(identity?.vpcId);
   const sourceIp = emptyToUndefined(identity?.sourceIp);
   return {
-    authorizations,
-    ...(iamUserArn !== undefined && { iamUserArn }),
-    source: {
-      ...(vpceId !== undefined && { vpceId }),
-      ...(vpcId !== undefined && { vpcId }),
-      ...(sourceIp !== undefined && { sourceIp }),
-    },
-    query,
+    ...(vpceId !== undefined && { vpceId }),
+    ...(vpcId !== undefined && { vpcId }),
+    ...(sourceIp !== undefined && { sourceIp }),
   };
 }
 

@@ -6,10 +6,12 @@
  * resolved parameters and hands the result to the Framework. No account id or region is written
  * here: they stay `${AWS::AccountId}` / `${AWS::Region}` until CloudFormation fills them in.
  */
+
+import type { WrittenPlan } from '../domain/health/plan';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
 import { SECURITY_HEADERS } from '../http/headers';
 import { apiResourcePolicyStatements, executeApiEndpointPolicy } from '../policies/api-policies';
-import type { DeploymentFacts, PolicyDocument, PolicyStatement } from '../policies/policy-types';
+import type { DeploymentFacts, PolicyDocument } from '../policies/policy-types';
 import {
   sagemakerApiEndpointPolicy,
   studioEndpointPolicy,
@@ -17,6 +19,9 @@ import {
   userPolicies,
 } from '../policies/sagemaker-policies';
 import { type CfnValue, toCloudFormation } from './cloudformation';
+import { deployedHealthPlan, localHealthPlan } from './health-plan';
+import { type HealthParams, healthPart } from './health-resources';
+import { functionRole } from './roles';
 
 /** Stage parameters as strings, exactly as serverless resolves them. */
 export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
@@ -49,6 +54,17 @@ export interface DeploymentParams {
   readonly publicSourceCidrs: readonly string[];
   readonly lambdaEgressCidrs: readonly string[];
   readonly authMode: 'jwt' | 'iam';
+  readonly region: string;
+  /** The owner tag GET /studio-url checks (profileOwnerTag), for the canary check. */
+  readonly ownerTagKey?: string;
+  readonly health: HealthParams;
+  /** The local stack's loopback peers (stage local only). */
+  readonly local?: {
+    readonly dynamoEndpointUrl: string;
+    readonly dnsServer: string;
+    readonly sagemakerEndpointUrl: string;
+    readonly jwksUrl: string;
+  };
 }
 
 /** The narrowest prefix a client or egress range may have without `allowBroadCidrs=true`. */
@@ -178,6 +194,66 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     }
   }
 
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`param ${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return Number(value);
+  };
+  const optional = (name: string, pattern: RegExp, what: string): string | undefined => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return undefined;
+    if (!pattern.test(value)) problems.push(`param ${name} must be ${what}, got "${value}"`);
+    return value;
+  };
+  const canaryProfile = optional('healthCanaryProfile', /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a user profile name');
+  const canaryOwner = optional(
+    'healthCanaryOwner',
+    /^[\x21-\x7e]{1,256}$/,
+    "the canary's owner identity (as its owner tag holds it)",
+  );
+  if (canaryOwner !== undefined && canaryProfile === undefined)
+    problems.push('param healthCanaryOwner needs healthCanaryProfile');
+  const alarmTopicArn = optional(
+    'healthAlarmTopicArn',
+    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+    'an SNS topic ARN',
+  );
+  const ownerTagKey = optional('profileOwnerTag', /^[\x21-\x7e]{1,128}$/, 'a tag key');
+  const health: HealthParams = {
+    intervalMinutes: int('healthIntervalMinutes', 5, 1, 1440),
+    ...(canaryProfile !== undefined && {
+      canary: { profileName: canaryProfile, ...(canaryOwner !== undefined && { ownerIdentity: canaryOwner }) },
+    }),
+    ...(alarmTopicArn !== undefined && { alarmTopicArn }),
+  };
+  let local: DeploymentParams['local'];
+  if (stage === LOCAL_STAGE) {
+    const loopback = (name: string): string => {
+      const value = (raw[name] ?? '').trim();
+      if (!URL.canParse(value) || !LOOPBACK_HOSTS.has(new URL(value).hostname) || new URL(value).protocol !== 'http:') {
+        problems.push(`param ${name} must be a loopback http URL on the local stage, got "${value}"`);
+      }
+      return value;
+    };
+    const dnsServer = (raw.localDnsServer ?? '').trim();
+    if (!/^127\.0\.0\.1:\d{1,5}$/.test(dnsServer))
+      problems.push(`param localDnsServer must be 127.0.0.1:PORT, got "${dnsServer}"`);
+    local = {
+      dynamoEndpointUrl: loopback('localDynamoEndpointUrl'),
+      dnsServer,
+      sagemakerEndpointUrl: loopback('sagemakerEndpointUrl'),
+      jwksUrl: loopback('jwtJwksUri'),
+    };
+  } else {
+    for (const name of ['localDynamoEndpointUrl', 'localDnsServer']) {
+      if ((raw[name] ?? '').trim() !== '')
+        problems.push(`param ${name} is for the local stack only; leave it empty on stage "${stage}"`);
+    }
+  }
+
   const params: DeploymentParams = {
     service,
     stage,
@@ -201,6 +277,10 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     publicSourceCidrs: cidrs('publicSourceCidrs'),
     lambdaEgressCidrs: cidrs('lambdaEgressCidrs'),
     authMode: authMode as 'jwt' | 'iam',
+    region,
+    ...(ownerTagKey !== undefined && { ownerTagKey }),
+    health,
+    ...(local && { local }),
   };
   if (problems.length > 0) throw new DeploymentParamsError(problems);
   return params;
@@ -221,6 +301,10 @@ export interface Deployment {
   readonly allowedVpcIds: string;
   /** Facts with placeholders, for tests and docs. */
   readonly facts: DeploymentFacts;
+  /** The stage's health plan (with placeholders outside the local stage). */
+  readonly healthPlan: WrittenPlan;
+  readonly healthCheckEnvironment: Record<string, CfnValue>;
+  readonly healthEnvironment: Record<string, CfnValue>;
 }
 
 const HTTPS = 443;
@@ -265,66 +349,6 @@ function aliasTo(endpoint: string): CfnValue {
   };
 }
 
-/** The role of one function: logs for its own log group, its VPC network interfaces, and `statements`. */
-function functionRole(params: DeploymentParams, functionName: string, statements: PolicyStatement[]): unknown {
-  const ec2 = 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}';
-  const vpcArn = `${ec2}:vpc/${params.vpcId}`;
-  const base: PolicyStatement[] = [
-    {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${params.service}-${params.stage}-${functionName}:*`,
-    },
-    {
-      // ec2:Describe* has no resource-level permissions; this is the only Resource "*".
-      Sid: 'DescribeNetworkInterfaces',
-      Effect: 'Allow',
-      Action: 'ec2:DescribeNetworkInterfaces',
-      Resource: '*',
-    },
-    {
-      // Lambda creates the function's network interfaces with this role: only in our VPC, in the
-      // configured subnets, with the function's own security group (ec2:Vpc and ec2:Subnet are the
-      // condition keys EC2 supports on these resources).
-      Sid: 'CreateNetworkInterfacesInOurSubnets',
-      Effect: 'Allow',
-      Action: 'ec2:CreateNetworkInterface',
-      Resource: [
-        `${ec2}:network-interface/*`,
-        ...params.subnetIds.map((subnet) => `${ec2}:subnet/${subnet}`),
-        `${ec2}:security-group/\${LambdaSecurityGroupId}`,
-      ],
-      Condition: { ArnEquals: { 'ec2:Vpc': vpcArn } },
-    },
-    {
-      Sid: 'ManageNetworkInterfacesInOurSubnets',
-      Effect: 'Allow',
-      Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-      Resource: `${ec2}:network-interface/*`,
-      Condition: {
-        ArnEquals: { 'ec2:Vpc': vpcArn, 'ec2:Subnet': params.subnetIds.map((subnet) => `${ec2}:subnet/${subnet}`) },
-      },
-    },
-  ];
-  return {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      Description: `studio-gate ${functionName} function (least privilege)`,
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      },
-      Policies: [
-        {
-          PolicyName: `${functionName}-least-privilege`,
-          PolicyDocument: { Version: '2012-10-17', Statement: [...base, ...statements] },
-        },
-      ],
-    },
-  };
-}
-
 /** Builds the deployment from validated parameters. */
 export function buildDeployment(params: DeploymentParams): Deployment {
   const vars: Record<string, CfnValue> = {};
@@ -351,6 +375,8 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     publicSourceCidrs: params.publicSourceCidrs,
   };
   vars.LambdaSecurityGroupId = { Ref: 'LambdaSecurityGroup' };
+  vars.ServiceTableName = { Ref: 'ServiceTable' };
+  vars.ApiGatewayRestApi = { Ref: 'ApiGatewayRestApi' };
   const render = (value: unknown) => toCloudFormation(value, vars);
 
   // Security groups: the Lambda's, and one per kind of endpoint. Ingress is 443 only, from named
@@ -503,7 +529,47 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     outputs[`${id}Arn`] = { Description: descriptions[key], Value: { Ref: id } };
   }
 
+  // The health checks: table, DynamoDB endpoint, roles, alarm, dashboard (src/infrastructure/health-resources.ts).
+  const planInput = {
+    ...params,
+    domainId: params.domainId,
+    ...(params.health.canary && { canary: params.health.canary }),
+  };
+  const healthPlan = params.local
+    ? localHealthPlan({
+        region: params.region,
+        domainId: params.domainId,
+        emulatorUrl: params.local.sagemakerEndpointUrl,
+        jwksUrl: params.local.jwksUrl,
+        dnsServer: params.local.dnsServer,
+        ...(params.health.canary && { canary: params.health.canary }),
+        ...(params.ownerTagKey !== undefined && { ownerTagKey: params.ownerTagKey }),
+      })
+    : deployedHealthPlan(planInput);
+  const health = healthPart(params, facts, healthPlan, render);
+  Object.assign(resources, health.resources);
+  Object.assign(outputs, health.outputs);
+  // serverless-offline reads no CloudFormation: the local stage's environments are plain values.
+  const localStore = params.local && {
+    HEALTH_TABLE_NAME: `${params.service}-${params.stage}`,
+    AWS_ENDPOINT_URL_DYNAMODB: params.local.dynamoEndpointUrl,
+    METRICS_SERVICE: `${params.service}-${params.stage}`,
+  };
+  const healthCheckEnvironment = localStore
+    ? {
+        ...localStore,
+        HEALTH_PLAN: JSON.stringify(healthPlan),
+        AWS_ENDPOINT_URL_SAGEMAKER: params.local?.sagemakerEndpointUrl ?? '',
+      }
+    : health.healthCheckEnvironment;
+  const healthEnvironment = localStore
+    ? { ...localStore, HEALTH_INTERVAL_MINUTES: String(params.health.intervalMinutes) }
+    : health.healthEnvironment;
+
   return {
+    healthPlan,
+    healthCheckEnvironment,
+    healthEnvironment,
     resources: { Resources: resources, Outputs: outputs },
     apiResourcePolicy: render(apiResourcePolicyStatements(facts)),
     executeApiVpceIds: render(facts.executeApiVpceIds),

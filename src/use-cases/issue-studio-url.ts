@@ -49,6 +49,8 @@ export interface IssuedStudioUrl {
 export interface AuditFacts {
   subject?: string;
   userProfileName?: string;
+  /** The reason of an answer that is not an error (default `issued`), e.g. `health-unhealthy`. */
+  outcome?: string;
 }
 
 /** The use case's collaborators. */

@@ -65,3 +65,11 @@ export interface AuditLog {
   /** An operational problem (bad configuration, unexpected error). `details` must hold no secrets. */
   problem(message: string, details: Readonly<Record<string, unknown>>): void;
 }
+
+/** Per-request metrics (URLs issued, denials by reason, latency), fed from the audit entry. */
+export interface RequestMetrics {
+  requestFinished(entry: AuditEntry): void;
+}
+
+/** No metrics (harnesses that measure something else). */
+export const NO_REQUEST_METRICS: RequestMetrics = { requestFinished: () => {} };

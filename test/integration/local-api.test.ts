@@ -4,9 +4,8 @@
  */
 import { DEMO_PEOPLE } from '../../scripts/local/demo-data';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
-import { type LocalStack, startLocalStack } from '../../scripts/local/stack';
+import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/local/stack';
 import { leaksIn } from '../support/capture';
-import { freePorts } from '../support/ports';
 
 jest.setTimeout(120_000);
 
@@ -14,8 +13,7 @@ let stack: LocalStack;
 const issued: string[] = [];
 
 beforeAll(async () => {
-  const [api, lambda, emulator, issuer] = (await freePorts(4)) as [number, number, number, number];
-  const ports = { api, lambda, emulator, issuer };
+  const ports = await freeStackPorts();
   // Shell variables win over config/local.yml: these two shorten the SageMaker bounds, which the
   // hostile-upstream test below measures.
   stack = await startLocalStack(ports, {

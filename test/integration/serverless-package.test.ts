@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveCfnLint } from '../../scripts/local/cfn-lint';
 import { parseConfig } from '../../src/config';
+import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/health-config';
+import { checkNamesOf } from '../../src/infrastructure/health-resources';
 import { ACCOUNT, type Decision, OTHER_ACCOUNT, resolveIntrinsics, simulate } from '../support/iam';
 import { zipEntries } from '../support/zip-entries';
 
@@ -60,6 +62,12 @@ const IDS: Record<string, string> = {
   StudioEndpoint: 'vpce-0bbbbbbbbbbbbbbb2',
   ExecuteApiEndpoint: 'vpce-0ccccccccccccccc3',
   LambdaSecurityGroup: 'sg-0eeeeeeeeeeeeeee5',
+  ServiceTable: 'studio-gate-ci-ServiceTable-ABC123',
+  ApiGatewayRestApi: 'a1b2c3d4e5',
+  'DynamoDbEndpoint.DnsEntries': JSON.stringify([
+    'Z7HUB22UULQXV:vpce-0fffffffffffffff6-abcdefgh.dynamodb.eu-west-1.vpce.amazonaws.com',
+    'Z7HUB22UULQXV:vpce-0fffffffffffffff6-abcdefgh-eu-west-1a.dynamodb.eu-west-1.vpce.amazonaws.com',
+  ]),
 };
 
 function ofType(template: Template, type: string) {
@@ -87,6 +95,8 @@ beforeAll(async () => {
     createLogsEndpoint: 'false',
     createMonitoringEndpoint: 'false',
     createEc2Endpoint: 'false',
+    healthIntervalMinutes: '1',
+    healthAlarmTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:studio-gate-alerts`,
   });
 });
 
@@ -152,7 +162,7 @@ describe('packaged template (stage ci: create everything)', () => {
     expect(fn.Role).toEqual({ 'Fn::GetAtt': ['StudioUrlRole', 'Arn'] });
     expect(fn.Environment.Variables.FUNCTION_TIMEOUT_SECONDS).toBe(String(fn.Timeout));
     expect(fn.Timeout).toBeLessThan(29);
-    expect(ofType(ci.template, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['StudioUrlRole']);
+    expect(ofType(ci.template, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['StudioUrlRole', 'HealthCheckRole', 'HealthRole']);
   });
 
   it('gives the function an environment that passes the service’s own config validation', () => {
@@ -176,13 +186,16 @@ describe('packaged template (stage ci: create everything)', () => {
       LogsEndpoint: 'com.amazonaws.eu-west-1.logs',
       MonitoringEndpoint: 'com.amazonaws.eu-west-1.monitoring',
       Ec2Endpoint: 'com.amazonaws.eu-west-1.ec2',
+      DynamoDbEndpoint: 'com.amazonaws.eu-west-1.dynamodb',
     });
     for (const [id, p] of Object.entries(endpoints)) {
       expect(p.VpcEndpointType).toBe('Interface');
       expect(p.VpcId).toBe('vpc-0123456789abcdef0');
       expect(p.SubnetIds).toEqual(['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2']);
-      expect(p.PrivateDnsEnabled).toBe(id !== 'StudioEndpoint');
+      // The DynamoDB endpoint is named by its own DNS name (AWS_ENDPOINT_URL_DYNAMODB).
+      expect(p.PrivateDnsEnabled).toBe(id !== 'StudioEndpoint' && id !== 'DynamoDbEndpoint');
     }
+    expect(endpoints.DynamoDbEndpoint?.SecurityGroupIds).toEqual([{ Ref: 'ServiceEndpointSecurityGroup' }]);
     expect(endpoints.StudioEndpoint?.SecurityGroupIds).toEqual([{ Ref: 'StudioEndpointSecurityGroup' }]);
     expect(endpoints.ExecuteApiEndpoint?.SecurityGroupIds).toEqual([{ Ref: 'ExecuteApiEndpointSecurityGroup' }]);
     expect(endpoints.SageMakerApiEndpoint?.SecurityGroupIds).toEqual([{ Ref: 'ServiceEndpointSecurityGroup' }]);
@@ -421,7 +434,7 @@ describe('packaged template (stage ci: create everything)', () => {
   });
 
   it('ships one minified handler of under 500 KB, without a source map, and no provisioned concurrency by default', async () => {
-    const files = zipEntries(join(ci.dir, 'studio-gate.zip'));
+    const files = zipEntries(join(ci.dir, 'studioUrl.zip'));
     expect(files.map((f) => f.name)).toEqual(['handlers/studio-url.js']);
     expect(files[0]?.size).toBeLessThan(500_000);
     expect(ofType(ci.template, 'AWS::Lambda::Alias')).toEqual([]);
@@ -441,8 +454,8 @@ describe('packaged template (iam mode, existing endpoints)', () => {
     expect(iam.template.Resources.ApiGatewayMethodStudioDashurlGet?.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
-  it('creates no endpoint and names the existing ones in every policy', () => {
-    expect(ofType(iam.template, 'AWS::EC2::VPCEndpoint')).toEqual([]);
+  it('creates no endpoint it is given (only the table’s DynamoDB one) and names the existing ones in every policy', () => {
+    expect(ofType(iam.template, 'AWS::EC2::VPCEndpoint').map(([id]) => id)).toEqual(['DynamoDbEndpoint']);
     expect(iam.template.Resources.SageMakerApiPrivateZone).toBeUndefined();
     const api = iam.template.Resources.ApiGatewayRestApi?.Properties as Record<string, any>;
     expect(api.EndpointConfiguration.VpcEndpointIds).toEqual(['vpce-0123456789abcdef3']);
@@ -501,5 +514,236 @@ describe('deployment parameters', () => {
     expect(output).toContain('param publicSourceCidrs: "999.1.1.1/99" is not a CIDR block');
     expect(output).toContain('param localStudioOrigin is for the local stack only');
     expect(output).toContain('param sagemakerEndpointUrl must be');
+  });
+});
+
+describe('packaged template: the health checks', () => {
+  const fn = (p: Packaged, id: string) => p.template.Resources[id]?.Properties as Record<string, any>;
+  const env = (p: Packaged, id: string) =>
+    resolveIntrinsics(fn(p, id).Environment.Variables, {
+      ...IDS,
+      ...{ LambdaSecurityGroupId: IDS.LambdaSecurityGroup as string },
+    }) as Record<string, string>;
+
+  it('runs the scheduled function every healthIntervalMinutes, once at a time, never retried', () => {
+    const rules = ofType(ci.template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    expect(rules[0]?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['HealthCheckLambdaFunction', 'Arn'] });
+    expect(ofType(iam.template, 'AWS::Events::Rule')[0]?.[1].Properties.ScheduleExpression).toBe('rate(1 minute)');
+    const health = fn(ci, 'HealthCheckLambdaFunction');
+    expect(health).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 30 });
+    expect(health.Role).toEqual({ 'Fn::GetAtt': ['HealthCheckRole', 'Arn'] });
+    expect(health.VpcConfig.SecurityGroupIds).toEqual([{ Ref: 'LambdaSecurityGroup' }]);
+    const [, invokeConfig] = ofType(ci.template, 'AWS::Lambda::EventInvokeConfig')[0] ?? [];
+    expect(invokeConfig?.Properties).toMatchObject({ MaximumRetryAttempts: 0 });
+  });
+
+  it('gives the scheduled function a plan that passes its own validation and checks the whole path', () => {
+    const config = parseHealthCheckConfig({ ...env(ci, 'HealthCheckLambdaFunction'), AWS_REGION: 'eu-west-1' });
+    expect(config.tableName).toBe(IDS.ServiceTable);
+    expect(config.dynamoEndpointUrl).toBe('https://vpce-0fffffffffffffff6-abcdefgh.dynamodb.eu-west-1.vpce.amazonaws.com');
+    expect(config.metricsService).toBe('studio-gate-ci');
+    expect(config.plan.network?.endpoints.map((e) => e.name)).toEqual([
+      'sagemaker-api',
+      'studio',
+      'execute-api',
+      'dynamodb',
+      'sts',
+      'logs',
+      'monitoring',
+      'ec2',
+    ]);
+    expect(config.plan.network?.endpoints[0]?.ingressFromGroups.map((g) => g.id)).toEqual([
+      'sg-0eeeeeeeeeeeeeee5',
+      'sg-0ccccccccccccccc3',
+      'sg-0ddddddddddddddd4',
+    ]);
+    expect(config.plan.dns.names.find((n) => n.name === 'execute-api')?.host).toBe(
+      'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
+    );
+    expect(config.plan.studio?.canary?.profileName).toBe('studio-gate-canary');
+  });
+
+  it('serves GET /health with the source checks of GET /studio-url, AWS_IAM in iam mode', () => {
+    expect(fn(ci, 'ApiGatewayMethodHealthGet').AuthorizationType).toBe('NONE');
+    expect(fn(iam, 'ApiGatewayMethodHealthGet').AuthorizationType).toBe('AWS_IAM');
+    const health = parseHealthEndpointConfig({ ...env(ci, 'HealthLambdaFunction'), AWS_REGION: 'eu-west-1' });
+    const studio = parseConfig({ ...env(ci, 'StudioUrlLambdaFunction'), AWS_REGION: 'eu-west-1' });
+    expect(health.source).toEqual(studio.source);
+    expect(health.intervalMinutes).toBe(5);
+    // Each function carries only its own settings.
+    expect(Object.keys(env(ci, 'HealthLambdaFunction'))).not.toContain('JWT_ISSUER');
+    expect(Object.keys(env(ci, 'StudioUrlLambdaFunction'))).not.toContain('HEALTH_PLAN');
+  });
+
+  it('keeps the summary in an encrypted, on-demand, point-in-time-recovered table with typed keys and a TTL', () => {
+    const [, table] = ofType(ci.template, 'AWS::DynamoDB::Table')[0] ?? [];
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(table?.Properties).toEqual({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  const TABLE_ARN = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${IDS.ServiceTable}`;
+  const role = (id: string) => resolveIntrinsics(ci.template.Resources[id]?.Properties.Policies[0].PolicyDocument, IDS);
+  const healthItem = { 'dynamodb:LeadingKeys': ['health'] };
+  const decisions: [string, string, string, string, Record<string, string | string[]>, Decision][] = [
+    ['HealthCheckRole', 'writes the health item', 'dynamodb:PutItem', TABLE_ARN, healthItem, 'Allowed'],
+    [
+      'HealthCheckRole',
+      'writes no other item',
+      'dynamodb:PutItem',
+      TABLE_ARN,
+      { 'dynamodb:LeadingKeys': ['saml-assertion#x'] },
+      'ImplicitlyDenied',
+    ],
+    ['HealthCheckRole', 'reads nothing from the table', 'dynamodb:GetItem', TABLE_ARN, healthItem, 'ImplicitlyDenied'],
+    [
+      'HealthCheckRole',
+      'writes no other table',
+      'dynamodb:PutItem',
+      `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/other`,
+      healthItem,
+      'ImplicitlyDenied',
+    ],
+    ['HealthCheckRole', 'reads the endpoints', 'ec2:DescribeVpcEndpoints', '*', {}, 'Allowed'],
+    [
+      'HealthCheckRole',
+      'changes no endpoint',
+      'ec2:ModifyVpcEndpoint',
+      `arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-endpoint/vpce-0aaaaaaaaaaaaaaa1`,
+      {},
+      'ImplicitlyDenied',
+    ],
+    [
+      'HealthCheckRole',
+      'describes the domain through our endpoint',
+      'sagemaker:DescribeDomain',
+      `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:domain/d-exampledomain`,
+      { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+      'Allowed',
+    ],
+    [
+      'HealthCheckRole',
+      'not from elsewhere',
+      'sagemaker:DescribeDomain',
+      `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:domain/d-exampledomain`,
+      { 'aws:SourceVpce': 'vpce-0999999999999999f' },
+      'ImplicitlyDenied',
+    ],
+    [
+      'HealthCheckRole',
+      'reads the canary’s tags',
+      'sagemaker:ListTags',
+      `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/studio-gate-canary`,
+      { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+      'Allowed',
+    ],
+    [
+      'HealthCheckRole',
+      'no other profile',
+      'sagemaker:DescribeUserProfile',
+      `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/alice`,
+      { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+      'ImplicitlyDenied',
+    ],
+    [
+      'HealthCheckRole',
+      'mints no URL',
+      'sagemaker:CreatePresignedDomainUrl',
+      `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/studio-gate-canary`,
+      { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+      'ImplicitlyDenied',
+    ],
+    ['HealthRole', 'reads the health item', 'dynamodb:GetItem', TABLE_ARN, healthItem, 'Allowed'],
+    ['HealthRole', 'writes nothing', 'dynamodb:PutItem', TABLE_ARN, healthItem, 'ImplicitlyDenied'],
+    [
+      'HealthRole',
+      'reads no other item',
+      'dynamodb:GetItem',
+      TABLE_ARN,
+      { 'dynamodb:LeadingKeys': ['other'] },
+      'ImplicitlyDenied',
+    ],
+    ['HealthRole', 'no EC2', 'ec2:DescribeVpcEndpoints', '*', {}, 'ImplicitlyDenied'],
+    ['StudioUrlRole', 'the studio-url role has no table access', 'dynamodb:GetItem', TABLE_ARN, healthItem, 'ImplicitlyDenied'],
+  ];
+  it.each(decisions)('%s %s', async (id, _what, action, resource, context, expected) => {
+    await expect(simulate({ action, resource, context, identityPolicies: [role(id)] })).resolves.toBe(expected);
+  });
+
+  it('lets only this account use only our table through the DynamoDB endpoint', async () => {
+    const policy = resolveIntrinsics(ci.template.Resources.DynamoDbEndpoint?.Properties.PolicyDocument, IDS);
+    const ask = (resource: string, account: string) =>
+      simulate({
+        action: 'dynamodb:PutItem',
+        resource,
+        context: { 'aws:PrincipalAccount': account },
+        endpointPolicies: [policy],
+      });
+    await expect(ask(TABLE_ARN, ACCOUNT)).resolves.toBe('Allowed');
+    await expect(ask(TABLE_ARN, OTHER_ACCOUNT)).resolves.toBe('ImplicitlyDenied');
+    await expect(ask(`arn:aws:dynamodb:eu-west-1:${OTHER_ACCOUNT}:table/exfil`, ACCOUNT)).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it('alarms on Healthy below 1 for two intervals, or on no data at all, notifying the topic when given', () => {
+    const [, alarm] = ofType(ci.template, 'AWS::CloudWatch::Alarm')[0] ?? [];
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'studio-gate',
+      MetricName: 'Healthy',
+      Dimensions: [{ Name: 'service', Value: 'studio-gate-ci' }],
+      Statistic: 'Minimum',
+      Period: 300,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(alarm?.Properties.AlarmActions).toBeUndefined();
+    const [, iamAlarm] = ofType(iam.template, 'AWS::CloudWatch::Alarm')[0] ?? [];
+    expect(iamAlarm?.Properties).toMatchObject({
+      Period: 60,
+      AlarmActions: [`arn:aws:sns:eu-west-1:${ACCOUNT}:studio-gate-alerts`],
+      OKActions: [`arn:aws:sns:eu-west-1:${ACCOUNT}:studio-gate-alerts`],
+    });
+  });
+
+  it('draws a dashboard of health per check, URLs issued, denials by reason and latency p50/p99', () => {
+    const [, dashboard] = ofType(ci.template, 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    const body = JSON.parse(resolveIntrinsics(dashboard?.Properties.DashboardBody, IDS) as string);
+    const titles = body.widgets.map((w: any) => w.properties.title);
+    expect(titles).toEqual([
+      'Health per check (1 pass, 0.5 warn, 0 fail)',
+      'Studio URLs issued',
+      'Denials by reason',
+      'Request latency p50 / p99 (ms)',
+    ]);
+    const config = parseHealthCheckConfig({ ...env(ci, 'HealthCheckLambdaFunction'), AWS_REGION: 'eu-west-1' });
+    const drawn = body.widgets[0].properties.metrics.map((m: string[]) => m[1]);
+    expect(drawn).toEqual(['Healthy', ...checkNamesOf(config.plan).map((n) => `check.${n}`)]);
+    expect(body.widgets[2].properties.metrics[0][0].expression).toContain('MetricName="Denials" service="studio-gate-ci"');
+    expect(body.widgets[3].properties.metrics.map((m: any[]) => m[4].stat)).toEqual(['p50', 'p99']);
+    for (const w of body.widgets) expect(w.properties.region).toBe('eu-west-1');
+  });
+
+  it('packages each function on its own, so each cold start loads only its own bundle', () => {
+    const health = zipEntries(join(ci.dir, 'health.zip'));
+    const check = zipEntries(join(ci.dir, 'healthCheck.zip'));
+    expect(health.map((f) => f.name)).toEqual(['handlers/health.js']);
+    expect(check.map((f) => f.name)).toEqual(['handlers/health-check.js']);
+    expect(health[0]?.size).toBeLessThan(500_000);
   });
 });

@@ -62,6 +62,21 @@ export function resolveIntrinsics(value: unknown, values: Record<string, string>
     if (resolved === undefined) throw new Error(`no value for Ref ${String(object.Ref)}`);
     return resolved;
   }
+  if ('Fn::GetAtt' in object) {
+    const [resource, attribute] = object['Fn::GetAtt'] as [string, string];
+    const resolved = values[`${resource}.${attribute}`];
+    if (resolved === undefined) throw new Error(`no value for Fn::GetAtt ${resource}.${attribute}`);
+    // A list attribute (DnsEntries) is given as JSON.
+    return resolved.startsWith('[') ? JSON.parse(resolved) : resolved;
+  }
+  if ('Fn::Select' in object) {
+    const [index, list] = object['Fn::Select'] as [number, unknown];
+    return (resolveIntrinsics(list, values) as unknown[])[index];
+  }
+  if ('Fn::Split' in object) {
+    const [sep, text] = object['Fn::Split'] as [string, unknown];
+    return String(resolveIntrinsics(text, values)).split(sep);
+  }
   if ('Fn::Join' in object) {
     const [sep, parts] = object['Fn::Join'] as [string, unknown[]];
     return parts.map((p) => resolveIntrinsics(p, values)).join(sep);

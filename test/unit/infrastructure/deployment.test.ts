@@ -104,6 +104,9 @@ describe('parseDeploymentParams', () => {
           region: 'eu-west-1',
           sagemakerEndpointUrl: 'http://127.0.0.1:4599',
           localStudioOrigin: 'http://127.0.0.1:4599',
+          localDynamoEndpointUrl: 'http://127.0.0.1:4601',
+          localDnsServer: '127.0.0.1:4653',
+          jwtJwksUri: 'http://127.0.0.1:4600/.well-known/jwks.json',
         },
         'studio-gate',
         'local',
@@ -125,6 +128,7 @@ describe('buildDeployment', () => {
     expect(types.filter(([, t]) => t === 'AWS::EC2::VPCEndpoint').map(([id]) => id)).toEqual([
       'SageMakerApiEndpoint',
       'ExecuteApiEndpoint',
+      'DynamoDbEndpoint',
     ]);
     expect(types.filter(([, t]) => t === 'AWS::Route53::HostedZone')).toEqual([]);
     expect(deployment.facts.studioVpceId).toBe('vpce-0123456789abcdef2');

@@ -1,0 +1,170 @@
+/**
+ * `npm run doctor`: the health checks from an engineer's machine (or a bastion inside the VPC),
+ * printed as a table: ✓ pass, ! warn, ✗ fail, each with its reason and the fix to try.
+ *
+ *   npm run doctor                      the running local stack (its default ports)
+ *   npm run doctor -- --stage prod      the plan of a deployed stage (read from its health function, AWS credentials)
+ *   npm run doctor -- --plan plan.json  a plan from a file (the HEALTH_PLAN of a deployment), AWS credentials
+ *   --json                              the summary as JSON instead of the table
+ *
+ * Exit code 1 when any check fails, 0 otherwise (warnings included), 2 on a usage error.
+ */
+import { readFileSync } from 'node:fs';
+import type { CheckResult, HealthSummary } from '../src/domain/health/check';
+import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
+import { healthPortsFor } from '../src/health-check-app';
+import { localHealthPlan } from '../src/infrastructure/health-plan';
+import { runHealth } from '../src/use-cases/run-health-checks';
+import { DEMO_DOMAIN_ID, DEMO_REGION } from './local/demo-data';
+import { LOCAL_CREDENTIALS } from './local/dynamo';
+import { DEFAULT_PORTS } from './local/stack';
+
+const USAGE = 'usage: npm run doctor [-- [--json] [--stage STAGE [--region REGION]] [--plan FILE]]';
+
+interface Target {
+  readonly description: string;
+  readonly plan: HealthPlan;
+  readonly local: boolean;
+  readonly sagemakerEndpointUrl?: string;
+}
+
+function option(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+function planOrThrow(text: string, where: string): HealthPlan {
+  const parsed = parsePlan(text);
+  if (Array.isArray(parsed)) throw new UsageError(`${where} is not a health plan:\n- ${parsed.join('\n- ')}`);
+  return parsed;
+}
+
+/** The local stack's plan: its peers where `npm start` puts them (or where the shell says). */
+export function localTarget(env: NodeJS.ProcessEnv): Target {
+  const apiUrl = env.STUDIO_GATE_API_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`;
+  const emulatorUrl = env.AWS_ENDPOINT_URL_SAGEMAKER ?? `http://127.0.0.1:${DEFAULT_PORTS.emulator}`;
+  const dynamoUrl = new URL(env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DEFAULT_PORTS.dynamo}`);
+  const written = localHealthPlan({
+    region: env.AWS_REGION ?? DEMO_REGION,
+    domainId: env.STUDIO_DOMAIN_ID ?? DEMO_DOMAIN_ID,
+    emulatorUrl,
+    jwksUrl: env.JWT_JWKS_URI ?? `http://127.0.0.1:${DEFAULT_PORTS.issuer}/.well-known/jwks.json`,
+    dnsServer: env.HEALTH_DNS_SERVER ?? `127.0.0.1:${DEFAULT_PORTS.dns}`,
+    canary: { profileName: env.HEALTH_CANARY_PROFILE ?? 'alice', ownerIdentity: env.HEALTH_CANARY_OWNER ?? 'alice@example.com' },
+    apiHealthUrl: `${apiUrl}/health`,
+    apiPort: Number(new URL(apiUrl).port),
+  });
+  const plan = planOrThrow(
+    JSON.stringify({
+      ...written,
+      probes: {
+        ...written.probes,
+        ports: [
+          ...(written.probes?.ports ?? []),
+          { name: 'dynamo', label: 'the local DynamoDB', host: dynamoUrl.hostname, port: Number(dynamoUrl.port) },
+        ],
+      },
+    }),
+    'the local plan',
+  );
+  return { description: 'the local stack', plan, local: true, sagemakerEndpointUrl: emulatorUrl };
+}
+
+/** A deployed stage's plan, as its health function holds it (CloudFormation has filled it in). */
+async function stageTarget(stage: string, region: string | undefined): Promise<Target> {
+  const { LambdaClient, GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
+  const client = new LambdaClient({ ...(region && { region }) });
+  const name = `studio-gate-${stage}-healthCheck`;
+  const out = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  const text = out.Environment?.Variables?.HEALTH_PLAN;
+  if (text === undefined) throw new UsageError(`${name} has no HEALTH_PLAN (is the stage deployed?)`);
+  const endpoint = out.Environment?.Variables?.AWS_ENDPOINT_URL_SAGEMAKER;
+  return {
+    description: `stage ${stage}`,
+    plan: planOrThrow(text, name),
+    local: false,
+    ...(endpoint && { sagemakerEndpointUrl: endpoint }),
+  };
+}
+
+const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
+
+/** The readable table. */
+export function renderTable(summary: HealthSummary, description: string, elapsedMs: number): string {
+  const width = Math.max(...summary.checks.map((c) => c.name.length), 5);
+  const lines = [`studio-gate doctor: ${description}, ${summary.checks.length} checks in ${elapsedMs} ms`, ''];
+  for (const c of summary.checks) {
+    lines.push(`  ${MARK[c.status]} ${c.name.padEnd(width)}  ${c.reason}`);
+    if (c.fix) lines.push(`    ${' '.repeat(width)}  fix: ${c.fix}`);
+  }
+  const failing = summary.checks.filter((c) => c.status === 'fail').map((c) => c.name);
+  const warned = summary.checks.filter((c) => c.status === 'warn').length;
+  lines.push(
+    '',
+    failing.length > 0
+      ? `✗ unhealthy: ${failing.length} failing (${failing.join(', ')})`
+      : `✓ healthy${warned > 0 ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Runs the doctor; @returns the exit code. */
+export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<number> {
+  const known = new Set(['--json', '--stage', '--region', '--plan', '--help']);
+  for (const [i, a] of args.entries()) {
+    if (a.startsWith('--') && !known.has(a)) throw new UsageError(`unknown option ${a}`);
+    if (!a.startsWith('--') && !['--stage', '--region', '--plan'].includes(args[i - 1] ?? ''))
+      throw new UsageError(`unexpected ${a}`);
+  }
+  if (args.includes('--help')) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
+  const stage = option(args, '--stage');
+  const planFile = option(args, '--plan');
+  if (stage && planFile) throw new UsageError('--stage and --plan exclude each other');
+  const target = stage
+    ? await stageTarget(stage, option(args, '--region'))
+    : planFile
+      ? { description: planFile, plan: planOrThrow(readFileSync(planFile, 'utf8'), planFile), local: false }
+      : localTarget(env);
+  const ports = healthPortsFor(
+    {
+      plan: target.plan,
+      region: target.plan.region,
+      ...(target.sagemakerEndpointUrl && { sagemakerEndpointUrl: target.sagemakerEndpointUrl }),
+    },
+    target.local ? { credentials: LOCAL_CREDENTIALS } : {},
+  );
+  const started = Date.now();
+  const summary = await runHealth(target.plan, ports);
+  const elapsed = Date.now() - started;
+  if (args.includes('--json')) {
+    out(
+      `${JSON.stringify({ target: target.description, ...summary, checkedAt: new Date(summary.checkedAt).toISOString() }, null, 2)}\n`,
+    );
+  } else {
+    out(renderTable(summary, target.description, elapsed));
+  }
+  return summary.healthy ? 0 : 1;
+}
+
+export type { CheckResult };
+
+if (require.main === module) {
+  doctor(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`studio-gate doctor: ${(error as Error).message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * The latest health summary in the service's DynamoDB table (string keys `pk`/`sk`, TTL attribute
+ * `expiresAt`; the SSO bridge keeps its replay records in the same table under other keys). One
+ * item, overwritten by every run: `pk = health`, `sk = latest`. A stored item that does not read as
+ * a summary counts as none (GET /health then says `unknown`, never `healthy`).
+ */
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
+import type { HealthStore } from '../use-cases/health-ports';
+import { BoundedHttpHandler } from './bounded-http-handler';
+
+/** The keys of the health item: the only ones the health functions' roles may touch (dynamodb:LeadingKeys). */
+export const HEALTH_KEY = { pk: 'health', sk: 'latest' } as const;
+/** How long DynamoDB keeps a summary nobody overwrites (its TTL). */
+const KEEP_SECONDS = 7 * 24 * 3600;
+const MAX_ITEM_BYTES = 256 * 1024;
+const STATUSES: readonly CheckStatus[] = ['pass', 'warn', 'fail'];
+
+export function createDynamoClient(
+  region: string,
+  options: { endpoint?: string; timeoutMs: number; credentials?: { accessKeyId: string; secretAccessKey: string } },
+): DynamoDBClient {
+  return new DynamoDBClient({
+    region,
+    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+    ...(options.credentials && { credentials: options.credentials }),
+    maxAttempts: 3,
+    requestHandler: new BoundedHttpHandler({
+      connectTimeoutMs: Math.min(1000, options.timeoutMs),
+      attemptTimeoutMs: options.timeoutMs,
+      maxResponseBytes: 2 * MAX_ITEM_BYTES,
+    }),
+  });
+}
+
+function readResult(value: unknown): CheckResult | undefined {
+  const v = value as Partial<Record<keyof CheckResult, unknown>>;
+  if (typeof v?.name !== 'string' || typeof v.reason !== 'string' || !STATUSES.includes(v.status as CheckStatus))
+    return undefined;
+  if (typeof v.durationMs !== 'number' || (v.fix !== undefined && typeof v.fix !== 'string')) return undefined;
+  return {
+    name: v.name,
+    status: v.status as CheckStatus,
+    reason: v.reason,
+    ...(typeof v.fix === 'string' && { fix: v.fix }),
+    durationMs: v.durationMs,
+  };
+}
+
+/** A summary read back, or undefined when the text is not one. */
+export function readSummary(text: string): HealthSummary | undefined {
+  let raw: Partial<Record<keyof HealthSummary, unknown>>;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw?.checkedAt !== 'number' || typeof raw.healthy !== 'boolean' || !STATUSES.includes(raw.status as CheckStatus)) {
+    return undefined;
+  }
+  if (!Array.isArray(raw.checks)) return undefined;
+  const checks = raw.checks.map(readResult);
+  if (checks.some((c) => c === undefined)) return undefined;
+  // Healthy must agree with the checks: a stored `healthy: true` beside a failed check is not believed.
+  const healthy = raw.healthy && !checks.some((c) => c?.status === 'fail');
+  return { checkedAt: raw.checkedAt, healthy, status: raw.status as CheckStatus, checks: checks as CheckResult[] };
+}
+
+export class DynamoHealthStore implements HealthStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async save(summary: HealthSummary): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: { S: HEALTH_KEY.pk },
+          sk: { S: HEALTH_KEY.sk },
+          checkedAt: { N: String(summary.checkedAt) },
+          summary: { S: JSON.stringify(summary) },
+          expiresAt: { N: String(Math.floor(summary.checkedAt / 1000) + KEEP_SECONDS) },
+        },
+      }),
+    );
+  }
+
+  async latest(): Promise<HealthSummary | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: HEALTH_KEY.pk }, sk: { S: HEALTH_KEY.sk } },
+        ConsistentRead: true,
+      }),
+    );
+    const text = out.Item?.summary?.S;
+    return text === undefined ? undefined : readSummary(text);
+  }
+}
+
+/** The store as both health functions reach it (a client of their own unless one is given). */
+export function healthStoreFor(
+  config: { readonly region: string; readonly tableName: string; readonly dynamoEndpointUrl?: string },
+  overrides: {
+    readonly dynamoClient?: DynamoDBClient;
+    readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
+): HealthStore {
+  const client =
+    overrides.dynamoClient ??
+    createDynamoClient(config.region, {
+      timeoutMs: 2000,
+      ...(config.dynamoEndpointUrl !== undefined && { endpoint: config.dynamoEndpointUrl }),
+      ...(overrides.credentials && { credentials: overrides.credentials }),
+    });
+  return new DynamoHealthStore(client, config.tableName);
+}

@@ -1,0 +1,74 @@
+/**
+ * Studio rules: the domain is InService and VpcOnly (anything else is a warning: it works, but not
+ * the way studio-gate promises); the optional canary profile passes exactly the rules GET
+ * /studio-url applies (owner tag, then InService).
+ */
+import { ProfileNotReadyError, StudioGateError } from '../errors';
+import { assertProfileOwnedBy, type ProfileTag } from '../profile-owner';
+import { assertProfileInService } from '../profile-status';
+import { type CheckOutcome, combine, fail, pass, warn } from './check';
+
+/** What DescribeDomain says (undefined: the domain does not exist). */
+export interface DomainFacts {
+  readonly status?: string;
+  readonly appNetworkAccessType?: string;
+}
+
+export function checkDomain(domainId: string, facts: DomainFacts | undefined): CheckOutcome {
+  if (facts === undefined) {
+    return fail(
+      `domain ${domainId} does not exist in this account and region`,
+      'check the domainId stage parameter and the region',
+    );
+  }
+  const findings: CheckOutcome[] = [];
+  const status = facts.status ?? 'unknown';
+  if (status === 'Pending' || status === 'Updating') {
+    findings.push(warn(`domain ${domainId} is ${status}`, 'wait for the update to finish; new sessions may fail meanwhile'));
+  } else if (status !== 'InService') {
+    findings.push(fail(`domain ${domainId} is ${status}`, 'open the domain in the SageMaker console and fix or recreate it'));
+  }
+  if (facts.appNetworkAccessType !== 'VpcOnly') {
+    findings.push(
+      warn(
+        `domain ${domainId} network access is ${facts.appNetworkAccessType ?? 'unknown'}, not VpcOnly`,
+        'set AppNetworkAccessType to VpcOnly so Studio apps never use the public internet',
+      ),
+    );
+  }
+  return combine(findings, `domain ${domainId} is InService and VpcOnly`);
+}
+
+/** What the canary check read (undefined profile: it does not exist). */
+export interface CanaryFacts {
+  readonly status?: string;
+  readonly tags: readonly ProfileTag[];
+}
+
+export function checkCanary(
+  profileName: string,
+  facts: CanaryFacts | undefined,
+  owner: { readonly identity: string; readonly tagKey: string } | undefined,
+): CheckOutcome {
+  if (facts === undefined)
+    return fail(`canary profile ${profileName} does not exist`, 'create it, or change the healthCanaryProfile parameter');
+  try {
+    if (owner !== undefined) assertProfileOwnedBy(facts.tags, owner.identity, owner.tagKey);
+    assertProfileInService(facts.status);
+  } catch (error) {
+    if (!(error instanceof StudioGateError)) throw error;
+    if (error instanceof ProfileNotReadyError) {
+      const fix = 'wait for the profile to become InService, or fix it in the SageMaker console';
+      return error.retryAfterSeconds !== undefined
+        ? warn(`canary profile ${profileName} is ${error.status}`, fix)
+        : fail(`canary profile ${profileName} is ${error.status}`, fix);
+    }
+    return fail(
+      `canary profile ${profileName}: ${error.reason}`,
+      error.reason.startsWith('profile-owner')
+        ? `tag the profile with ${owner?.tagKey}=${owner?.identity} (exactly one such tag)`
+        : 'check the profile in the SageMaker console',
+    );
+  }
+  return pass(`canary profile ${profileName} is InService${owner ? ' and owned' : ''}`);
+}

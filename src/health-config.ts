@@ -1,0 +1,73 @@
+/**
+ * The configuration of the two health functions (the scheduled run and GET /health), read once per
+ * container, every problem reported at once like src/config.ts. Neither function needs the token
+ * or profile settings of GET /studio-url, so neither reads them.
+ */
+import { deepFreeze, type Env, EnvReader, REGION_PATTERN, readSourcePolicy } from './config';
+import { ConfigurationError } from './domain/errors';
+import { type HealthPlan, parsePlan } from './domain/health/plan';
+import type { SourcePolicy } from './domain/network-source';
+
+export interface HealthStoreConfig {
+  readonly region: string;
+  /** The service's table (HEALTH_TABLE_NAME). */
+  readonly tableName: string;
+  /** AWS_ENDPOINT_URL_DYNAMODB: the DynamoDB endpoint's own DNS name, or the local dynalite. */
+  readonly dynamoEndpointUrl?: string;
+  /** The metrics' `service` dimension (METRICS_SERVICE). */
+  readonly metricsService: string;
+}
+
+/** The scheduled run. */
+export interface HealthCheckConfig extends HealthStoreConfig {
+  readonly plan: HealthPlan;
+  readonly sagemakerEndpointUrl?: string;
+}
+
+/** GET /health. */
+export interface HealthEndpointConfig extends HealthStoreConfig {
+  readonly source: SourcePolicy;
+  /** The schedule's interval: a summary older than two of them is stale. */
+  readonly intervalMinutes: number;
+}
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+function readStore(reader: EnvReader): HealthStoreConfig {
+  const dynamoEndpointUrl = reader.url('AWS_ENDPOINT_URL_DYNAMODB', reader.optional('AWS_ENDPOINT_URL_DYNAMODB'));
+  return {
+    region: reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1'),
+    tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
+    ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
+    metricsService: reader.optional('METRICS_SERVICE') ?? 'studio-gate',
+  };
+}
+
+function done<T>(reader: EnvReader, config: T): T {
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return deepFreeze(config);
+}
+
+/** @throws ConfigurationError listing every problem found. */
+export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
+  const reader = new EnvReader(env);
+  const store = readStore(reader);
+  const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
+  if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
+  const sagemakerEndpointUrl = reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER'));
+  return done(reader, {
+    ...store,
+    plan: parsed as HealthPlan,
+    ...(sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl }),
+  });
+}
+
+/** @throws ConfigurationError listing every problem found. */
+export function parseHealthEndpointConfig(env: Env): HealthEndpointConfig {
+  const reader = new EnvReader(env);
+  return done(reader, {
+    ...readStore(reader),
+    source: readSourcePolicy(reader),
+    intervalMinutes: reader.integer('HEALTH_INTERVAL_MINUTES', 5, 1, 1440),
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * The health plan of a stage (src/domain/health/plan.ts): what the scheduled function and the
+ * doctor check. A deployed stage checks its endpoints, their security groups, the private names
+ * and their TLS, the domain and the optional canary; the local stack checks what runs on loopback
+ * (the emulator's domain and canary, names on the local DNS server, the peers' ports, the JWKS).
+ * Placeholders (`${AWS::Region}`, `${LambdaSecurityGroupId}`, `${ApiGatewayRestApi}`) are left for
+ * CloudFormation; the local plan has none.
+ */
+import type { HealthPlan, WrittenPlan } from '../domain/health/plan';
+import { DEFAULT_OWNER_TAG } from '../domain/profile-owner';
+
+/** Each check's own limit; the function's timeout leaves room for the store and metrics after it. */
+export const HEALTH_CHECK_TIMEOUT_MS = 5000;
+
+/** The parts of the stage a plan needs. */
+export interface HealthPlanInput {
+  readonly region: string;
+  readonly domainId: string;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly studioSecurityGroupIds: readonly string[];
+  readonly clientCidrs: readonly string[];
+  readonly privateDns: Readonly<Record<'SageMakerApi' | 'Studio', boolean>>;
+  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2', boolean>>;
+  readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
+  readonly ownerTagKey?: string;
+}
+
+const EXTRA = {
+  Sts: { name: 'sts', service: 'sts', host: 'sts.${AWS::Region}.amazonaws.com' },
+  Logs: { name: 'logs', service: 'logs', host: 'logs.${AWS::Region}.amazonaws.com' },
+  Monitoring: { name: 'monitoring', service: 'monitoring', host: 'monitoring.${AWS::Region}.amazonaws.com' },
+  Ec2: { name: 'ec2', service: 'ec2', host: 'ec2.${AWS::Region}.amazonaws.com' },
+} as const;
+
+function canaryOf(input: Pick<HealthPlanInput, 'canary' | 'ownerTagKey'>): NonNullable<HealthPlan['studio']>['canary'] {
+  if (input.canary === undefined) return undefined;
+  const { profileName, ownerIdentity } = input.canary;
+  return {
+    profileName,
+    ...(ownerIdentity !== undefined && { owner: { identity: ownerIdentity, tagKey: input.ownerTagKey ?? DEFAULT_OWNER_TAG } }),
+  };
+}
+
+/** The plan of a deployed stage (with CloudFormation placeholders). */
+export function deployedHealthPlan(input: HealthPlanInput): WrittenPlan {
+  type Written = NonNullable<WrittenPlan['network']>['endpoints'][number];
+  const endpoints: Written[] = [
+    {
+      name: 'sagemaker-api',
+      serviceName: 'com.amazonaws.${AWS::Region}.sagemaker.api',
+      privateDns: input.privateDns.SageMakerApi,
+      ingressFrom: ['function', 'studio'],
+    },
+    {
+      name: 'studio',
+      serviceName: 'aws.sagemaker.${AWS::Region}.studio',
+      privateDns: input.privateDns.Studio,
+      ingressFrom: ['function', 'studio', 'clients'],
+    },
+    { name: 'execute-api', serviceName: 'com.amazonaws.${AWS::Region}.execute-api', privateDns: true, ingressFrom: ['clients'] },
+    { name: 'dynamodb', serviceName: 'com.amazonaws.${AWS::Region}.dynamodb', privateDns: false, ingressFrom: ['function'] },
+  ];
+  const names: WrittenPlan['dns']['names'][number][] = [
+    { name: 'sagemaker-api', host: 'api.sagemaker.${AWS::Region}.amazonaws.com', tls: true },
+    { name: 'studio', host: `${input.domainId}.studio.\${AWS::Region}.sagemaker.aws`, tls: true },
+    { name: 'execute-api', host: '${ApiGatewayRestApi}.execute-api.${AWS::Region}.amazonaws.com', tls: true },
+  ];
+  for (const [key, extra] of Object.entries(EXTRA) as [keyof typeof EXTRA, (typeof EXTRA)[keyof typeof EXTRA]][]) {
+    if (!input.extraEndpoints[key]) continue;
+    endpoints.push({
+      name: extra.name,
+      serviceName: `com.amazonaws.\${AWS::Region}.${extra.service}`,
+      privateDns: true,
+      ingressFrom: ['function', 'studio'],
+    });
+    names.push({ name: extra.name, host: extra.host, tls: true });
+  }
+  const canary = canaryOf(input);
+  return {
+    region: '${AWS::Region}',
+    checkTimeoutMs: HEALTH_CHECK_TIMEOUT_MS,
+    network: {
+      vpcId: input.vpcId,
+      subnetIds: input.subnetIds,
+      functionSecurityGroupId: '${LambdaSecurityGroupId}',
+      studioSecurityGroupIds: input.studioSecurityGroupIds,
+      clientCidrs: input.clientCidrs,
+      endpoints,
+    },
+    // The VPC resolver (the system's), answers judged against the VPC's own ranges.
+    dns: { servers: [], privateRanges: [], names },
+    tlsPort: 443,
+    studio: { domainId: input.domainId, ...(canary && { canary }) },
+  };
+}
+
+/** Where the local stack's pieces listen. */
+export interface LocalPlanInput {
+  readonly region: string;
+  readonly domainId: string;
+  readonly emulatorUrl: string;
+  readonly jwksUrl: string;
+  /** `127.0.0.1:PORT` of the local DNS server. */
+  readonly dnsServer: string;
+  readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
+  readonly ownerTagKey?: string;
+  /** The doctor adds the API's own GET /health (the scheduled function cannot check itself). */
+  readonly apiHealthUrl?: string;
+  readonly apiPort?: number;
+}
+
+/** The plan of the local stack: loopback only. */
+export function localHealthPlan(input: LocalPlanInput): WrittenPlan {
+  const port = (url: string) => {
+    const u = new URL(url);
+    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
+  };
+  const canary = canaryOf(input);
+  return {
+    region: input.region,
+    checkTimeoutMs: 2000,
+    dns: {
+      servers: [input.dnsServer],
+      privateRanges: ['127.0.0.0/8', '::1/128'],
+      names: [
+        { name: 'sagemaker-api', host: `api.sagemaker.${input.region}.amazonaws.com`, tls: false },
+        { name: 'studio', host: `${input.domainId}.studio.${input.region}.sagemaker.aws`, tls: false },
+      ],
+    },
+    tlsPort: 443,
+    studio: { domainId: input.domainId, ...(canary && { canary }) },
+    probes: {
+      ports: [
+        { name: 'emulator', label: 'the SageMaker emulator', ...port(input.emulatorUrl) },
+        { name: 'issuer', label: 'the token issuer', ...port(input.jwksUrl) },
+        ...(input.apiPort !== undefined ? [{ name: 'api', label: 'the local API', host: '127.0.0.1', port: input.apiPort }] : []),
+      ],
+      jwksUrl: input.jwksUrl,
+      ...(input.apiHealthUrl !== undefined && { apiHealthUrl: input.apiHealthUrl }),
+    },
+  };
+}

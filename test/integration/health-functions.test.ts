@@ -1,0 +1,224 @@
+/**
+ * The two health functions end to end on loopback: the scheduled run against the SageMaker
+ * emulator, the DNS server and the peers' ports, storing its summary in dynalite through the real
+ * @aws-sdk/client-dynamodb; GET /health reading it back behind the source checks. The run's EMF
+ * output and result line are parsed and asserted.
+ */
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DEMO_DOMAIN_ID, DEMO_REGION } from '../../scripts/local/demo-data';
+import { type LocalDnsServer, localPrivateNames, startDnsServer } from '../../scripts/local/dns-server';
+import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
+import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
+import { startPeers } from '../../scripts/local/stack';
+import type { TokenIssuer } from '../../scripts/local/token-issuer';
+import { JsonLineAuditLog } from '../../src/adapters/audit-log';
+import { buildHealthCheckApp } from '../../src/health-check-app';
+import { buildHealthEndpointDeps } from '../../src/health-endpoint-app';
+import { healthHandler } from '../../src/http/health-endpoint';
+import { localHealthPlan } from '../../src/infrastructure/health-plan';
+import type { AuditEntry } from '../../src/use-cases/ports';
+import { captureOutput, leaksIn } from '../support/capture';
+import { privateApiEvent } from '../support/events';
+import { lambdaContext } from '../support/lambda-context';
+import { freePorts } from '../support/ports';
+
+jest.setTimeout(60_000);
+
+const TABLE = 'studio-gate-test';
+let peers: { emulator: SageMakerEmulator; issuer: TokenIssuer };
+let dynamo: LocalDynamo;
+let dns: LocalDnsServer;
+let now = Date.now();
+const clock = () => now;
+
+function checkEnv(): Record<string, string> {
+  return {
+    AWS_REGION: DEMO_REGION,
+    HEALTH_TABLE_NAME: TABLE,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+    AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
+    METRICS_SERVICE: 'studio-gate-test',
+    HEALTH_PLAN: JSON.stringify(
+      localHealthPlan({
+        region: DEMO_REGION,
+        domainId: DEMO_DOMAIN_ID,
+        emulatorUrl: peers.emulator.url,
+        jwksUrl: peers.issuer.jwksUri,
+        dnsServer: dns.server,
+        canary: { profileName: 'alice', ownerIdentity: 'alice@example.com' },
+      }),
+    ),
+  };
+}
+
+const endpointEnv = (overrides: Record<string, string> = {}) => ({
+  AWS_REGION: DEMO_REGION,
+  HEALTH_TABLE_NAME: TABLE,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+  HEALTH_INTERVAL_MINUTES: '5',
+  ALLOWED_VPCE_IDS: '*',
+  ALLOWED_VPC_IDS: '*',
+  ALLOWED_SOURCE_CIDRS: '198.51.100.0/24',
+  ...overrides,
+});
+
+async function runScheduled() {
+  const log = new JsonLineAuditLog();
+  const app = buildHealthCheckApp(checkEnv(), { clock, credentials: LOCAL_CREDENTIALS }, log);
+  const { result, output } = await captureOutput(() => app.run());
+  const lines = output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  return { summary: result, output, emf: lines.filter((l) => l._aws), result: lines.find((l) => l.message === 'health.result') };
+}
+
+async function getHealth(options: Parameters<typeof privateApiEvent>[0] = {}, env = endpointEnv()) {
+  const entries: AuditEntry[] = [];
+  const handler = healthHandler(() => buildHealthEndpointDeps(env, { clock, credentials: LOCAL_CREDENTIALS }), {
+    record: (e) => void entries.push(e),
+    problem: () => {},
+  });
+  const event = { ...privateApiEvent(options), resource: '/health', path: '/health' };
+  const response = await handler(event, lambdaContext());
+  return { response, body: JSON.parse(response.body), audit: entries[0] };
+}
+
+beforeAll(async () => {
+  const [emulator, issuer, dynamoPort] = (await freePorts(3)) as [number, number, number];
+  peers = await startPeers({ emulator, issuer });
+  dynamo = await startLocalDynamo({ port: dynamoPort, tableName: TABLE });
+  dns = await startDnsServer({ port: 0, names: localPrivateNames(DEMO_REGION, DEMO_DOMAIN_ID) });
+});
+
+afterAll(async () => {
+  await Promise.all([peers?.emulator.close(), peers?.issuer.close(), dynamo?.close(), dns?.close()]);
+});
+
+beforeEach(() => {
+  now = Date.now();
+  peers.emulator.clearFaults();
+});
+
+describe('GET /health before any run', () => {
+  it('is 503 unknown', async () => {
+    const { response, body } = await getHealth();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('60');
+    expect(body).toEqual({ status: 'unknown', checkedAt: null, ageSeconds: null, checks: [] });
+  });
+});
+
+describe('the scheduled run', () => {
+  it('checks the local path, writes one result line and EMF metrics, and GET /health says healthy', async () => {
+    const { summary, emf, result, output } = await runScheduled();
+    expect(summary.healthy).toBe(true);
+    expect(summary.checks.map((c) => [c.name, c.status])).toEqual([
+      ['dns.sagemaker-api', 'pass'],
+      ['dns.studio', 'pass'],
+      ['domain', 'pass'],
+      ['canary', 'pass'],
+      ['port.emulator', 'pass'],
+      ['port.issuer', 'pass'],
+      ['jwks', 'pass'],
+    ]);
+    // EMF: one blob, namespace studio-gate, dimension service, Healthy and one metric per check.
+    expect(emf).toHaveLength(1);
+    const [blob] = emf;
+    expect(blob._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'studio-gate',
+        Dimensions: [['service']],
+        Metrics: [{ Name: 'Healthy', Unit: 'Count' }, ...summary.checks.map((c) => ({ Name: `check.${c.name}`, Unit: 'Count' }))],
+      },
+    ]);
+    expect(blob.service).toBe('studio-gate-test');
+    expect(blob.Healthy).toBe(1);
+    expect(blob['check.domain']).toBe(1);
+    expect(result).toMatchObject({ level: 'INFO', health: { healthy: true, status: 'pass' } });
+    expect(result.health.checks).toHaveLength(7);
+    expect(leaksIn(output)).toEqual([]);
+
+    const { response, body, audit } = await getHealth();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'Content-Type': 'application/json' });
+    expect(body).toMatchObject({
+      status: 'healthy',
+      ageSeconds: 0,
+      checks: summary.checks.map(({ name, status }) => ({ name, status })),
+    });
+    // Operator-level detail only: no reasons, fixes, addresses or ports.
+    expect(response.body).not.toMatch(/127\.0\.0\.1|reason|fix|alice/);
+    expect(audit).toMatchObject({ decision: 'allow', reason: 'health-healthy', status: 200 });
+  });
+
+  it('reports a fault injected into the emulator as the domain check failing, and GET /health turns 503', async () => {
+    peers.emulator.injectFault({ operation: 'DescribeDomain', fault: 'error', times: 100 });
+    const { summary, emf, result } = await runScheduled();
+    expect(summary.healthy).toBe(false);
+    expect(summary.checks.filter((c) => c.status !== 'pass').map((c) => c.name)).toEqual(['domain']);
+    expect(emf[0].Healthy).toBe(0);
+    expect(emf[0]['check.domain']).toBe(0);
+    expect(result).toMatchObject({ level: 'ERROR', health: { healthy: false } });
+
+    const { response, body, audit } = await getHealth();
+    expect(response.statusCode).toBe(503);
+    expect(body.status).toBe('unhealthy');
+    expect(body.checks).toContainEqual({ name: 'domain', status: 'fail' });
+    expect(audit).toMatchObject({ reason: 'health-unhealthy', status: 503 });
+  });
+
+  it('calls a summary older than two intervals stale', async () => {
+    await runScheduled();
+    now += 10 * 60_000 + 1;
+    const { response, body } = await getHealth();
+    expect(response.statusCode).toBe(503);
+    expect(body).toMatchObject({ status: 'stale', ageSeconds: 600 });
+  });
+
+  it('does not believe a stored item that is not a summary, or that claims health beside a failed check', async () => {
+    const client = new DynamoDBClient({ region: DEMO_REGION, endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
+    const put = (summary: string) =>
+      client.send(
+        new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'health' }, sk: { S: 'latest' }, summary: { S: summary } } }),
+      );
+    await put('{"healthy":true}');
+    expect((await getHealth()).body.status).toBe('unknown');
+    await put(
+      JSON.stringify({
+        checkedAt: now,
+        healthy: true,
+        status: 'pass',
+        checks: [{ name: 'domain', status: 'fail', reason: 'x', durationMs: 1 }],
+      }),
+    );
+    expect((await getHealth()).body.status).toBe('unhealthy');
+    client.destroy();
+  });
+});
+
+describe('GET /health behind the source checks', () => {
+  it('denies a source outside ALLOWED_SOURCE_CIDRS before reading anything, saying little', async () => {
+    const { response, body, audit } = await getHealth({ identity: { sourceIp: '203.0.113.9' } });
+    expect(response.statusCode).toBe(403);
+    expect(body).not.toHaveProperty('checks');
+    expect(audit).toMatchObject({ decision: 'deny', reason: 'source-ip-not-allowed', sourceIp: '203.0.113.9' });
+  });
+
+  it('denies a VPC endpoint that is not ours', async () => {
+    const { response, audit } = await getHealth({}, endpointEnv({ ALLOWED_VPCE_IDS: 'vpce-0ffffffffffffffff' }));
+    expect(response.statusCode).toBe(403);
+    expect(audit?.reason).toBe('source-vpce-not-allowed');
+  });
+
+  it('refuses any query parameter with a 400, after the source check', async () => {
+    expect((await getHealth({ query: { verbose: ['1'] } })).response.statusCode).toBe(400);
+    expect((await getHealth({ query: { verbose: ['1'] }, identity: { sourceIp: '203.0.113.9' } })).response.statusCode).toBe(403);
+  });
+
+  it('answers 500 on a broken configuration, and 5xx when the table cannot be read', async () => {
+    expect((await getHealth({}, endpointEnv({ HEALTH_TABLE_NAME: '' }))).response.statusCode).toBe(500);
+    const missing = await getHealth({}, endpointEnv({ HEALTH_TABLE_NAME: 'no-such-table' }));
+    expect(missing.response.statusCode).toBeGreaterThanOrEqual(500);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The runner: every check at once, each under its own limit; a hung or throwing check fails alone
+ * and delays no other; the scheduled run's line and metrics are written even when storing fails.
+ */
+
+import { ProfileNotFoundError } from '../../../src/domain/errors';
+import { fail, pass, summarize } from '../../../src/domain/health/check';
+import type { HealthLog, HealthMetrics, HealthStore } from '../../../src/use-cases/health-ports';
+import { type HealthCheck, recordHealth, runChecks } from '../../../src/use-cases/run-health-checks';
+
+const resolveAfter = (ms: number, outcome = pass('ok')) =>
+  new Promise<typeof outcome>((resolve) => setTimeout(() => resolve(outcome), ms));
+
+describe('runChecks', () => {
+  it('times out a hung check without delaying the others, and aborts it', async () => {
+    let aborted = false;
+    const checks: HealthCheck[] = [
+      {
+        name: 'hung',
+        run: (signal) =>
+          new Promise(() => {
+            signal.addEventListener('abort', () => {
+              aborted = true;
+            });
+          }),
+      },
+      { name: 'quick', run: () => resolveAfter(10) },
+      { name: 'slower', run: () => resolveAfter(60, fail('broken', 'fix it')) },
+    ];
+    const started = Date.now();
+    const results = await runChecks(checks, 300);
+    const elapsed = Date.now() - started;
+    expect(results.map((r) => [r.name, r.status])).toEqual([
+      ['hung', 'fail'],
+      ['quick', 'pass'],
+      ['slower', 'fail'],
+    ]);
+    expect(results[0]?.reason).toBe('did not finish within 300 ms');
+    expect(results[1]?.durationMs).toBeLessThan(100);
+    expect(results[2]).toMatchObject({ reason: 'broken', fix: 'fix it' });
+    expect(aborted).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(600);
+  });
+
+  it('turns a thrown error into a fail that names only the error’s type or reason', async () => {
+    const results = await runChecks(
+      [
+        {
+          name: 'a',
+          run: () => Promise.reject(Object.assign(new Error('secret: 10.0.0.1 token=abc'), { name: 'TimeoutError' })),
+        },
+        { name: 'b', run: () => Promise.reject(new ProfileNotFoundError('canary')) },
+        { name: 'c', run: () => Promise.reject({ name: 'not an <identifier>' }) },
+      ],
+      500,
+    );
+    expect(results.map((r) => r.reason)).toEqual([
+      'the check could not run (TimeoutError)',
+      'the check could not run (profile-not-found)',
+      'the check could not run (unknown error)',
+    ]);
+    expect(JSON.stringify(results)).not.toMatch(/secret|token/);
+  });
+});
+
+describe('recordHealth', () => {
+  const summary = summarize([{ name: 'domain', ...pass('fine'), durationMs: 3 }], 1_796_000_000_000);
+
+  it('writes the line and the metrics, then stores', async () => {
+    const order: string[] = [];
+    const store: HealthStore = { save: async () => void order.push('store'), latest: async () => undefined };
+    const metrics: HealthMetrics = { publishHealth: () => void order.push('metrics') };
+    const log: HealthLog = { healthResult: () => void order.push('line') };
+    await recordHealth(summary, { store, metrics, log });
+    expect(order).toEqual(['line', 'metrics', 'store']);
+  });
+
+  it('still writes the line and the metrics when the table cannot be written, then fails the run', async () => {
+    const written: string[] = [];
+    const store: HealthStore = { save: () => Promise.reject(new Error('AccessDenied')), latest: async () => undefined };
+    await expect(
+      recordHealth(summary, {
+        store,
+        metrics: { publishHealth: () => void written.push('metrics') },
+        log: { healthResult: () => void written.push('line') },
+      }),
+    ).rejects.toThrow('AccessDenied');
+    expect(written).toEqual(['line', 'metrics']);
+  });
+});
