@@ -6,8 +6,8 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { JsonLineAuditLog } from './adapters/audit-log';
-import { EmfMetrics } from './adapters/emf-metrics';
 import { JwtTokenVerifier } from './adapters/jwt-verifier';
+import { EmfRequestMetrics } from './adapters/request-metrics';
 import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
 import { parseConfig, type StudioGateConfig } from './config';
 import { container } from './container';
@@ -50,7 +50,7 @@ export function buildApp(env: Readonly<Record<string, string | undefined>>, over
 export const auditLog: AuditLog = new JsonLineAuditLog();
 
 /** The container-wide request metrics (EMF lines beside the audit line). */
-export const requestMetrics: RequestMetrics = new EmfMetrics(process.env.METRICS_SERVICE || 'studio-gate');
+export const requestMetrics: RequestMetrics = new EmfRequestMetrics(process.env.METRICS_SERVICE || 'studio-gate');
 
 const studioUrlContainer = container(() => buildApp(process.env), auditLog, 'studio-gate');
 

@@ -3,7 +3,7 @@
  * or token code is bundled into this function).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { JsonLineAuditLog } from './adapters/audit-log';
+import { JsonLineAuditLog, stdoutWriter } from './adapters/audit-log';
 import { healthStoreFor } from './adapters/health-store';
 import type { Env } from './config';
 import { type Container, container } from './container';
@@ -29,7 +29,7 @@ export function buildHealthEndpointDeps(
 }
 
 /** The container-wide audit log of GET /health. */
-export const healthEndpointLog = new JsonLineAuditLog();
+export const healthEndpointLog = new JsonLineAuditLog(stdoutWriter, Date.now, 'studio-gate', 'health.audit');
 export const healthEndpointContainer: Container<ReadHealthDeps> = container(
   () => buildHealthEndpointDeps(process.env),
   healthEndpointLog,

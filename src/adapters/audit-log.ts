@@ -14,7 +14,7 @@ import type { AuditEntry, AuditLog, Clock } from '../use-cases/ports';
 /** Where lines go; one call per line, newline included. */
 export type LineWriter = (line: string) => void;
 
-const stdoutWriter: LineWriter = (line) => {
+export const stdoutWriter: LineWriter = (line) => {
   process.stdout.write(line);
 };
 
@@ -24,6 +24,8 @@ export class JsonLineAuditLog implements AuditLog, HealthLog {
     private readonly write: LineWriter = stdoutWriter,
     private readonly clock: Clock = Date.now,
     private readonly service = 'studio-gate',
+    /** The `message` of audit lines: which route they audit (`studio-url.audit`, `health.audit`). */
+    private readonly auditMessage = 'studio-url.audit',
   ) {}
 
   private line(level: 'INFO' | 'ERROR', message: string, fields: Record<string, unknown>): void {
@@ -32,7 +34,7 @@ export class JsonLineAuditLog implements AuditLog, HealthLog {
   }
 
   record(entry: AuditEntry): void {
-    this.line('INFO', 'studio-url.audit', { audit: entry }); // log-safe: AuditEntry has no field for a URL, token or cookie
+    this.line('INFO', this.auditMessage, { audit: entry }); // log-safe: AuditEntry has no field for a URL, token or cookie
   }
 
   /** The scheduled health run: INFO when healthy, ERROR when a check failed. Reasons name resources, never secrets. */

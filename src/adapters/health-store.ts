@@ -15,6 +15,9 @@ export const HEALTH_KEY = { pk: 'health', sk: 'latest' } as const;
 const KEEP_SECONDS = 7 * 24 * 3600;
 const MAX_ITEM_BYTES = 256 * 1024;
 const STATUSES: readonly CheckStatus[] = ['pass', 'warn', 'fail'];
+/** The names checks have (`endpoint.sagemaker-api`, `dns.studio`, `domain`…), and no more of them than a plan makes. */
+const CHECK_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]{0,39})?$/;
+const MAX_CHECKS = 200;
 
 export function createDynamoClient(
   region: string,
@@ -35,8 +38,8 @@ export function createDynamoClient(
 
 function readResult(value: unknown): CheckResult | undefined {
   const v = value as Partial<Record<keyof CheckResult, unknown>>;
-  if (typeof v?.name !== 'string' || typeof v.reason !== 'string' || !STATUSES.includes(v.status as CheckStatus))
-    return undefined;
+  if (typeof v?.name !== 'string' || !CHECK_NAME.test(v.name)) return undefined;
+  if (typeof v.reason !== 'string' || !STATUSES.includes(v.status as CheckStatus)) return undefined;
   if (typeof v.durationMs !== 'number' || (v.fix !== undefined && typeof v.fix !== 'string')) return undefined;
   return {
     name: v.name,
@@ -58,7 +61,7 @@ export function readSummary(text: string): HealthSummary | undefined {
   if (typeof raw?.checkedAt !== 'number' || typeof raw.healthy !== 'boolean' || !STATUSES.includes(raw.status as CheckStatus)) {
     return undefined;
   }
-  if (!Array.isArray(raw.checks)) return undefined;
+  if (!Array.isArray(raw.checks) || raw.checks.length > MAX_CHECKS) return undefined;
   const checks = raw.checks.map(readResult);
   if (checks.some((c) => c === undefined)) return undefined;
   // Healthy must agree with the checks: a stored `healthy: true` beside a failed check is not believed.

@@ -64,7 +64,9 @@ export function deployedHealthPlan(input: HealthPlanInput): WrittenPlan {
   const names: WrittenPlan['dns']['names'][number][] = [
     { name: 'sagemaker-api', host: 'api.sagemaker.${AWS::Region}.amazonaws.com', tls: true },
     { name: 'studio', host: `${input.domainId}.studio.\${AWS::Region}.sagemaker.aws`, tls: true },
-    { name: 'execute-api', host: '${ApiGatewayRestApi}.execute-api.${AWS::Region}.amazonaws.com', tls: true },
+    // DNS only: the functions are not the API's clients, and their security group may not open 443 to
+    // the execute-api endpoint (only client ranges may). The doctor, run from a client, sees the rest.
+    { name: 'execute-api', host: '${ApiGatewayRestApi}.execute-api.${AWS::Region}.amazonaws.com', tls: false },
   ];
   for (const [key, extra] of Object.entries(EXTRA) as [keyof typeof EXTRA, (typeof EXTRA)[keyof typeof EXTRA]][]) {
     if (!input.extraEndpoints[key]) continue;

@@ -27,6 +27,9 @@ import type {
 } from './health-ports';
 import type { Clock } from './ports';
 
+/** Addresses of one name a TLS check connects to, at most. */
+export const MAX_TLS_ADDRESSES = 8;
+
 /** One check: a name and a run that honours the abort signal. */
 export interface HealthCheck {
   readonly name: string;
@@ -122,10 +125,14 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
       run: async (signal) => {
         const answer = await ports.dns.resolve(host, bounds, { signal });
         if (answer.kind !== 'addresses') return fail(`${host} does not resolve (${answer.kind})`, `fix dns.${name} first`);
+        // A resolver answers an endpoint with one address per AZ; more than a few is not an endpoint,
+        // and is not worth a connection each.
         const handshakes = await Promise.all(
-          answer.addresses.map((address) =>
-            ports.tls.handshake({ address, port: plan.tlsPort, servername: host, timeoutMs: bounds.timeoutMs }, { signal }),
-          ),
+          answer.addresses
+            .slice(0, MAX_TLS_ADDRESSES)
+            .map((address) =>
+              ports.tls.handshake({ address, port: plan.tlsPort, servername: host, timeoutMs: bounds.timeoutMs }, { signal }),
+            ),
         );
         return checkTls(host, handshakes);
       },

@@ -182,18 +182,35 @@ describe('the scheduled run', () => {
       client.send(
         new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'health' }, sk: { S: 'latest' }, summary: { S: summary } } }),
       );
+    const planted = (checks: unknown[]) => put(JSON.stringify({ checkedAt: now, healthy: true, status: 'pass', checks }));
+    const result = (name: string, status = 'pass') => ({ name, status, reason: 'x', durationMs: 1 });
     await put('{"healthy":true}');
     expect((await getHealth()).body.status).toBe('unknown');
-    await put(
-      JSON.stringify({
-        checkedAt: now,
-        healthy: true,
-        status: 'pass',
-        checks: [{ name: 'domain', status: 'fail', reason: 'x', durationMs: 1 }],
+    await planted([result('domain', 'fail')]);
+    expect((await getHealth()).body.status).toBe('unhealthy');
+    // A planted item cannot put markup or a flood of names on the API.
+    await planted([result('<script>alert(1)</script>')]);
+    expect((await getHealth()).body.status).toBe('unknown');
+    await planted(Array.from({ length: 201 }, () => result('domain')));
+    expect((await getHealth()).body.status).toBe('unknown');
+    client.destroy();
+  });
+});
+
+describe('a broken plan', () => {
+  it('fails the scheduled run closed, naming every problem, and stores nothing', async () => {
+    const env = {
+      ...checkEnv(),
+      HEALTH_PLAN: JSON.stringify({ region: 'eu-west-1', checkTimeoutMs: 5, dns: { names: [{ name: 'x' }] } }),
+    };
+    expect(() => buildHealthCheckApp(env)).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          expect.stringMatching(/checkTimeoutMs must be an integer/),
+          expect.stringMatching(/names\[0\]\.host is missing/),
+        ]),
       }),
     );
-    expect((await getHealth()).body.status).toBe('unhealthy');
-    client.destroy();
   });
 });
 
@@ -209,6 +226,14 @@ describe('GET /health behind the source checks', () => {
     const { response, audit } = await getHealth({}, endpointEnv({ ALLOWED_VPCE_IDS: 'vpce-0ffffffffffffffff' }));
     expect(response.statusCode).toBe(403);
     expect(audit?.reason).toBe('source-vpce-not-allowed');
+  });
+
+  it('takes the source from API Gateway only: a forwarded-for header changes nothing', async () => {
+    const { response } = await getHealth({
+      identity: { sourceIp: '203.0.113.9' },
+      headers: { 'X-Forwarded-For': '198.51.100.23' },
+    });
+    expect(response.statusCode).toBe(403);
   });
 
   it('refuses any query parameter with a 400, after the source check', async () => {

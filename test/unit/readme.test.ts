@@ -33,6 +33,15 @@ describe('README', () => {
     expect([...read].filter((name) => !documented.has(name))).toEqual([]);
   });
 
+  it('documents every environment variable the health functions read, under Health checks', () => {
+    const source = readFileSync(join(ROOT, 'src', 'health-config.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/\(\s*'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string));
+    for (const shared of ['AWS_REGION', 'AWS_ENDPOINT_URL_SAGEMAKER']) read.delete(shared);
+    expect(read.size).toBeGreaterThanOrEqual(5);
+    const documented = tableNames(section('Health checks'));
+    expect([...read].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
   it('documents exactly the deployment parameters config/params.yml takes', () => {
     const params = readFileSync(join(ROOT, 'config', 'params.yml'), 'utf8');
     const defaults = params.slice(params.indexOf('default:'), params.indexOf('\nlocal:'));

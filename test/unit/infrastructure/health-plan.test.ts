@@ -60,7 +60,6 @@ describe('the deployed plan', () => {
       'dns.studio',
       'tls.studio',
       'dns.execute-api',
-      'tls.execute-api',
       'dns.ec2',
       'tls.ec2',
       'domain',

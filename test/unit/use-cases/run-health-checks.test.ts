@@ -5,8 +5,15 @@
 
 import { ProfileNotFoundError } from '../../../src/domain/errors';
 import { fail, pass, summarize } from '../../../src/domain/health/check';
+import { parsePlan } from '../../../src/domain/health/plan';
 import type { HealthLog, HealthMetrics, HealthStore } from '../../../src/use-cases/health-ports';
-import { type HealthCheck, recordHealth, runChecks } from '../../../src/use-cases/run-health-checks';
+import {
+  type HealthCheck,
+  MAX_TLS_ADDRESSES,
+  recordHealth,
+  runChecks,
+  runHealth,
+} from '../../../src/use-cases/run-health-checks';
 
 const resolveAfter = (ms: number, outcome = pass('ok')) =>
   new Promise<typeof outcome>((resolve) => setTimeout(() => resolve(outcome), ms));
@@ -87,5 +94,31 @@ describe('recordHealth', () => {
       }),
     ).rejects.toThrow('AccessDenied');
     expect(written).toEqual(['line', 'metrics']);
+  });
+});
+
+describe('checksFor under a hostile resolver', () => {
+  it('connects to at most MAX_TLS_ADDRESSES of an answer, however long it is', async () => {
+    const plan = parsePlan(
+      JSON.stringify({
+        region: 'eu-west-1',
+        checkTimeoutMs: 1000,
+        dns: { servers: [], privateRanges: ['127.0.0.0/8'], names: [{ name: 'x', host: 'x.example.com', tls: true }] },
+      }),
+    );
+    if (Array.isArray(plan)) throw new Error(plan.join());
+    const addresses = Array.from({ length: 500 }, (_, i) => `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+    let handshakes = 0;
+    const summary = await runHealth(plan, {
+      dns: { resolve: async () => ({ kind: 'addresses', addresses }) },
+      tls: {
+        handshake: async (t) => {
+          handshakes++;
+          return { kind: 'ok', address: t.address, ms: 1 };
+        },
+      },
+    });
+    expect(handshakes).toBe(MAX_TLS_ADDRESSES);
+    expect(summary.checks.map((c) => c.status)).toEqual(['pass', 'pass']);
   });
 });
