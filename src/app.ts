@@ -11,16 +11,13 @@ import { EmfRequestMetrics } from './adapters/request-metrics';
 import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
 import { parseConfig, type StudioGateConfig } from './config';
 import { container } from './container';
-import type { AuthScheme } from './http/problem';
-import type { IssueStudioUrlDeps } from './use-cases/issue-studio-url';
+import type { StudioUrlEndpointDeps } from './http/studio-url-endpoint';
 import type { AuditLog, Clock, RequestMetrics } from './use-cases/ports';
 import { NO_GRANT_CACHE, TtlGrantCache } from './use-cases/profile-grant-cache';
 
-/** Everything a handler needs, built once. */
-export interface StudioGateApp {
+/** Everything the studio-url function needs, built once. */
+export interface StudioGateApp extends StudioUrlEndpointDeps {
   readonly config: StudioGateConfig;
-  readonly issueStudioUrl: IssueStudioUrlDeps;
-  readonly authScheme: AuthScheme;
 }
 
 /** Replaceable collaborators (tests); production uses the defaults. */

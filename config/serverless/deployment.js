@@ -71,9 +71,9 @@ module.exports = {
     const { raw } = await deployment(ctx);
     return raw.studioAccountId !== '' ? raw.studioAccountId : { Ref: 'AWS::AccountId' };
   },
-  // GET /studio-url and GET /health; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
-  studioUrlEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'studio-url'),
-  healthEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'health'),
+  // GET and POST /studio-url, GET /health; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
+  studioUrlEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'studio-url', ['get', 'post']),
+  healthEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'health', ['get']),
   // The scheduled health run (serverless-offline runs no schedules: the local stack invokes it itself).
   healthCheckEvents: async (ctx) => {
     const { raw } = await deployment(ctx);
@@ -99,7 +99,7 @@ module.exports = {
   },
 };
 
-async function httpEvents(resolveVariable, path) {
+async function httpEvents(resolveVariable, path, methods) {
   const iam = (await resolveVariable('param:authMode')) === 'iam';
-  return [{ http: { path, method: 'get', ...(iam && { authorizer: 'aws_iam' }) } }];
+  return methods.map((method) => ({ http: { path, method, ...(iam && { authorizer: 'aws_iam' }) } }));
 }

@@ -7,25 +7,34 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { StudioGateApp } from '../app';
-import { issueStudioUrl } from '../use-cases/issue-studio-url';
+import { type IssueStudioUrlDeps, issueStudioUrl } from '../use-cases/issue-studio-url';
 import type { AuditLog, Clock, RequestMetrics } from '../use-cases/ports';
 import { type AuditedContext, auditBoundary } from './audit-boundary';
 import { withDeadline } from './deadline';
+import type { AuthScheme } from './problem';
+import { jsonBody } from './studio-url-body';
 import { studioUrlRequestFrom, studioUrlResponse } from './studio-url-http';
+
+/** What the endpoint needs from its composition root (src/app.ts builds it; harnesses build their own). */
+export interface StudioUrlEndpointDeps {
+  readonly issueStudioUrl: IssueStudioUrlDeps;
+  /** The challenge scheme of a 401 (`Bearer` in jwt mode, `AWS4-HMAC-SHA256` in iam mode). */
+  readonly authScheme: AuthScheme;
+}
 
 /** Builds the handler around an app provider (called per request; it may throw a ConfigurationError). */
 export function studioUrlHandler(
-  app: () => StudioGateApp,
+  app: () => StudioUrlEndpointDeps,
   auditLog: AuditLog,
   clock: Clock = Date.now,
   metrics?: RequestMetrics,
 ) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>()
     .use(auditBoundary({ auditLog, clock, authScheme: () => app().authScheme, ...(metrics && { metrics }) }))
+    .use(jsonBody())
     .handler(async function studioUrl(event, context) {
-      const { issueStudioUrl: deps, config } = app();
-      const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
+      const { issueStudioUrl: deps } = app();
+      const issued = await withDeadline(deps.config.requestDeadlineMs, context, (signal) =>
         issueStudioUrl(studioUrlRequestFrom(event), deps, context.audit ?? {}, signal),
       );
       return studioUrlResponse(issued);

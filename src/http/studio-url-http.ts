@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { RequestSource } from '../domain/network-source';
 import type { IssuedStudioUrl, StudioUrlRequest } from '../use-cases/issue-studio-url';
 import { withSecurityHeaders } from './headers';
+import { parametersFromBody } from './studio-url-body';
 
 function emptyToUndefined(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : value;
@@ -42,7 +43,7 @@ export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequ
     authorizations,
     ...(iamUserArn !== undefined && { iamUserArn }),
     source: requestSourceOf(event),
-    query,
+    parameters: event.httpMethod === 'POST' ? () => parametersFromBody(event, Object.keys(query)) : () => query,
   };
 }
 

@@ -33,7 +33,12 @@ export interface StudioUrlRequest {
   /** `requestContext.identity.userArn` (iam mode). */
   readonly iamUserArn?: string;
   readonly source: RequestSource;
-  readonly query: QueryParameters;
+  /**
+   * The caller's launch parameters (the query of a GET, the JSON body of a POST). Read only after
+   * the caller is authenticated, so an outsider learns nothing from them.
+   * @throws InvalidParameterError for a body that cannot be read
+   */
+  readonly parameters: () => QueryParameters;
 }
 
 /** A URL issued for the caller's own profile. `url` is a bearer credential: never log it. */
@@ -102,7 +107,7 @@ export async function issueStudioUrl(
   const identity = identityOf(caller, config);
   const userProfileName = profileNameFor(identity, config.profile);
   audit.userProfileName = userProfileName;
-  const options = parseLaunchOptions(request.query);
+  const options = parseLaunchOptions(request.parameters());
 
   const presign: PresignRequest = {
     domainId: config.domainId,

@@ -84,6 +84,31 @@ describe('local stack: GET /studio-url', () => {
     await expect(openStudio(response.headers.get('location') as string)).resolves.toMatchObject({ userProfileName: 'alice' });
   });
 
+  it('serves POST /studio-url with a JSON body (a portal backend), over real HTTP', async () => {
+    const token = stack.issuer.tokenFor('alice');
+    issued.push(token);
+    const post = (body: string, contentType = 'application/json') =>
+      fetch(`${stack.apiUrl}/studio-url`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+        body,
+      });
+    const json = await post(JSON.stringify({ landing: 'app:JupyterLab:lab' }));
+    expect(json.status).toBe(200);
+    await expect(openStudio(((await json.json()) as { url: string }).url)).resolves.toMatchObject({
+      userProfileName: 'alice',
+      landingUri: 'app:JupyterLab:lab',
+    });
+    const redirected = await post(JSON.stringify({ redirect: true }));
+    expect(redirected.status).toBe(302);
+    await expect(openStudio(redirected.headers.get('location') as string)).resolves.toMatchObject({ userProfileName: 'alice' });
+    for (const bad of [await post('{"redirect":'), await post('{}', 'text/plain'), await post(JSON.stringify({ user: 'bob' }))]) {
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it.each([
     ['bob', 409, '30'],
     ['carol', 409, null],

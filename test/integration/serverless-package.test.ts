@@ -148,8 +148,20 @@ describe('packaged template (stage ci: create everything)', () => {
     }
   });
 
-  it('authorizes GET /studio-url without AWS_IAM in jwt mode', () => {
+  it('authorizes GET and POST /studio-url without AWS_IAM in jwt mode, both on the studio-url function', () => {
     expect(ci.template.Resources.ApiGatewayMethodStudioDashurlGet?.Properties.AuthorizationType).toBe('NONE');
+    expect(ci.template.Resources.ApiGatewayMethodStudioDashurlPost?.Properties.AuthorizationType).toBe('NONE');
+    const methods = ofType(ci.template, 'AWS::ApiGateway::Method').map(([id, r]) => [
+      id,
+      JSON.stringify(r.Properties.Integration.Uri),
+    ]);
+    for (const [id, uri] of methods)
+      expect(uri).toContain(id?.includes('Health') ? 'HealthLambdaFunction' : 'StudioUrlLambdaFunction');
+    expect(methods.map(([id]) => id).sort()).toEqual([
+      'ApiGatewayMethodHealthGet',
+      'ApiGatewayMethodStudioDashurlGet',
+      'ApiGatewayMethodStudioDashurlPost',
+    ]);
   });
 
   it('puts the function in the VPC, with its own role and a timeout matching its configuration', () => {
@@ -450,8 +462,9 @@ describe('packaged template (stage ci: create everything)', () => {
 });
 
 describe('packaged template (iam mode, existing endpoints)', () => {
-  it('requires AWS_IAM on the method', () => {
+  it('requires AWS_IAM on the methods', () => {
     expect(iam.template.Resources.ApiGatewayMethodStudioDashurlGet?.Properties.AuthorizationType).toBe('AWS_IAM');
+    expect(iam.template.Resources.ApiGatewayMethodStudioDashurlPost?.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
   it('creates no endpoint it is given (only the table’s DynamoDB one) and names the existing ones in every policy', () => {

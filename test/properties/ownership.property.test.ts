@@ -153,8 +153,13 @@ describe('ownership property', () => {
           };
           const request: StudioUrlRequest =
             w.mode === 'jwt'
-              ? { authorizations: ['Bearer x.y.z'], source, query: {} }
-              : { authorizations: [], iamUserArn: `arn:aws:sts::${ACCOUNT}:assumed-role/StudioUsers/${key}`, source, query: {} };
+              ? { authorizations: ['Bearer x.y.z'], source, parameters: () => ({}) }
+              : {
+                  authorizations: [],
+                  iamUserArn: `arn:aws:sts::${ACCOUNT}:assumed-role/StudioUsers/${key}`,
+                  source,
+                  parameters: () => ({}),
+                };
           let issued: { userProfileName: string } | undefined;
           try {
             issued = await issueStudioUrl(request, { config, studio, tokens, clock: () => 0 });

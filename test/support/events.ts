@@ -13,6 +13,9 @@ export interface EventOptions {
   identity?: Partial<APIGatewayProxyEvent['requestContext']['identity']> & { vpcId?: string; vpceId?: string };
   /** Extra headers, added to both header maps. */
   headers?: Record<string, string>;
+  /** A POST with this body (text as sent; an object is sent as JSON with `Content-Type: application/json`). */
+  body?: string | Record<string, unknown> | unknown[];
+  base64?: boolean;
 }
 
 export function privateApiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
@@ -41,5 +44,16 @@ export function privateApiEvent(options: EventOptions = {}): APIGatewayProxyEven
     ...event.requestContext.identity,
     ...options.identity,
   } as APIGatewayProxyEvent['requestContext']['identity'];
+  if (options.body !== undefined) {
+    const text = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    event.httpMethod = 'POST';
+    event.requestContext.httpMethod = 'POST';
+    event.body = options.base64 ? Buffer.from(text).toString('base64') : text;
+    event.isBase64Encoded = options.base64 === true;
+    if (typeof options.body !== 'string' && !Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'content-type')) {
+      (event.headers as Record<string, string>)['Content-Type'] = 'application/json';
+      (event.multiValueHeaders as Record<string, string[]>)['Content-Type'] = ['application/json'];
+    }
+  }
   return event;
 }
