@@ -15,7 +15,7 @@ import {
 } from '../policies/health-policies';
 import type { DeploymentFacts } from '../policies/policy-types';
 import type { CfnValue } from './cloudformation';
-import type { DeploymentParams } from './deployment';
+import type { DeploymentParams } from './params';
 import { functionRole } from './roles';
 import { SERVICE_TABLE_KEYS, SERVICE_TABLE_TTL_ATTRIBUTE } from './service-table';
 

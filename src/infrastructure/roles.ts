@@ -4,7 +4,7 @@
  * per function, so each holds only its own permissions.
  */
 import type { PolicyStatement } from '../policies/policy-types';
-import type { DeploymentParams } from './deployment';
+import type { DeploymentParams } from './params';
 
 /** The role of one function: logs for its own log group, its VPC network interfaces, and `statements`. */
 export function functionRole(

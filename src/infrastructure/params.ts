@@ -1,0 +1,260 @@
+/**
+ * Stage parameters → validated {@link DeploymentParams}: every problem is reported at once, ranges
+ * go through the runtime's strict CIDR parser and are written back in normal form, and nothing that
+ * would widen the private path (the whole address space, a loopback emulator outside the local
+ * stage) is accepted.
+ */
+import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
+import type { HealthParams } from './health-resources';
+
+/** Stage parameters as strings, exactly as serverless resolves them. */
+export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
+
+/** Validated deployment parameters. */
+export interface DeploymentParams {
+  readonly service: string;
+  readonly stage: string;
+  readonly domainId: string;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly studioSecurityGroupIds: readonly string[];
+  /** Existing endpoint ids to use instead of creating one. */
+  readonly existing: Readonly<Partial<Record<'SageMakerApi' | 'Studio' | 'ExecuteApi', string>>>;
+  readonly privateDns: Readonly<Record<'SageMakerApi' | 'Studio', boolean>>;
+  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2', boolean>>;
+  /** Client ranges (IPv4/IPv6): ALLOWED_SOURCE_CIDRS, the API's aws:VpcSourceIp narrowing, endpoint ingress. */
+  readonly clientCidrs: readonly string[];
+  readonly publicSourceCidrs: readonly string[];
+  readonly lambdaEgressCidrs: readonly string[];
+  readonly authMode: 'jwt' | 'iam';
+  readonly region: string;
+  /** The owner tag GET /studio-url checks (profileOwnerTag), for the canary check. */
+  readonly ownerTagKey?: string;
+  readonly health: HealthParams;
+  /** The local stack's loopback peers (stage local only). */
+  readonly local?: {
+    readonly dynamoEndpointUrl: string;
+    readonly dnsServer: string;
+    readonly sagemakerEndpointUrl: string;
+    readonly jwksUrl: string;
+  };
+}
+
+/** The narrowest prefix a client or egress range may have without `allowBroadCidrs=true`. */
+export const MIN_PREFIX = { ipv4: 8, ipv6: 16 } as const;
+
+/** The stage `npm start` runs; the only one that may point Studio URLs at a loopback emulator. */
+export const LOCAL_STAGE = 'local';
+
+/** `https://vpce-<id>-<suffix>[-<az>].api.sagemaker.<region>.vpce.amazonaws.com`: a SageMaker API endpoint's own DNS name. */
+function sagemakerEndpointHost(region: string): RegExp {
+  const r = region.replace(/[^a-z0-9-]/g, '');
+  return new RegExp(`^vpce-[0-9a-f]{8,17}-[0-9a-z]{8}(?:-${r}[a-z])?\\.api\\.sagemaker\\.${r}\\.vpce\\.amazonaws\\.com$`);
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Raised with every problem in the parameters at once. */
+export class DeploymentParamsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid deployment parameters:\n- ${problems.join('\n- ')}`);
+    this.name = 'DeploymentParamsError';
+  }
+}
+
+const ID = {
+  vpc: /^vpc-[0-9a-f]{8,17}$/,
+  subnet: /^subnet-[0-9a-f]{8,17}$/,
+  sg: /^sg-[0-9a-f]{8,17}$/,
+  vpce: /^vpce-[0-9a-f]{8,17}$/,
+  domain: /^d-(-*[a-z0-9]){1,61}$/,
+  region: /^[a-z]{2}(-[a-z]+)+-\d$/,
+};
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Parses and checks the stage parameters; every problem is reported at once. */
+export function parseDeploymentParams(raw: RawDeploymentParams, service: string, stage: string): DeploymentParams {
+  const problems: string[] = [];
+  const need = (name: string, pattern: RegExp, what: string): string => {
+    const value = (raw[name] ?? '').trim();
+    if (!pattern.test(value)) problems.push(`param ${name} must be ${what}, got "${value}"`);
+    return value;
+  };
+  const ids = (name: string, pattern: RegExp, what: string, min: number): string[] => {
+    const values = list(raw[name]);
+    if (values.length < min) problems.push(`param ${name} needs at least ${min} ${what} (comma-separated)`);
+    for (const v of values) if (!pattern.test(v)) problems.push(`param ${name}: "${v}" is not a ${what}`);
+    return values;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return fallback;
+    if (value !== 'true' && value !== 'false') problems.push(`param ${name} must be true or false, got "${value}"`);
+    return value === 'true';
+  };
+  const allowBroad = flag('allowBroadCidrs', false);
+  // Parsed by the same strict parser as ALLOWED_SOURCE_CIDRS, and written back in its normal form,
+  // so what lands in security groups and policies is exactly what was checked.
+  const cidrs = (name: string): string[] => {
+    const blocks: CidrBlock[] = [];
+    for (const v of list(raw[name])) {
+      const parsed = parseCidr(v);
+      if (typeof parsed === 'string') {
+        problems.push(`param ${name}: ${parsed}`);
+        continue;
+      }
+      const [address, bits] = parsed.range;
+      const min = MIN_PREFIX[address.kind()];
+      if (bits === 0) problems.push(`param ${name}: "${v}" is the whole address space`);
+      else if (bits < min && !allowBroad) {
+        problems.push(`param ${name}: "${v}" is broader than /${min} (set allowBroadCidrs=true if that is really meant)`);
+      }
+      blocks.push(parsed);
+    }
+    const whole = coversWholeAddressSpace(blocks);
+    if (whole && !blocks.some(({ range }) => range[1] === 0)) {
+      problems.push(`param ${name}: together the ranges cover the whole ${whole} address space`);
+    }
+    return blocks.map(({ range: [address, bits] }) => `${address.toString()}/${bits}`);
+  };
+  const existing = (name: string): string | undefined => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return undefined;
+    if (!ID.vpce.test(value)) problems.push(`param ${name}: "${value}" is not a VPC endpoint id`);
+    return value;
+  };
+
+  const clientCidrsRaw = (raw.allowedSourceCidrs ?? '').trim();
+  if (clientCidrsRaw === '*' || clientCidrsRaw === '') {
+    problems.push(
+      "param allowedSourceCidrs must list the client ranges for a deployment (it also builds the endpoints' ingress rules); * is for the local stack only",
+    );
+  }
+  const authMode = (raw.authMode ?? '').trim();
+  if (authMode !== 'jwt' && authMode !== 'iam') problems.push(`param authMode must be jwt or iam, got "${authMode}"`);
+
+  const localOrigin = (raw.localStudioOrigin ?? '').trim();
+  if (localOrigin !== '' && stage !== LOCAL_STAGE) {
+    problems.push(`param localStudioOrigin is for the local stack only; leave it empty on stage "${stage}"`);
+  }
+  const accountId = (raw.studioAccountId ?? '').trim();
+  if (accountId !== '' && !/^\d{12}$/.test(accountId))
+    problems.push(`param studioAccountId must be a 12-digit account id, got "${accountId}"`);
+  const region = (raw.region ?? '').trim();
+  if (region !== '' && !ID.region.test(region)) problems.push(`param region must be an AWS region, got "${region}"`);
+  const endpointUrl = (raw.sagemakerEndpointUrl ?? '').trim();
+  if (endpointUrl !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpointUrl);
+    } catch {
+      url = undefined;
+    }
+    const origin = url !== undefined && endpointUrl.replace(/\/$/, '') === url.origin;
+    const loopback = url !== undefined && stage === LOCAL_STAGE && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+    const endpoint =
+      url !== undefined && url.protocol === 'https:' && sagemakerEndpointHost(region).test(url.hostname) && url.port === '';
+    if (!origin || !(loopback || endpoint)) {
+      problems.push(
+        `param sagemakerEndpointUrl must be https://vpce-….api.sagemaker.${region || 'REGION'}.vpce.amazonaws.com (the SageMaker API endpoint's own DNS name)${stage === LOCAL_STAGE ? ' or a loopback http origin' : ''}, got "${endpointUrl}"`,
+      );
+    }
+  }
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`param ${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return Number(value);
+  };
+  const optional = (name: string, pattern: RegExp, what: string): string | undefined => {
+    const value = (raw[name] ?? '').trim();
+    if (value === '') return undefined;
+    if (!pattern.test(value)) problems.push(`param ${name} must be ${what}, got "${value}"`);
+    return value;
+  };
+  const canaryProfile = optional('healthCanaryProfile', /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a user profile name');
+  const canaryOwner = optional(
+    'healthCanaryOwner',
+    /^[\x21-\x7e]{1,256}$/,
+    "the canary's owner identity (as its owner tag holds it)",
+  );
+  if (canaryOwner !== undefined && canaryProfile === undefined)
+    problems.push('param healthCanaryOwner needs healthCanaryProfile');
+  const alarmTopicArn = optional(
+    'healthAlarmTopicArn',
+    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+    'an SNS topic ARN',
+  );
+  const ownerTagKey = optional('profileOwnerTag', /^[\x21-\x7e]{1,128}$/, 'a tag key');
+  const health: HealthParams = {
+    intervalMinutes: int('healthIntervalMinutes', 5, 1, 1440),
+    ...(canaryProfile !== undefined && {
+      canary: { profileName: canaryProfile, ...(canaryOwner !== undefined && { ownerIdentity: canaryOwner }) },
+    }),
+    ...(alarmTopicArn !== undefined && { alarmTopicArn }),
+  };
+  let local: DeploymentParams['local'];
+  if (stage === LOCAL_STAGE) {
+    const loopback = (name: string): string => {
+      const value = (raw[name] ?? '').trim();
+      if (!URL.canParse(value) || !LOOPBACK_HOSTS.has(new URL(value).hostname) || new URL(value).protocol !== 'http:') {
+        problems.push(`param ${name} must be a loopback http URL on the local stage, got "${value}"`);
+      }
+      return value;
+    };
+    const dnsServer = (raw.localDnsServer ?? '').trim();
+    if (!/^127\.0\.0\.1:\d{1,5}$/.test(dnsServer))
+      problems.push(`param localDnsServer must be 127.0.0.1:PORT, got "${dnsServer}"`);
+    local = {
+      dynamoEndpointUrl: loopback('localDynamoEndpointUrl'),
+      dnsServer,
+      sagemakerEndpointUrl: loopback('sagemakerEndpointUrl'),
+      jwksUrl: loopback('jwtJwksUri'),
+    };
+  } else {
+    for (const name of ['localDynamoEndpointUrl', 'localDnsServer']) {
+      if ((raw[name] ?? '').trim() !== '')
+        problems.push(`param ${name} is for the local stack only; leave it empty on stage "${stage}"`);
+    }
+  }
+
+  const params: DeploymentParams = {
+    service,
+    stage,
+    domainId: need('domainId', ID.domain, 'a Studio domain id (d-...)'),
+    vpcId: need('vpcId', ID.vpc, 'a VPC id'),
+    subnetIds: ids('subnetIds', ID.subnet, 'subnet id', 2),
+    studioSecurityGroupIds: ids('studioSecurityGroupIds', ID.sg, 'security group id', 1),
+    existing: Object.fromEntries(
+      (['SageMakerApi', 'Studio', 'ExecuteApi'] as const)
+        .map((name) => [name, existing(`existing${name}EndpointId`)] as const)
+        .filter(([, id]) => id !== undefined),
+    ),
+    privateDns: { SageMakerApi: flag('sagemakerApiPrivateDns', true), Studio: flag('studioPrivateDns', true) },
+    extraEndpoints: {
+      Sts: flag('createStsEndpoint', false),
+      Logs: flag('createLogsEndpoint', false),
+      Monitoring: flag('createMonitoringEndpoint', false),
+      Ec2: flag('createEc2Endpoint', false),
+    },
+    clientCidrs: clientCidrsRaw === '*' ? [] : cidrs('allowedSourceCidrs'),
+    publicSourceCidrs: cidrs('publicSourceCidrs'),
+    lambdaEgressCidrs: cidrs('lambdaEgressCidrs'),
+    authMode: authMode as 'jwt' | 'iam',
+    region,
+    ...(ownerTagKey !== undefined && { ownerTagKey }),
+    health,
+    ...(local && { local }),
+  };
+  if (problems.length > 0) throw new DeploymentParamsError(problems);
+  return params;
+}
