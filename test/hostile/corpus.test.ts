@@ -157,3 +157,40 @@ describe('oversized and odd headers', () => {
     expect(leaksIn(output, [...tokens, 'SECRET-'])).toEqual([]);
   });
 });
+
+describe('hostile POST bodies', () => {
+  const json = { 'Content-Type': 'application/json' };
+  const bodies: string[] = [
+    ...PARAMETERS.flatMap((field) => PROFILE_LOOKING.map((value) => JSON.stringify({ [field]: value }))),
+    '{"space":"team-a","space":"bob"}',
+    '{"space" :"team-a", "space":"bob"}',
+    '{"\\u0073pace":"bob"}',
+    '{"space":"team\\u002da"}',
+    '{"constructor":{"prototype":{"redirect":true}}}',
+    '{"__proto__":{"userProfileName":"bob"}}',
+    '[{"space":"team-a"}]',
+    '{"redirect":true}garbage',
+    '\uFEFF{"redirect":true}',
+    `{"landing":"${'a'.repeat(5000)}"}`,
+    '{"landing":"studio::","landing":"app:JupyterLab:../../bob"}',
+    `${'['.repeat(2000)}${']'.repeat(2000)}`,
+    '{"redirect":tru',
+    '',
+    'null',
+    '1e999',
+  ];
+
+  it.each(bodies.map((b) => [b.length > 60 ? `${b.slice(0, 57)}...` : b, b]))(
+    '%s: alice’s own URL or a 400, never another profile or a 500',
+    async (_, text) => {
+      const { call } = setup();
+      const response = await call({ token: tokenFor('alice'), body: text, headers: json });
+      expect([200, 302, 400, 404]).toContain(response.statusCode);
+      const names = [
+        ...sagemaker.commandCalls(CreatePresignedDomainUrlCommand).map((c) => c.args[0].input.UserProfileName),
+        ...sagemaker.commandCalls(DescribeUserProfileCommand).map((c) => c.args[0].input.UserProfileName),
+      ];
+      expect(names.every((name) => name === 'alice')).toBe(true);
+    },
+  );
+});
