@@ -10,7 +10,7 @@
  * Exit code 1 when any check fails, 0 otherwise (warnings included), 2 on a usage error.
  */
 import { readFileSync } from 'node:fs';
-import type { CheckResult, HealthSummary } from '../src/domain/health/check';
+import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
 import { healthPortsFor } from '../src/health-check-app';
 import { localHealthPlan } from '../src/infrastructure/health-plan';
@@ -154,8 +154,6 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
   }
   return summary.healthy ? 0 : 1;
 }
-
-export type { CheckResult };
 
 if (require.main === module) {
   doctor(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).then(

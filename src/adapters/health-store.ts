@@ -6,11 +6,10 @@
  */
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
+import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../infrastructure/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
 import { BoundedHttpHandler } from './bounded-http-handler';
 
-/** The keys of the health item: the only ones the health functions' roles may touch (dynamodb:LeadingKeys). */
-export const HEALTH_KEY = { pk: 'health', sk: 'latest' } as const;
 /** How long DynamoDB keeps a summary nobody overwrites (its TTL). */
 const KEEP_SECONDS = 7 * 24 * 3600;
 const MAX_ITEM_BYTES = 256 * 1024;
@@ -80,11 +79,11 @@ export class DynamoHealthStore implements HealthStore {
       new PutItemCommand({
         TableName: this.tableName,
         Item: {
-          pk: { S: HEALTH_KEY.pk },
-          sk: { S: HEALTH_KEY.sk },
+          pk: { S: HEALTH_ITEM_KEY.pk },
+          sk: { S: HEALTH_ITEM_KEY.sk },
           checkedAt: { N: String(summary.checkedAt) },
           summary: { S: JSON.stringify(summary) },
-          expiresAt: { N: String(Math.floor(summary.checkedAt / 1000) + KEEP_SECONDS) },
+          [SERVICE_TABLE_TTL_ATTRIBUTE]: { N: String(Math.floor(summary.checkedAt / 1000) + KEEP_SECONDS) },
         },
       }),
     );
@@ -94,7 +93,7 @@ export class DynamoHealthStore implements HealthStore {
     const out = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
-        Key: { pk: { S: HEALTH_KEY.pk }, sk: { S: HEALTH_KEY.sk } },
+        Key: { pk: { S: HEALTH_ITEM_KEY.pk }, sk: { S: HEALTH_ITEM_KEY.sk } },
         ConsistentRead: true,
       }),
     );

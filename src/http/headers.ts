@@ -13,3 +13,25 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 export function withSecurityHeaders(headers: Readonly<Record<string, string>> = {}): Record<string, string> {
   return { ...headers, ...SECURITY_HEADERS };
 }
+
+/**
+ * Every value of a request header, whatever the casing of its name, from the multi-value map (or
+ * the single-value one when that is all there is). More than one value is the caller's to refuse.
+ */
+export function headerValues(
+  event: {
+    readonly headers?: Record<string, string | undefined> | null;
+    readonly multiValueHeaders?: Record<string, string[] | undefined> | null;
+  },
+  name: string,
+): string[] {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  for (const [key, list] of Object.entries(event.multiValueHeaders ?? {}))
+    if (key.toLowerCase() === wanted && list) values.push(...list);
+  if (values.length === 0) {
+    for (const [key, value] of Object.entries(event.headers ?? {}))
+      if (key.toLowerCase() === wanted && value !== undefined) values.push(value);
+  }
+  return values;
+}

@@ -12,6 +12,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidParameterError } from '../domain/errors';
 import type { QueryParameters } from '../domain/launch-options';
+import { headerValues } from './headers';
 
 /** The largest body taken (decoded); a launch request is a few hundred bytes. */
 export const MAX_BODY_BYTES = 4096;
@@ -24,17 +25,6 @@ const parser = httpJsonBodyParser({ disableContentTypeCheck: true } as Parameter
 
 /** Per event: the raw text of its parsed body (for the repeated-field check), or why it could not be read. */
 const bodies = new WeakMap<object, { text: string } | { problem: InvalidParameterError }>();
-
-function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
-  const values: string[] = [];
-  for (const [key, list] of Object.entries(event.multiValueHeaders ?? {}))
-    if (key.toLowerCase() === name && list) values.push(...list);
-  if (values.length === 0) {
-    for (const [key, value] of Object.entries(event.headers ?? {}))
-      if (key.toLowerCase() === name && value !== undefined) values.push(value);
-  }
-  return values;
-}
 
 /** Checks what can be checked before parsing: one JSON content type, a small body without escapes. */
 function assertParsable(event: APIGatewayProxyEvent): string {

@@ -6,25 +6,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { RequestSource } from '../domain/network-source';
 import type { IssuedStudioUrl, StudioUrlRequest } from '../use-cases/issue-studio-url';
-import { withSecurityHeaders } from './headers';
+import { headerValues, withSecurityHeaders } from './headers';
 import { parametersFromBody } from './studio-url-body';
 
 function emptyToUndefined(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : value;
-}
-
-/** Every Authorization header value, whatever the casing of its name (more than one is refused later). */
-function authorizationsOf(event: APIGatewayProxyEvent): string[] {
-  const values: string[] = [];
-  for (const [name, list] of Object.entries(event.multiValueHeaders ?? {})) {
-    if (name.toLowerCase() === 'authorization' && list) values.push(...list);
-  }
-  if (values.length === 0) {
-    for (const [name, value] of Object.entries(event.headers ?? {})) {
-      if (name.toLowerCase() === 'authorization' && value !== undefined) values.push(value);
-    }
-  }
-  return values;
 }
 
 /** Lifts what the use case needs out of a REST API proxy event. */
@@ -37,7 +23,8 @@ export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequ
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
     if (!Object.hasOwn(query, name) && value !== undefined) query[name] = [value];
   }
-  const authorizations = authorizationsOf(event);
+  // Every Authorization value: more than one is refused later.
+  const authorizations = headerValues(event, 'authorization');
   const iamUserArn = emptyToUndefined(identity?.userArn);
   return {
     authorizations,

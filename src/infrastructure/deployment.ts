@@ -124,11 +124,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
   }
 
   // The health checks: table, DynamoDB endpoint, roles, alarm, dashboard (src/infrastructure/health-resources.ts).
-  const planInput = {
-    ...params,
-    domainId: params.domainId,
-    ...(params.health.canary && { canary: params.health.canary }),
-  };
+  const planInput = { ...params, ...(params.health.canary && { canary: params.health.canary }) };
   const healthPlan = params.local
     ? localHealthPlan({
         region: params.region,

@@ -15,3 +15,6 @@ export const SERVICE_TABLE_KEYS = {
 } as const;
 
 export const SERVICE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/** The health summary's item: the only keys the health functions' roles may touch (dynamodb:LeadingKeys). */
+export const HEALTH_ITEM_KEY = { pk: 'health', sk: 'latest' } as const;

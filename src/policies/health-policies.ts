@@ -5,15 +5,13 @@
  * Both are held to the health item's key with dynamodb:LeadingKeys.
  */
 import { domainArn, userProfileArn } from '../domain/arns';
+import { HEALTH_ITEM_KEY } from '../infrastructure/service-table';
 import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
-
-/** The partition key of the health item (src/adapters/health-store.ts). */
-export const HEALTH_PARTITION_KEY = 'health';
 
 /** The service table's ARN; `${ServiceTableName}` is filled in by the deployment. */
 export const SERVICE_TABLE_ARN = 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${ServiceTableName}';
 
-const onlyHealthItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_PARTITION_KEY] } };
+const onlyHealthItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_ITEM_KEY.pk] } };
 
 export function healthCheckFunctionStatements(f: DeploymentFacts, canaryProfile?: string): PolicyStatement[] {
   const viaApiEndpoint = { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } };
