@@ -3,7 +3,7 @@
  * configuration is logged once, in full, and then every use throws the same error: the function
  * fails closed (a 500 for HTTP functions, a failed run for the scheduled one) instead of half-working.
  */
-import { ConfigurationError } from './domain/errors';
+import { ConfigurationError, plainErrorName } from './domain/errors';
 import type { AuditLog } from './use-cases/ports';
 
 export interface Container<T> {
@@ -21,7 +21,7 @@ export function container<T>(build: () => T, log: AuditLog, what: string): Conta
         built = { value: build() };
       } catch (error) {
         built = { error };
-        const problems = error instanceof ConfigurationError ? error.problems : [(error as Error).name];
+        const problems = error instanceof ConfigurationError ? error.problems : [plainErrorName(error)];
         log.problem(`${what} configuration is invalid; every request will fail`, { problems });
       }
     }

@@ -92,3 +92,13 @@ export class ConfigurationError extends StudioGateError {
     super('configuration-invalid', `invalid configuration:\n- ${problems.join('\n- ')}`);
   }
 }
+
+/**
+ * An error's name when it is a plain identifier (the type of what was thrown), else `fallback`: the
+ * only thing about an unexpected error that may reach a log or a health reason, since its message
+ * (or a hostile `name`) may hold anything.
+ */
+export function plainErrorName(error: unknown, fallback = 'unknown'): string {
+  const name = (error as { name?: unknown } | null | undefined)?.name;
+  return typeof name === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) ? name : fallback;
+}

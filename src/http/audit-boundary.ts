@@ -5,7 +5,7 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { StudioGateError } from '../domain/errors';
+import { plainErrorName, StudioGateError } from '../domain/errors';
 import type { AuditFacts } from '../use-cases/issue-studio-url';
 import { type AuditEntry, type AuditLog, type Clock, NO_REQUEST_METRICS, type RequestMetrics } from '../use-cases/ports';
 import { type AuthScheme, problemResponse } from './problem';
@@ -73,8 +73,7 @@ export function auditBoundary(
       if (!(error instanceof StudioGateError)) {
         // Name only: an SDK or runtime message may echo request data.
         // A plain identifier only: a name is not always a class name we wrote.
-        const name = typeof error?.name === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(error.name) ? error.name : 'unknown';
-        auditLog.problem('unexpected error', { requestId: request.context.awsRequestId, errorName: name });
+        auditLog.problem('unexpected error', { requestId: request.context.awsRequestId, errorName: plainErrorName(error) });
       }
       write(request, request.response.statusCode, reason);
     },
