@@ -5,14 +5,14 @@
  * ({@link recordHealth}); the doctor prints it.
  */
 
-import { ProfileNotFoundError, StudioGateError } from '../domain/errors';
+import { ProfileNotFoundError, plainErrorName, StudioGateError } from '../domain/errors';
 import { type CheckOutcome, type CheckResult, fail, type HealthSummary, summarize } from '../domain/health/check';
 import { checkPrivateResolution } from '../domain/health/dns';
 import { checkEndpoint, type EndpointFacts, endpointFor } from '../domain/health/endpoints';
 import type { HealthPlan } from '../domain/health/plan';
 import { checkApiHealth, checkJwks, checkPort } from '../domain/health/probes';
 import { checkIngress } from '../domain/health/security-groups';
-import { checkCanary, checkDomain } from '../domain/health/studio';
+import { type CanaryFacts, checkCanary, checkDomain } from '../domain/health/studio';
 import { checkTls } from '../domain/health/tls';
 import { type CidrBlock, parseCidr } from '../domain/network-source';
 import type {
@@ -43,12 +43,6 @@ export interface HealthPorts {
   readonly tls: TlsPort;
   readonly studio?: StudioHealthPort;
   readonly probes?: ProbePort;
-}
-
-/** A plain identifier for an unexpected error (its message may hold anything). */
-function errorName(error: unknown): string {
-  const name = (error as { name?: unknown })?.name;
-  return typeof name === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'unknown error';
 }
 
 /** Shares one call among the checks that need it, started on first use. */
@@ -112,10 +106,12 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
 
   const bounds = { servers: plan.dns.servers, timeoutMs: Math.max(50, timeoutMs - 50) };
   for (const { name, host, tls } of plan.dns.names) {
+    // One query per name and run: the TLS check connects to the addresses the DNS check judged.
+    const resolved = shared(() => ports.dns.resolve(host, bounds, { signal: runSignal }));
     checks.push({
       name: `dns.${name}`,
-      run: async (signal) => {
-        const [answer, ranges] = await Promise.all([ports.dns.resolve(host, bounds, { signal }), vpcRanges()]);
+      run: async () => {
+        const [answer, ranges] = await Promise.all([resolved(), vpcRanges()]);
         return checkPrivateResolution(host, answer, ranges);
       },
     });
@@ -123,7 +119,7 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     checks.push({
       name: `tls.${name}`,
       run: async (signal) => {
-        const answer = await ports.dns.resolve(host, bounds, { signal });
+        const answer = await resolved();
         if (answer.kind !== 'addresses') return fail(`${host} does not resolve (${answer.kind})`, `fix dns.${name} first`);
         // A resolver answers an endpoint with one address per AZ; more than a few is not an endpoint,
         // and is not worth a connection each.
@@ -150,7 +146,7 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
       checks.push({
         name: 'canary',
         run: async (signal) => {
-          let facts: { status?: string; tags: Awaited<ReturnType<StudioHealthPort['listTags']>> } | undefined;
+          let facts: CanaryFacts | undefined;
           try {
             const profile = await studio.describeUserProfile({ domainId, userProfileName: canary.profileName }, { signal });
             const tags =
@@ -223,7 +219,7 @@ export async function runChecks(
           .run(controller.signal)
           .catch((error: unknown) =>
             fail(
-              `the check could not run (${error instanceof StudioGateError ? error.reason : errorName(error)})`,
+              `the check could not run (${error instanceof StudioGateError ? error.reason : plainErrorName(error, 'unknown error')})`,
               'check the function role and the network path to the AWS API',
             ),
           ),
