@@ -28,6 +28,7 @@ import { buildApp } from '../src/app';
 import { parseConfig } from '../src/config';
 import { studioUrlHandler } from '../src/http/studio-url-endpoint';
 import type { AuditLog } from '../src/use-cases/ports';
+import { LOCAL_CREDENTIALS } from './local/credentials';
 import { DEMO_DOMAIN_ID } from './local/demo-data';
 import { benchPerson } from './local/emulator-process';
 import { inProcessEnv, studioUrlEvent } from './local/in-process';
@@ -37,7 +38,6 @@ import { startTokenIssuer, type TokenIssuer } from './local/token-issuer';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench');
-const CREDENTIALS = { accessKeyId: 'local-stack-only', secretAccessKey: 'local-stack-only' };
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -103,7 +103,7 @@ function envFor(emulatorUrl: string, issuer: TokenIssuer, overrides: Record<stri
 
 /** A handler around a fresh app and the SDK client it uses (the floor runs on the same client). */
 function harness(env: Record<string, string>) {
-  const client = createSageMakerClient(parseConfig(env), CREDENTIALS);
+  const client = createSageMakerClient(parseConfig(env), LOCAL_CREDENTIALS);
   const app = buildApp(env, { sagemakerClient: client });
   const handler = studioUrlHandler(() => app, quiet);
   const invoke = async (token: string) => {
@@ -271,9 +271,8 @@ async function main(): Promise<void> {
     const env = {
       PATH: process.env.PATH ?? '',
       ...envFor(fast.url, issuer, {}),
-      ...CREDENTIALS,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
       NODE_NO_WARNINGS: '1',

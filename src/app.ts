@@ -9,6 +9,7 @@ import { JsonLineAuditLog } from './adapters/audit-log';
 import { JwtTokenVerifier } from './adapters/jwt-verifier';
 import { EmfRequestMetrics } from './adapters/request-metrics';
 import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
+import type { StaticCredentials } from './adapters/static-credentials';
 import { parseConfig, type StudioGateConfig } from './config';
 import { container } from './container';
 import type { StudioUrlEndpointDeps } from './http/studio-url-endpoint';
@@ -26,7 +27,7 @@ export interface AppOverrides {
   readonly jwksFetcher?: Fetcher;
   readonly sagemakerClient?: SageMakerClient;
   /** Static credentials for the SDK (local harnesses only; Lambda uses its role). */
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  readonly credentials?: StaticCredentials;
 }
 
 /** Builds the app from an environment; exported for tests that want a fresh container. */

@@ -14,6 +14,7 @@ import { healthStoreFor } from './adapters/health-store';
 import { NetProbes } from './adapters/net-probes';
 import { SageMakerHealthAdapter } from './adapters/sagemaker-health';
 import { createSageMakerClient } from './adapters/sagemaker-studio';
+import type { StaticCredentials } from './adapters/static-credentials';
 import { NodeTlsProber } from './adapters/tls-prober';
 import type { Env } from './config';
 import { type Container, container } from './container';
@@ -30,7 +31,7 @@ export interface HealthOverrides {
   readonly dynamoClient?: DynamoDBClient;
   readonly tls?: TlsPort;
   /** Static credentials for the SDK (local harnesses only; Lambda uses its role). */
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  readonly credentials?: StaticCredentials;
 }
 
 /** The ports of a plan, each built only when the plan needs it. */

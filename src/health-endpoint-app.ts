@@ -5,6 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { JsonLineAuditLog, stdoutWriter } from './adapters/audit-log';
 import { healthStoreFor } from './adapters/health-store';
+import type { StaticCredentials } from './adapters/static-credentials';
 import type { Env } from './config';
 import { type Container, container } from './container';
 import { parseHealthEndpointConfig } from './health-config';
@@ -16,7 +17,7 @@ export function buildHealthEndpointDeps(
   overrides: {
     readonly clock?: Clock;
     readonly dynamoClient?: DynamoDBClient;
-    readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+    readonly credentials?: StaticCredentials;
   } = {},
 ): ReadHealthDeps {
   const config = parseHealthEndpointConfig(env);

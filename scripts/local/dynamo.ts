@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SERVICE_TABLE_KEYS } from '../../src/infrastructure/service-table';
+import { LOCAL_CREDENTIALS } from './credentials';
 
 /** The local stage's table: `${service}-${stage}` (src/infrastructure/deployment.ts). */
 export const LOCAL_TABLE_NAME = 'studio-gate-local';
@@ -17,8 +18,7 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-/** Credentials dynalite accepts (it checks the signature's shape, not the key). Never real ones. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local-stack-only', secretAccessKey: 'local-stack-only' };
+export { LOCAL_CREDENTIALS };
 
 export async function startLocalDynamo(options: { port: number; tableName?: string }): Promise<LocalDynamo> {
   // dynalite is CommonJS with no types; required here so only the local stack loads it.

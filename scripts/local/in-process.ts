@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildApp, type StudioGateApp } from '../../src/app';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
+import { LOCAL_CREDENTIALS } from './credentials';
 import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
@@ -104,7 +105,7 @@ export async function startInProcessPipeline(overrides: Record<string, string> =
   const peers = await startPeers({ emulator: 0, issuer: 0 });
   // The SDK signs every request; the emulator ignores the signature. Never real credentials.
   const app = buildApp(inProcessEnv(peers, overrides), {
-    credentials: { accessKeyId: 'local-stack-only', secretAccessKey: 'local-stack-only' },
+    credentials: LOCAL_CREDENTIALS,
   });
   const handler = studioUrlHandler(() => app, new JsonLineAuditLog());
   return {

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { LOCAL_CREDENTIALS } from './credentials';
 import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles } from './demo-data';
 import { type LocalDnsServer, localPrivateNames, startDnsServer } from './dns-server';
 import { LOCAL_TABLE_NAME, type LocalDynamo, startLocalDynamo } from './dynamo';
@@ -79,8 +80,8 @@ export function localApiEnv(
     ...(peers.dns && { HEALTH_DNS_SERVER: peers.dns.server }),
     ...base,
     // The SDK signs every request; the emulator ignores the signature. Never real credentials.
-    AWS_ACCESS_KEY_ID: 'local-stack-only',
-    AWS_SECRET_ACCESS_KEY: 'local-stack-only',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: '',
     AWS_PROFILE: '',
     AWS_EC2_METADATA_DISABLED: 'true',

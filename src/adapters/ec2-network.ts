@@ -16,15 +16,12 @@ import type { IngressRule, SecurityGroupFacts } from '../domain/health/security-
 import type { NetworkPort } from '../use-cases/health-ports';
 import type { CallOptions } from '../use-cases/ports';
 import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import type { StaticCredentials } from './static-credentials';
 
 /** Pages read at most per call (a VPC with more than 10,000 endpoints is not one we check). */
 const MAX_PAGES = 10;
 
-export function createEc2Client(
-  region: string,
-  timeoutMs: number,
-  credentials?: { accessKeyId: string; secretAccessKey: string },
-): EC2Client {
+export function createEc2Client(region: string, timeoutMs: number, credentials?: StaticCredentials): EC2Client {
   return new EC2Client({
     region,
     ...(credentials && { credentials }),

@@ -9,6 +9,7 @@ import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/c
 import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../infrastructure/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
 import { BoundedHttpHandler } from './bounded-http-handler';
+import type { StaticCredentials } from './static-credentials';
 
 /** How long DynamoDB keeps a summary nobody overwrites (its TTL). */
 const KEEP_SECONDS = 7 * 24 * 3600;
@@ -20,7 +21,7 @@ const MAX_CHECKS = 200;
 
 export function createDynamoClient(
   region: string,
-  options: { endpoint?: string; timeoutMs: number; credentials?: { accessKeyId: string; secretAccessKey: string } },
+  options: { endpoint?: string; timeoutMs: number; credentials?: StaticCredentials },
 ): DynamoDBClient {
   return new DynamoDBClient({
     region,
@@ -107,7 +108,7 @@ export function healthStoreFor(
   config: { readonly region: string; readonly tableName: string; readonly dynamoEndpointUrl?: string },
   overrides: {
     readonly dynamoClient?: DynamoDBClient;
-    readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+    readonly credentials?: StaticCredentials;
   } = {},
 ): HealthStore {
   const client =

@@ -28,11 +28,12 @@ import {
 import type { ProfileTag } from '../domain/profile-owner';
 import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
 import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import type { StaticCredentials } from './static-credentials';
 
 /** Builds the one SageMaker client of this container from the validated config. */
 export function createSageMakerClient(
   config: Pick<StudioGateConfig, 'region' | 'sagemakerEndpointUrl' | 'upstream'>,
-  credentials?: { accessKeyId: string; secretAccessKey: string },
+  credentials?: StaticCredentials,
 ): SageMakerClient {
   const { upstream } = config;
   return new SageMakerClient({
