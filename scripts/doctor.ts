@@ -48,7 +48,6 @@ function planOrThrow(text: string, where: string): HealthPlan {
 export function localTarget(env: NodeJS.ProcessEnv): Target {
   const apiUrl = env.STUDIO_GATE_API_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`;
   const emulatorUrl = env.AWS_ENDPOINT_URL_SAGEMAKER ?? `http://127.0.0.1:${DEFAULT_PORTS.emulator}`;
-  const dynamoUrl = new URL(env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DEFAULT_PORTS.dynamo}`);
   const written = localHealthPlan({
     region: env.AWS_REGION ?? DEMO_REGION,
     domainId: env.STUDIO_DOMAIN_ID ?? DEMO_DOMAIN_ID,
@@ -58,20 +57,9 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
     canary: { profileName: env.HEALTH_CANARY_PROFILE ?? 'alice', ownerIdentity: env.HEALTH_CANARY_OWNER ?? 'alice@example.com' },
     apiHealthUrl: `${apiUrl}/health`,
     apiPort: Number(new URL(apiUrl).port),
+    dynamoUrl: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DEFAULT_PORTS.dynamo}`,
   });
-  const plan = planOrThrow(
-    JSON.stringify({
-      ...written,
-      probes: {
-        ...written.probes,
-        ports: [
-          ...(written.probes?.ports ?? []),
-          { name: 'dynamo', label: 'the local DynamoDB', host: dynamoUrl.hostname, port: Number(dynamoUrl.port) },
-        ],
-      },
-    }),
-    'the local plan',
-  );
+  const plan = planOrThrow(JSON.stringify(written), 'the local plan');
   return { description: 'the local stack', plan, local: true, sagemakerEndpointUrl: emulatorUrl };
 }
 

@@ -60,11 +60,11 @@ module.exports = {
   // An explicit param wins (the local stack says *); otherwise the ids of our execute-api endpoints.
   allowedVpceIds: async (ctx) => {
     const { raw, result } = await deployment(ctx);
-    return raw.allowedVpceIds !== '' ? raw.allowedVpceIds : result.allowedVpceIds;
+    return allowedVpceIdsOf(raw, result);
   },
   allowedVpcIds: async (ctx) => {
     const { raw, result } = await deployment(ctx);
-    return raw.allowedVpcIds !== '' ? raw.allowedVpcIds : result.allowedVpcIds;
+    return allowedVpcIdsOf(raw, result);
   },
   // The domain's account, for ARNs built before SageMaker names them: this stack's unless a param says.
   studioAccountId: async (ctx) => {
@@ -74,7 +74,7 @@ module.exports = {
   // GET and POST /studio-url, GET /health; in iam mode API Gateway authenticates the SigV4 caller (AWS_IAM).
   studioUrlEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'studio-url', ['get', 'post']),
   healthEvents: async ({ resolveVariable }) => httpEvents(resolveVariable, 'health', ['get']),
-  // The scheduled health run (serverless-offline runs no schedules: the local stack invokes it itself).
+  // The scheduled health run (serverless-offline runs the schedule too; the local stack also runs it once at start).
   healthCheckEvents: async (ctx) => {
     const { raw } = await deployment(ctx);
     const minutes = Number(raw.healthIntervalMinutes || '5');
@@ -92,12 +92,20 @@ module.exports = {
     const { raw, result } = await deployment(ctx);
     return {
       ...result.healthEnvironment,
-      ALLOWED_VPCE_IDS: raw.allowedVpceIds !== '' ? raw.allowedVpceIds : result.allowedVpceIds,
-      ALLOWED_VPC_IDS: raw.allowedVpcIds !== '' ? raw.allowedVpcIds : result.allowedVpcIds,
+      ALLOWED_VPCE_IDS: allowedVpceIdsOf(raw, result),
+      ALLOWED_VPC_IDS: allowedVpcIdsOf(raw, result),
       ALLOWED_SOURCE_CIDRS: String((await ctx.resolveVariable('param:allowedSourceCidrs')) ?? ''),
     };
   },
 };
+
+// An explicit param wins (the local stack says *); otherwise the ids of our execute-api endpoints, and vpcId.
+function allowedVpceIdsOf(raw, result) {
+  return raw.allowedVpceIds !== '' ? raw.allowedVpceIds : result.allowedVpceIds;
+}
+function allowedVpcIdsOf(raw, result) {
+  return raw.allowedVpcIds !== '' ? raw.allowedVpcIds : result.allowedVpcIds;
+}
 
 async function httpEvents(resolveVariable, path, methods) {
   const iam = (await resolveVariable('param:authMode')) === 'iam';

@@ -110,6 +110,8 @@ export interface LocalPlanInput {
   /** The doctor adds the API's own GET /health (the scheduled function cannot check itself). */
   readonly apiHealthUrl?: string;
   readonly apiPort?: number;
+  /** The doctor also checks the local DynamoDB's port. */
+  readonly dynamoUrl?: string;
 }
 
 /** The plan of the local stack: loopback only. */
@@ -137,6 +139,7 @@ export function localHealthPlan(input: LocalPlanInput): WrittenPlan {
         { name: 'emulator', label: 'the SageMaker emulator', ...port(input.emulatorUrl) },
         { name: 'issuer', label: 'the token issuer', ...port(input.jwksUrl) },
         ...(input.apiPort !== undefined ? [{ name: 'api', label: 'the local API', host: '127.0.0.1', port: input.apiPort }] : []),
+        ...(input.dynamoUrl !== undefined ? [{ name: 'dynamo', label: 'the local DynamoDB', ...port(input.dynamoUrl) }] : []),
       ],
       jwksUrl: input.jwksUrl,
       ...(input.apiHealthUrl !== undefined && { apiHealthUrl: input.apiHealthUrl }),

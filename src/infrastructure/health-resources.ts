@@ -15,6 +15,7 @@ import {
 } from '../policies/health-policies';
 import type { DeploymentFacts } from '../policies/policy-types';
 import type { CfnValue } from './cloudformation';
+import { endpointDnsEntryPart } from './network';
 import type { DeploymentParams } from './params';
 import { functionRole } from './roles';
 import { SERVICE_TABLE_KEYS, SERVICE_TABLE_TTL_ATTRIBUTE } from './service-table';
@@ -35,15 +36,7 @@ export interface HealthPart {
 }
 
 /** `https://` + the DynamoDB endpoint's own DNS name (its first DNS entry is `zone:name`). */
-const DYNAMO_ENDPOINT_URL: CfnValue = {
-  'Fn::Join': [
-    '',
-    [
-      'https://',
-      { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': ['DynamoDbEndpoint', 'DnsEntries'] }] }] }] },
-    ],
-  ],
-};
+const DYNAMO_ENDPOINT_URL: CfnValue = { 'Fn::Join': ['', ['https://', endpointDnsEntryPart('DynamoDbEndpoint', 1)]] };
 
 /** A CloudWatch dashboard: health per check, URLs issued, denials by reason, latency p50/p99. */
 export function dashboardBody(

@@ -52,12 +52,14 @@ function securityGroup(vpcId: string, description: string): unknown {
   };
 }
 
-function aliasTo(endpoint: string): CfnValue {
+/** Part of an interface endpoint's first DNS entry, which reads `zone:name`: 0 the hosted zone, 1 the name. */
+export function endpointDnsEntryPart(endpoint: string, part: 0 | 1): CfnValue {
   const entry = { 'Fn::Select': [0, { 'Fn::GetAtt': [endpoint, 'DnsEntries'] }] };
-  return {
-    DNSName: { 'Fn::Select': [1, { 'Fn::Split': [':', entry] }] },
-    HostedZoneId: { 'Fn::Select': [0, { 'Fn::Split': [':', entry] }] },
-  };
+  return { 'Fn::Select': [part, { 'Fn::Split': [':', entry] }] };
+}
+
+function aliasTo(endpoint: string): CfnValue {
+  return { DNSName: endpointDnsEntryPart(endpoint, 1), HostedZoneId: endpointDnsEntryPart(endpoint, 0) };
 }
 
 /** Adds the network resources to `resources` / `outputs`; `policies` are the endpoint policies, rendered. */
