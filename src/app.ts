@@ -3,18 +3,15 @@
  * init, so the SageMaker client and JWKS cache are reused across invocations). A broken
  * configuration is logged once, in full, and then every request fails closed with a 500.
  */
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { JsonLineAuditLog } from './adapters/audit-log';
 import { JwtTokenVerifier } from './adapters/jwt-verifier';
 import { EmfRequestMetrics } from './adapters/request-metrics';
-import { createSageMakerClient, SageMakerStudioAdapter } from './adapters/sagemaker-studio';
-import type { StaticCredentials } from './adapters/static-credentials';
 import { parseConfig, type StudioGateConfig } from './config';
 import { container } from './container';
 import type { StudioUrlEndpointDeps } from './http/studio-url-endpoint';
-import type { AuditLog, Clock, RequestMetrics } from './use-cases/ports';
-import { NO_GRANT_CACHE, TtlGrantCache } from './use-cases/profile-grant-cache';
+import { type IssueOverrides, issueDepsFor } from './issue-deps';
+import type { AuditLog, RequestMetrics } from './use-cases/ports';
 
 /** Everything the studio-url function needs, built once. */
 export interface StudioGateApp extends StudioUrlEndpointDeps {
@@ -22,24 +19,18 @@ export interface StudioGateApp extends StudioUrlEndpointDeps {
 }
 
 /** Replaceable collaborators (tests); production uses the defaults. */
-export interface AppOverrides {
-  readonly clock?: Clock;
+export interface AppOverrides extends IssueOverrides {
   readonly jwksFetcher?: Fetcher;
-  readonly sagemakerClient?: SageMakerClient;
-  /** Static credentials for the SDK (local harnesses only; Lambda uses its role). */
-  readonly credentials?: StaticCredentials;
 }
 
 /** Builds the app from an environment; exported for tests that want a fresh container. */
 export function buildApp(env: Readonly<Record<string, string | undefined>>, overrides: AppOverrides = {}): StudioGateApp {
   const config = parseConfig(env);
   const clock = overrides.clock ?? Date.now;
-  const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config, overrides.credentials));
   const tokens = config.auth.mode === 'jwt' ? new JwtTokenVerifier(config.auth, overrides.jwksFetcher, clock) : undefined;
-  const grants = config.grantCacheTtlSeconds > 0 ? new TtlGrantCache(config.grantCacheTtlSeconds * 1000, clock) : NO_GRANT_CACHE;
   return {
     config,
-    issueStudioUrl: { config, studio, clock, grants, ...(tokens && { tokens }) },
+    issueStudioUrl: { ...issueDepsFor(config, overrides), ...(tokens && { tokens }) },
     authScheme: config.auth.mode === 'jwt' ? 'Bearer' : 'AWS4-HMAC-SHA256',
   };
 }

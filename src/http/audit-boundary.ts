@@ -20,6 +20,8 @@ export interface AuditBoundaryOptions {
   readonly authScheme: () => AuthScheme;
   /** Fed every audit entry (URLs issued, denials by reason, latency); none by default. */
   readonly metrics?: RequestMetrics;
+  /** How an error is answered (default: problem+json); the status must be describeError's. */
+  readonly respond?: (error: unknown, authScheme: AuthScheme, event: APIGatewayProxyEvent) => APIGatewayProxyResult;
 }
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>;
@@ -68,7 +70,7 @@ export function auditBoundary(
       } catch {
         // The configuration is broken; the error being handled says so already.
       }
-      request.response = problemResponse(error, scheme);
+      request.response = (options.respond ?? problemResponse)(error, scheme, request.event);
       const reason = error instanceof StudioGateError ? error.reason : 'unexpected-error';
       if (!(error instanceof StudioGateError)) {
         // Name only: an SDK or runtime message may echo request data.

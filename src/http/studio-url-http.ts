@@ -16,13 +16,7 @@ function emptyToUndefined(value: string | null | undefined): string | undefined 
 /** Lifts what the use case needs out of a REST API proxy event. */
 export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequest {
   const identity = event.requestContext?.identity;
-  // No prototype: a parameter named `__proto__` or `constructor` is just an (unknown) parameter.
-  const query: Record<string, readonly string[]> = Object.create(null);
-  const multi = event.multiValueQueryStringParameters ?? {};
-  for (const [name, values] of Object.entries(multi)) if (values) query[name] = values;
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (!Object.hasOwn(query, name) && value !== undefined) query[name] = [value];
-  }
+  const query = queryParametersOf(event);
   // Every Authorization value: more than one is refused later.
   const authorizations = headerValues(event, 'authorization');
   const iamUserArn = emptyToUndefined(identity?.userArn);
@@ -32,6 +26,18 @@ export function studioUrlRequestFrom(event: APIGatewayProxyEvent): StudioUrlRequ
     source: requestSourceOf(event),
     parameters: event.httpMethod === 'POST' ? () => parametersFromBody(event, Object.keys(query)) : () => query,
   };
+}
+
+/** The query, every value of every parameter (multi-value form). */
+export function queryParametersOf(event: APIGatewayProxyEvent): Record<string, readonly string[]> {
+  // No prototype: a parameter named `__proto__` or `constructor` is just an (unknown) parameter.
+  const query: Record<string, readonly string[]> = Object.create(null);
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const [name, values] of Object.entries(multi)) if (values) query[name] = values;
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (!Object.hasOwn(query, name) && value !== undefined) query[name] = [value];
+  }
+  return query;
 }
 
 /** Where the request came from, as API Gateway saw it (endpoint, VPC, client address); never a header. */

@@ -99,15 +99,31 @@ export async function issueStudioUrl(
   audit: AuditFacts = {},
   signal?: AbortSignal,
 ): Promise<IssuedStudioUrl> {
-  const { config } = deps;
-  const call = signal === undefined ? {} : { signal };
-  assertSourceAllowed(request.source, config.source);
+  assertSourceAllowed(request.source, deps.config.source);
   const caller = await authenticate(request, deps);
   audit.subject = caller.subject;
-  const identity = identityOf(caller, config);
+  const identity = identityOf(caller, deps.config);
+  return issueStudioUrlFor(identity, request.parameters, deps, audit, signal);
+}
+
+/**
+ * The part every way in shares (GET/POST /studio-url, the OIDC callback, the SAML ACS): an identity
+ * already verified → its profile → owner → status → a checked presigned URL. The source check and
+ * the caller's authentication are the way in's own, and must have passed.
+ * @throws a StudioGateError subclass for every refusal or upstream fault.
+ */
+export async function issueStudioUrlFor(
+  identity: CallerIdentity,
+  parameters: () => QueryParameters,
+  deps: IssueStudioUrlDeps,
+  audit: AuditFacts = {},
+  signal?: AbortSignal,
+): Promise<IssuedStudioUrl> {
+  const { config } = deps;
+  const call = signal === undefined ? {} : { signal };
   const userProfileName = profileNameFor(identity, config.profile);
   audit.userProfileName = userProfileName;
-  const options = parseLaunchOptions(request.parameters());
+  const options = parseLaunchOptions(parameters());
 
   const presign: PresignRequest = {
     domainId: config.domainId,
