@@ -1,6 +1,7 @@
 /**
  * jest runs TypeScript through @swc/jest (no type-check here: `npm run typecheck` does that).
- * middy is ESM-only: swc transforms node_modules/@middy, and @middy/* maps to its index.js.
+ * middy, jose, openid-client and oauth4webapi are ESM-only: swc transforms them, and @middy/* maps to
+ * its index.js. (oidc-provider, also ESM-only, runs in a process of its own: scripts/local/oidc-idp-process.ts.)
  */
 /** @type {import('jest').Config} */
 module.exports = {
@@ -10,7 +11,7 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|openid-client|oauth4webapi)/)'],
   moduleNameMapper: {
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },

@@ -36,7 +36,39 @@ const PARAMS = [
   'healthAlarmTopicArn',
   'localDynamoEndpointUrl',
   'localDnsServer',
+  'ssoOidc',
+  'ssoSaml',
 ];
+
+// The SSO functions' own settings: stage parameter → variable. Secrets default to SSM parameters
+// of the stage (README.md, "SSO bridge"); the local stage gives values (SSO_SECRETS_SOURCE=env).
+const SSO_VARIABLES = {
+  oidc: {
+    OIDC_ISSUER: 'oidcIssuer',
+    OIDC_CLIENT_ID: 'oidcClientId',
+    OIDC_CLIENT_SECRET: 'oidcClientSecret',
+    OIDC_PROFILE_CLAIM: 'oidcProfileClaim',
+    OIDC_SCOPES: 'oidcScopes',
+    SSO_REDIRECT_URI: 'ssoRedirectUri',
+  },
+  saml: {
+    SAML_IDP_CERTS: 'samlIdpCerts',
+    SAML_IDP_ENTITY_ID: 'samlIdpEntityId',
+    SAML_SP_ENTITY_ID: 'samlSpEntityId',
+    SAML_ACS_URL: 'samlAcsUrl',
+    SAML_IDP_SSO_URL: 'samlIdpSsoUrl',
+    SAML_PROFILE_ATTRIBUTE: 'samlProfileAttribute',
+    SAML_GROUPS_ATTRIBUTE: 'samlGroupsAttribute',
+    SAML_ALLOW_IDP_INITIATED: 'samlAllowIdpInitiated',
+    SAML_WANT_RESPONSE_SIGNED: 'samlWantResponseSigned',
+    SAML_WANT_ASSERTIONS_SIGNED: 'samlWantAssertionsSigned',
+  },
+  shared: {
+    SSO_COOKIE_KEYS: 'ssoCookieKeys',
+    SSO_COOKIE_SECURE: 'ssoCookieSecure',
+    SSO_SECRETS_SOURCE: 'ssoSecretsSource',
+  },
+};
 
 let built;
 
@@ -98,6 +130,65 @@ module.exports = {
     };
   },
 };
+
+// The SSO functions, fully resolved here (only the stages that turn them on get them): the
+// studio-url environment (environment.yml, resolved entry by entry) plus their own settings.
+async function ssoFunctions(ctx) {
+  const { raw, result } = await deployment(ctx);
+  const param = async (name) => String((await ctx.resolveVariable(`param:${name}`)) ?? '');
+  const base = await studioUrlEnvironment(ctx);
+  const functions = {};
+  const timeout = Number(await param('functionTimeoutSeconds'));
+  for (const which of ['oidc', 'saml']) {
+    if ((which === 'oidc' ? raw.ssoOidc : raw.ssoSaml) !== 'true') continue;
+    const environment = { ...base, ...result.ssoEnvironment };
+    for (const [variable, name] of Object.entries({ ...SSO_VARIABLES[which], ...SSO_VARIABLES.shared })) {
+      const value = await param(name);
+      if (value !== '') environment[variable] = value;
+    }
+    for (const [variable, value] of Object.entries(result.ssoSecretDefaults[which])) environment[variable] ??= value;
+    const iam = false; // browsers do not sign requests: the SSO routes are NONE, behind the resource policy and the source checks
+    const routes =
+      which === 'oidc'
+        ? [
+            ['sso/login', 'get'],
+            ['sso/callback', 'get'],
+          ]
+        : [
+            ['sso/saml/login', 'get'],
+            ['sso/saml', 'post'],
+            ['sso/saml/metadata', 'get'],
+          ];
+    functions[which === 'oidc' ? 'ssoOidc' : 'ssoSaml'] = {
+      handler: `handlers/sso-${which}.handler`,
+      description:
+        which === 'oidc'
+          ? 'SSO bridge, OIDC: GET /sso/login and /sso/callback'
+          : 'SSO bridge, SAML 2.0: the ACS, SP-initiated login, metadata',
+      timeout,
+      role: which === 'oidc' ? 'SsoOidcRole' : 'SsoSamlRole',
+      environment,
+      events: routes.map(([path, method]) => ({ http: { path, method, ...(iam && { authorizer: 'aws_iam' }) } })),
+    };
+  }
+  return functions;
+}
+module.exports.ssoFunctions = ssoFunctions;
+
+// environment.yml with every entry resolved (its values are whole variables: param: or this file's exports).
+async function studioUrlEnvironment(ctx) {
+  const text = require('node:fs').readFileSync(require('node:path').join(__dirname, 'environment.yml'), 'utf8');
+  const out = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+): \$\{(.+)\}$/.exec(line.trim());
+    if (!m) continue;
+    const [, name, expression] = m;
+    const file = /^file\(\.\/config\/serverless\/deployment\.js\):(\w+)$/.exec(expression);
+    const value = file ? await module.exports[file[1]](ctx) : await ctx.resolveVariable(expression);
+    if (value !== undefined && value !== null && value !== '') out[name] = value;
+  }
+  return out;
+}
 
 // An explicit param wins (the local stack says *); otherwise the ids of our execute-api endpoints, and vpcId.
 function allowedVpceIdsOf(raw, result) {

@@ -4,6 +4,7 @@
  * and by the integration tests (on other ports). Everything binds to 127.0.0.1.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -14,6 +15,7 @@ import { type LocalDnsServer, localPrivateNames, startDnsServer } from './dns-se
 import { LOCAL_TABLE_NAME, type LocalDynamo, startLocalDynamo } from './dynamo';
 import { freePorts } from './ports';
 import { type SageMakerEmulator, startSageMakerEmulator } from './sagemaker-emulator';
+import { generateSamlKeyPair, type SamlKeyPair } from './saml-idp';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
 /** Ports of the three local services; `npm start` uses the defaults of ARCHITECTURE.md. */
@@ -36,6 +38,7 @@ const HOST = '127.0.0.1';
 /** A running stack. */
 export interface LocalStack {
   readonly apiUrl: string;
+  readonly sso: LocalSso;
   readonly emulator: SageMakerEmulator;
   readonly issuer: TokenIssuer;
   readonly dynamo: LocalDynamo;
@@ -48,8 +51,42 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** The SSO bridge's local secrets and IdP keys: made per run, in memory only, never written anywhere. */
+export interface LocalSso {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly cookieKeys: string;
+  readonly redirectUri: string;
+  readonly acsUrl: string;
+  readonly samlKey: SamlKeyPair;
+}
+
+/** Fresh local SSO settings for an API on `apiPort`. */
+export async function localSso(apiPort: number): Promise<LocalSso> {
+  return {
+    clientId: 'studio-gate',
+    clientSecret: randomBytes(24).toString('base64url'),
+    cookieKeys: randomBytes(32).toString('base64url'),
+    redirectUri: `http://${HOST}:${apiPort}/sso/callback`,
+    acsUrl: `http://${HOST}:${apiPort}/sso/saml`,
+    samlKey: await generateSamlKeyPair(),
+  };
+}
+
+/** The environment of the SSO functions for these local settings. */
+export function localSsoEnv(sso: LocalSso): NodeJS.ProcessEnv {
+  return {
+    OIDC_CLIENT_ID: sso.clientId,
+    OIDC_CLIENT_SECRET: sso.clientSecret,
+    SSO_REDIRECT_URI: sso.redirectUri,
+    SSO_COOKIE_KEYS: sso.cookieKeys,
+    SAML_ACS_URL: sso.acsUrl,
+    SAML_IDP_CERTS: sso.samlKey.certificate,
+  };
+}
+
 /** Starts emulator and issuer in-process, without the API (for in-process handler tests). */
-export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>, audience = 'studio-gate') {
+export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>, audience = 'studio-gate', sso?: LocalSso) {
   const emulator = await startSageMakerEmulator({
     host: HOST,
     port: ports.emulator,
@@ -58,7 +95,15 @@ export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>,
     profiles: demoProfiles(),
   });
   try {
-    const issuer = await startTokenIssuer({ host: HOST, port: ports.issuer, audience });
+    const issuer = await startTokenIssuer({
+      host: HOST,
+      port: ports.issuer,
+      audience,
+      ...(sso && {
+        oidc: { clientId: sso.clientId, clientSecret: sso.clientSecret, redirectUris: [sso.redirectUri] },
+        saml: { key: sso.samlKey, acsUrl: sso.acsUrl },
+      }),
+    });
     return { emulator, issuer };
   } catch (error) {
     await emulator.close();
@@ -125,7 +170,8 @@ export async function startLocalStack(
   } = {},
 ): Promise<LocalStack> {
   const buildDir = options.isolatedBuild ? `.esbuild-stack-${process.pid}-${ports.api}` : undefined;
-  const peers = await startPeers(ports);
+  const sso = await localSso(ports.api);
+  const peers = await startPeers(ports, 'studio-gate', sso);
   let dynamo: LocalDynamo | undefined;
   let dns: LocalDnsServer | undefined;
   try {
@@ -154,6 +200,7 @@ export async function startLocalStack(
     {
       cwd: ROOT,
       env: {
+        ...localSsoEnv(sso),
         ...localApiEnv({ ...peers, dynamo, dns }, options.env ?? process.env),
         ...(buildDir && { STUDIO_GATE_BUILD_DIR: buildDir }),
       },
@@ -197,6 +244,7 @@ export async function startLocalStack(
   }
   return {
     apiUrl,
+    sso,
     ...peers,
     dynamo: dynamo as LocalDynamo,
     dns: dns as LocalDnsServer,

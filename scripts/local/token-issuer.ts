@@ -6,10 +6,14 @@
  * `GET /__local/token?person=alice` mints a token (the `npm run token` script calls it). That route
  * exists only here, for the demo: a real IdP signs people in.
  */
-import { createServer, type Server } from 'node:http';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DEMO_PEOPLE } from './demo-data';
 import { generateSigningKey, type SigningKey, signJwt } from './jwt';
+import { demoFields, type SamlKeyPair, signedResponse } from './saml-idp';
 
 /** Options for {@link startTokenIssuer}. */
 export interface TokenIssuerOptions {
@@ -20,6 +24,65 @@ export interface TokenIssuerOptions {
   readonly audience: string;
   readonly tokenLifetimeSeconds?: number;
   readonly clock?: () => number;
+  /**
+   * Also be an OpenID provider (oidc-provider, in a child process behind this port): the code flow
+   * for this one client, signing with this issuer's key.
+   */
+  readonly oidc?: LocalOidcClient;
+  /** Also be a SAML IdP: `GET /__local/saml?person=alice` answers a signed response for that ACS. */
+  readonly saml?: { readonly key: SamlKeyPair; readonly acsUrl: string };
+}
+
+/** The confidential client the local OpenID provider knows. */
+export interface LocalOidcClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly redirectUris: readonly string[];
+}
+
+/** Starts oidc-provider in its own process; resolves with its origin once it listens. */
+async function startOidcProcess(
+  issuer: string,
+  key: SigningKey,
+  client: LocalOidcClient,
+): Promise<{ url: string; child: ChildProcess }> {
+  const privateJwk = { ...key.privateKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' };
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 'oidc-idp-process.ts')],
+    {
+      env: {
+        PATH: process.env.PATH,
+        OIDC_IDP_ISSUER: issuer,
+        OIDC_IDP_CLIENT_ID: client.clientId,
+        OIDC_IDP_CLIENT_SECRET: client.clientSecret,
+        OIDC_IDP_REDIRECT_URIS: client.redirectUris.join(','),
+        OIDC_IDP_SIGNING_JWK: JSON.stringify(privateJwk),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local OpenID provider did not start in 30 s: ${errors}`)), 30_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve((JSON.parse(line) as { url: string }).url);
+      } catch {
+        reject(new Error(`the local OpenID provider said: ${line} ${errors}`));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the local OpenID provider exited with ${code}: ${errors}`));
+    });
+  });
+  return { url, child };
 }
 
 /** A running token issuer. */
@@ -31,6 +94,26 @@ export interface TokenIssuer {
   /** Signs a token for a demo person, with optional claim overrides. */
   tokenFor(person: string, overrides?: Record<string, unknown>): string;
   close(): Promise<void>;
+}
+
+/** Paths the issuer answers itself; with an OpenID provider behind it, every other path is the provider's. */
+const OWN_PATHS = new Set(['/.well-known/jwks.json', '/__local/token', '/__local/saml']);
+
+/** Forwards a request to the OpenID provider's process, as it came. */
+function forward(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, upstream: string): void {
+  const target = new URL(upstream);
+  const out = httpRequest(
+    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  req.pipe(out);
 }
 
 /** Starts the issuer; resolves once it listens. */
@@ -62,12 +145,15 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     );
   }
 
+  let oidcUpstream: string | undefined;
+  let oidcChild: ChildProcess | undefined;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://issuer.invalid');
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       res.end(JSON.stringify(body));
     };
+    if (oidcUpstream && !OWN_PATHS.has(url.pathname)) return forward(req, res, oidcUpstream);
     if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
     if (url.pathname === '/.well-known/jwks.json') return json(200, { keys: [key.publicJwk] });
     if (url.pathname === '/.well-known/openid-configuration') {
@@ -84,6 +170,12 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
       if (!DEMO_PEOPLE[person]) return json(404, { error: `unknown person; known: ${Object.keys(DEMO_PEOPLE).join(', ')}` });
       return json(200, { token: tokenFor(person) });
     }
+    if (url.pathname === '/__local/saml' && options.saml) {
+      const person = url.searchParams.get('person') ?? '';
+      if (!DEMO_PEOPLE[person]) return json(404, { error: `unknown person; known: ${Object.keys(DEMO_PEOPLE).join(', ')}` });
+      const { key, acsUrl } = options.saml;
+      return json(200, { acsUrl, samlResponse: signedResponse(demoFields(person), acsUrl, key, new Date(clock())) });
+    }
     return json(404, { error: 'not found' });
   });
 
@@ -94,6 +186,16 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
   const address = server.address() as AddressInfo;
   origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   issuer = options.issuer ?? origin;
+  if (options.oidc) {
+    try {
+      const started = await startOidcProcess(issuer, key, options.oidc);
+      oidcUpstream = started.url;
+      oidcChild = started.child;
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
 
   return {
     url: origin,
@@ -101,10 +203,16 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     jwksUri: `${origin}/.well-known/jwks.json`,
     key,
     tokenFor,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      if (oidcChild && oidcChild.exitCode === null) {
+        const exited = new Promise((resolve) => oidcChild?.once('exit', resolve));
+        oidcChild.kill('SIGTERM');
+        await exited;
+      }
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

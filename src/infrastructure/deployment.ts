@@ -18,9 +18,10 @@ import {
   studioUrlFunctionStatements,
   userPolicies,
 } from '../policies/sagemaker-policies';
+import { ssmEndpointPolicy, ssoFunctionStatements, ssoParameterName } from '../policies/sso-policies';
 import { type CfnValue, toCloudFormation } from './cloudformation';
 import { deployedHealthPlan, localHealthPlan } from './health-plan';
-import { healthPart } from './health-resources';
+import { DYNAMO_ENDPOINT_URL, healthPart } from './health-resources';
 import { addNetwork } from './network';
 import type { DeploymentParams } from './params';
 import { functionRole } from './roles';
@@ -44,6 +45,10 @@ export interface Deployment {
   readonly healthPlan: WrittenPlan;
   readonly healthCheckEnvironment: Record<string, CfnValue>;
   readonly healthEnvironment: Record<string, CfnValue>;
+  /** What the SSO functions add to the studio-url environment (their table and its endpoint). */
+  readonly ssoEnvironment: Record<string, CfnValue>;
+  /** The secrets' SSM parameters, unless a stage parameter names others. */
+  readonly ssoSecretDefaults: Readonly<Record<'oidc' | 'saml', Record<string, string>>>;
 }
 
 /** Builds the deployment from validated parameters. */
@@ -82,6 +87,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
       SageMakerApi: sagemakerApiEndpointPolicy(facts),
       Studio: studioEndpointPolicy(facts),
       ExecuteApi: executeApiEndpointPolicy(facts),
+      Ssm: ssmEndpointPolicy(facts, params.service, params.stage),
     },
     render,
     resources,
@@ -156,7 +162,23 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     ? { ...localStore, HEALTH_INTERVAL_MINUTES: String(params.health.intervalMinutes) }
     : health.healthEnvironment;
 
+  // The SSO functions: one role each (src/policies/sso-policies.ts).
+  if (params.sso.oidc)
+    resources.SsoOidcRole = render(functionRole(params, 'ssoOidc', ssoFunctionStatements(facts, params.service, params.stage)));
+  if (params.sso.saml)
+    resources.SsoSamlRole = render(functionRole(params, 'ssoSaml', ssoFunctionStatements(facts, params.service, params.stage)));
+  const ssoEnvironment: Record<string, CfnValue> = params.local
+    ? { SSO_REPLAY_TABLE: `${params.service}-${params.stage}`, AWS_ENDPOINT_URL_DYNAMODB: params.local.dynamoEndpointUrl }
+    : { SSO_REPLAY_TABLE: { Ref: 'ServiceTable' }, AWS_ENDPOINT_URL_DYNAMODB: DYNAMO_ENDPOINT_URL };
+  const secret = (name: Parameters<typeof ssoParameterName>[2]) => `ssm:${ssoParameterName(params.service, params.stage, name)}`;
+  const ssoSecretDefaults = {
+    oidc: { OIDC_CLIENT_SECRET: secret('oidc-client-secret'), SSO_COOKIE_KEYS: secret('sso-cookie-keys') },
+    saml: { SAML_IDP_CERTS: secret('saml-idp-certs'), SSO_COOKIE_KEYS: secret('sso-cookie-keys') },
+  };
+
   return {
+    ssoEnvironment,
+    ssoSecretDefaults,
     healthPlan,
     healthCheckEnvironment,
     healthEnvironment,

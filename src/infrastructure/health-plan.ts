@@ -21,7 +21,7 @@ export interface HealthPlanInput {
   readonly studioSecurityGroupIds: readonly string[];
   readonly clientCidrs: readonly string[];
   readonly privateDns: Readonly<Record<'SageMakerApi' | 'Studio', boolean>>;
-  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2', boolean>>;
+  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2' | 'Ssm', boolean>>;
   readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
   readonly ownerTagKey?: string;
 }
@@ -31,6 +31,7 @@ const EXTRA = {
   Logs: { name: 'logs', service: 'logs', host: 'logs.${AWS::Region}.amazonaws.com' },
   Monitoring: { name: 'monitoring', service: 'monitoring', host: 'monitoring.${AWS::Region}.amazonaws.com' },
   Ec2: { name: 'ec2', service: 'ec2', host: 'ec2.${AWS::Region}.amazonaws.com' },
+  Ssm: { name: 'ssm', service: 'ssm', host: 'ssm.${AWS::Region}.amazonaws.com' },
 } as const;
 
 function canaryOf(input: Pick<HealthPlanInput, 'canary' | 'ownerTagKey'>): NonNullable<HealthPlan['studio']>['canary'] {

@@ -36,7 +36,7 @@ export interface HealthPart {
 }
 
 /** `https://` + the DynamoDB endpoint's own DNS name (its first DNS entry is `zone:name`). */
-const DYNAMO_ENDPOINT_URL: CfnValue = { 'Fn::Join': ['', ['https://', endpointDnsEntryPart('DynamoDbEndpoint', 1)]] };
+export const DYNAMO_ENDPOINT_URL: CfnValue = { 'Fn::Join': ['', ['https://', endpointDnsEntryPart('DynamoDbEndpoint', 1)]] };
 
 /** A CloudWatch dashboard: health per check, URLs issued, denials by reason, latency p50/p99. */
 export function dashboardBody(

@@ -16,6 +16,7 @@ export const ENDPOINTS = {
   Logs: { service: 'com.amazonaws.${AWS::Region}.logs', param: 'Logs' },
   Monitoring: { service: 'com.amazonaws.${AWS::Region}.monitoring', param: 'Monitoring' },
   Ec2: { service: 'com.amazonaws.${AWS::Region}.ec2', param: 'Ec2' },
+  Ssm: { service: 'com.amazonaws.${AWS::Region}.ssm', param: 'Ssm' },
 } as const;
 
 const HTTPS = 443;

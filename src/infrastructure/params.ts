@@ -21,7 +21,7 @@ export interface DeploymentParams {
   /** Existing endpoint ids to use instead of creating one. */
   readonly existing: Readonly<Partial<Record<'SageMakerApi' | 'Studio' | 'ExecuteApi', string>>>;
   readonly privateDns: Readonly<Record<'SageMakerApi' | 'Studio', boolean>>;
-  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2', boolean>>;
+  readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2' | 'Ssm', boolean>>;
   /** Client ranges (IPv4/IPv6): ALLOWED_SOURCE_CIDRS, the API's aws:VpcSourceIp narrowing, endpoint ingress. */
   readonly clientCidrs: readonly string[];
   readonly publicSourceCidrs: readonly string[];
@@ -31,6 +31,8 @@ export interface DeploymentParams {
   /** The owner tag GET /studio-url checks (profileOwnerTag), for the canary check. */
   readonly ownerTagKey?: string;
   readonly health: HealthParams;
+  /** The SSO bridge's functions this stage deploys (ssoOidc, ssoSaml). */
+  readonly sso: Readonly<{ oidc: boolean; saml: boolean }>;
   /** The local stack's loopback peers (stage local only). */
   readonly local?: {
     readonly dynamoEndpointUrl: string;
@@ -227,6 +229,12 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     }
   }
 
+  const sso = { oidc: flag('ssoOidc', false), saml: flag('ssoSaml', false) };
+  if ((sso.oidc || sso.saml) && authMode === 'iam') {
+    problems.push(
+      'the SSO bridge (ssoOidc, ssoSaml) needs authMode jwt: its people are named by email, as the owner tags of a jwt stage are',
+    );
+  }
   const params: DeploymentParams = {
     service,
     stage,
@@ -245,6 +253,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
       Logs: flag('createLogsEndpoint', false),
       Monitoring: flag('createMonitoringEndpoint', false),
       Ec2: flag('createEc2Endpoint', false),
+      // The SSO functions read their secrets from SSM: through an endpoint of ours.
+      Ssm: !local && (sso.oidc || sso.saml),
     },
     clientCidrs: clientCidrsRaw === '*' ? [] : cidrs('allowedSourceCidrs'),
     publicSourceCidrs: cidrs('publicSourceCidrs'),
@@ -253,6 +263,7 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     region,
     ...(ownerTagKey !== undefined && { ownerTagKey }),
     health,
+    sso,
     ...(local && { local }),
   };
   if (problems.length > 0) throw new DeploymentParamsError(problems);

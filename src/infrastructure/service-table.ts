@@ -18,3 +18,6 @@ export const SERVICE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
 /** The health summary's item: the only keys the health functions' roles may touch (dynamodb:LeadingKeys). */
 export const HEALTH_ITEM_KEY = { pk: 'health', sk: 'latest' } as const;
+
+/** The partition the SSO bridge's used-once records live in: its roles may write no other key. */
+export const SSO_REPLAY_PARTITION = 'sso-replay';

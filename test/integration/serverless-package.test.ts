@@ -12,8 +12,9 @@ import { resolveCfnLint } from '../../scripts/local/cfn-lint';
 import { parseConfig } from '../../src/config';
 import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/health-config';
 import { checkNamesOf } from '../../src/infrastructure/health-resources';
+import { parseSsoConfig } from '../../src/sso-config';
 import { ACCOUNT, type Decision, OTHER_ACCOUNT, resolveIntrinsics, simulate } from '../support/iam';
-import { zipEntries } from '../support/zip-entries';
+import { zipEntries, zipText } from '../support/zip-entries';
 
 jest.setTimeout(180_000);
 
@@ -97,6 +98,9 @@ beforeAll(async () => {
     createEc2Endpoint: 'false',
     healthIntervalMinutes: '1',
     healthAlarmTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:studio-gate-alerts`,
+    // The SSO bridge needs jwt mode (its people are named by email).
+    ssoOidc: 'false',
+    ssoSaml: 'false',
   });
 });
 
@@ -155,10 +159,22 @@ describe('packaged template (stage ci: create everything)', () => {
       id,
       JSON.stringify(r.Properties.Integration.Uri),
     ]);
-    for (const [id, uri] of methods)
-      expect(uri).toContain(id?.includes('Health') ? 'HealthLambdaFunction' : 'StudioUrlLambdaFunction');
+    const target = (id: string) =>
+      id.includes('Health')
+        ? 'HealthLambdaFunction'
+        : id.includes('SsoSaml')
+          ? 'SsoSamlLambdaFunction'
+          : id.includes('Sso')
+            ? 'SsoOidcLambdaFunction'
+            : 'StudioUrlLambdaFunction';
+    for (const [id, uri] of methods) expect(uri).toContain(target(id as string));
     expect(methods.map(([id]) => id).sort()).toEqual([
       'ApiGatewayMethodHealthGet',
+      'ApiGatewayMethodSsoCallbackGet',
+      'ApiGatewayMethodSsoLoginGet',
+      'ApiGatewayMethodSsoSamlLoginGet',
+      'ApiGatewayMethodSsoSamlMetadataGet',
+      'ApiGatewayMethodSsoSamlPost',
       'ApiGatewayMethodStudioDashurlGet',
       'ApiGatewayMethodStudioDashurlPost',
     ]);
@@ -174,7 +190,13 @@ describe('packaged template (stage ci: create everything)', () => {
     expect(fn.Role).toEqual({ 'Fn::GetAtt': ['StudioUrlRole', 'Arn'] });
     expect(fn.Environment.Variables.FUNCTION_TIMEOUT_SECONDS).toBe(String(fn.Timeout));
     expect(fn.Timeout).toBeLessThan(29);
-    expect(ofType(ci.template, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['StudioUrlRole', 'HealthCheckRole', 'HealthRole']);
+    expect(ofType(ci.template, 'AWS::IAM::Role').map(([id]) => id)).toEqual([
+      'StudioUrlRole',
+      'HealthCheckRole',
+      'HealthRole',
+      'SsoOidcRole',
+      'SsoSamlRole',
+    ]);
   });
 
   it('gives the function an environment that passes the service’s own config validation', () => {
@@ -194,6 +216,7 @@ describe('packaged template (stage ci: create everything)', () => {
       SageMakerApiEndpoint: 'com.amazonaws.eu-west-1.sagemaker.api',
       StudioEndpoint: 'aws.sagemaker.eu-west-1.studio',
       ExecuteApiEndpoint: 'com.amazonaws.eu-west-1.execute-api',
+      SsmEndpoint: 'com.amazonaws.eu-west-1.ssm',
       StsEndpoint: 'com.amazonaws.eu-west-1.sts',
       LogsEndpoint: 'com.amazonaws.eu-west-1.logs',
       MonitoringEndpoint: 'com.amazonaws.eu-west-1.monitoring',
@@ -566,6 +589,7 @@ describe('packaged template: the health checks', () => {
       'logs',
       'monitoring',
       'ec2',
+      'ssm',
     ]);
     expect(config.plan.network?.endpoints[0]?.ingressFromGroups.map((g) => g.id)).toEqual([
       'sg-0eeeeeeeeeeeeeee5',
@@ -758,5 +782,109 @@ describe('packaged template: the health checks', () => {
     expect(health.map((f) => f.name)).toEqual(['handlers/health.js']);
     expect(check.map((f) => f.name)).toEqual(['handlers/health-check.js']);
     expect(health[0]?.size).toBeLessThan(500_000);
+  });
+});
+
+describe('packaged template: the SSO bridge', () => {
+  const fn = (p: Packaged, id: string) => p.template.Resources[id]?.Properties as Record<string, any>;
+  const env = (p: Packaged, id: string) => resolveIntrinsics(fn(p, id).Environment.Variables, IDS) as Record<string, string>;
+  const TABLE_ARN = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${IDS.ServiceTable}`;
+  const role = (id: string) => resolveIntrinsics(ci.template.Resources[id]?.Properties.Policies[0].PolicyDocument, IDS);
+  const replayItem = { 'dynamodb:LeadingKeys': ['sso-replay'] };
+  const viaApi = { 'aws:SourceVpce': IDS.SageMakerApiEndpoint as string };
+  const parameter = (stage: string, name: string) => `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/studio-gate/${stage}/${name}`;
+
+  it('serves the five SSO routes without AWS_IAM (browsers do not sign), each on its own function, in the VPC', () => {
+    for (const id of ['SsoLoginGet', 'SsoCallbackGet', 'SsoSamlLoginGet', 'SsoSamlPost', 'SsoSamlMetadataGet']) {
+      expect(ci.template.Resources[`ApiGatewayMethod${id}`]?.Properties.AuthorizationType).toBe('NONE');
+    }
+    for (const [name, roleId] of [
+      ['SsoOidcLambdaFunction', 'SsoOidcRole'],
+      ['SsoSamlLambdaFunction', 'SsoSamlRole'],
+    ] as const) {
+      const f = fn(ci, name);
+      expect(f.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+      expect(f.VpcConfig.SecurityGroupIds).toEqual([{ Ref: 'LambdaSecurityGroup' }]);
+    }
+  });
+
+  it('gives each SSO function an environment that passes its own validation, secrets as SSM parameters only', () => {
+    for (const [name, which] of [
+      ['SsoOidcLambdaFunction', 'oidc'],
+      ['SsoSamlLambdaFunction', 'saml'],
+    ] as const) {
+      const variables = env(ci, name);
+      const config = parseSsoConfig({ ...variables, AWS_REGION: 'eu-west-1' }, which);
+      expect(config.cookie).toMatchObject({
+        keys: { kind: 'ssm', name: '/studio-gate/ci/sso-cookie-keys' },
+        secure: true,
+        path: '/sso',
+      });
+      expect(config.replayTable).toBe(IDS.ServiceTable);
+      if (which === 'oidc')
+        expect(config.oidc?.clientSecret).toEqual({ kind: 'ssm', name: '/studio-gate/ci/oidc-client-secret' });
+      else expect(config.saml?.idpCerts).toEqual({ kind: 'ssm', name: '/studio-gate/ci/saml-idp-certs' });
+      expect(variables.SSO_SECRETS_SOURCE).toBeUndefined();
+      expect(variables.SSO_COOKIE_SECURE).toBeUndefined();
+    }
+  });
+
+  it('packages the OIDC function without the SAML library and the SAML one without the OpenID client', () => {
+    const oidc = zipEntries(join(ci.dir, 'ssoOidc.zip'));
+    const saml = zipEntries(join(ci.dir, 'ssoSaml.zip'));
+    expect(oidc.map((f) => f.name)).toEqual(['handlers/sso-oidc.js']);
+    expect(saml.map((f) => f.name)).toEqual(['handlers/sso-saml.js']);
+    const text = (zip: string) => zipText(join(ci.dir, zip), 0);
+    expect(text('ssoOidc.zip')).not.toContain('urn:oasis:names:tc:SAML:2.0:assertion');
+    expect(text('ssoSaml.zip')).not.toContain('code_challenge_method');
+    for (const f of [...oidc, ...saml]) expect(f.size).toBeLessThan(1_500_000);
+  });
+
+  const decisions: [string, string, string, string, Record<string, string | string[]>, Decision][] = [];
+  for (const id of ['SsoOidcRole', 'SsoSamlRole']) {
+    decisions.push(
+      [id, 'writes used-once records', 'dynamodb:PutItem', TABLE_ARN, replayItem, 'Allowed'],
+      [id, 'writes no health item', 'dynamodb:PutItem', TABLE_ARN, { 'dynamodb:LeadingKeys': ['health'] }, 'ImplicitlyDenied'],
+      [id, 'reads nothing from the table', 'dynamodb:GetItem', TABLE_ARN, replayItem, 'ImplicitlyDenied'],
+      [id, 'deletes nothing', 'dynamodb:DeleteItem', TABLE_ARN, replayItem, 'ImplicitlyDenied'],
+      [id, 'reads its stage’s secrets', 'ssm:GetParameters', parameter('ci', 'sso-cookie-keys'), {}, 'Allowed'],
+      [id, 'reads no other stage’s', 'ssm:GetParameters', parameter('prod', 'sso-cookie-keys'), {}, 'ImplicitlyDenied'],
+      [id, 'writes no parameter', 'ssm:PutParameter', parameter('ci', 'sso-cookie-keys'), {}, 'ImplicitlyDenied'],
+      [
+        id,
+        'presigns through our endpoint',
+        'sagemaker:CreatePresignedDomainUrl',
+        `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/alice`,
+        viaApi,
+        'Allowed',
+      ],
+      [
+        id,
+        'not from elsewhere',
+        'sagemaker:CreatePresignedDomainUrl',
+        `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/alice`,
+        {},
+        'ImplicitlyDenied',
+      ],
+      [id, 'reads no network', 'ec2:DescribeVpcEndpoints', '*', {}, 'ImplicitlyDenied'],
+    );
+  }
+  it.each(decisions)('%s %s', async (id, _what, action, resource, context, expected) => {
+    await expect(simulate({ action, resource, context, identityPolicies: [role(id)] })).resolves.toBe(expected);
+  });
+
+  it('lets only this account read only this stage’s parameters through the SSM endpoint', async () => {
+    const policy = resolveIntrinsics(ci.template.Resources.SsmEndpoint?.Properties.PolicyDocument, IDS);
+    const ask = (resource: string, account: string, action = 'ssm:GetParameters') =>
+      simulate({ action, resource, context: { 'aws:PrincipalAccount': account }, endpointPolicies: [policy] });
+    await expect(ask(parameter('ci', 'oidc-client-secret'), ACCOUNT)).resolves.toBe('Allowed');
+    await expect(ask(parameter('ci', 'oidc-client-secret'), OTHER_ACCOUNT)).resolves.toBe('ImplicitlyDenied');
+    await expect(ask(parameter('prod', 'oidc-client-secret'), ACCOUNT)).resolves.toBe('ImplicitlyDenied');
+    await expect(ask(parameter('ci', 'oidc-client-secret'), ACCOUNT, 'ssm:PutParameter')).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it('deploys no SSO function, role or SSM endpoint where the stage leaves the bridge off', () => {
+    const ids = Object.keys(iam.template.Resources);
+    expect(ids.filter((id) => /^Sso|^Ssm|ApiGatewayResourceSso/.test(id))).toEqual([]);
   });
 });

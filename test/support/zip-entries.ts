@@ -1,5 +1,6 @@
 /** The entries of a zip file (name and uncompressed size), read from its central directory. */
 import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 
 export function zipEntries(path: string): { name: string; size: number }[] {
   const zip = readFileSync(path);
@@ -20,4 +21,20 @@ export function zipEntries(path: string): { name: string; size: number }[] {
     offset += 46 + nameLength + extra + comment;
   }
   return entries;
+}
+
+/** The text of entry `index` of a zip file (stored or deflated). */
+export function zipText(path: string, index: number): string {
+  const zip = readFileSync(path);
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  let offset = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < index; i++)
+    offset += 46 + zip.readUInt16LE(offset + 28) + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+  const method = zip.readUInt16LE(offset + 10);
+  const compressed = zip.readUInt32LE(offset + 20);
+  const local = zip.readUInt32LE(offset + 42);
+  const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+  const data = zip.subarray(start, start + compressed);
+  return (method === 0 ? data : inflateRawSync(data)).toString('utf8');
 }

@@ -42,6 +42,14 @@ describe('README', () => {
     expect([...read].filter((name) => !documented.has(name))).toEqual([]);
   });
 
+  it('documents every environment variable the SSO functions read, under SSO bridge', () => {
+    const source = readFileSync(join(ROOT, 'src', 'sso-config.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/\(\s*(?:reader,\s*)?'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string));
+    expect(read.size).toBeGreaterThanOrEqual(20);
+    const documented = tableNames(section('SSO bridge'));
+    expect([...read].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
   it('documents exactly the deployment parameters config/params.yml takes', () => {
     const params = readFileSync(join(ROOT, 'config', 'params.yml'), 'utf8');
     const defaults = params.slice(params.indexOf('default:'), params.indexOf('\nlocal:'));

@@ -1,0 +1,112 @@
+/**
+ * The local SAML IdP: a key pair and self-signed certificate made at start (in memory only), and
+ * signed SAML 2.0 responses for the demo people, signed as IdPs sign them (the assertion, then the
+ * response; RSA-SHA256, exclusive C14N) with xml-crypto. The local stack configures the ACS for this
+ * certificate; `npm run -s saml -- <person>` and the tests post what it makes. Tests also use the
+ * pieces (build, sign) to make every hostile shape: unsigned, altered, wrapped, expired…
+ */
+import { randomBytes } from 'node:crypto';
+import { generate } from 'selfsigned';
+import { SignedXml } from 'xml-crypto';
+import { DEMO_PEOPLE } from './demo-data';
+
+export const LOCAL_SAML_IDP_ENTITY_ID = 'urn:studio-gate:local-idp';
+export const LOCAL_SAML_SP_ENTITY_ID = 'urn:studio-gate:local-sp';
+
+export interface SamlKeyPair {
+  readonly privateKey: string;
+  readonly certificate: string;
+}
+
+export async function generateSamlKeyPair(name = 'studio-gate local SAML IdP'): Promise<SamlKeyPair> {
+  const pems = await generate([{ name: 'commonName', value: name }], { keySize: 2048 });
+  return { privateKey: pems.private, certificate: pems.cert };
+}
+
+/** What goes into one response; every field can be bent by a test. */
+export interface AssertionFields {
+  readonly nameId: string;
+  readonly attributes?: Readonly<Record<string, readonly string[]>>;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly recipient?: string;
+  readonly destination?: string | null;
+  readonly inResponseTo?: string;
+  readonly notBefore?: Date;
+  readonly notOnOrAfter?: Date;
+  readonly issueInstant?: Date;
+  readonly assertionId?: string;
+  readonly responseId?: string;
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+const newId = () => `_${randomBytes(16).toString('hex')}`;
+
+/** The assertion element alone (unsigned). */
+export function assertionXml(f: AssertionFields, acsUrl: string, now = new Date()): string {
+  const issued = (f.issueInstant ?? now).toISOString();
+  const notBefore = (f.notBefore ?? new Date(now.getTime() - 30_000)).toISOString();
+  const until = (f.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000)).toISOString();
+  const irt = f.inResponseTo ? ` InResponseTo="${esc(f.inResponseTo)}"` : '';
+  const attributes = Object.entries(f.attributes ?? {})
+    .map(
+      ([name, values]) =>
+        `<saml:Attribute Name="${esc(name)}">${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+    )
+    .join('');
+  return (
+    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${f.assertionId ?? newId()}" Version="2.0" IssueInstant="${issued}">` +
+    `<saml:Issuer>${esc(f.issuer ?? LOCAL_SAML_IDP_ENTITY_ID)}</saml:Issuer>` +
+    `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${f.nameId}</saml:NameID>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="${esc(f.recipient ?? acsUrl)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${esc(f.audience ?? LOCAL_SAML_SP_ENTITY_ID)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:AuthnStatement AuthnInstant="${issued}" SessionIndex="${newId()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+    (attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : '') +
+    `</saml:Assertion>`
+  );
+}
+
+/** A Response around `assertions` (already signed or not). */
+export function responseXml(f: AssertionFields, acsUrl: string, assertions: string, now = new Date()): string {
+  const irt = f.inResponseTo ? ` InResponseTo="${esc(f.inResponseTo)}"` : '';
+  const destination = f.destination === null ? '' : ` Destination="${esc(f.destination ?? acsUrl)}"`;
+  return (
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${f.responseId ?? newId()}" Version="2.0" IssueInstant="${(f.issueInstant ?? now).toISOString()}"${destination}${irt}>` +
+    `<saml:Issuer>${esc(f.issuer ?? LOCAL_SAML_IDP_ENTITY_ID)}</saml:Issuer>` +
+    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    assertions +
+    `</samlp:Response>`
+  );
+}
+
+/** Signs the element `localName` (the first one) in `xml`, the signature placed after its Issuer. */
+export function signElement(xml: string, localName: 'Assertion' | 'Response', key: SamlKeyPair): string {
+  const sig = new SignedXml({
+    privateKey: key.privateKey,
+    publicCert: key.certificate,
+    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  });
+  const element = `//*[local-name(.)='${localName}']`;
+  sig.addReference({
+    xpath: element,
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+  });
+  sig.computeSignature(xml, { location: { reference: `${element}/*[local-name(.)='Issuer']`, action: 'after' } });
+  return sig.getSignedXml();
+}
+
+/** A response as a real IdP sends it: assertion signed, then the response signed. @returns base64 XML. */
+export function signedResponse(f: AssertionFields, acsUrl: string, key: SamlKeyPair, now = new Date()): string {
+  const assertion = signElement(assertionXml(f, acsUrl, now), 'Assertion', key);
+  const xml = signElement(responseXml(f, acsUrl, assertion, now), 'Response', key);
+  return Buffer.from(xml).toString('base64');
+}
+
+/** The fields of a demo person: NameID and `email` are the address, `groups` their groups. */
+export function demoFields(person: string): AssertionFields {
+  const who = DEMO_PEOPLE[person];
+  if (!who) throw new Error(`unknown demo person "${person}" (known: ${Object.keys(DEMO_PEOPLE).join(', ')})`);
+  return { nameId: who.email, attributes: { email: [who.email], groups: [...who.groups] } };
+}

@@ -1,0 +1,188 @@
+/**
+ * The OpenID provider through openid-client: discovery (once per container, again after a
+ * failure), the authorization URL (code flow, PKCE S256), and the callback: code exchange with the
+ * client secret, ID token verified (issuer, audience = client id, signature against the IdP's JWKS,
+ * exp/iat/nbf with the configured skew, nonce). Every call to the IdP goes through
+ * {@link boundedRequest}: one deadline over connect, headers and the whole body, and a size cap.
+ * Errors become domain errors with a reason; the IdP's own text never leaves this file.
+ */
+import * as client from 'openid-client';
+import {
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  UnauthenticatedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from '../domain/errors';
+import type { CallOptions } from '../use-cases/ports';
+import type { OidcCallbackChecks, OidcPort } from '../use-cases/sso-ports';
+import { type BoundedResponse, boundedRequest } from './bounded-request';
+
+/** Discovery documents, token answers and JWKS are a few KB. */
+export const MAX_IDP_RESPONSE_BYTES = 256 * 1024;
+
+export interface OidcClientSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly redirectUri: string;
+  readonly scopes: string;
+  readonly timeoutMs: number;
+  readonly clockSkewSeconds: number;
+}
+
+/** Thrown by the bounded fetch; mapped to 504 (timeout) or 503. */
+class IdpUnreachable extends Error {
+  constructor(readonly timedOut: boolean) {
+    super(timedOut ? 'IdP timed out' : 'IdP unreachable');
+  }
+}
+
+/** openid-client's fetch, bounded. Redirects are not followed (an IdP answer is never a redirect). */
+export function boundedIdpFetch(timeoutMs: number): client.CustomFetch {
+  return async (url, options) => {
+    const target = new URL(url);
+    const headers: Record<string, string> = {};
+    new Headers(options.headers as HeadersInit).forEach((value, name) => {
+      headers[name] = value;
+    });
+    let answer: BoundedResponse;
+    try {
+      answer = await boundedRequest(
+        {
+          https: target.protocol === 'https:',
+          hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+          ...(target.port !== '' && { port: target.port }),
+          method: options.method,
+          path: `${target.pathname}${target.search}`,
+          headers,
+          ...(options.body !== undefined && options.body !== null && { body: String(options.body) }),
+        },
+        { deadlineMs: timeoutMs, connectTimeoutMs: timeoutMs, maxBytes: MAX_IDP_RESPONSE_BYTES },
+        options.signal,
+      );
+    } catch (error) {
+      throw new IdpUnreachable((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError');
+    }
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (typeof value === 'string') responseHeaders.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+    }
+    const status = answer.statusCode;
+    const body = status === 204 || status === 304 ? null : new Uint8Array(answer.body);
+    return new Response(body, { status: status >= 200 && status <= 599 ? status : 502, headers: responseHeaders });
+  };
+}
+
+function isLoopback(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+}
+
+/** The audit reason of an openid-client failure (its message is the IdP's business, not the log's). */
+function reasonOf(error: unknown): string {
+  if (error instanceof client.AuthorizationResponseError) return 'oidc-authorization-error';
+  if (error instanceof client.ResponseBodyError) return 'oidc-code-rejected';
+  // openid-client wraps oauth4webapi's error: the code is on both, the claim on the inner one's cause.
+  const code = (error as { code?: unknown }).code;
+  const inner = (error as { cause?: { cause?: { claim?: unknown }; claim?: unknown } }).cause;
+  const claim = inner?.cause?.claim ?? inner?.claim;
+  const message = `${String((error as Error)?.message ?? '')} ${String((inner as { message?: unknown })?.message ?? '')}`;
+  if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return 'oidc-id-token-expired';
+  if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && typeof claim === 'string')
+    return `oidc-id-token-${claim.replace(/[^a-z_]/g, '')}-mismatch`.slice(0, 64);
+  if (code === 'OAUTH_KEY_SELECTION_FAILED') return 'oidc-id-token-key-unknown';
+  if (/signature/i.test(message)) return 'oidc-id-token-signature-invalid';
+  if (/"(exp|iat|nbf)"/.test(message)) return 'oidc-id-token-expired';
+  return 'oidc-callback-invalid';
+}
+
+function upstreamOf(error: unknown): Error | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof IdpUnreachable)
+      return e.timedOut
+        ? new UpstreamTimeoutError('oidc-idp-timeout')
+        : new UpstreamUnavailableError('oidc-idp-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
+  return undefined;
+}
+
+export class OpenIdClientAdapter implements OidcPort {
+  private configuration?: Promise<client.Configuration>;
+
+  constructor(private readonly settings: OidcClientSettings) {}
+
+  /** Discovery, once; a failed discovery is tried again on the next request. */
+  private config(): Promise<client.Configuration> {
+    if (this.configuration === undefined) {
+      const { issuer, clientId, clientSecret, timeoutMs, clockSkewSeconds } = this.settings;
+      const fetch = boundedIdpFetch(timeoutMs);
+      this.configuration = client
+        .discovery(
+          new URL(issuer),
+          clientId,
+          { client_secret: clientSecret, [client.clockTolerance]: clockSkewSeconds },
+          client.ClientSecretBasic(clientSecret),
+          {
+            [client.customFetch]: fetch,
+            timeout: Math.ceil(timeoutMs / 1000),
+            ...(isLoopback(issuer) && { execute: [client.allowInsecureRequests] }),
+          },
+        )
+        .then((configuration) => {
+          configuration[client.customFetch] = fetch;
+          // The ID token's signature is checked against the IdP's JWKS too, not only trusted for
+          // having come over TLS from the token endpoint (openid-client's default).
+          client.enableNonRepudiationChecks(configuration);
+          return configuration;
+        });
+      this.configuration.catch(() => {
+        this.configuration = undefined;
+      });
+    }
+    return this.configuration.catch((error: unknown) => {
+      throw upstreamOf(error) ?? new UpstreamUnavailableError('oidc-discovery-failed', UNAVAILABLE_RETRY_AFTER_SECONDS);
+    });
+  }
+
+  async authorize(): Promise<{ url: string; checks: OidcCallbackChecks }> {
+    const configuration = await this.config();
+    const checks = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier() };
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: this.settings.redirectUri,
+      scope: this.settings.scopes,
+      response_type: 'code',
+      state: checks.state,
+      nonce: checks.nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
+      code_challenge_method: 'S256',
+    });
+    return { url: url.toString(), checks };
+  }
+
+  async finish(
+    callbackUrl: string,
+    checks: OidcCallbackChecks,
+    _options?: CallOptions,
+  ): Promise<Readonly<Record<string, unknown>>> {
+    const configuration = await this.config();
+    try {
+      const tokens = await client.authorizationCodeGrant(
+        configuration,
+        new URL(callbackUrl),
+        {
+          pkceCodeVerifier: checks.codeVerifier,
+          expectedState: checks.state,
+          expectedNonce: checks.nonce,
+          idTokenExpected: true,
+        },
+        { redirect_uri: this.settings.redirectUri },
+      );
+      const claims = tokens.claims();
+      if (claims === undefined) throw new UnauthenticatedError('oidc-id-token-missing');
+      return { ...claims };
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw error;
+      throw upstreamOf(error) ?? new UnauthenticatedError(reasonOf(error));
+    }
+  }
+}

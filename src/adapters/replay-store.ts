@@ -1,0 +1,48 @@
+/**
+ * Used-once records in the service table: a conditional put per key (`pk = sso-replay`,
+ * `sk = <kind>#sha256(value)`), kept until the value expires (TTL on `expiresAt`). The put fails when
+ * an unexpired record exists, so a second use is refused on every container at once. An expired
+ * record DynamoDB has not yet deleted (TTL lags) is overwritten. Only a hash of the value is stored.
+ */
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
+import { SERVICE_TABLE_TTL_ATTRIBUTE, SSO_REPLAY_PARTITION } from '../infrastructure/service-table';
+import type { CallOptions, Clock } from '../use-cases/ports';
+import type { ReplayGuard } from '../use-cases/sso-ports';
+
+export class DynamoReplayGuard implements ReplayGuard {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock = Date.now,
+  ) {}
+
+  async useOnce(key: string, expiresAtMs: number, options: CallOptions = {}): Promise<boolean> {
+    const now = Math.floor(this.clock() / 1000);
+    const [kind, ...rest] = key.split(':');
+    const digest = createHash('sha256').update(rest.join(':')).digest('base64url');
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: SSO_REPLAY_PARTITION },
+            sk: { S: `${kind}#${digest}` },
+            [SERVICE_TABLE_TTL_ATTRIBUTE]: { N: String(Math.max(now + 1, Math.ceil(expiresAtMs / 1000))) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+          ExpressionAttributeNames: { '#expires': SERVICE_TABLE_TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': { N: String(now) } },
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      // Unknown whether it was stored: fail closed (the person signs in again).
+      throw new UpstreamUnavailableError('sso-replay-store-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+    }
+  }
+}

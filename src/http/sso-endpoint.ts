@@ -1,0 +1,234 @@
+/**
+ * The SSO routes over API Gateway (REST, proxy integration), one middy stack per function:
+ * - OIDC: GET /sso/login (→ the IdP), GET /sso/callback (→ Studio);
+ * - SAML: GET /sso/saml/login (→ the IdP), POST /sso/saml (the ACS, → Studio), GET /sso/saml/metadata.
+ * The audit boundary writes one line per request and answers errors as pages (src/http/sso-pages.ts).
+ * Only API Gateway-set fields, the query, the cookie and (ACS) the form body are read; the callback
+ * URL is the configured redirect URI with the query, never anything built from a Host header.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
+import { assertSourceAllowed } from '../domain/network-source';
+import type { SsoConfig } from '../sso-config';
+import type { AuditLog, Clock, RequestMetrics } from '../use-cases/ports';
+import {
+  acceptSamlPost,
+  finishOidcLogin,
+  type OidcDeps,
+  type SamlDeps,
+  startOidcLogin,
+  startSamlLogin,
+} from '../use-cases/sso-login';
+import { type AuditedContext, auditBoundary } from './audit-boundary';
+import { withDeadline } from './deadline';
+import { headerValues, withSecurityHeaders } from './headers';
+import { clearedCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
+import { queryParametersOf, requestSourceOf } from './studio-url-http';
+
+export const OIDC_COOKIE = 'studio_gate_oidc';
+export const SAML_COOKIE = 'studio_gate_saml';
+/** A SAML POST body (form-encoded, base64 inside) larger than this is refused. */
+export const MAX_SAML_FORM_BYTES = 300 * 1024;
+
+/** What the OIDC function needs from its composition root. */
+export interface OidcEndpointDeps {
+  readonly config: SsoConfig;
+  readonly oidc: OidcDeps;
+}
+
+/** What the SAML function needs from its composition root. */
+export interface SamlEndpointDeps {
+  readonly config: SsoConfig;
+  readonly saml: SamlDeps;
+}
+
+/** Not a route of this function (API Gateway sends only its own, so this is a misconfiguration). */
+class RouteNotFoundError extends InvalidParameterError {
+  constructor() {
+    super('route', 'sso-route-unknown');
+  }
+}
+
+/** The value of cookie `name`; more than one is refused (a planted second cookie must not win). */
+export function cookieValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const found: string[] = [];
+  for (const header of headerValues(event, 'cookie')) {
+    for (const part of header.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === name) found.push(part.slice(eq + 1).trim());
+    }
+  }
+  if (found.length > 1) throw new UnauthenticatedError('sso-cookie-repeated');
+  return found[0] === '' ? undefined : found[0];
+}
+
+function sealedCookie(name: string, value: string, config: SsoConfig, sameSite: 'Lax' | 'None'): string {
+  const { path, maxAgeSeconds, secure } = config.cookie;
+  // SameSite=None needs Secure; without it (the local stack) browsers would drop the cookie.
+  const site = secure ? sameSite : 'Lax';
+  return `${name}=${value}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=${site}${secure ? '; Secure' : ''}`;
+}
+
+/** A 302 that also sets (or clears) the login cookie: to the IdP, or to Studio. */
+function redirect(location: string, cookie: string): APIGatewayProxyResult {
+  return {
+    statusCode: 302,
+    headers: withSecurityHeaders({ Location: location }),
+    multiValueHeaders: { 'Set-Cookie': [cookie] },
+    body: '',
+  };
+}
+
+function pageOptions(config: SsoConfig, cookieName: string, retryPath?: string): PageOptions {
+  return { cookieName, cookiePath: config.cookie.path, secure: config.cookie.secure, ...(retryPath && { retryPath }) };
+}
+
+function route(event: APIGatewayProxyEvent): string {
+  const path = event.resource || event.path || '';
+  return `${event.httpMethod} ${path.replace(/^.*(\/sso(\/|$))/, '$1')}`;
+}
+
+/** The OIDC callback URL as the IdP built it: the configured redirect URI and the query received. */
+export function callbackUrlOf(redirectUri: string, event: APIGatewayProxyEvent): string {
+  const url = new URL(redirectUri);
+  for (const [name, values] of Object.entries(queryParametersOf(event))) for (const v of values) url.searchParams.append(name, v);
+  return url.toString();
+}
+
+interface Handlers<D> {
+  readonly app: () => Promise<D>;
+  readonly auditLog: AuditLog;
+  readonly clock?: Clock;
+  readonly metrics?: RequestMetrics;
+  /** Page options, known once the app is (a broken configuration still gets a page). */
+  readonly pages: (app: D | undefined) => PageOptions;
+}
+
+function ssoStack<D extends { config: SsoConfig }>(
+  options: Handlers<D>,
+  body: (event: APIGatewayProxyEvent, context: AuditedContext, app: D) => Promise<APIGatewayProxyResult>,
+) {
+  let built: D | undefined;
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>()
+    .use(
+      auditBoundary({
+        auditLog: options.auditLog,
+        clock: options.clock ?? Date.now,
+        authScheme: () => 'Bearer',
+        ...(options.metrics && { metrics: options.metrics }),
+        respond: (error, _scheme, event) => ssoErrorResponse(error, options.pages(built), event),
+      }),
+    )
+    .handler(async function sso(event, context) {
+      const app = await options.app();
+      built = app;
+      return body(event, context, app);
+    });
+}
+
+/** The OIDC function: GET /sso/login and GET /sso/callback. */
+export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) {
+  const pages = (app: OidcEndpointDeps | undefined) =>
+    app
+      ? pageOptions(app.config, OIDC_COOKIE, `${app.config.cookie.path}/login`)
+      : { cookieName: OIDC_COOKIE, cookiePath: '/', secure: true };
+  return ssoStack({ ...options, pages }, async (event, context, app) => {
+    const { config, oidc } = app;
+    const source = requestSourceOf(event);
+    switch (route(event)) {
+      case 'GET /sso/login': {
+        const started = await startOidcLogin(source, queryParametersOf(event), oidc);
+        if (context.audit) context.audit.outcome = 'sso-login-started';
+        return redirect(started.location, sealedCookie(OIDC_COOKIE, started.sealedState, config, 'Lax'));
+      }
+      case 'GET /sso/callback': {
+        const sealedState = cookieValue(event, OIDC_COOKIE);
+        const issued = await withDeadline(config.core.requestDeadlineMs + 2 * (config.oidc?.timeoutMs ?? 0), context, (signal) =>
+          finishOidcLogin(
+            {
+              source,
+              callbackUrl: callbackUrlOf(config.oidc?.redirectUri ?? '', event),
+              query: queryParametersOf(event),
+              ...(sealedState !== undefined && { sealedState }),
+            },
+            oidc,
+            context.audit ?? {},
+            signal,
+          ),
+        );
+        return redirect(issued.url, clearedCookie(OIDC_COOKIE, config.cookie.path, config.cookie.secure));
+      }
+      default:
+        throw new RouteNotFoundError();
+    }
+  });
+}
+
+/** The ACS form: SAMLResponse once, RelayState at most once, nothing else. */
+export function samlFormOf(event: APIGatewayProxyEvent): { samlResponse: string; relayState?: string } {
+  const types = headerValues(event, 'content-type');
+  if (types.length !== 1 || !/^application\/x-www-form-urlencoded\s*(;.*)?$/i.test(types[0] as string)) {
+    throw new InvalidParameterError('body', 'body-content-type');
+  }
+  if (typeof event.body !== 'string') throw new InvalidParameterError('body', 'body-missing');
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('latin1') : event.body;
+  if (text.length > MAX_SAML_FORM_BYTES) throw new InvalidParameterError('body', 'body-too-large');
+  const form = new URLSearchParams(text);
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (name !== 'SAMLResponse' && name !== 'RelayState') throw new InvalidParameterError(name, 'parameter-unknown');
+    if (seen.has(name)) throw new InvalidParameterError(name, 'parameter-repeated');
+    seen.add(name);
+  }
+  const samlResponse = form.get('SAMLResponse');
+  if (samlResponse === null || samlResponse === '') throw new InvalidParameterError('SAMLResponse', 'body-missing');
+  const relayState = form.get('RelayState');
+  return { samlResponse, ...(relayState !== null && relayState !== '' && { relayState }) };
+}
+
+/** The SAML function: GET /sso/saml/login, POST /sso/saml (ACS), GET /sso/saml/metadata. */
+export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) {
+  const pages = (app: SamlEndpointDeps | undefined) =>
+    app
+      ? pageOptions(app.config, SAML_COOKIE, app.config.saml?.idpSsoUrl ? `${app.config.cookie.path}/saml/login` : undefined)
+      : { cookieName: SAML_COOKIE, cookiePath: '/', secure: true };
+  return ssoStack({ ...options, pages }, async (event, context, app) => {
+    const { config, saml } = app;
+    const source = requestSourceOf(event);
+    switch (route(event)) {
+      case 'GET /sso/saml/login': {
+        if (!config.saml?.idpSsoUrl) throw new InvalidParameterError('route', 'saml-sp-initiated-not-configured');
+        const started = await startSamlLogin(source, queryParametersOf(event), saml);
+        if (context.audit) context.audit.outcome = 'sso-login-started';
+        return redirect(started.location, sealedCookie(SAML_COOKIE, started.sealedState, config, 'None'));
+      }
+      case 'POST /sso/saml': {
+        // The source first, as everywhere: an outsider's body is not even read.
+        assertSourceAllowed(source, config.core.source);
+        const sealedState = cookieValue(event, SAML_COOKIE);
+        const form = samlFormOf(event);
+        const issued = await withDeadline(config.core.requestDeadlineMs + 2000, context, (signal) =>
+          acceptSamlPost(
+            { source, ...form, ...(sealedState !== undefined && { sealedState }) },
+            saml,
+            context.audit ?? {},
+            signal,
+          ),
+        );
+        return redirect(issued.url, clearedCookie(SAML_COOKIE, config.cookie.path, config.cookie.secure));
+      }
+      case 'GET /sso/saml/metadata': {
+        assertSourceAllowed(source, config.core.source);
+        if (context.audit) context.audit.outcome = 'saml-metadata';
+        return {
+          statusCode: 200,
+          headers: withSecurityHeaders({ 'Content-Type': 'application/samlmetadata+xml' }),
+          body: saml.saml.metadata(),
+        };
+      }
+      default:
+        throw new RouteNotFoundError();
+    }
+  });
+}

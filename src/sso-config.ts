@@ -1,0 +1,216 @@
+/**
+ * The SSO bridge's configuration: the GET /studio-url configuration (the same identity rules,
+ * mapping, owner tag and source checks, read by {@link parseConfig}) plus the OIDC client, the SAML
+ * service provider, the sealed cookie and the replay table. Every problem is reported at once.
+ *
+ * Secrets (`OIDC_CLIENT_SECRET`, `SSO_COOKIE_KEYS`) are either `ssm:<parameter name>` (read once per
+ * container from SSM Parameter Store, SecureString) or, only with `SSO_SECRETS_SOURCE=env` (the
+ * local stack), the value itself. A deployment never puts a secret in the Lambda environment.
+ */
+import { X509Certificate } from 'node:crypto';
+import { deepFreeze, type Env, EnvReader, parseConfig, type StudioGateConfig } from './config';
+import { ConfigurationError } from './domain/errors';
+
+/** A secret: its value (local stack only) or the SSM parameter holding it. */
+export type SecretRef = { readonly kind: 'value'; readonly value: string } | { readonly kind: 'ssm'; readonly name: string };
+
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: SecretRef;
+  /** Where the IdP sends the browser back: must end in /sso/callback. */
+  readonly redirectUri: string;
+  /** The ID token claim that names the person (default: the token path's JWT_PROFILE_CLAIM). */
+  readonly profileClaim: string;
+  readonly scopes: string;
+  /** Bound of each call to the IdP (discovery, token endpoint, JWKS), whole body included. */
+  readonly timeoutMs: number;
+}
+
+export interface SamlSettings {
+  /** PEM certificates the IdP may sign with (several during a rotation): the PEM text, or an SSM parameter holding it. */
+  readonly idpCerts: SecretRef;
+  readonly idpEntityId: string;
+  readonly spEntityId: string;
+  /** The ACS: must end in /sso/saml. */
+  readonly acsUrl: string;
+  /** The attribute naming the person; undefined: the NameID. */
+  readonly profileAttribute?: string;
+  readonly groupsAttribute: string;
+  readonly wantResponseSigned: boolean;
+  readonly wantAssertionsSigned: boolean;
+  readonly clockSkewSeconds: number;
+  readonly allowIdpInitiated: boolean;
+  /** The IdP's SSO URL (HTTP-Redirect binding), for SP-initiated login; undefined: only IdP-initiated. */
+  readonly idpSsoUrl?: string;
+}
+
+export interface CookieSettings {
+  /** Comma-separated base64url 32-byte keys; the first seals, all open. */
+  readonly keys: SecretRef;
+  readonly secure: boolean;
+  /** The Path: the directory of SSO_REDIRECT_URI / SAML_ACS_URL that ends in /sso. */
+  readonly path: string;
+  readonly maxAgeSeconds: number;
+}
+
+export interface SsoConfig {
+  readonly core: StudioGateConfig;
+  readonly cookie: CookieSettings;
+  readonly oidc?: OidcSettings;
+  readonly saml?: SamlSettings;
+  /** The table accepted SAML assertions and spent login states are kept in (until they expire). */
+  readonly replayTable: string;
+  readonly dynamoEndpointUrl?: string;
+  readonly ssmEndpointUrl?: string;
+}
+
+/** `/x/sso` for `https://h/x/sso/callback` (the suffix checked). */
+function ssoPathOf(reader: EnvReader, name: string, url: string | undefined, suffix: string): string | undefined {
+  if (url === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // reported by reader.url
+  }
+  if (!parsed.pathname.endsWith(suffix) || parsed.search !== '' || parsed.hash !== '') {
+    reader.problems.push(`${name} must end in ${suffix}, with no query or fragment, got "${url}"`);
+    return undefined;
+  }
+  return parsed.pathname.slice(0, -suffix.length + '/sso'.length);
+}
+
+function readSecret(reader: EnvReader, name: string, fromEnv: boolean): SecretRef {
+  const text = reader.required(name);
+  if (text.startsWith('ssm:')) {
+    const parameter = text.slice(4);
+    if (!/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(parameter))
+      reader.problems.push(`${name}: "${parameter}" is not an SSM parameter name`);
+    return { kind: 'ssm', name: parameter };
+  }
+  if (text !== '' && !fromEnv) {
+    reader.problems.push(
+      `${name} must be ssm:<parameter name> (a value in the environment needs SSO_SECRETS_SOURCE=env, local stack only)`,
+    );
+  }
+  return { kind: 'value', value: text };
+}
+
+/** The PEM certificates in `text` (`\n` escapes allowed). @returns them, or the problems found. */
+export function parsePemCertificates(name: string, text: string): { certs: string[]; problems: string[] } {
+  const pems = text.replace(/\\n/g, '\n').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const problems: string[] = [];
+  if (pems.length === 0) problems.push(`${name} must hold one or more PEM certificates`);
+  for (const [i, pem] of pems.entries()) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      problems.push(`${name}: certificate ${i + 1} does not parse`);
+    }
+  }
+  return { certs: pems, problems };
+}
+
+/** Certificates are public: the PEM text may be in the environment, or (it is long) in SSM. */
+function readCertificates(reader: EnvReader, name: string): SecretRef {
+  const text = reader.required(name);
+  if (text.startsWith('ssm:')) return readSecret(reader, name, false);
+  if (text !== '') reader.problems.push(...parsePemCertificates(name, text).problems);
+  return { kind: 'value', value: text };
+}
+
+function readSaml(reader: EnvReader, fallbackGroups: string): { saml: SamlSettings; path?: string } {
+  const acsUrl = reader.url('SAML_ACS_URL', reader.required('SAML_ACS_URL')) ?? '';
+  const path = ssoPathOf(reader, 'SAML_ACS_URL', acsUrl || undefined, '/sso/saml');
+  const profileAttribute = reader.optional('SAML_PROFILE_ATTRIBUTE');
+  const idpSsoUrl = reader.url('SAML_IDP_SSO_URL', reader.optional('SAML_IDP_SSO_URL'));
+  const allowIdpInitiated = reader.choice('SAML_ALLOW_IDP_INITIATED', ['true', 'false'] as const, 'false') === 'true';
+  const wantResponseSigned = reader.choice('SAML_WANT_RESPONSE_SIGNED', ['true', 'false'] as const, 'true') === 'true';
+  const wantAssertionsSigned = reader.choice('SAML_WANT_ASSERTIONS_SIGNED', ['true', 'false'] as const, 'true') === 'true';
+  if (!wantResponseSigned && !wantAssertionsSigned) {
+    reader.problems.push('SAML_WANT_RESPONSE_SIGNED and SAML_WANT_ASSERTIONS_SIGNED cannot both be false');
+  }
+  if (!allowIdpInitiated && idpSsoUrl === undefined) {
+    reader.problems.push('SAML needs SAML_IDP_SSO_URL (SP-initiated login) or SAML_ALLOW_IDP_INITIATED=true, or both');
+  }
+  const saml: SamlSettings = {
+    idpCerts: readCertificates(reader, 'SAML_IDP_CERTS'),
+    idpEntityId: reader.required('SAML_IDP_ENTITY_ID'),
+    spEntityId: reader.required('SAML_SP_ENTITY_ID'),
+    acsUrl,
+    ...(profileAttribute !== undefined && { profileAttribute }),
+    groupsAttribute: reader.optional('SAML_GROUPS_ATTRIBUTE') ?? fallbackGroups,
+    wantResponseSigned,
+    wantAssertionsSigned,
+    clockSkewSeconds: reader.integer('SAML_CLOCK_SKEW_SECONDS', 60, 0, 300),
+    allowIdpInitiated,
+    ...(idpSsoUrl !== undefined && { idpSsoUrl }),
+  };
+  return { saml, ...(path !== undefined && { path }) };
+}
+
+function readOidc(reader: EnvReader, fromEnv: boolean, fallbackProfileClaim: string): { oidc: OidcSettings; path?: string } {
+  const issuer = reader.url('OIDC_ISSUER', reader.required('OIDC_ISSUER')) ?? '';
+  const redirectUri = reader.url('SSO_REDIRECT_URI', reader.required('SSO_REDIRECT_URI')) ?? '';
+  const path = ssoPathOf(reader, 'SSO_REDIRECT_URI', redirectUri || undefined, '/sso/callback');
+  const oidc: OidcSettings = {
+    issuer,
+    clientId: reader.required('OIDC_CLIENT_ID'),
+    clientSecret: readSecret(reader, 'OIDC_CLIENT_SECRET', fromEnv),
+    redirectUri,
+    profileClaim: reader.optional('OIDC_PROFILE_CLAIM') ?? fallbackProfileClaim,
+    scopes: reader.optional('OIDC_SCOPES') ?? 'openid email groups',
+    timeoutMs: reader.integer('OIDC_TIMEOUT_MS', 2000, 100, 5000),
+  };
+  if (!oidc.scopes.split(' ').includes('openid')) reader.problems.push('OIDC_SCOPES must include openid');
+  return { oidc, ...(path !== undefined && { path }) };
+}
+
+/**
+ * @param which the ways in this function serves (each function reads only its own settings).
+ * @throws ConfigurationError listing every problem, those of the studio-url configuration included.
+ */
+export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
+  const reader = new EnvReader(env);
+  let core: StudioGateConfig | undefined;
+  try {
+    core = parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    reader.problems.push(...error.problems);
+  }
+  if (core !== undefined && core.auth.mode !== 'jwt') {
+    reader.problems.push(
+      'The SSO bridge needs AUTH_MODE=jwt: its people are named by claims (email), as the owner tags of a jwt stage are',
+    );
+  }
+  const profileClaim = core?.auth.mode === 'jwt' ? core.auth.profileClaim : 'email';
+  const groupsClaim = core?.auth.mode === 'jwt' ? core.auth.groupsClaim : 'groups';
+  const fromEnv = reader.choice('SSO_SECRETS_SOURCE', ['ssm', 'env'] as const, 'ssm') === 'env';
+  const secure = reader.choice('SSO_COOKIE_SECURE', ['true', 'false'] as const, 'true') === 'true';
+  if (!secure && core?.localStudioOrigin === undefined) {
+    reader.problems.push('SSO_COOKIE_SECURE=false is for the local stack only (it needs LOCAL_STUDIO_ORIGIN)');
+  }
+  const read = which === 'oidc' ? readOidc(reader, fromEnv, profileClaim) : readSaml(reader, groupsClaim);
+  const config: SsoConfig = {
+    core: core as StudioGateConfig,
+    cookie: {
+      keys: readSecret(reader, 'SSO_COOKIE_KEYS', fromEnv),
+      secure,
+      path: read.path ?? '/sso',
+      maxAgeSeconds: reader.integer('SSO_COOKIE_MAX_AGE_SECONDS', 300, 60, 900),
+    },
+    ...('oidc' in read ? { oidc: read.oidc } : { saml: read.saml }),
+    replayTable: reader.required('SSO_REPLAY_TABLE'),
+    ...optionalUrl(reader, 'AWS_ENDPOINT_URL_DYNAMODB', 'dynamoEndpointUrl'),
+    ...optionalUrl(reader, 'AWS_ENDPOINT_URL_SSM', 'ssmEndpointUrl'),
+  };
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return deepFreeze(config);
+}
+
+function optionalUrl<K extends string>(reader: EnvReader, name: string, key: K): Partial<Record<K, string>> {
+  const url = reader.url(name, reader.optional(name));
+  return url === undefined ? {} : ({ [key]: url } as Record<K, string>);
+}

@@ -1,0 +1,36 @@
+/**
+ * Composition root of the OIDC function (GET /sso/login, GET /sso/callback): openid-client, the
+ * sealer, the replay guard, the SageMaker adapter. No SAML library, no EC2 client.
+ */
+import { OpenIdClientAdapter } from './adapters/oidc-client';
+import type { OidcEndpointDeps } from './http/sso-endpoint';
+import { parseSsoConfig, type SsoConfig } from './sso-config';
+import { once, type SsoOverrides, secretsReader, sharedDeps } from './sso-shared';
+import type { OidcPort } from './use-cases/sso-ports';
+
+/** The OIDC function (the OpenID client is built by `oidcPort` so tests may pass their own). */
+export function buildOidcApp(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: SsoOverrides & { oidcPort?: (clientSecret: string) => OidcPort } = {},
+): () => Promise<OidcEndpointDeps> {
+  const config = parseSsoConfig(env, 'oidc');
+  const oidc = config.oidc as NonNullable<SsoConfig['oidc']>;
+  const secrets = secretsReader(config, overrides);
+  return once(async () => {
+    const [clientSecret] = await secrets([oidc.clientSecret]);
+    const shared = await sharedDeps(config, overrides, secrets);
+    const auth = config.core.auth;
+    const port =
+      overrides.oidcPort?.(clientSecret as string) ??
+      new OpenIdClientAdapter({
+        issuer: oidc.issuer,
+        clientId: oidc.clientId,
+        clientSecret: clientSecret as string,
+        redirectUri: oidc.redirectUri,
+        scopes: oidc.scopes,
+        timeoutMs: oidc.timeoutMs,
+        clockSkewSeconds: auth.mode === 'jwt' ? auth.clockSkewSeconds : 0,
+      });
+    return { config, oidc: { ...shared, oidc: port, profileClaim: oidc.profileClaim } };
+  });
+}

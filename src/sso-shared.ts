@@ -1,0 +1,83 @@
+/**
+ * What the composition roots of the two SSO functions (src/sso-oidc-app.ts, src/sso-saml-app.ts) share. Each builds only what it uses: the OIDC function no
+ * SAML library, the SAML function no OpenID client, neither an EC2 client. Configuration is read
+ * at init (a broken one is logged once and every request fails closed); the secrets (client
+ * secret, cookie keys) are read from SSM once per container, on first use, and read again only
+ * after a failed read.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { JsonLineAuditLog } from './adapters/audit-log';
+import { JoseStateSealer } from './adapters/cookie-sealer';
+import { createDynamoClient } from './adapters/health-store';
+import { DynamoReplayGuard } from './adapters/replay-store';
+import { createSsmClient, resolveSecrets } from './adapters/ssm-secrets';
+import { container } from './container';
+import { type IssueOverrides, issueDepsFor } from './issue-deps';
+import type { SsoConfig } from './sso-config';
+import type { AuditLog } from './use-cases/ports';
+import type { SsoDeps } from './use-cases/sso-login';
+
+export interface SsoOverrides extends IssueOverrides {
+  readonly dynamoClient?: DynamoDBClient;
+  readonly ssmClient?: SSMClient;
+}
+
+/** Memoizes an async build; a failed one is tried again on the next call. */
+export function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (pending === undefined) {
+      pending = build();
+      pending.catch(() => {
+        pending = undefined;
+      });
+    }
+    return pending;
+  };
+}
+
+export async function sharedDeps(
+  config: SsoConfig,
+  overrides: SsoOverrides,
+  secretsOf: (refs: SsoConfig['cookie']['keys'][]) => Promise<string[]>,
+) {
+  const clock = overrides.clock ?? Date.now;
+  const [cookieKeys] = await secretsOf([config.cookie.keys]);
+  const dynamo =
+    overrides.dynamoClient ??
+    createDynamoClient(config.core.region, {
+      timeoutMs: 2000,
+      ...(config.dynamoEndpointUrl !== undefined && { endpoint: config.dynamoEndpointUrl }),
+      ...(overrides.credentials && { credentials: overrides.credentials }),
+    });
+  const shared: SsoDeps = {
+    issue: issueDepsFor(config.core, overrides),
+    sealer: new JoseStateSealer(cookieKeys as string, config.cookie.maxAgeSeconds, clock),
+    replay: new DynamoReplayGuard(dynamo, config.replayTable, clock),
+    clock,
+    loginTtlSeconds: config.cookie.maxAgeSeconds,
+  };
+  return shared;
+}
+
+export function secretsReader(config: SsoConfig, overrides: SsoOverrides) {
+  let client: SSMClient | undefined = overrides.ssmClient;
+  return (refs: readonly SsoConfig['cookie']['keys'][]) =>
+    resolveSecrets(refs, () => {
+      client ??= createSsmClient(config.core.region, {
+        ...(config.ssmEndpointUrl !== undefined && { endpoint: config.ssmEndpointUrl }),
+        ...(overrides.credentials && { credentials: overrides.credentials }),
+      });
+      return client;
+    });
+}
+
+/** The container-wide audit log of the SSO functions. */
+export const ssoAuditLog: AuditLog = new JsonLineAuditLog();
+
+/** A container's app provider: the configuration read at init, the rest on first use. */
+export function ssoContainer<D>(build: () => () => Promise<D>, what: string): { init(): void; app: () => Promise<D> } {
+  const built = container(build, ssoAuditLog, what);
+  return { init: () => built.init(), app: () => built.get()() };
+}

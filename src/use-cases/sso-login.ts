@@ -1,0 +1,218 @@
+/**
+ * Use cases of the SSO bridge: a person signs in at the corporate IdP (OIDC code flow with PKCE,
+ * or SAML 2.0 POST binding) and lands in their own Studio. What the IdP vouches for becomes a
+ * {@link CallerIdentity} by the token path's own rules (groups, profile claim, email rules), and
+ * from there it is exactly the GET /studio-url path ({@link issueStudioUrlFor}): mapping, owner tag,
+ * InService, a checked presigned URL. The source check comes first, as there.
+ *
+ * The only redirect targets are the IdP's (from its own metadata) and a URL that passed the Studio
+ * URL check: a `landing`, `space` or `RelayState` is a launch option, validated as on GET
+ * /studio-url, and never a target. Every login state and every accepted assertion is used once.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { JwtCallerPolicy } from '../domain/caller';
+import { jwtIdentity } from '../domain/caller';
+import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
+import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
+import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
+import { type AuditFacts, type IssuedStudioUrl, type IssueStudioUrlDeps, issueStudioUrlFor } from './issue-studio-url';
+import type { Clock } from './ports';
+import type { OidcPort, ReplayGuard, SamlPort, SealedState, StateSealer } from './sso-ports';
+
+/** What both ways in share. */
+export interface SsoDeps {
+  readonly issue: IssueStudioUrlDeps;
+  readonly sealer: StateSealer;
+  readonly replay: ReplayGuard;
+  readonly clock: Clock;
+  /** How long a login may take, from /sso/login to the callback (the cookie's lifetime). */
+  readonly loginTtlSeconds: number;
+}
+
+export interface OidcDeps extends SsoDeps {
+  readonly oidc: OidcPort;
+  /** The ID token claim naming the person. */
+  readonly profileClaim: string;
+}
+
+export interface SamlDeps extends SsoDeps {
+  readonly saml: SamlPort;
+  readonly idpEntityId: string;
+  readonly allowIdpInitiated: boolean;
+  /** The attribute naming the person; undefined: NameID. */
+  readonly profileAttribute?: string;
+  readonly groupsAttribute: string;
+}
+
+/** A started login: where the browser goes, and the sealed cookie it carries back. */
+export interface StartedLogin {
+  readonly location: string;
+  readonly sealedState: string;
+}
+
+/** The launch options a login may carry (landing, space): validated now, used after sign-in. */
+function launchState(query: QueryParameters): Record<string, string> {
+  if (query.redirect !== undefined) throw new InvalidParameterError('redirect', 'parameter-unknown');
+  const options = parseLaunchOptions(query);
+  return {
+    ...(options.landingUri !== undefined && { landing: options.landingUri }),
+    ...(options.spaceName !== undefined && { space: options.spaceName }),
+  };
+}
+
+/** The launch options back from sealed state, as parameters (validated again by the shared path). */
+function launchParameters(state: SealedState): QueryParameters {
+  return {
+    ...(state.landing !== undefined && { landing: [state.landing] }),
+    ...(state.space !== undefined && { space: [state.space] }),
+  };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function single(query: QueryParameters, name: string): string | undefined {
+  const values = query[name];
+  if (values === undefined) return undefined;
+  if (values.length !== 1) throw new UnauthenticatedError(`oidc-${name}-repeated`);
+  return values[0];
+}
+
+/** What the IdP vouched for → the token path's identity rules → the shared path; always a redirect. */
+async function issueForClaims(
+  claims: Readonly<Record<string, unknown>>,
+  policy: (auth: JwtCallerPolicy) => JwtCallerPolicy,
+  launch: QueryParameters,
+  deps: SsoDeps,
+  audit: AuditFacts,
+  signal?: AbortSignal,
+): Promise<IssuedStudioUrl> {
+  const { auth } = deps.issue.config;
+  if (auth.mode !== 'jwt') throw new Error('the SSO bridge needs AUTH_MODE=jwt');
+  const identity = jwtIdentity(claims, policy(auth));
+  const issued = await issueStudioUrlFor(identity, () => launch, deps.issue, audit, signal);
+  return { ...issued, redirect: true };
+}
+
+/** GET /sso/login: a fresh state, nonce and PKCE verifier, sealed; the browser goes to the IdP. */
+export async function startOidcLogin(source: RequestSource, query: QueryParameters, deps: OidcDeps): Promise<StartedLogin> {
+  assertSourceAllowed(source, deps.issue.config.source);
+  const launch = launchState(query);
+  const { url, checks } = await deps.oidc.authorize();
+  const sealedState = await deps.sealer.seal('oidc', {
+    ...launch,
+    state: checks.state,
+    nonce: checks.nonce,
+    verifier: checks.codeVerifier,
+  });
+  return { location: url, sealedState };
+}
+
+/** What the OIDC callback carries. */
+export interface OidcCallback {
+  readonly source: RequestSource;
+  /** The callback URL as the IdP sent the browser to it (the configured redirect URI + this query). */
+  readonly callbackUrl: string;
+  readonly query: QueryParameters;
+  /** The sealed cookie; undefined when the browser sent none. */
+  readonly sealedState?: string;
+}
+
+/**
+ * GET /sso/callback: the cookie opens, the state matches and has not been used, the code exchange
+ * and the ID token pass, and the identity gets its own Studio.
+ */
+export async function finishOidcLogin(
+  callback: OidcCallback,
+  deps: OidcDeps,
+  audit: AuditFacts = {},
+  signal?: AbortSignal,
+): Promise<IssuedStudioUrl> {
+  assertSourceAllowed(callback.source, deps.issue.config.source);
+  if (callback.sealedState === undefined) throw new UnauthenticatedError('sso-cookie-missing');
+  const state = await deps.sealer.open('oidc', callback.sealedState);
+  const { state: expectedState, nonce, verifier } = state;
+  if (expectedState === undefined || nonce === undefined || verifier === undefined)
+    throw new UnauthenticatedError('sso-cookie-invalid');
+  if (single(callback.query, 'error') !== undefined) throw new UnauthenticatedError('oidc-authorization-error');
+  const returnedState = single(callback.query, 'state');
+  if (returnedState === undefined) throw new UnauthenticatedError('oidc-state-missing');
+  if (!sameSecret(returnedState, expectedState)) throw new UnauthenticatedError('oidc-state-mismatch');
+  if (single(callback.query, 'code') === undefined) throw new UnauthenticatedError('oidc-code-missing');
+  const until = deps.clock() + deps.loginTtlSeconds * 1000;
+  if (!(await deps.replay.useOnce(`oidc-state:${expectedState}`, until, signal ? { signal } : {}))) {
+    throw new UnauthenticatedError('oidc-callback-replayed');
+  }
+  const claims = await deps.oidc.finish(
+    callback.callbackUrl,
+    { state: expectedState, nonce, codeVerifier: verifier },
+    signal ? { signal } : {},
+  );
+  audit.subject = typeof claims.sub === 'string' ? claims.sub.slice(0, 256) : '(no sub)';
+  const policy = (auth: JwtCallerPolicy) => ({ ...auth, profileClaim: deps.profileClaim });
+  return issueForClaims(claims, policy, launchParameters(state), deps, audit, signal);
+}
+
+/** GET /sso/saml/login: an AuthnRequest whose id is sealed in the cookie (InResponseTo must match it). */
+export async function startSamlLogin(source: RequestSource, query: QueryParameters, deps: SamlDeps): Promise<StartedLogin> {
+  assertSourceAllowed(source, deps.issue.config.source);
+  const launch = launchState(query);
+  const { url, requestId } = await deps.saml.loginUrl(launch.landing ?? '');
+  const sealedState = await deps.sealer.seal('saml', { ...launch, requestId });
+  return { location: url, sealedState };
+}
+
+/** What the ACS receives. */
+export interface SamlPost {
+  readonly source: RequestSource;
+  readonly samlResponse: string;
+  readonly relayState?: string;
+  readonly sealedState?: string;
+}
+
+/** The identity rules of the token path, fed from the assertion (the IdP signed it: no email_verified claim to ask for). */
+function samlPolicy(auth: JwtCallerPolicy): JwtCallerPolicy {
+  const { groupsDelimiter: _ignored, ...rest } = auth;
+  return { ...rest, profileClaim: 'profile', groupsClaim: 'groups', requireEmailVerified: false };
+}
+
+/**
+ * POST /sso/saml: the response verifies (SamlPort), SP-initiated ones answer the request sealed in
+ * the cookie, IdP-initiated ones only when allowed; each assertion is accepted once, on any container.
+ */
+export async function acceptSamlPost(
+  post: SamlPost,
+  deps: SamlDeps,
+  audit: AuditFacts = {},
+  signal?: AbortSignal,
+): Promise<IssuedStudioUrl> {
+  assertSourceAllowed(post.source, deps.issue.config.source);
+  const assertion = await deps.saml.verify(post.samlResponse);
+  audit.subject = assertion.nameId.slice(0, 256);
+  let launch: QueryParameters;
+  if (assertion.inResponseTo !== undefined) {
+    if (post.sealedState === undefined) throw new UnauthenticatedError('sso-cookie-missing');
+    const state = await deps.sealer.open('saml', post.sealedState);
+    if (state.requestId === undefined || !sameSecret(state.requestId, assertion.inResponseTo)) {
+      throw new UnauthenticatedError('saml-in-response-to-invalid');
+    }
+    launch = launchParameters(state);
+  } else {
+    if (!deps.allowIdpInitiated) throw new UnauthenticatedError('saml-idp-initiated-refused');
+    launch = post.relayState ? launchParameters(launchState({ landing: [post.relayState] })) : {};
+  }
+  const key = `saml-assertion:${deps.idpEntityId}\n${assertion.assertionId}`;
+  if (!(await deps.replay.useOnce(key, assertion.notOnOrAfterMs, signal ? { signal } : {}))) {
+    throw new UnauthenticatedError('saml-assertion-replayed');
+  }
+  let profile: string | undefined = assertion.nameId;
+  if (deps.profileAttribute !== undefined) {
+    const values = assertion.attributes[deps.profileAttribute] ?? [];
+    profile = values.length === 1 ? values[0] : undefined;
+  }
+  const claims = { profile, groups: assertion.attributes[deps.groupsAttribute] ?? [] };
+  return issueForClaims(claims, samlPolicy, launch, deps, audit, signal);
+}

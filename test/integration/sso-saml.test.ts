@@ -1,0 +1,274 @@
+/**
+ * The SAML way in end to end: the SAML function (in process, as Lambda runs it) verifying responses
+ * signed with xml-crypto by the local IdP's key, the SageMaker emulator, and replay records in
+ * dynalite through the real client-dynamodb. Every hostile shape below is refused by a check that,
+ * removed, lets it through: unsigned, altered, wrapped, foreign-signed, misaddressed, out of time,
+ * replayed on another container, unsolicited when that is off, answering another request.
+ */
+import { inflateRawSync } from 'node:zlib';
+import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
+import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
+import {
+  type AssertionFields,
+  assertionXml,
+  demoFields,
+  generateSamlKeyPair,
+  responseXml,
+  type SamlKeyPair,
+  signElement,
+  signedResponse,
+} from '../../scripts/local/saml-idp';
+import { type LocalSso, localSso, startPeers } from '../../scripts/local/stack';
+import type { TokenIssuer } from '../../scripts/local/token-issuer';
+import { SAML_COOKIE, samlHandler } from '../../src/http/sso-endpoint';
+import { buildSamlApp } from '../../src/sso-saml-app';
+import type { AuditEntry } from '../../src/use-cases/ports';
+import { captureOutput } from '../support/capture';
+import { lambdaContext } from '../support/lambda-context';
+import { freePorts } from '../support/ports';
+import { setCookie, ssoEnv, ssoEvent } from '../support/sso';
+
+jest.setTimeout(60_000);
+
+const TABLE = 'studio-gate-saml-test';
+let peers: { emulator: SageMakerEmulator; issuer: TokenIssuer };
+let dynamo: LocalDynamo;
+let sso: LocalSso;
+let foreignKey: SamlKeyPair;
+
+function env(overrides: Record<string, string | undefined> = {}) {
+  return ssoEnv(
+    sso,
+    { emulatorUrl: peers.emulator.url, issuer: peers.issuer.issuer, dynamoUrl: dynamo.url, table: TABLE },
+    overrides,
+  );
+}
+
+/** A container of the SAML function; `entries` collects its audit lines. */
+function container(entries: AuditEntry[], overrides: Record<string, string | undefined> = {}) {
+  const app = buildSamlApp(env(overrides), { credentials: LOCAL_CREDENTIALS });
+  return samlHandler({ app, auditLog: { record: (e) => void entries.push(e), problem: () => {} } });
+}
+
+async function post(
+  handler: ReturnType<typeof container>,
+  samlResponse: string,
+  extra: { relayState?: string; cookie?: string } = {},
+) {
+  const form: Record<string, string> = {
+    SAMLResponse: samlResponse,
+    ...(extra.relayState !== undefined && { RelayState: extra.relayState }),
+  };
+  return handler(ssoEvent('POST', '/sso/saml', { form, ...(extra.cookie && { cookie: extra.cookie }) }), lambdaContext());
+}
+
+const b64 = (xml: string) => Buffer.from(xml).toString('base64');
+const alice = (more: Partial<AssertionFields> = {}): AssertionFields => ({ ...demoFields('alice'), ...more });
+
+/** A response for `fields`, signed as a real IdP signs (assertion, then response) with `key`. */
+const signed = (fields: AssertionFields, key: SamlKeyPair = sso.samlKey) => signedResponse(fields, sso.acsUrl, key);
+
+beforeAll(async () => {
+  const [emulator, issuer, dynamoPort] = (await freePorts(3)) as [number, number, number];
+  sso = await localSso(3998);
+  foreignKey = await generateSamlKeyPair('someone else');
+  peers = await startPeers({ emulator, issuer }, 'studio-gate', sso);
+  dynamo = await startLocalDynamo({ port: dynamoPort, tableName: TABLE });
+});
+
+afterAll(async () => {
+  await Promise.all([peers?.emulator.close(), peers?.issuer.close(), dynamo?.close()]);
+});
+
+describe('a signed assertion', () => {
+  it('lands alice in her own Studio (IdP-initiated), with a landing from RelayState; nothing secret is logged', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = container(entries);
+    const response = signed(alice());
+    const { result, output } = await captureOutput(() => post(handler, response, { relayState: 'app:JupyterLab:' }));
+    expect(result.statusCode).toBe(302);
+    const location = new URL(result.headers?.Location as string);
+    expect(location.origin).toBe(peers.emulator.url);
+    expect(result.headers?.['Cache-Control']).toBe('no-store');
+    expect(setCookie(result, SAML_COOKIE)).toBe(`${SAML_COOKIE}=`);
+    const studio = await (await fetch(location, { redirect: 'manual' })).text();
+    expect(studio).toContain('alice');
+    expect(entries.map((e) => [e.reason, e.userProfileName])).toEqual([['issued', 'alice']]);
+    for (const secret of [response, response.slice(0, 60), location.search]) {
+      expect(output).not.toContain(secret);
+      expect(JSON.stringify(entries)).not.toContain(secret);
+    }
+  });
+
+  it('answers mallory with the 403 page', async () => {
+    const entries: AuditEntry[] = [];
+    const result = await post(container(entries), signed(demoFields('mallory')));
+    expect(result.statusCode).toBe(403);
+    expect(entries[0]?.reason).toBe('group-missing');
+  });
+
+  it('serves the SP metadata', async () => {
+    const result = await container([])(ssoEvent('GET', '/sso/saml/metadata'), lambdaContext());
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('EntityDescriptor');
+    expect(result.body).toContain(`Location="${sso.acsUrl}"`);
+    expect(result.body).toContain('urn:studio-gate:local-sp');
+  });
+});
+
+describe('SAML negatives', () => {
+  const refused = async (samlResponse: string, reason: string | RegExp, overrides: Record<string, string | undefined> = {}) => {
+    const entries: AuditEntry[] = [];
+    const result = await post(container(entries, overrides), samlResponse);
+    expect(result.statusCode).toBe(401);
+    expect(result.headers?.Location).toBeUndefined();
+    expect(entries[0]?.reason).toMatch(reason);
+    expect(entries[0]?.userProfileName).toBeUndefined();
+  };
+
+  it('refuses an unsigned response', async () => {
+    await refused(
+      b64(responseXml(alice(), sso.acsUrl, assertionXml(alice(), sso.acsUrl))),
+      /^saml-(response-)?signature-invalid$/,
+    );
+  });
+
+  it('refuses a signed response around an unsigned assertion', async () => {
+    const xml = signElement(responseXml(alice(), sso.acsUrl, assertionXml(alice(), sso.acsUrl)), 'Response', sso.samlKey);
+    await refused(b64(xml), 'saml-signature-invalid');
+  });
+
+  it('accepts that shape only when assertions need no signature of their own (the control)', async () => {
+    const entries: AuditEntry[] = [];
+    const xml = signElement(responseXml(alice(), sso.acsUrl, assertionXml(alice(), sso.acsUrl)), 'Response', sso.samlKey);
+    const result = await post(container(entries, { SAML_WANT_ASSERTIONS_SIGNED: 'false' }), b64(xml));
+    expect(result.statusCode).toBe(302);
+  });
+
+  it('refuses a signed assertion altered after signing (NameID and attributes changed)', async () => {
+    const xml = Buffer.from(signed(alice()), 'base64').toString('utf8').replaceAll('alice@example.com', 'bob@example.com');
+    await refused(b64(xml), /signature-invalid$/);
+  });
+
+  it('refuses a response with a second, injected assertion (signature wrapping)', async () => {
+    const good = Buffer.from(signed(alice()), 'base64').toString('utf8');
+    const forged = assertionXml(demoFields('bob'), sso.acsUrl);
+    await refused(b64(good.replace('</samlp:Response>', `${forged}</samlp:Response>`)), /multiple-assertions|signature-invalid/);
+  });
+
+  it('refuses the signed assertion moved aside and a forged one in its place (signature wrapping)', async () => {
+    const signedAssertion = signElement(assertionXml(alice(), sso.acsUrl), 'Assertion', sso.samlKey);
+    const forged = assertionXml(demoFields('bob'), sso.acsUrl);
+    const wrapped = responseXml(alice(), sso.acsUrl, `<samlp:Extensions>${signedAssertion}</samlp:Extensions>${forged}`);
+    await refused(b64(wrapped), /signature-invalid|multiple-assertions/, { SAML_WANT_RESPONSE_SIGNED: 'false' });
+  });
+
+  it('refuses a forged assertion carrying a copy of a genuine signature (signature wrapping)', async () => {
+    const genuine = signElement(assertionXml(alice(), sso.acsUrl), 'Assertion', sso.samlKey);
+    const signature = /<(ds:)?Signature[\s\S]*<\/(ds:)?Signature>/.exec(genuine)?.[0] as string;
+    const id = /ID="([^"]+)"/.exec(genuine)?.[1] as string;
+    const forged = assertionXml(demoFields('bob'), sso.acsUrl).replace(/ID="[^"]+"/, `ID="${id}"`);
+    const withSignature = forged.replace('</saml:Issuer>', `</saml:Issuer>${signature}`);
+    await refused(b64(responseXml(alice(), sso.acsUrl, withSignature)), 'saml-signature-invalid', {
+      SAML_WANT_RESPONSE_SIGNED: 'false',
+    });
+  });
+
+  it('reads a NameID with a comment in it as the whole value signed, never the part before the comment', async () => {
+    // The parser-disagreement trick: a reader that stops at the comment sees alice@example.com.
+    const entries: AuditEntry[] = [];
+    const result = await post(container(entries), signed(alice({ nameId: 'alice@example.com<!---->.evil.example' })));
+    expect(result.statusCode).toBe(403);
+    expect(result.headers?.Location).toBeUndefined();
+    expect(entries[0]?.subject).toBe('alice@example.com.evil.example');
+    expect(entries[0]?.reason).toBe('email-domain-not-allowed');
+  });
+
+  it.each([
+    ['another audience', alice({ audience: 'urn:someone-else' }), 'saml-audience-mismatch'],
+    ['another recipient', alice({ recipient: 'https://evil.example/acs' }), 'saml-recipient-mismatch'],
+    ['another destination', alice({ destination: 'https://evil.example/acs' }), 'saml-destination-mismatch'],
+    ['another issuer', alice({ issuer: 'urn:another-idp' }), 'saml-issuer-mismatch'],
+    [
+      'an expired assertion',
+      alice({
+        notBefore: new Date(Date.now() - 3_600_000),
+        notOnOrAfter: new Date(Date.now() - 600_000),
+        issueInstant: new Date(Date.now() - 3_600_000),
+      }),
+      /^saml-expired$/,
+    ],
+    [
+      'an assertion not yet valid',
+      alice({ notBefore: new Date(Date.now() + 600_000), notOnOrAfter: new Date(Date.now() + 900_000) }),
+      /not-yet-valid/,
+    ],
+    ['a lifetime of a day', alice({ notOnOrAfter: new Date(Date.now() + 86_400_000) }), /lifetime-too-long|expired/],
+  ])('refuses %s', async (_what, fields, reason) => {
+    await refused(signed(fields), reason);
+  });
+
+  it('refuses a response signed by a certificate that is not configured, and accepts it once it is (rotation)', async () => {
+    await refused(signed(alice(), foreignKey), /signature-invalid/);
+    const entries: AuditEntry[] = [];
+    const both = `${sso.samlKey.certificate}\n${foreignKey.certificate}`;
+    const result = await post(container(entries, { SAML_IDP_CERTS: both }), signed(alice(), foreignKey));
+    expect(result.statusCode).toBe(302);
+  });
+
+  it('refuses the same assertion a second time, on another container sharing the table', async () => {
+    const response = signed(alice());
+    const entries: AuditEntry[] = [];
+    expect((await post(container(entries), response)).statusCode).toBe(302);
+    expect((await post(container(entries), response)).statusCode).toBe(401);
+    expect(entries.map((e) => e.reason)).toEqual(['issued', 'saml-assertion-replayed']);
+  });
+
+  it('refuses an IdP-initiated assertion when that is off', async () => {
+    await refused(signed(alice()), 'saml-idp-initiated-refused', { SAML_ALLOW_IDP_INITIATED: 'false' });
+  });
+
+  it('refuses a form with anything but SAMLResponse and RelayState, or a field twice (400)', async () => {
+    const handler = container([]);
+    const twice = ssoEvent('POST', '/sso/saml', { form: { SAMLResponse: 'x' } });
+    twice.body = 'SAMLResponse=a&SAMLResponse=b';
+    expect((await handler(twice, lambdaContext())).statusCode).toBe(400);
+    const extra = ssoEvent('POST', '/sso/saml', { form: { SAMLResponse: signed(alice()), return_to: 'https://evil.example' } });
+    expect((await handler(extra, lambdaContext())).statusCode).toBe(400);
+  });
+});
+
+describe('SP-initiated login', () => {
+  async function start(handler: ReturnType<typeof container>, query?: Record<string, string[]>) {
+    const result = await handler(ssoEvent('GET', '/sso/saml/login', query ? { query } : {}), lambdaContext());
+    expect(result.statusCode).toBe(302);
+    const location = new URL(result.headers?.Location as string);
+    expect(`${location.origin}${location.pathname}`).toBe(`${peers.issuer.issuer}/__local/saml/sso`);
+    const request = inflateRawSync(Buffer.from(location.searchParams.get('SAMLRequest') as string, 'base64')).toString('utf8');
+    const requestId = /ID="([^"]+)"/.exec(request)?.[1] as string;
+    expect(request).toContain(`AssertionConsumerServiceURL="${sso.acsUrl}"`);
+    return { requestId, cookie: setCookie(result, SAML_COOKIE) as string, relayState: location.searchParams.get('RelayState') };
+  }
+
+  it('binds the answer to the request sealed in this browser’s cookie', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = container(entries, { SAML_ALLOW_IDP_INITIATED: 'false' });
+    const { requestId, cookie, relayState } = await start(handler, { landing: ['studio::'] });
+    expect(relayState).toBe('studio::');
+    const ok = await post(handler, signed(alice({ inResponseTo: requestId })), { cookie });
+    expect(ok.statusCode).toBe(302);
+    // Another browser's request id, or no cookie at all: refused.
+    const other = await start(handler);
+    const wrong = await post(handler, signed(alice({ inResponseTo: requestId })), { cookie: other.cookie });
+    expect(wrong.statusCode).toBe(401);
+    const none = await post(handler, signed(alice({ inResponseTo: other.requestId })));
+    expect(none.statusCode).toBe(401);
+    expect(entries.map((e) => e.reason)).toEqual([
+      'sso-login-started',
+      'issued',
+      'sso-login-started',
+      'saml-in-response-to-invalid',
+      'sso-cookie-missing',
+    ]);
+  });
+});
