@@ -9,6 +9,12 @@ export const SECRET_PATTERNS: readonly RegExp[] = [
   /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/, // a JWT
   /Bearer\s+\S/i,
   /auth\?/,
+  /eyJ[A-Za-z0-9_-]{5,}\.\./, // a sealed cookie (JWE, direct key)
+  /studio_gate_(oidc|saml)=[^;\s"]/, // a login cookie's value
+  /SAMLResponse=|SAMLRequest=/,
+  /PHNhbWxwOlJlc3BvbnNl|PHNhbWw6QXNzZXJ0aW9u|PD94bWwg/, // base64 of <samlp:Response, <saml:Assertion, <?xml
+  /<(saml2?p?:)?(Response|Assertion)[\s>]/, // an assertion's XML
+  /[?&]code=[\w-]/, // an authorization code in a callback URL
 ];
 
 /**

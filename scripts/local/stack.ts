@@ -119,6 +119,8 @@ export function localApiEnv(
   return {
     JWT_ISSUER: peers.issuer.issuer,
     JWT_JWKS_URI: peers.issuer.jwksUri,
+    OIDC_ISSUER: peers.issuer.issuer,
+    SAML_IDP_SSO_URL: `${peers.issuer.url}/__local/saml/sso`,
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
     LOCAL_STUDIO_ORIGIN: peers.emulator.url,
     ...(peers.dynamo && { AWS_ENDPOINT_URL_DYNAMODB: peers.dynamo.url }),

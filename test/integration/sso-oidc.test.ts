@@ -15,7 +15,7 @@ import { JoseStateSealer } from '../../src/adapters/cookie-sealer';
 import { OIDC_COOKIE, oidcHandler } from '../../src/http/sso-endpoint';
 import { buildOidcApp } from '../../src/sso-oidc-app';
 import type { AuditEntry } from '../../src/use-cases/ports';
-import { captureOutput } from '../support/capture';
+import { captureOutput, leaksIn } from '../support/capture';
 import { lambdaContext } from '../support/lambda-context';
 import { freePorts } from '../support/ports';
 import { IdpBrowser, queryOf, setCookie, ssoEnv, ssoEvent } from '../support/sso';
@@ -106,6 +106,7 @@ describe('the OIDC code flow against the real OpenID provider', () => {
       ['issued', 302],
     ]);
     expect(entries[1]?.userProfileName).toBe('alice');
+    expect(leaksIn(output + JSON.stringify(entries))).toEqual([]);
     for (const secret of [back.searchParams.get('code') as string, started.cookie.split('=')[1] as string, location.search]) {
       expect(output).not.toContain(secret);
       expect(JSON.stringify(entries)).not.toContain(secret);

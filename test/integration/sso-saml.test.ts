@@ -6,6 +6,7 @@
  * replayed on another container, unsolicited when that is off, answering another request.
  */
 import { inflateRawSync } from 'node:zlib';
+import { DEMO_PEOPLE } from '../../scripts/local/demo-data';
 import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
 import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
 import {
@@ -23,7 +24,7 @@ import type { TokenIssuer } from '../../scripts/local/token-issuer';
 import { SAML_COOKIE, samlHandler } from '../../src/http/sso-endpoint';
 import { buildSamlApp } from '../../src/sso-saml-app';
 import type { AuditEntry } from '../../src/use-cases/ports';
-import { captureOutput } from '../support/capture';
+import { captureOutput, leaksIn } from '../support/capture';
 import { lambdaContext } from '../support/lambda-context';
 import { freePorts } from '../support/ports';
 import { setCookie, ssoEnv, ssoEvent } from '../support/sso';
@@ -94,6 +95,7 @@ describe('a signed assertion', () => {
     const studio = await (await fetch(location, { redirect: 'manual' })).text();
     expect(studio).toContain('alice');
     expect(entries.map((e) => [e.reason, e.userProfileName])).toEqual([['issued', 'alice']]);
+    expect(leaksIn(output + JSON.stringify(entries))).toEqual([]);
     for (const secret of [response, response.slice(0, 60), location.search]) {
       expect(output).not.toContain(secret);
       expect(JSON.stringify(entries)).not.toContain(secret);
@@ -106,6 +108,30 @@ describe('a signed assertion', () => {
     expect(result.statusCode).toBe(403);
     expect(entries[0]?.reason).toBe('group-missing');
   });
+
+  it.each(Object.entries(DEMO_PEOPLE))(
+    'answers %s as GET /studio-url does (the same path, the same status)',
+    async (person, who) => {
+      const entries: AuditEntry[] = [];
+      const html = { Accept: 'text/html' };
+      const form = { SAMLResponse: signed(demoFields(person)) };
+      const result = await container(entries)(ssoEvent('POST', '/sso/saml', { form, headers: html }), lambdaContext());
+      expect(result.statusCode).toBe(who.expectedStatus === 200 ? 302 : who.expectedStatus);
+      if (who.expectedStatus === 200) {
+        const studio = await fetch(result.headers?.Location as string, { headers: { Accept: 'application/json' } });
+        expect(((await studio.json()) as { userProfileName: string }).userProfileName).toBe(who.opens);
+      } else {
+        expect(result.headers?.Location).toBeUndefined();
+        expect(result.body).toContain('id="error-code"');
+      }
+      if (person === 'bob') {
+        // Pending: a page that says so and comes back to the login route after Retry-After.
+        expect(result.body).toContain('being prepared (Pending)');
+        expect(result.body).toMatch(/<meta http-equiv="refresh" content="\d+;url=\/sso\/saml\/login">/);
+        expect(result.headers?.['Retry-After']).toMatch(/^\d+$/);
+      }
+    },
+  );
 
   it('serves the SP metadata', async () => {
     const result = await container([])(ssoEvent('GET', '/sso/saml/metadata'), lambdaContext());

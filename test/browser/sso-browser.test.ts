@@ -1,0 +1,98 @@
+/**
+ * A real browser through the whole local stack: Debian's chromium driven by playwright-core
+ * (never a downloaded browser), the API under serverless-offline, the real OpenID provider's login
+ * form. alice signs in and lands on her Studio page; mallory sees the error page. Then the SAML way
+ * in through the same stack: `npm run -s saml -- alice` prints alice's Studio.
+ * .ci/run installs chromium with apt when it is missing; without it this test fails, never skips.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { leaksIn } from '../../scripts/local/log-hygiene';
+import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/local/stack';
+
+jest.setTimeout(180_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const run = promisify(execFile);
+let stack: LocalStack;
+let browser: BrowserContext;
+let profileDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  stack = await startLocalStack(await freeStackPorts(), { isolatedBuild: true, scheduleHealth: false });
+  profileDir = mkdtempSync(join(tmpdir(), 'studio-gate-chromium-'));
+  // A fresh user-data dir of its own (launchPersistentContext is how playwright takes one).
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+async function signIn(person: string) {
+  await browser.clearCookies();
+  const page = await browser.newPage();
+  // Loopback only: any request elsewhere fails the test.
+  const elsewhere: string[] = [];
+  page.on('request', (request) => {
+    const host = new URL(request.url()).hostname;
+    if (host !== '127.0.0.1') elsewhere.push(request.url());
+  });
+  await page.goto(`${stack.apiUrl}/sso/login`);
+  await page.waitForSelector('input[name="login"]');
+  expect(new URL(page.url()).origin).toBe(stack.issuer.url);
+  await page.fill('input[name="login"]', person);
+  await page.fill('input[name="password"]', 'demo');
+  await Promise.all([page.waitForLoadState('load'), page.click('button[type="submit"]')]);
+  await page.waitForFunction(() => document.querySelector('#profile, #error-code') !== null, undefined, { timeout: 30_000 });
+  const result = { url: page.url(), html: await page.content(), elsewhere };
+  await page.close();
+  return result;
+}
+
+it('signs alice in at the local IdP and lands her on her own Studio page', async () => {
+  const { url, html, elsewhere } = await signIn('alice');
+  expect(new URL(url).origin).toBe(stack.emulator.url);
+  expect(html).toContain('<b id="profile">alice</b>');
+  expect(elsewhere).toEqual([]);
+});
+
+it('shows mallory the error page, with its code and nothing internal', async () => {
+  const { url, html } = await signIn('mallory');
+  expect(new URL(url).origin).toBe(stack.apiUrl);
+  expect(html).toContain('<code id="error-code">forbidden</code>');
+  expect(html).not.toMatch(/group-missing|studio-users|contractors|mallory@/);
+});
+
+it('npm run -s saml -- alice prints a Location on alice’s Studio; mallory gets none', async () => {
+  const env = { ...process.env, LOCAL_ISSUER_URL: stack.issuer.url };
+  const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+  const script = join(__dirname, '..', '..', 'scripts', 'saml.ts');
+  const { stdout } = await run(tsx, [script, 'alice'], { env, timeout: 60_000 });
+  const location = new URL(stdout.trim());
+  expect(location.origin).toBe(stack.emulator.url);
+  const studio = await fetch(location, { headers: { Accept: 'application/json' } });
+  expect(((await studio.json()) as { userProfileName?: string }).userProfileName).toBe('alice');
+  await expect(run(tsx, [script, 'mallory'], { env, timeout: 60_000 })).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('403 forbidden'),
+  });
+  // The stack's audit log: the SAML and OIDC decisions, and no secret of any kind.
+  const output = stack.output();
+  expect(output).toContain('"reason":"issued"');
+  expect(output).not.toContain(location.search.slice(1));
+  const auditLines = output.split('\n').filter((line) => line.startsWith('{'));
+  expect(auditLines.length).toBeGreaterThan(3);
+  expect(leaksIn(auditLines.join('\n'))).toEqual([]);
+});

@@ -1,0 +1,176 @@
+/** The SSO bridge's pure parts: the sealed cookie, the configuration, the pages, the cookie and form readers. */
+import { JoseStateSealer, parseCookieKeys } from '../../../src/adapters/cookie-sealer';
+import { ConfigurationError, ForbiddenError, ProfileNotReadyError, UpstreamUnavailableError } from '../../../src/domain/errors';
+import { callbackUrlOf, cookieValue, samlFormOf } from '../../../src/http/sso-endpoint';
+import { PAGE_CSP, ssoErrorResponse } from '../../../src/http/sso-pages';
+import { parseSsoConfig } from '../../../src/sso-config';
+import { jwtEnv } from '../../support/env';
+import { ssoEvent } from '../../support/sso';
+
+const KEY_A = Buffer.alloc(32, 1).toString('base64url');
+const KEY_B = Buffer.alloc(32, 2).toString('base64url');
+
+describe('the sealed login cookie', () => {
+  let now = 1_800_000_000_000;
+  const clock = () => now;
+
+  it('round-trips its state, hides it, and opens under a rotated key list', async () => {
+    const sealed = await new JoseStateSealer(KEY_A, 300, clock).seal('oidc', { state: 'the-state', nonce: 'n' });
+    expect(sealed).not.toContain('the-state');
+    expect(Buffer.from(sealed.split('.')[0] as string, 'base64url').toString()).toContain('"alg":"dir"');
+    await expect(new JoseStateSealer(`${KEY_B},${KEY_A}`, 300, clock).open('oidc', sealed)).resolves.toEqual({
+      state: 'the-state',
+      nonce: 'n',
+    });
+  });
+
+  it('refuses another purpose, a dropped key, a flipped byte, an expired cookie and garbage', async () => {
+    const sealer = new JoseStateSealer(KEY_A, 300, clock);
+    const sealed = await sealer.seal('oidc', { state: 's' });
+    await expect(sealer.open('saml', sealed)).rejects.toMatchObject({ reason: 'sso-cookie-invalid' });
+    await expect(new JoseStateSealer(KEY_B, 300, clock).open('oidc', sealed)).rejects.toMatchObject({
+      reason: 'sso-cookie-invalid',
+    });
+    const parts = sealed.split('.');
+    const tag = parts[4] as string;
+    parts[4] = `${tag[0] === 'A' ? 'B' : 'A'}${tag.slice(1)}`;
+    await expect(sealer.open('oidc', parts.join('.'))).rejects.toMatchObject({ reason: 'sso-cookie-invalid' });
+    now += 301_000;
+    await expect(sealer.open('oidc', sealed)).rejects.toMatchObject({ reason: 'sso-cookie-expired' });
+    await expect(sealer.open('oidc', 'not-a-cookie')).rejects.toMatchObject({ reason: 'sso-cookie-invalid' });
+    await expect(sealer.open('oidc', 'x'.repeat(5000))).rejects.toMatchObject({ reason: 'sso-cookie-invalid' });
+  });
+
+  it('takes only 32-byte base64url keys, each once', () => {
+    expect(() => parseCookieKeys('')).toThrow(ConfigurationError);
+    expect(() => parseCookieKeys('c2hvcnQ')).toThrow(/not 32 bytes/);
+    expect(() => parseCookieKeys(`${KEY_A},${KEY_A}`)).toThrow(/twice/);
+    expect(parseCookieKeys(`${KEY_A},${KEY_B}`)).toHaveLength(2);
+  });
+});
+
+describe('the SSO configuration', () => {
+  const oidcEnv = (more: Record<string, string | undefined> = {}) =>
+    jwtEnv({
+      OIDC_ISSUER: 'https://idp.example.com',
+      OIDC_CLIENT_ID: 'studio-gate',
+      OIDC_CLIENT_SECRET: 'ssm:/studio-gate/prod/oidc-client-secret',
+      SSO_REDIRECT_URI: 'https://api.example.com/prod/sso/callback',
+      SSO_COOKIE_KEYS: 'ssm:/studio-gate/prod/sso-cookie-keys',
+      SSO_REPLAY_TABLE: 'studio-gate-prod',
+      ...more,
+    });
+
+  it('reads a deployed OIDC stage: secrets in SSM, the cookie path from the redirect URI', () => {
+    const config = parseSsoConfig(oidcEnv(), 'oidc');
+    expect(config.cookie).toMatchObject({ path: '/prod/sso', secure: true, maxAgeSeconds: 300 });
+    expect(config.oidc?.clientSecret).toEqual({ kind: 'ssm', name: '/studio-gate/prod/oidc-client-secret' });
+  });
+
+  it.each([
+    ['a secret in the environment', { OIDC_CLIENT_SECRET: 'hunter2' }, /OIDC_CLIENT_SECRET must be ssm:/],
+    ['a cookie that is not Secure outside the local stack', { SSO_COOKIE_SECURE: 'false' }, /local stack only/],
+    [
+      'a redirect URI that is not the callback',
+      { SSO_REDIRECT_URI: 'https://api.example.com/sso/elsewhere' },
+      /must end in \/sso\/callback/,
+    ],
+    ['an http redirect URI', { SSO_REDIRECT_URI: 'http://api.example.com/sso/callback' }, /must use https/],
+    ['scopes without openid', { OIDC_SCOPES: 'email' }, /must include openid/],
+    [
+      'iam mode',
+      { AUTH_MODE: 'iam', IAM_ALLOWED_ACCOUNTS: '111122223333', IAM_ALLOWED_ROLES: '*', IAM_ALLOWED_USERS: '' },
+      /needs AUTH_MODE=jwt/,
+    ],
+  ])('refuses %s', (_what, more, problem) => {
+    expect(() => parseSsoConfig(oidcEnv(more), 'oidc')).toThrow(problem);
+  });
+
+  it('refuses SAML settings that would accept anything or nothing', () => {
+    const saml = jwtEnv({
+      SAML_IDP_CERTS: 'not a certificate',
+      SAML_IDP_ENTITY_ID: 'urn:idp',
+      SAML_SP_ENTITY_ID: 'urn:sp',
+      SAML_ACS_URL: 'https://api.example.com/sso/saml',
+      SAML_WANT_RESPONSE_SIGNED: 'false',
+      SAML_WANT_ASSERTIONS_SIGNED: 'false',
+      SSO_COOKIE_KEYS: 'ssm:/k',
+      SSO_REPLAY_TABLE: 't',
+    });
+    let problems: readonly string[] = [];
+    try {
+      parseSsoConfig(saml, 'saml');
+    } catch (error) {
+      problems = (error as ConfigurationError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/SAML_IDP_CERTS must hold one or more PEM certificates/),
+        expect.stringMatching(/cannot both be false/),
+        expect.stringMatching(/SAML_IDP_SSO_URL .* or SAML_ALLOW_IDP_INITIATED=true/),
+      ]),
+    );
+  });
+});
+
+describe('the pages', () => {
+  const page = { cookieName: 'studio_gate_oidc', cookiePath: '/sso', secure: true, retryPath: '/sso/login' };
+  const html = ssoEvent('GET', '/sso/callback', { headers: { Accept: 'text/html' } });
+
+  it('shows the code only, clears the cookie, and loads nothing', () => {
+    const response = ssoErrorResponse(new ForbiddenError('group-missing'), page, html);
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('<code id="error-code">forbidden</code>');
+    expect(response.body).not.toContain('group-missing');
+    expect(response.headers?.['Content-Security-Policy']).toBe(PAGE_CSP);
+    expect(response.multiValueHeaders?.['Set-Cookie']).toEqual([
+      'studio_gate_oidc=; Path=/sso; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
+  });
+
+  it('tells a person whose profile is Pending so, and comes back after Retry-After', () => {
+    const response = ssoErrorResponse(new ProfileNotReadyError('Pending', 10), page, html);
+    expect(response.statusCode).toBe(409);
+    expect(response.headers?.['Retry-After']).toBe('10');
+    expect(response.body).toContain('being prepared (Pending)');
+    expect(response.body).toContain('<meta http-equiv="refresh" content="10;url=/sso/login">');
+  });
+
+  it('does not reload itself for a failed profile, and answers problem+json to JSON clients', () => {
+    expect(ssoErrorResponse(new ProfileNotReadyError('Failed'), page, html).body).not.toContain('refresh');
+    const json = ssoErrorResponse(new UpstreamUnavailableError('x', 5), page, ssoEvent('GET', '/sso/callback'));
+    expect(json.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(JSON.parse(json.body)).toMatchObject({ status: 503, code: 'upstream_unavailable' });
+  });
+});
+
+describe('reading the request', () => {
+  it('refuses two login cookies (a planted one must not win) and finds one among others', () => {
+    expect(cookieValue(ssoEvent('GET', '/sso/callback', { cookie: 'a=1; studio_gate_oidc=v; b=2' }), 'studio_gate_oidc')).toBe(
+      'v',
+    );
+    expect(() =>
+      cookieValue(ssoEvent('GET', '/sso/callback', { cookie: 'studio_gate_oidc=v; studio_gate_oidc=w' }), 'studio_gate_oidc'),
+    ).toThrow(expect.objectContaining({ reason: 'sso-cookie-repeated' }));
+  });
+
+  it('builds the callback URL from the configured redirect URI, never from the Host header', () => {
+    const event = ssoEvent('GET', '/sso/callback', { query: { code: ['c'], state: ['s'] }, headers: { Host: 'evil.example' } });
+    expect(callbackUrlOf('https://api.example.com/prod/sso/callback', event)).toBe(
+      'https://api.example.com/prod/sso/callback?code=c&state=s',
+    );
+  });
+
+  it('takes a form-encoded SAMLResponse only', () => {
+    const json = ssoEvent('POST', '/sso/saml', { body: { SAMLResponse: 'x' } });
+    expect(() => samlFormOf(json)).toThrow(expect.objectContaining({ reason: 'body-content-type' }));
+    const big = ssoEvent('POST', '/sso/saml', { form: { SAMLResponse: 'A'.repeat(310 * 1024) } });
+    expect(() => samlFormOf(big)).toThrow(expect.objectContaining({ reason: 'body-too-large' }));
+    const empty = ssoEvent('POST', '/sso/saml', { form: { RelayState: 'studio::' } });
+    expect(() => samlFormOf(empty)).toThrow(expect.objectContaining({ reason: 'body-missing' }));
+    expect(samlFormOf(ssoEvent('POST', '/sso/saml', { form: { SAMLResponse: 'abc', RelayState: 'studio::' } }))).toEqual({
+      samlResponse: 'abc',
+      relayState: 'studio::',
+    });
+  });
+});
