@@ -88,3 +88,6 @@ export function demoProfiles(): Map<string, DemoProfile> {
   }
   return profiles;
 }
+
+/** The password of every demo person at the local IdPs (OpenID provider and SAML). */
+export const DEMO_PASSWORD = 'demo';

@@ -14,10 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
-import { DEMO_PEOPLE } from './demo-data';
-
-/** The password of every demo person at the local IdP. */
-export const DEMO_PASSWORD = 'demo';
+import { DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data';
 
 function required(name: string): string {
   const value = process.env[name];

@@ -6,9 +6,11 @@
  * pieces (build, sign) to make every hostile shape: unsigned, altered, wrapped, expired…
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inflateRawSync } from 'node:zlib';
 import { generate } from 'selfsigned';
 import { SignedXml } from 'xml-crypto';
-import { DEMO_PEOPLE } from './demo-data';
+import { DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data';
 
 export const LOCAL_SAML_IDP_ENTITY_ID = 'urn:studio-gate:local-idp';
 export const LOCAL_SAML_SP_ENTITY_ID = 'urn:studio-gate:local-sp';
@@ -109,4 +111,73 @@ export function demoFields(person: string): AssertionFields {
   const who = DEMO_PEOPLE[person];
   if (!who) throw new Error(`unknown demo person "${person}" (known: ${Object.keys(DEMO_PEOPLE).join(', ')})`);
   return { nameId: who.email, attributes: { email: [who.email], groups: [...who.groups] } };
+}
+
+const html = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** The AuthnRequest's id, if it asks for this ACS (HTTP-Redirect binding: deflated, base64). */
+function requestIdOf(samlRequest: string, acsUrl: string): string | undefined {
+  let xml: string;
+  try {
+    xml = inflateRawSync(Buffer.from(samlRequest, 'base64')).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  const acs = /AssertionConsumerServiceURL="([^"]*)"/.exec(xml)?.[1];
+  const id = /\sID="([A-Za-z_][\w.-]*)"/.exec(xml)?.[1];
+  return acs === acsUrl ? id : undefined;
+}
+
+/**
+ * `/__local/saml/sso`, the local IdP's SSO service for SP-initiated login: GET (the AuthnRequest)
+ * shows a login form; POST signs the person in (password `demo`) and answers the POST binding: a
+ * page that posts the signed response, answering that request, to the ACS.
+ */
+export async function localSamlSso(
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: SamlKeyPair,
+  acsUrl: string,
+  now: Date,
+): Promise<void> {
+  const page = (status: number, body: string) => {
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local SAML IdP</title></head><body>${body}</body></html>`,
+    );
+  };
+  let fields: URLSearchParams;
+  if (req.method === 'POST') {
+    let text = '';
+    for await (const chunk of req) {
+      text += String(chunk);
+      if (text.length > 64 * 1024) return page(413, '<p id="error">too large</p>');
+    }
+    fields = new URLSearchParams(text);
+  } else {
+    fields = new URL(req.url ?? '/', 'http://idp.invalid').searchParams;
+  }
+  const samlRequest = fields.get('SAMLRequest') ?? '';
+  const relayState = fields.get('RelayState') ?? '';
+  const requestId = requestIdOf(samlRequest, acsUrl);
+  if (requestId === undefined) return page(400, '<p id="error">not an AuthnRequest for this SP</p>');
+  const hidden = `<input type="hidden" name="SAMLRequest" value="${html(samlRequest)}"><input type="hidden" name="RelayState" value="${html(relayState)}">`;
+  const login = fields.get('login');
+  if (req.method !== 'POST' || login === null || !Object.hasOwn(DEMO_PEOPLE, login) || fields.get('password') !== DEMO_PASSWORD) {
+    const message = req.method === 'POST' ? '<p id="error" role="alert">Unknown login or wrong password.</p>' : '';
+    return page(
+      200,
+      `<h1>Local SAML IdP</h1>${message}<form method="post" action="/__local/saml/sso">${hidden}` +
+        '<label>Login <input name="login" autofocus></label><label>Password <input name="password" type="password"></label>' +
+        '<button type="submit">Sign in</button></form>',
+    );
+  }
+  const response = signedResponse({ ...demoFields(login), inResponseTo: requestId }, acsUrl, key, now);
+  return page(
+    200,
+    `<form id="post" method="post" action="${html(acsUrl)}"><input type="hidden" name="SAMLResponse" value="${response}">` +
+      `${relayState ? `<input type="hidden" name="RelayState" value="${html(relayState)}">` : ''}<button type="submit">Continue</button></form>` +
+      '<script>document.getElementById("post").submit()</script>',
+  );
 }

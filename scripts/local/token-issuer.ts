@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEMO_PEOPLE } from './demo-data';
 import { generateSigningKey, type SigningKey, signJwt } from './jwt';
-import { demoFields, type SamlKeyPair, signedResponse } from './saml-idp';
+import { demoFields, localSamlSso, type SamlKeyPair, signedResponse } from './saml-idp';
 
 /** Options for {@link startTokenIssuer}. */
 export interface TokenIssuerOptions {
@@ -97,7 +97,7 @@ export interface TokenIssuer {
 }
 
 /** Paths the issuer answers itself; with an OpenID provider behind it, every other path is the provider's. */
-const OWN_PATHS = new Set(['/.well-known/jwks.json', '/__local/token', '/__local/saml']);
+const OWN_PATHS = new Set(['/.well-known/jwks.json', '/__local/token', '/__local/saml', '/__local/saml/sso']);
 
 /** Forwards a request to the OpenID provider's process, as it came. */
 function forward(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, upstream: string): void {
@@ -154,6 +154,13 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
       res.end(JSON.stringify(body));
     };
     if (oidcUpstream && !OWN_PATHS.has(url.pathname)) return forward(req, res, oidcUpstream);
+    if (url.pathname === '/__local/saml/sso' && options.saml) {
+      localSamlSso(req, res, options.saml.key, options.saml.acsUrl, new Date(clock())).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
     if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
     if (url.pathname === '/.well-known/jwks.json') return json(200, { keys: [key.publicJwk] });
     if (url.pathname === '/.well-known/openid-configuration') {

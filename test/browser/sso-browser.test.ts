@@ -75,6 +75,21 @@ it('shows mallory the error page, with its code and nothing internal', async () 
   expect(html).not.toMatch(/group-missing|studio-users|contractors|mallory@/);
 });
 
+it('signs erin in SP-initiated over SAML (AuthnRequest, the IdP’s form, the POST binding) into her Studio', async () => {
+  await browser.clearCookies();
+  const page = await browser.newPage();
+  await page.goto(`${stack.apiUrl}/sso/saml/login?landing=studio::`);
+  await page.waitForSelector('input[name="login"]');
+  expect(new URL(page.url()).origin).toBe(stack.issuer.url);
+  await page.fill('input[name="login"]', 'erin');
+  await page.fill('input[name="password"]', 'demo');
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('#profile', { timeout: 30_000 });
+  expect(new URL(page.url()).origin).toBe(stack.emulator.url);
+  expect(await page.content()).toContain('<b id="profile">erin</b>');
+  await page.close();
+});
+
 it('npm run -s saml -- alice prints a Location on alice’s Studio; mallory gets none', async () => {
   const env = { ...process.env, LOCAL_ISSUER_URL: stack.issuer.url };
   const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');

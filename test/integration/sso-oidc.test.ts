@@ -253,6 +253,18 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
         });
       }
       if (url.pathname === '/jwks') return json({ keys: [good.publicJwk] });
+      if (url.pathname === '/token' && tokenMode === 'stall') {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"access_token":"at",'); // and never the rest
+        return;
+      }
+      if (url.pathname === '/token' && tokenMode === 'huge') {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`{"access_token":"${'a'.repeat(400 * 1024)}","token_type":"Bearer"}`);
+        return;
+      }
       if (url.pathname === '/token') {
         req.resume();
         req.on('end', () => json({ access_token: 'at', token_type: 'Bearer', expires_in: 60, id_token: idToken(pendingNonce) }));
@@ -267,6 +279,10 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   let pendingNonce = '';
+  let tokenMode: 'ok' | 'stall' | 'huge' = 'ok';
+  afterEach(() => {
+    tokenMode = 'ok';
+  });
 
   async function exchange(make: (claims: Record<string, unknown>) => string): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
@@ -289,9 +305,28 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
       });
     const query = { code: ['any-code'], state: [url.searchParams.get('state') as string] };
     const response = await callback(handler, query, started.cookie);
-    expect(response.statusCode).toBe(entries.at(-1)?.reason === 'issued' ? 302 : 401);
+    lastStatus = response.statusCode;
+    if (tokenMode === 'ok') expect(response.statusCode).toBe(entries.at(-1)?.reason === 'issued' ? 302 : 401);
     return entries;
   }
+  let lastStatus = 0;
+
+  it('answers 504 on time when the token endpoint sends its headers and then stalls', async () => {
+    tokenMode = 'stall';
+    const started = Date.now();
+    const entries = await exchange((c) => signJwt(c, good));
+    expect(lastStatus).toBe(504);
+    expect(entries.at(-1)?.reason).toBe('oidc-idp-timeout');
+    // OIDC_TIMEOUT_MS (2 s) bounds the whole answer, body included.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('answers 503 when the token endpoint sends more than the size cap', async () => {
+    tokenMode = 'huge';
+    const entries = await exchange((c) => signJwt(c, good));
+    expect(lastStatus).toBe(503);
+    expect(entries.at(-1)?.reason).toBe('oidc-idp-unavailable');
+  });
 
   it('accepts a well-made ID token (the control)', async () => {
     expect((await exchange((c) => signJwt(c, good))).at(-1)?.reason).toBe('issued');

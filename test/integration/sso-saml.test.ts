@@ -250,6 +250,14 @@ describe('SAML negatives', () => {
     expect(entries.map((e) => e.reason)).toEqual(['issued', 'saml-assertion-replayed']);
   });
 
+  it('refuses a document type declaration with entities (no expansion, no hang)', async () => {
+    const good = Buffer.from(signed(alice()), 'base64').toString('utf8');
+    const laughs = `<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>`;
+    const started = Date.now();
+    await refused(b64(laughs + good.replace('alice@example.com</saml:NameID>', '&c;</saml:NameID>')), /^saml-/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('refuses an IdP-initiated assertion when that is off', async () => {
     await refused(signed(alice()), 'saml-idp-initiated-refused', { SAML_ALLOW_IDP_INITIATED: 'false' });
   });
