@@ -5,7 +5,7 @@
 import { OpenIdClientAdapter } from './adapters/oidc-client';
 import type { OidcEndpointDeps } from './http/sso-endpoint';
 import { parseSsoConfig, type SsoConfig } from './sso-config';
-import { once, type SsoOverrides, secretsReader, sharedDeps } from './sso-shared';
+import { once, readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
 import type { OidcPort } from './use-cases/sso-ports';
 
 /** The OIDC function (the OpenID client is built by `oidcPort` so tests may pass their own). */
@@ -15,10 +15,10 @@ export function buildOidcApp(
 ): () => Promise<OidcEndpointDeps> {
   const config = parseSsoConfig(env, 'oidc');
   const oidc = config.oidc as NonNullable<SsoConfig['oidc']>;
-  const secrets = secretsReader(config, overrides);
   return once(async () => {
-    const [clientSecret] = await secrets([oidc.clientSecret]);
-    const shared = await sharedDeps(config, overrides, secrets);
+    const { cookieKeys, values } = await readSecrets(config, overrides, [oidc.clientSecret]);
+    const [clientSecret] = values;
+    const shared = sharedDeps(config, overrides, cookieKeys);
     const auth = config.core.auth;
     const port =
       overrides.oidcPort?.(clientSecret as string) ??

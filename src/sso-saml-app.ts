@@ -7,7 +7,7 @@ import { NodeSamlServiceProvider } from './adapters/saml-sp';
 import { ConfigurationError } from './domain/errors';
 import type { SamlEndpointDeps } from './http/sso-endpoint';
 import { parsePemCertificates, parseSsoConfig, type SsoConfig } from './sso-config';
-import { once, type SsoOverrides, secretsReader, sharedDeps } from './sso-shared';
+import { once, readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
 import type { SamlPort } from './use-cases/sso-ports';
 
 /** The SAML function's app. */
@@ -17,10 +17,10 @@ export function buildSamlApp(
 ): () => Promise<SamlEndpointDeps> {
   const config = parseSsoConfig(env, 'saml');
   const saml = config.saml as NonNullable<SsoConfig['saml']>;
-  const secrets = secretsReader(config, overrides);
   return once(async () => {
-    const shared = await sharedDeps(config, overrides, secrets);
-    const [certText] = await secrets([saml.idpCerts]);
+    const { cookieKeys, values } = await readSecrets(config, overrides, [saml.idpCerts]);
+    const [certText] = values;
+    const shared = sharedDeps(config, overrides, cookieKeys);
     const { certs, problems } = parsePemCertificates('SAML_IDP_CERTS', certText as string);
     if (problems.length > 0) throw new ConfigurationError(problems);
     const port = overrides.samlPort ?? new NodeSamlServiceProvider(saml, certs, shared.clock);

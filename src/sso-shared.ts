@@ -14,7 +14,7 @@ import { DynamoReplayGuard } from './adapters/replay-store';
 import { createSsmClient, resolveSecrets } from './adapters/ssm-secrets';
 import { container } from './container';
 import { type IssueOverrides, issueDepsFor } from './issue-deps';
-import type { SsoConfig } from './sso-config';
+import type { SecretRef, SsoConfig } from './sso-config';
 import type { AuditLog } from './use-cases/ports';
 import type { SsoDeps } from './use-cases/sso-login';
 
@@ -37,13 +37,9 @@ export function once<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export async function sharedDeps(
-  config: SsoConfig,
-  overrides: SsoOverrides,
-  secretsOf: (refs: SsoConfig['cookie']['keys'][]) => Promise<string[]>,
-) {
+/** The pieces both SSO functions build alike, around the cookie keys already read. */
+export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKeys: string): SsoDeps {
   const clock = overrides.clock ?? Date.now;
-  const [cookieKeys] = await secretsOf([config.cookie.keys]);
   const dynamo =
     overrides.dynamoClient ??
     createDynamoClient(config.core.region, {
@@ -51,26 +47,34 @@ export async function sharedDeps(
       ...(config.dynamoEndpointUrl !== undefined && { endpoint: config.dynamoEndpointUrl }),
       ...(overrides.credentials && { credentials: overrides.credentials }),
     });
-  const shared: SsoDeps = {
+  return {
     issue: issueDepsFor(config.core, overrides),
-    sealer: new JoseStateSealer(cookieKeys as string, config.cookie.maxAgeSeconds, clock),
+    sealer: new JoseStateSealer(cookieKeys, config.cookie.maxAgeSeconds, clock),
     replay: new DynamoReplayGuard(dynamo, config.replayTable, clock),
     clock,
     loginTtlSeconds: config.cookie.maxAgeSeconds,
   };
-  return shared;
 }
 
-export function secretsReader(config: SsoConfig, overrides: SsoOverrides) {
-  let client: SSMClient | undefined = overrides.ssmClient;
-  return (refs: readonly SsoConfig['cookie']['keys'][]) =>
-    resolveSecrets(refs, () => {
-      client ??= createSsmClient(config.core.region, {
+/**
+ * Reads the function's secrets: `refs` plus the cookie keys, in one GetParameters call.
+ * @returns the cookie keys and the values of `refs`, in order.
+ */
+export async function readSecrets(
+  config: SsoConfig,
+  overrides: SsoOverrides,
+  refs: readonly SecretRef[],
+): Promise<{ cookieKeys: string; values: string[] }> {
+  const [cookieKeys, ...values] = await resolveSecrets(
+    [config.cookie.keys, ...refs],
+    () =>
+      overrides.ssmClient ??
+      createSsmClient(config.core.region, {
         ...(config.ssmEndpointUrl !== undefined && { endpoint: config.ssmEndpointUrl }),
         ...(overrides.credentials && { credentials: overrides.credentials }),
-      });
-      return client;
-    });
+      }),
+  );
+  return { cookieKeys: cookieKeys as string, values };
 }
 
 /** The container-wide audit log of the SSO functions. */

@@ -30,6 +30,19 @@ export interface BoundedRequest {
   readonly agent?: HttpAgent | HttpsAgent;
 }
 
+/** The request for `url` (http or https, IPv6 brackets dropped, the path with its query). */
+export function requestTo(url: URL, method: string, headers: OutgoingHttpHeaders = {}, body?: string): BoundedRequest {
+  return {
+    https: url.protocol === 'https:',
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    ...(url.port !== '' && { port: url.port }),
+    method,
+    path: `${url.pathname}${url.search}`,
+    headers,
+    ...(body !== undefined && { body }),
+  };
+}
+
 /** A fully read answer. */
 export interface BoundedResponse {
   readonly statusCode: number;

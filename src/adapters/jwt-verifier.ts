@@ -29,7 +29,7 @@ import type { JwtAuthConfig } from '../config';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
 import { TtlMap } from '../domain/ttl-map';
 import type { TokenVerifier } from '../use-cases/ports';
-import { type BoundedResponse, boundedRequest } from './bounded-request';
+import { type BoundedResponse, boundedRequest, requestTo } from './bounded-request';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 /** Larger headers are refused before any parsing. */
@@ -56,17 +56,10 @@ export class BoundedFetcher implements Fetcher {
     const url = new URL(uri);
     let answer: BoundedResponse;
     try {
-      answer = await boundedRequest(
-        {
-          https: url.protocol === 'https:',
-          hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-          ...(url.port !== '' && { port: url.port }),
-          method: 'GET',
-          path: `${url.pathname}${url.search}`,
-          headers: { accept: 'application/json' },
-        },
-        { deadlineMs: this.timeoutMs, maxBytes: this.maxBytes },
-      );
+      answer = await boundedRequest(requestTo(url, 'GET', { accept: 'application/json' }), {
+        deadlineMs: this.timeoutMs,
+        maxBytes: this.maxBytes,
+      });
     } catch (error) {
       throw new FetchError(uri, (error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).name || 'network');
     }

@@ -15,7 +15,7 @@ import {
 } from '../domain/errors';
 import type { CallOptions } from '../use-cases/ports';
 import type { OidcCallbackChecks, OidcPort } from '../use-cases/sso-ports';
-import { type BoundedResponse, boundedRequest } from './bounded-request';
+import { type BoundedResponse, boundedRequest, requestTo } from './bounded-request';
 
 /** Discovery documents, token answers and JWKS are a few KB. */
 export const MAX_IDP_RESPONSE_BYTES = 256 * 1024;
@@ -47,16 +47,9 @@ export function boundedIdpFetch(timeoutMs: number): client.CustomFetch {
     });
     let answer: BoundedResponse;
     try {
+      const body = options.body === undefined || options.body === null ? undefined : String(options.body);
       answer = await boundedRequest(
-        {
-          https: target.protocol === 'https:',
-          hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
-          ...(target.port !== '' && { port: target.port }),
-          method: options.method,
-          path: `${target.pathname}${target.search}`,
-          headers,
-          ...(options.body !== undefined && options.body !== null && { body: String(options.body) }),
-        },
+        requestTo(target, options.method, headers, body),
         { deadlineMs: timeoutMs, connectTimeoutMs: timeoutMs, maxBytes: MAX_IDP_RESPONSE_BYTES },
         options.signal,
       );

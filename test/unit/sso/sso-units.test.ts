@@ -1,14 +1,29 @@
-/** The SSO bridge's pure parts: the sealed cookie, the configuration, the pages, the cookie and form readers. */
+/** The SSO bridge's pure parts (the sealed cookie, the configuration, the pages, the readers) and its secrets' reading. */
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
 import { JoseStateSealer, parseCookieKeys } from '../../../src/adapters/cookie-sealer';
 import { ConfigurationError, ForbiddenError, ProfileNotReadyError, UpstreamUnavailableError } from '../../../src/domain/errors';
 import { callbackUrlOf, cookieValue, samlFormOf } from '../../../src/http/sso-endpoint';
 import { PAGE_CSP, ssoErrorResponse } from '../../../src/http/sso-pages';
 import { parseSsoConfig } from '../../../src/sso-config';
+import { buildOidcApp } from '../../../src/sso-oidc-app';
 import { jwtEnv } from '../../support/env';
 import { ssoEvent } from '../../support/sso';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64url');
 const KEY_B = Buffer.alloc(32, 2).toString('base64url');
+
+/** A deployed OIDC stage's environment: secrets in SSM. */
+const oidcEnv = (more: Record<string, string | undefined> = {}) =>
+  jwtEnv({
+    OIDC_ISSUER: 'https://idp.example.com',
+    OIDC_CLIENT_ID: 'studio-gate',
+    OIDC_CLIENT_SECRET: 'ssm:/studio-gate/prod/oidc-client-secret',
+    SSO_REDIRECT_URI: 'https://api.example.com/prod/sso/callback',
+    SSO_COOKIE_KEYS: 'ssm:/studio-gate/prod/sso-cookie-keys',
+    SSO_REPLAY_TABLE: 'studio-gate-prod',
+    ...more,
+  });
 
 describe('the sealed login cookie', () => {
   let now = 1_800_000_000_000;
@@ -50,17 +65,6 @@ describe('the sealed login cookie', () => {
 });
 
 describe('the SSO configuration', () => {
-  const oidcEnv = (more: Record<string, string | undefined> = {}) =>
-    jwtEnv({
-      OIDC_ISSUER: 'https://idp.example.com',
-      OIDC_CLIENT_ID: 'studio-gate',
-      OIDC_CLIENT_SECRET: 'ssm:/studio-gate/prod/oidc-client-secret',
-      SSO_REDIRECT_URI: 'https://api.example.com/prod/sso/callback',
-      SSO_COOKIE_KEYS: 'ssm:/studio-gate/prod/sso-cookie-keys',
-      SSO_REPLAY_TABLE: 'studio-gate-prod',
-      ...more,
-    });
-
   it('reads a deployed OIDC stage: secrets in SSM, the cookie path from the redirect URI', () => {
     const config = parseSsoConfig(oidcEnv(), 'oidc');
     expect(config.cookie).toMatchObject({ path: '/prod/sso', secure: true, maxAgeSeconds: 300 });
@@ -172,5 +176,48 @@ describe('reading the request', () => {
       samlResponse: 'abc',
       relayState: 'studio::',
     });
+  });
+});
+
+describe('the secrets', () => {
+  const ssm = mockClient(SSMClient);
+  afterEach(() => ssm.reset());
+  const fakeOidc = { authorize: jest.fn(), finish: jest.fn() };
+
+  it('are read in one GetParameters call (decrypted) per container, again only after a failure', async () => {
+    ssm
+      .on(GetParametersCommand)
+      .rejectsOnce(new Error('endpoint down'))
+      .resolves({
+        Parameters: [
+          { Name: '/studio-gate/prod/oidc-client-secret', Value: 'the-client-secret' },
+          { Name: '/studio-gate/prod/sso-cookie-keys', Value: KEY_A },
+        ],
+      });
+    const secrets: string[] = [];
+    const app = buildOidcApp(oidcEnv(), {
+      ssmClient: new SSMClient({ region: 'eu-west-1' }),
+      oidcPort: (secret) => {
+        secrets.push(secret);
+        return fakeOidc;
+      },
+    });
+    await expect(app()).rejects.toMatchObject({ reason: 'sso-secrets-unavailable' });
+    const built = await app();
+    await app();
+    expect(built.oidc.oidc).toBe(fakeOidc);
+    expect(secrets).toEqual(['the-client-secret']);
+    const calls = ssm.commandCalls(GetParametersCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.args[0].input).toEqual({
+      Names: ['/studio-gate/prod/sso-cookie-keys', '/studio-gate/prod/oidc-client-secret'],
+      WithDecryption: true,
+    });
+  });
+
+  it('name a missing parameter, never a value', async () => {
+    ssm.on(GetParametersCommand).resolves({ Parameters: [], InvalidParameters: ['/studio-gate/prod/sso-cookie-keys'] });
+    const app = buildOidcApp(oidcEnv(), { ssmClient: new SSMClient({ region: 'eu-west-1' }), oidcPort: () => fakeOidc });
+    await expect(app()).rejects.toThrow(/not found: \/studio-gate\/prod\/sso-cookie-keys/);
   });
 });
