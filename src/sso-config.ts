@@ -8,7 +8,7 @@
  * local stack), the value itself. A deployment never puts a secret in the Lambda environment.
  */
 import { X509Certificate } from 'node:crypto';
-import { deepFreeze, type Env, EnvReader, parseConfig, type StudioGateConfig } from './config';
+import { BUDGET_MARGIN_MS, deepFreeze, type Env, EnvReader, parseConfig, type StudioGateConfig } from './config';
 import { ConfigurationError } from './domain/errors';
 
 /** A secret: its value (local stack only) or the SSM parameter holding it. */
@@ -54,8 +54,21 @@ export interface CookieSettings {
   readonly maxAgeSeconds: number;
 }
 
+/**
+ * The SSO functions' own AWS calls, bounded (src/sso-shared.ts builds their clients with these):
+ * the replay table's conditional put and the secrets' one GetParameters call.
+ */
+export const SSO_AWS_CALL = { attempts: 2, attemptTimeoutMs: 1000, backoffMs: 200 } as const;
+const SSO_AWS_CALL_WORST_MS = SSO_AWS_CALL.attempts * SSO_AWS_CALL.attemptTimeoutMs + SSO_AWS_CALL.backoffMs;
+
 export interface SsoConfig {
   readonly core: StudioGateConfig;
+  /**
+   * The request's deadline: the studio-url path's SageMaker worst case, plus (OIDC) discovery, the token
+   * endpoint and the IdP's JWKS, each within OIDC_TIMEOUT_MS, plus the replay put. With the
+   * secrets' read (first request only) it fits FUNCTION_TIMEOUT_SECONDS, checked here.
+   */
+  readonly requestDeadlineMs: number;
   readonly cookie: CookieSettings;
   readonly oidc?: OidcSettings;
   readonly saml?: SamlSettings;
@@ -161,7 +174,7 @@ function readOidc(reader: EnvReader, fromEnv: boolean, fallbackProfileClaim: str
     redirectUri,
     profileClaim: reader.optional('OIDC_PROFILE_CLAIM') ?? fallbackProfileClaim,
     scopes: reader.optional('OIDC_SCOPES') ?? 'openid email groups',
-    timeoutMs: reader.integer('OIDC_TIMEOUT_MS', 2000, 100, 5000),
+    timeoutMs: reader.integer('OIDC_TIMEOUT_MS', 1500, 100, 5000),
   };
   if (!oidc.scopes.split(' ').includes('openid')) reader.problems.push('OIDC_SCOPES must include openid');
   return { oidc, ...(path !== undefined && { path }) };
@@ -193,8 +206,19 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
     reader.problems.push('SSO_COOKIE_SECURE=false is for the local stack only (it needs LOCAL_STUDIO_ORIGIN)');
   }
   const read = which === 'oidc' ? readOidc(reader, fromEnv, profileClaim) : readSaml(reader, groupsClaim);
+  const idpWorst = 'oidc' in read ? 3 * read.oidc.timeoutMs : 0;
+  // The studio-url path's worst case without its JWKS fetch (the SSO functions verify no bearer token).
+  const sagemakerWorst = (core?.requestDeadlineMs ?? 0) - (core?.auth.mode === 'jwt' ? core.auth.jwksTimeoutMs : 0);
+  const requestDeadlineMs = sagemakerWorst + idpWorst + SSO_AWS_CALL_WORST_MS;
+  const worst = requestDeadlineMs + SSO_AWS_CALL_WORST_MS;
+  if (core !== undefined && worst + BUDGET_MARGIN_MS > core.functionTimeoutSeconds * 1000) {
+    reader.problems.push(
+      `worst-case SSO request ${worst} ms (+${BUDGET_MARGIN_MS} ms margin: SageMaker, the IdP, the replay table, the secrets) does not fit FUNCTION_TIMEOUT_SECONDS=${core.functionTimeoutSeconds}: lower SAGEMAKER_* or OIDC_TIMEOUT_MS`,
+    );
+  }
   const config: SsoConfig = {
     core: core as StudioGateConfig,
+    requestDeadlineMs,
     cookie: {
       keys: readSecret(reader, 'SSO_COOKIE_KEYS', fromEnv),
       secure,

@@ -14,7 +14,7 @@ import { DynamoReplayGuard } from './adapters/replay-store';
 import { createSsmClient, resolveSecrets } from './adapters/ssm-secrets';
 import { container } from './container';
 import { type IssueOverrides, issueDepsFor } from './issue-deps';
-import type { SecretRef, SsoConfig } from './sso-config';
+import { type SecretRef, SSO_AWS_CALL, type SsoConfig } from './sso-config';
 import type { AuditLog } from './use-cases/ports';
 import type { SsoDeps } from './use-cases/sso-login';
 
@@ -43,7 +43,9 @@ export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKey
   const dynamo =
     overrides.dynamoClient ??
     createDynamoClient(config.core.region, {
-      timeoutMs: 2000,
+      timeoutMs: SSO_AWS_CALL.attemptTimeoutMs,
+      maxAttempts: SSO_AWS_CALL.attempts,
+      backoffMs: SSO_AWS_CALL.backoffMs,
       ...(config.dynamoEndpointUrl !== undefined && { endpoint: config.dynamoEndpointUrl }),
       ...(overrides.credentials && { credentials: overrides.credentials }),
     });
@@ -70,6 +72,9 @@ export async function readSecrets(
     () =>
       overrides.ssmClient ??
       createSsmClient(config.core.region, {
+        maxAttempts: SSO_AWS_CALL.attempts,
+        attemptTimeoutMs: SSO_AWS_CALL.attemptTimeoutMs,
+        backoffMs: SSO_AWS_CALL.backoffMs,
         ...(config.ssmEndpointUrl !== undefined && { endpoint: config.ssmEndpointUrl }),
         ...(overrides.credentials && { credentials: overrides.credentials }),
       }),

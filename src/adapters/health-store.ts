@@ -5,6 +5,7 @@
  * a summary counts as none (GET /health then says `unknown`, never `healthy`).
  */
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
 import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../infrastructure/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
@@ -21,13 +22,17 @@ const MAX_CHECKS = 200;
 
 export function createDynamoClient(
   region: string,
-  options: { endpoint?: string; timeoutMs: number; credentials?: StaticCredentials },
+  options: { endpoint?: string; timeoutMs: number; credentials?: StaticCredentials; maxAttempts?: number; backoffMs?: number },
 ): DynamoDBClient {
   return new DynamoDBClient({
     region,
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
     ...(options.credentials && { credentials: options.credentials }),
-    maxAttempts: 3,
+    maxAttempts: options.maxAttempts ?? 3,
+    // A fixed backoff where the caller counts the worst case (the SSO functions' budget).
+    ...(options.backoffMs !== undefined && {
+      retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 3, () => options.backoffMs as number),
+    }),
     requestHandler: new BoundedHttpHandler({
       connectTimeoutMs: Math.min(1000, options.timeoutMs),
       attemptTimeoutMs: options.timeoutMs,

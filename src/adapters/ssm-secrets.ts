@@ -3,18 +3,33 @@
  * of a function's secrets, through the SSM interface endpoint. Values never reach a log or an error.
  */
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { ConfigurationError, UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
 import type { SecretRef } from '../sso-config';
 import { BoundedHttpHandler } from './bounded-http-handler';
 import type { StaticCredentials } from './static-credentials';
 
-export function createSsmClient(region: string, options: { endpoint?: string; credentials?: StaticCredentials } = {}): SSMClient {
+export function createSsmClient(
+  region: string,
+  options: {
+    endpoint?: string;
+    credentials?: StaticCredentials;
+    maxAttempts: number;
+    attemptTimeoutMs: number;
+    backoffMs: number;
+  },
+): SSMClient {
   return new SSMClient({
     region,
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
     ...(options.credentials && { credentials: options.credentials }),
-    maxAttempts: 3,
-    requestHandler: new BoundedHttpHandler({ connectTimeoutMs: 1000, attemptTimeoutMs: 2000, maxResponseBytes: 64 * 1024 }),
+    maxAttempts: options.maxAttempts,
+    retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, () => options.backoffMs),
+    requestHandler: new BoundedHttpHandler({
+      connectTimeoutMs: options.attemptTimeoutMs,
+      attemptTimeoutMs: options.attemptTimeoutMs,
+      maxResponseBytes: 64 * 1024,
+    }),
   });
 }
 

@@ -144,7 +144,7 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
       }
       case 'GET /sso/callback': {
         const sealedState = cookieValue(event, OIDC_COOKIE);
-        const issued = await withDeadline(config.core.requestDeadlineMs + 2 * (config.oidc?.timeoutMs ?? 0), context, (signal) =>
+        const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
           finishOidcLogin(
             {
               source,
@@ -208,7 +208,7 @@ export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) 
         assertSourceAllowed(source, config.core.source);
         const sealedState = cookieValue(event, SAML_COOKIE);
         const form = samlFormOf(event);
-        const issued = await withDeadline(config.core.requestDeadlineMs + 2000, context, (signal) =>
+        const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
           acceptSamlPost(
             { source, ...form, ...(sealedState !== undefined && { sealedState }) },
             saml,

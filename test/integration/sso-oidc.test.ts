@@ -317,7 +317,7 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
     const entries = await exchange((c) => signJwt(c, good));
     expect(lastStatus).toBe(504);
     expect(entries.at(-1)?.reason).toBe('oidc-idp-timeout');
-    // OIDC_TIMEOUT_MS (2 s) bounds the whole answer, body included.
+    // OIDC_TIMEOUT_MS (1.5 s) bounds the whole answer, body included.
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

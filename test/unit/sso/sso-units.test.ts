@@ -69,6 +69,8 @@ describe('the SSO configuration', () => {
     const config = parseSsoConfig(oidcEnv(), 'oidc');
     expect(config.cookie).toMatchObject({ path: '/prod/sso', secure: true, maxAgeSeconds: 300 });
     expect(config.oidc?.clientSecret).toEqual({ kind: 'ssm', name: '/studio-gate/prod/oidc-client-secret' });
+    // The SageMaker worst case (no JWKS fetch of its own), three IdP calls of OIDC_TIMEOUT_MS and the replay put (2 × 1 s + 200 ms).
+    expect(config.requestDeadlineMs).toBe(config.core.requestDeadlineMs - 1500 + 3 * 1500 + 2200);
   });
 
   it.each([
@@ -81,6 +83,11 @@ describe('the SSO configuration', () => {
     ],
     ['an http redirect URI', { SSO_REDIRECT_URI: 'http://api.example.com/sso/callback' }, /must use https/],
     ['scopes without openid', { OIDC_SCOPES: 'email' }, /must include openid/],
+    [
+      'a worst case (SageMaker, the IdP, the table, SSM) that does not fit the function timeout',
+      { FUNCTION_TIMEOUT_SECONDS: '15' },
+      /worst-case SSO request \d+ ms/,
+    ],
     [
       'iam mode',
       { AUTH_MODE: 'iam', IAM_ALLOWED_ACCOUNTS: '111122223333', IAM_ALLOWED_ROLES: '*', IAM_ALLOWED_USERS: '' },
