@@ -85,8 +85,22 @@ export async function readSecrets(
 /** The container-wide audit log of the SSO functions. */
 export const ssoAuditLog: AuditLog = new JsonLineAuditLog();
 
-/** A container's app provider: the configuration read at init, the rest on first use. */
+/**
+ * A container's app provider. `init` (at Lambda init) reads the configuration and starts reading
+ * the secrets, so the first request usually finds them read; a read that failed is tried again by
+ * the next request, which then answers 503 if it fails too.
+ */
 export function ssoContainer<D>(build: () => () => Promise<D>, what: string): { init(): void; app: () => Promise<D> } {
   const built = container(build, ssoAuditLog, what);
-  return { init: () => built.init(), app: () => built.get()() };
+  // async: a broken configuration becomes a rejected promise, never a throw out of init.
+  const app = async () => built.get()();
+  return {
+    init: () => {
+      built.init();
+      app().catch(() => {
+        // A broken configuration is logged by the container; a failed read is the next request's to retry.
+      });
+    },
+    app,
+  };
 }
