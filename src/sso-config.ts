@@ -8,7 +8,15 @@
  * local stack), the value itself. A deployment never puts a secret in the Lambda environment.
  */
 import { X509Certificate } from 'node:crypto';
-import { BUDGET_MARGIN_MS, deepFreeze, type Env, EnvReader, parseConfig, type StudioGateConfig } from './config';
+import {
+  BUDGET_MARGIN_MS,
+  deepFreeze,
+  type Env,
+  EnvReader,
+  type JwtAuthConfig,
+  parseConfig,
+  type StudioGateConfig,
+} from './config';
 import { ConfigurationError } from './domain/errors';
 
 /** A secret: its value (local stack only) or the SSM parameter holding it. */
@@ -63,6 +71,8 @@ const SSO_AWS_CALL_WORST_MS = SSO_AWS_CALL.attempts * SSO_AWS_CALL.attemptTimeou
 
 export interface SsoConfig {
   readonly core: StudioGateConfig;
+  /** `core.auth`, which the SSO bridge requires to be jwt mode. */
+  readonly auth: JwtAuthConfig;
   /**
    * The request's deadline: the studio-url path's SageMaker worst case, plus (OIDC) discovery, the token
    * endpoint and the IdP's JWKS, each within OIDC_TIMEOUT_MS, plus the replay put. With the
@@ -198,8 +208,9 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
       'The SSO bridge needs AUTH_MODE=jwt: its people are named by claims (email), as the owner tags of a jwt stage are',
     );
   }
-  const profileClaim = core?.auth.mode === 'jwt' ? core.auth.profileClaim : 'email';
-  const groupsClaim = core?.auth.mode === 'jwt' ? core.auth.groupsClaim : 'groups';
+  const jwt = core?.auth.mode === 'jwt' ? core.auth : undefined;
+  const profileClaim = jwt?.profileClaim ?? 'email';
+  const groupsClaim = jwt?.groupsClaim ?? 'groups';
   const fromEnv = reader.choice('SSO_SECRETS_SOURCE', ['ssm', 'env'] as const, 'ssm') === 'env';
   const secure = reader.choice('SSO_COOKIE_SECURE', ['true', 'false'] as const, 'true') === 'true';
   if (!secure && core?.localStudioOrigin === undefined) {
@@ -208,7 +219,7 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
   const read = which === 'oidc' ? readOidc(reader, fromEnv, profileClaim) : readSaml(reader, groupsClaim);
   const idpWorst = 'oidc' in read ? 3 * read.oidc.timeoutMs : 0;
   // The studio-url path's worst case without its JWKS fetch (the SSO functions verify no bearer token).
-  const sagemakerWorst = (core?.requestDeadlineMs ?? 0) - (core?.auth.mode === 'jwt' ? core.auth.jwksTimeoutMs : 0);
+  const sagemakerWorst = (core?.requestDeadlineMs ?? 0) - (jwt?.jwksTimeoutMs ?? 0);
   const requestDeadlineMs = sagemakerWorst + idpWorst + SSO_AWS_CALL_WORST_MS;
   const worst = requestDeadlineMs + SSO_AWS_CALL_WORST_MS;
   if (core !== undefined && worst + BUDGET_MARGIN_MS > core.functionTimeoutSeconds * 1000) {
@@ -218,6 +229,7 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
   }
   const config: SsoConfig = {
     core: core as StudioGateConfig,
+    auth: core?.auth as JwtAuthConfig,
     requestDeadlineMs,
     cookie: {
       keys: readSecret(reader, 'SSO_COOKIE_KEYS', fromEnv),

@@ -18,8 +18,7 @@ export function buildOidcApp(
   return once(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [oidc.clientSecret]);
     const [clientSecret] = values;
-    const shared = sharedDeps(config, overrides, cookieKeys);
-    const auth = config.core.auth;
+    const shared = sharedDeps(config, overrides, cookieKeys, { ...config.auth, profileClaim: oidc.profileClaim });
     const port =
       overrides.oidcPort?.(clientSecret as string) ??
       new OpenIdClientAdapter({
@@ -29,8 +28,8 @@ export function buildOidcApp(
         redirectUri: oidc.redirectUri,
         scopes: oidc.scopes,
         timeoutMs: oidc.timeoutMs,
-        clockSkewSeconds: auth.mode === 'jwt' ? auth.clockSkewSeconds : 0,
+        clockSkewSeconds: config.auth.clockSkewSeconds,
       });
-    return { config, oidc: { ...shared, oidc: port, profileClaim: oidc.profileClaim } };
+    return { config, oidc: { ...shared, oidc: port } };
   });
 }

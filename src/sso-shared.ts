@@ -13,6 +13,7 @@ import { createDynamoClient } from './adapters/health-store';
 import { DynamoReplayGuard } from './adapters/replay-store';
 import { createSsmClient, resolveSecrets } from './adapters/ssm-secrets';
 import { container } from './container';
+import type { JwtCallerPolicy } from './domain/caller';
 import { type IssueOverrides, issueDepsFor } from './issue-deps';
 import { type SecretRef, SSO_AWS_CALL, type SsoConfig } from './sso-config';
 import type { AuditLog } from './use-cases/ports';
@@ -37,8 +38,8 @@ export function once<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** The pieces both SSO functions build alike, around the cookie keys already read. */
-export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKeys: string): SsoDeps {
+/** The pieces both SSO functions build alike, around the cookie keys already read and this way in's identity rules. */
+export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKeys: string, identity: JwtCallerPolicy): SsoDeps {
   const clock = overrides.clock ?? Date.now;
   const dynamo =
     overrides.dynamoClient ??
@@ -55,6 +56,7 @@ export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKey
     replay: new DynamoReplayGuard(dynamo, config.replayTable, clock),
     clock,
     loginTtlSeconds: config.cookie.maxAgeSeconds,
+    identity,
   };
 }
 

@@ -147,7 +147,6 @@ async function ssoFunctions(ctx) {
       if (value !== '') environment[variable] = value;
     }
     for (const [variable, value] of Object.entries(result.ssoSecretDefaults[which])) environment[variable] ??= value;
-    const iam = false; // browsers do not sign requests: the SSO routes are NONE, behind the resource policy and the source checks
     const routes =
       which === 'oidc'
         ? [
@@ -168,7 +167,8 @@ async function ssoFunctions(ctx) {
       timeout,
       role: which === 'oidc' ? 'SsoOidcRole' : 'SsoSamlRole',
       environment,
-      events: routes.map(([path, method]) => ({ http: { path, method, ...(iam && { authorizer: 'aws_iam' }) } })),
+      // Browsers do not sign requests: no AWS_IAM here, the resource policy and the source checks still apply.
+      events: routes.map(([path, method]) => ({ http: { path, method } })),
     };
   }
   return functions;

@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { headerValues, withSecurityHeaders } from './headers';
-import { type AuthScheme, describeError } from './problem';
+import { describeError } from './problem';
 
 /** The page's policy: no script, no frame, nothing loaded but an inline style. */
 export const PAGE_CSP =
@@ -48,13 +48,9 @@ export interface PageOptions {
   readonly retryPath?: string;
 }
 
-export function ssoErrorResponse(
-  error: unknown,
-  page: PageOptions,
-  event: APIGatewayProxyEvent,
-  scheme: AuthScheme = 'Bearer',
-): APIGatewayProxyResult {
-  const { problem, headers } = describeError(error, scheme);
+export function ssoErrorResponse(error: unknown, page: PageOptions, event: APIGatewayProxyEvent): APIGatewayProxyResult {
+  // The scheme shapes only a WWW-Authenticate challenge, which a page does not send.
+  const { problem, headers } = describeError(error, 'Bearer');
   const { 'WWW-Authenticate': _challenge, ...kept } = headers;
   const multiValueHeaders = { 'Set-Cookie': [clearedCookie(page.cookieName, page.cookiePath, page.secure)] };
   if (wantsJson(event)) {

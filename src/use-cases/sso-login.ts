@@ -27,12 +27,12 @@ export interface SsoDeps {
   readonly clock: Clock;
   /** How long a login may take, from /sso/login to the callback (the cookie's lifetime). */
   readonly loginTtlSeconds: number;
+  /** The token path's identity rules, as this way in reads them (its profile claim, its groups). */
+  readonly identity: JwtCallerPolicy;
 }
 
 export interface OidcDeps extends SsoDeps {
   readonly oidc: OidcPort;
-  /** The ID token claim naming the person. */
-  readonly profileClaim: string;
 }
 
 export interface SamlDeps extends SsoDeps {
@@ -84,15 +84,12 @@ function single(query: QueryParameters, name: string): string | undefined {
 /** What the IdP vouched for → the token path's identity rules → the shared path; always a redirect. */
 async function issueForClaims(
   claims: Readonly<Record<string, unknown>>,
-  policy: (auth: JwtCallerPolicy) => JwtCallerPolicy,
   launch: QueryParameters,
   deps: SsoDeps,
   audit: AuditFacts,
   signal?: AbortSignal,
 ): Promise<IssuedStudioUrl> {
-  const { auth } = deps.issue.config;
-  if (auth.mode !== 'jwt') throw new Error('the SSO bridge needs AUTH_MODE=jwt');
-  const identity = jwtIdentity(claims, policy(auth));
+  const identity = jwtIdentity(claims, deps.identity);
   const issued = await issueStudioUrlFor(identity, () => launch, deps.issue, audit, signal);
   return { ...issued, redirect: true };
 }
@@ -152,8 +149,7 @@ export async function finishOidcLogin(
     signal ? { signal } : {},
   );
   audit.subject = typeof claims.sub === 'string' ? claims.sub.slice(0, 256) : '(no sub)';
-  const policy = (auth: JwtCallerPolicy) => ({ ...auth, profileClaim: deps.profileClaim });
-  return issueForClaims(claims, policy, launchParameters(state), deps, audit, signal);
+  return issueForClaims(claims, launchParameters(state), deps, audit, signal);
 }
 
 /** GET /sso/saml/login: an AuthnRequest whose id is sealed in the cookie (InResponseTo must match it). */
@@ -173,8 +169,8 @@ export interface SamlPost {
   readonly sealedState?: string;
 }
 
-/** The identity rules of the token path, fed from the assertion (the IdP signed it: no email_verified claim to ask for). */
-function samlPolicy(auth: JwtCallerPolicy): JwtCallerPolicy {
+/** The identity rules of the token path, fed from an assertion (the IdP signed it: no email_verified claim to ask for). */
+export function samlIdentityPolicy(auth: JwtCallerPolicy): JwtCallerPolicy {
   const { groupsDelimiter: _ignored, ...rest } = auth;
   return { ...rest, profileClaim: 'profile', groupsClaim: 'groups', requireEmailVerified: false };
 }
@@ -214,5 +210,5 @@ export async function acceptSamlPost(
     profile = values.length === 1 ? values[0] : undefined;
   }
   const claims = { profile, groups: assertion.attributes[deps.groupsAttribute] ?? [] };
-  return issueForClaims(claims, samlPolicy, launch, deps, audit, signal);
+  return issueForClaims(claims, launch, deps, audit, signal);
 }
