@@ -32,6 +32,7 @@ export function buildSamlApp(
         saml: port,
         idpEntityId: saml.idpEntityId,
         allowIdpInitiated: saml.allowIdpInitiated,
+        spInitiated: saml.idpSsoUrl !== undefined,
         ...(saml.profileAttribute !== undefined && { profileAttribute: saml.profileAttribute }),
         groupsAttribute: saml.groupsAttribute,
       },

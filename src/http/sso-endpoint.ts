@@ -9,7 +9,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
-import { assertSourceAllowed } from '../domain/network-source';
 import type { SsoConfig } from '../sso-config';
 import type { AuditLog, Clock, RequestMetrics } from '../use-cases/ports';
 import {
@@ -17,6 +16,7 @@ import {
   finishOidcLogin,
   type OidcDeps,
   type SamlDeps,
+  samlMetadata,
   startOidcLogin,
   startSamlLogin,
 } from '../use-cases/sso-login';
@@ -143,14 +143,13 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
         return redirect(started.location, sealedCookie(OIDC_COOKIE, started.sealedState, config, 'Lax'));
       }
       case 'GET /sso/callback': {
-        const sealedState = cookieValue(event, OIDC_COOKIE);
         const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
           finishOidcLogin(
             {
               source,
               callbackUrl: callbackUrlOf(config.oidc?.redirectUri ?? '', event),
               query: queryParametersOf(event),
-              ...(sealedState !== undefined && { sealedState }),
+              sealedState: () => cookieValue(event, OIDC_COOKIE),
             },
             oidc,
             context.audit ?? {},
@@ -198,19 +197,14 @@ export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) 
     const source = requestSourceOf(event);
     switch (route(event)) {
       case 'GET /sso/saml/login': {
-        if (!config.saml?.idpSsoUrl) throw new InvalidParameterError('route', 'saml-sp-initiated-not-configured');
         const started = await startSamlLogin(source, queryParametersOf(event), saml);
         if (context.audit) context.audit.outcome = 'sso-login-started';
         return redirect(started.location, sealedCookie(SAML_COOKIE, started.sealedState, config, 'None'));
       }
       case 'POST /sso/saml': {
-        // The source first, as everywhere: an outsider's body is not even read.
-        assertSourceAllowed(source, config.core.source);
-        const sealedState = cookieValue(event, SAML_COOKIE);
-        const form = samlFormOf(event);
         const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
           acceptSamlPost(
-            { source, ...form, ...(sealedState !== undefined && { sealedState }) },
+            { source, form: () => samlFormOf(event), sealedState: () => cookieValue(event, SAML_COOKIE) },
             saml,
             context.audit ?? {},
             signal,
@@ -219,12 +213,12 @@ export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) 
         return redirect(issued.url, clearedCookie(SAML_COOKIE, config.cookie.path, config.cookie.secure));
       }
       case 'GET /sso/saml/metadata': {
-        assertSourceAllowed(source, config.core.source);
+        const metadata = samlMetadata(source, saml);
         if (context.audit) context.audit.outcome = 'saml-metadata';
         return {
           statusCode: 200,
           headers: withSecurityHeaders({ 'Content-Type': 'application/samlmetadata+xml' }),
-          body: saml.saml.metadata(),
+          body: metadata,
         };
       }
       default:

@@ -39,6 +39,8 @@ export interface SamlDeps extends SsoDeps {
   readonly saml: SamlPort;
   readonly idpEntityId: string;
   readonly allowIdpInitiated: boolean;
+  /** Whether GET /sso/saml/login may start a login (SAML_IDP_SSO_URL is set). */
+  readonly spInitiated: boolean;
   /** The attribute naming the person; undefined: NameID. */
   readonly profileAttribute?: string;
   readonly groupsAttribute: string;
@@ -114,8 +116,8 @@ export interface OidcCallback {
   /** The callback URL as the IdP sent the browser to it (the configured redirect URI + this query). */
   readonly callbackUrl: string;
   readonly query: QueryParameters;
-  /** The sealed cookie; undefined when the browser sent none. */
-  readonly sealedState?: string;
+  /** The sealed cookie (undefined: none), read after the source check. @throws UnauthenticatedError for two of them. */
+  readonly sealedState: () => string | undefined;
 }
 
 /**
@@ -129,8 +131,9 @@ export async function finishOidcLogin(
   signal?: AbortSignal,
 ): Promise<IssuedStudioUrl> {
   assertSourceAllowed(callback.source, deps.issue.config.source);
-  if (callback.sealedState === undefined) throw new UnauthenticatedError('sso-cookie-missing');
-  const state = await deps.sealer.open('oidc', callback.sealedState);
+  const sealed = callback.sealedState();
+  if (sealed === undefined) throw new UnauthenticatedError('sso-cookie-missing');
+  const state = await deps.sealer.open('oidc', sealed);
   const { state: expectedState, nonce, verifier } = state;
   if (expectedState === undefined || nonce === undefined || verifier === undefined)
     throw new UnauthenticatedError('sso-cookie-invalid');
@@ -152,21 +155,35 @@ export async function finishOidcLogin(
   return issueForClaims(claims, launchParameters(state), deps, audit, signal);
 }
 
+/** GET /sso/saml/metadata: the SP metadata, behind the same source checks. */
+export function samlMetadata(source: RequestSource, deps: SamlDeps): string {
+  assertSourceAllowed(source, deps.issue.config.source);
+  return deps.saml.metadata();
+}
+
 /** GET /sso/saml/login: an AuthnRequest whose id is sealed in the cookie (InResponseTo must match it). */
 export async function startSamlLogin(source: RequestSource, query: QueryParameters, deps: SamlDeps): Promise<StartedLogin> {
   assertSourceAllowed(source, deps.issue.config.source);
+  if (!deps.spInitiated) throw new InvalidParameterError('route', 'saml-sp-initiated-not-configured');
   const launch = launchState(query);
   const { url, requestId } = await deps.saml.loginUrl(launch.landing ?? '');
   const sealedState = await deps.sealer.seal('saml', { ...launch, requestId });
   return { location: url, sealedState };
 }
 
-/** What the ACS receives. */
-export interface SamlPost {
-  readonly source: RequestSource;
+/** The ACS's form. */
+export interface SamlForm {
   readonly samlResponse: string;
   readonly relayState?: string;
-  readonly sealedState?: string;
+}
+
+/** What the ACS receives; the form and the cookie are read only after the source check, as a query is. */
+export interface SamlPost {
+  readonly source: RequestSource;
+  /** @throws InvalidParameterError for a form that cannot be read. */
+  readonly form: () => SamlForm;
+  /** The sealed cookie (undefined: none). @throws UnauthenticatedError for two of them. */
+  readonly sealedState: () => string | undefined;
 }
 
 /** The identity rules of the token path, fed from an assertion (the IdP signed it: no email_verified claim to ask for). */
@@ -186,19 +203,21 @@ export async function acceptSamlPost(
   signal?: AbortSignal,
 ): Promise<IssuedStudioUrl> {
   assertSourceAllowed(post.source, deps.issue.config.source);
-  const assertion = await deps.saml.verify(post.samlResponse);
+  const form = post.form();
+  const sealed = post.sealedState();
+  const assertion = await deps.saml.verify(form.samlResponse);
   audit.subject = assertion.nameId.slice(0, 256);
   let launch: QueryParameters;
   if (assertion.inResponseTo !== undefined) {
-    if (post.sealedState === undefined) throw new UnauthenticatedError('sso-cookie-missing');
-    const state = await deps.sealer.open('saml', post.sealedState);
+    if (sealed === undefined) throw new UnauthenticatedError('sso-cookie-missing');
+    const state = await deps.sealer.open('saml', sealed);
     if (state.requestId === undefined || !sameSecret(state.requestId, assertion.inResponseTo)) {
       throw new UnauthenticatedError('saml-in-response-to-invalid');
     }
     launch = launchParameters(state);
   } else {
     if (!deps.allowIdpInitiated) throw new UnauthenticatedError('saml-idp-initiated-refused');
-    launch = post.relayState ? launchParameters(launchState({ landing: [post.relayState] })) : {};
+    launch = form.relayState ? launchParameters(launchState({ landing: [form.relayState] })) : {};
   }
   const key = `saml-assertion:${deps.idpEntityId}\n${assertion.assertionId}`;
   if (!(await deps.replay.useOnce(key, assertion.notOnOrAfterMs, signal ? { signal } : {}))) {

@@ -262,6 +262,20 @@ describe('SAML negatives', () => {
     await refused(signed(alice()), 'saml-idp-initiated-refused', { SAML_ALLOW_IDP_INITIATED: 'false' });
   });
 
+  it('judges the source before reading anything: an outsider gets 403 whatever its form, cookie or route', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = container(entries, { SAML_IDP_SSO_URL: undefined });
+    const outside = { identity: { sourceIp: '203.0.113.9' } };
+    const bad = ssoEvent('POST', '/sso/saml', {
+      ...outside,
+      form: { nonsense: 'x' },
+      cookie: 'studio_gate_saml=a; studio_gate_saml=b',
+    });
+    const calls = [bad, ssoEvent('GET', '/sso/saml/metadata', outside), ssoEvent('GET', '/sso/saml/login', outside)];
+    for (const event of calls) expect((await handler(event, lambdaContext())).statusCode).toBe(403);
+    expect(entries.map((e) => e.reason)).toEqual(['source-ip-not-allowed', 'source-ip-not-allowed', 'source-ip-not-allowed']);
+  });
+
   it('refuses a form with anything but SAMLResponse and RelayState, or a field twice (400)', async () => {
     const handler = container([]);
     const twice = ssoEvent('POST', '/sso/saml', { form: { SAMLResponse: 'x' } });
