@@ -2,10 +2,12 @@
  * Composition root of the OIDC function (GET /sso/login, GET /sso/callback): openid-client, the
  * sealer, the replay guard, the SageMaker adapter. No SAML library, no EC2 client.
  */
+
+import { memoizeUntilFailure } from './adapters/memoize';
 import { OpenIdClientAdapter } from './adapters/oidc-client';
 import type { OidcEndpointDeps } from './http/sso-endpoint';
 import { parseSsoConfig, type SsoConfig } from './sso-config';
-import { once, readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
+import { readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
 import type { OidcPort } from './use-cases/sso-ports';
 
 /** The OIDC function (the OpenID client is built by `oidcPort` so tests may pass their own). */
@@ -15,7 +17,7 @@ export function buildOidcApp(
 ): () => Promise<OidcEndpointDeps> {
   const config = parseSsoConfig(env, 'oidc');
   const oidc = config.oidc as NonNullable<SsoConfig['oidc']>;
-  return once(async () => {
+  return memoizeUntilFailure(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [oidc.clientSecret]);
     const [clientSecret] = values;
     const shared = sharedDeps(config, overrides, cookieKeys, { ...config.auth, profileClaim: oidc.profileClaim });

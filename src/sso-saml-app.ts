@@ -3,11 +3,13 @@
  * /sso/saml/metadata): node-saml, the sealer, the replay guard, the SageMaker adapter. No OpenID
  * client, no EC2 client.
  */
+
+import { memoizeUntilFailure } from './adapters/memoize';
 import { NodeSamlServiceProvider } from './adapters/saml-sp';
 import { ConfigurationError } from './domain/errors';
 import type { SamlEndpointDeps } from './http/sso-endpoint';
 import { parsePemCertificates, parseSsoConfig, type SsoConfig } from './sso-config';
-import { once, readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
+import { readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
 import { samlIdentityPolicy } from './use-cases/sso-login';
 import type { SamlPort } from './use-cases/sso-ports';
 
@@ -18,7 +20,7 @@ export function buildSamlApp(
 ): () => Promise<SamlEndpointDeps> {
   const config = parseSsoConfig(env, 'saml');
   const saml = config.saml as NonNullable<SsoConfig['saml']>;
-  return once(async () => {
+  return memoizeUntilFailure(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [saml.idpCerts]);
     const [certText] = values;
     const shared = sharedDeps(config, overrides, cookieKeys, samlIdentityPolicy(config.auth));

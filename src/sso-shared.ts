@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { JsonLineAuditLog } from './adapters/audit-log';
 import { JoseStateSealer } from './adapters/cookie-sealer';
-import { createDynamoClient } from './adapters/health-store';
+import { createDynamoClient } from './adapters/dynamo-client';
 import { DynamoReplayGuard } from './adapters/replay-store';
 import { createSsmClient, resolveSecrets } from './adapters/ssm-secrets';
 import { container } from './container';
@@ -22,20 +22,6 @@ import type { SsoDeps } from './use-cases/sso-login';
 export interface SsoOverrides extends IssueOverrides {
   readonly dynamoClient?: DynamoDBClient;
   readonly ssmClient?: SSMClient;
-}
-
-/** Memoizes an async build; a failed one is tried again on the next call. */
-export function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    if (pending === undefined) {
-      pending = build();
-      pending.catch(() => {
-        pending = undefined;
-      });
-    }
-    return pending;
-  };
 }
 
 /** The pieces both SSO functions build alike, around the cookie keys already read and this way in's identity rules. */

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
+import { escapeHtml } from '../../src/domain/text';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data';
 
 function required(name: string): string {
@@ -21,9 +22,6 @@ function required(name: string): string {
   if (!value) throw new Error(`${name} is required`);
   return value;
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 function loginPage(uid: string, message = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local IdP sign-in</title></head>

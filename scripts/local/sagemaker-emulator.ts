@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { domainArn, userProfileArn } from '../../src/domain/arns';
 import { DEFAULT_OWNER_TAG } from '../../src/domain/profile-owner';
+import { escapeHtml } from '../../src/domain/text';
 import { DEMO_ACCOUNT } from './demo-data';
 
 /** Operations the emulator answers. */
@@ -165,10 +166,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(res, error.status, { __type: error.type, Message: error.message }, { 'x-amzn-ErrorType': error.type });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Starts the emulator; resolves once it listens. */

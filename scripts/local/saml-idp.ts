@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inflateRawSync } from 'node:zlib';
 import { generate } from 'selfsigned';
 import { SignedXml } from 'xml-crypto';
+import { escapeHtml } from '../../src/domain/text';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data';
 
 export const LOCAL_SAML_IDP_ENTITY_ID = 'urn:studio-gate:local-idp';
@@ -41,7 +42,6 @@ export interface AssertionFields {
   readonly responseId?: string;
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const newId = () => `_${randomBytes(16).toString('hex')}`;
 
 /** The assertion element alone (unsigned). */
@@ -49,19 +49,19 @@ export function assertionXml(f: AssertionFields, acsUrl: string, now = new Date(
   const issued = (f.issueInstant ?? now).toISOString();
   const notBefore = (f.notBefore ?? new Date(now.getTime() - 30_000)).toISOString();
   const until = (f.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000)).toISOString();
-  const irt = f.inResponseTo ? ` InResponseTo="${esc(f.inResponseTo)}"` : '';
+  const irt = f.inResponseTo ? ` InResponseTo="${escapeHtml(f.inResponseTo)}"` : '';
   const attributes = Object.entries(f.attributes ?? {})
     .map(
       ([name, values]) =>
-        `<saml:Attribute Name="${esc(name)}">${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+        `<saml:Attribute Name="${escapeHtml(name)}">${values.map((v) => `<saml:AttributeValue>${escapeHtml(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
     )
     .join('');
   return (
     `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${f.assertionId ?? newId()}" Version="2.0" IssueInstant="${issued}">` +
-    `<saml:Issuer>${esc(f.issuer ?? LOCAL_SAML_IDP_ENTITY_ID)}</saml:Issuer>` +
+    `<saml:Issuer>${escapeHtml(f.issuer ?? LOCAL_SAML_IDP_ENTITY_ID)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${f.nameId}</saml:NameID>` +
-    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="${esc(f.recipient ?? acsUrl)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +
-    `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${esc(f.audience ?? LOCAL_SAML_SP_ENTITY_ID)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="${escapeHtml(f.recipient ?? acsUrl)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${escapeHtml(f.audience ?? LOCAL_SAML_SP_ENTITY_ID)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${issued}" SessionIndex="${newId()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     (attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : '') +
     `</saml:Assertion>`
@@ -70,11 +70,11 @@ export function assertionXml(f: AssertionFields, acsUrl: string, now = new Date(
 
 /** A Response around `assertions` (already signed or not). */
 export function responseXml(f: AssertionFields, acsUrl: string, assertions: string, now = new Date()): string {
-  const irt = f.inResponseTo ? ` InResponseTo="${esc(f.inResponseTo)}"` : '';
-  const destination = f.destination === null ? '' : ` Destination="${esc(f.destination ?? acsUrl)}"`;
+  const irt = f.inResponseTo ? ` InResponseTo="${escapeHtml(f.inResponseTo)}"` : '';
+  const destination = f.destination === null ? '' : ` Destination="${escapeHtml(f.destination ?? acsUrl)}"`;
   return (
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${f.responseId ?? newId()}" Version="2.0" IssueInstant="${(f.issueInstant ?? now).toISOString()}"${destination}${irt}>` +
-    `<saml:Issuer>${esc(f.issuer ?? LOCAL_SAML_IDP_ENTITY_ID)}</saml:Issuer>` +
+    `<saml:Issuer>${escapeHtml(f.issuer ?? LOCAL_SAML_IDP_ENTITY_ID)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
     assertions +
     `</samlp:Response>`
@@ -112,9 +112,6 @@ export function demoFields(person: string): AssertionFields {
   if (!who) throw new Error(`unknown demo person "${person}" (known: ${Object.keys(DEMO_PEOPLE).join(', ')})`);
   return { nameId: who.email, attributes: { email: [who.email], groups: [...who.groups] } };
 }
-
-const html = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The AuthnRequest's id, if it asks for this ACS (HTTP-Redirect binding: deflated, base64). */
 function requestIdOf(samlRequest: string, acsUrl: string): string | undefined {
@@ -162,7 +159,7 @@ export async function localSamlSso(
   const relayState = fields.get('RelayState') ?? '';
   const requestId = requestIdOf(samlRequest, acsUrl);
   if (requestId === undefined) return page(400, '<p id="error">not an AuthnRequest for this SP</p>');
-  const hidden = `<input type="hidden" name="SAMLRequest" value="${html(samlRequest)}"><input type="hidden" name="RelayState" value="${html(relayState)}">`;
+  const hidden = `<input type="hidden" name="SAMLRequest" value="${escapeHtml(samlRequest)}"><input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">`;
   const login = fields.get('login');
   if (req.method !== 'POST' || login === null || !Object.hasOwn(DEMO_PEOPLE, login) || fields.get('password') !== DEMO_PASSWORD) {
     const message = req.method === 'POST' ? '<p id="error" role="alert">Unknown login or wrong password.</p>' : '';
@@ -176,8 +173,8 @@ export async function localSamlSso(
   const response = signedResponse({ ...demoFields(login), inResponseTo: requestId }, acsUrl, key, now);
   return page(
     200,
-    `<form id="post" method="post" action="${html(acsUrl)}"><input type="hidden" name="SAMLResponse" value="${response}">` +
-      `${relayState ? `<input type="hidden" name="RelayState" value="${html(relayState)}">` : ''}<button type="submit">Continue</button></form>` +
+    `<form id="post" method="post" action="${escapeHtml(acsUrl)}"><input type="hidden" name="SAMLResponse" value="${response}">` +
+      `${relayState ? `<input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">` : ''}<button type="submit">Continue</button></form>` +
       '<script>document.getElementById("post").submit()</script>',
   );
 }

@@ -4,42 +4,19 @@
  * item, overwritten by every run: `pk = health`, `sk = latest`. A stored item that does not read as
  * a summary counts as none (GET /health then says `unknown`, never `healthy`).
  */
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
 import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../infrastructure/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
-import { BoundedHttpHandler } from './bounded-http-handler';
+import { createDynamoClient } from './dynamo-client';
 import type { StaticCredentials } from './static-credentials';
 
 /** How long DynamoDB keeps a summary nobody overwrites (its TTL). */
 const KEEP_SECONDS = 7 * 24 * 3600;
-const MAX_ITEM_BYTES = 256 * 1024;
 const STATUSES: readonly CheckStatus[] = ['pass', 'warn', 'fail'];
 /** The names checks have (`endpoint.sagemaker-api`, `dns.studio`, `domain`…), and no more of them than a plan makes. */
 const CHECK_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]{0,39})?$/;
 const MAX_CHECKS = 200;
-
-export function createDynamoClient(
-  region: string,
-  options: { endpoint?: string; timeoutMs: number; credentials?: StaticCredentials; maxAttempts?: number; backoffMs?: number },
-): DynamoDBClient {
-  return new DynamoDBClient({
-    region,
-    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-    ...(options.credentials && { credentials: options.credentials }),
-    maxAttempts: options.maxAttempts ?? 3,
-    // A fixed backoff where the caller counts the worst case (the SSO functions' budget).
-    ...(options.backoffMs !== undefined && {
-      retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 3, () => options.backoffMs as number),
-    }),
-    requestHandler: new BoundedHttpHandler({
-      connectTimeoutMs: Math.min(1000, options.timeoutMs),
-      attemptTimeoutMs: options.timeoutMs,
-      maxResponseBytes: 2 * MAX_ITEM_BYTES,
-    }),
-  });
-}
 
 function readResult(value: unknown): CheckResult | undefined {
   const v = value as Partial<Record<keyof CheckResult, unknown>>;

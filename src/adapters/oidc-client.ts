@@ -16,6 +16,7 @@ import {
 import type { CallOptions } from '../use-cases/ports';
 import type { OidcCallbackChecks, OidcPort } from '../use-cases/sso-ports';
 import { type BoundedResponse, boundedRequest, requestTo } from './bounded-request';
+import { memoizeUntilFailure } from './memoize';
 
 /** Discovery documents, token answers and JWKS are a few KB. */
 export const MAX_IDP_RESPONSE_BYTES = 256 * 1024;
@@ -100,39 +101,36 @@ function upstreamOf(error: unknown): Error | undefined {
 }
 
 export class OpenIdClientAdapter implements OidcPort {
-  private configuration?: Promise<client.Configuration>;
+  /** Discovery, once per container; a failed discovery is tried again on the next request. */
+  private readonly discovered: () => Promise<client.Configuration>;
 
-  constructor(private readonly settings: OidcClientSettings) {}
+  constructor(private readonly settings: OidcClientSettings) {
+    this.discovered = memoizeUntilFailure(() => this.discover());
+  }
 
-  /** Discovery, once; a failed discovery is tried again on the next request. */
+  private async discover(): Promise<client.Configuration> {
+    const { issuer, clientId, clientSecret, timeoutMs, clockSkewSeconds } = this.settings;
+    const fetch = boundedIdpFetch(timeoutMs);
+    const configuration = await client.discovery(
+      new URL(issuer),
+      clientId,
+      { client_secret: clientSecret, [client.clockTolerance]: clockSkewSeconds },
+      client.ClientSecretBasic(clientSecret),
+      {
+        [client.customFetch]: fetch,
+        timeout: Math.ceil(timeoutMs / 1000),
+        ...(isLoopback(issuer) && { execute: [client.allowInsecureRequests] }),
+      },
+    );
+    configuration[client.customFetch] = fetch;
+    // The ID token's signature is checked against the IdP's JWKS too, not only trusted for having
+    // come over TLS from the token endpoint (openid-client's default).
+    client.enableNonRepudiationChecks(configuration);
+    return configuration;
+  }
+
   private config(): Promise<client.Configuration> {
-    if (this.configuration === undefined) {
-      const { issuer, clientId, clientSecret, timeoutMs, clockSkewSeconds } = this.settings;
-      const fetch = boundedIdpFetch(timeoutMs);
-      this.configuration = client
-        .discovery(
-          new URL(issuer),
-          clientId,
-          { client_secret: clientSecret, [client.clockTolerance]: clockSkewSeconds },
-          client.ClientSecretBasic(clientSecret),
-          {
-            [client.customFetch]: fetch,
-            timeout: Math.ceil(timeoutMs / 1000),
-            ...(isLoopback(issuer) && { execute: [client.allowInsecureRequests] }),
-          },
-        )
-        .then((configuration) => {
-          configuration[client.customFetch] = fetch;
-          // The ID token's signature is checked against the IdP's JWKS too, not only trusted for
-          // having come over TLS from the token endpoint (openid-client's default).
-          client.enableNonRepudiationChecks(configuration);
-          return configuration;
-        });
-      this.configuration.catch(() => {
-        this.configuration = undefined;
-      });
-    }
-    return this.configuration.catch((error: unknown) => {
+    return this.discovered().catch((error: unknown) => {
       throw upstreamOf(error) ?? new UpstreamUnavailableError('oidc-discovery-failed', UNAVAILABLE_RETRY_AFTER_SECONDS);
     });
   }

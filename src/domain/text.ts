@@ -9,3 +9,8 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 export function isPrintableAscii(value: string): boolean {
   return PRINTABLE_ASCII.test(value);
 }
+
+/** `text` safe inside HTML (and XML) text and double- or single-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

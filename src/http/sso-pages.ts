@@ -6,6 +6,7 @@
  * path of ours). Every answer clears the login cookie and carries the no-store headers.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { escapeHtml } from '../domain/text';
 import { headerValues, withSecurityHeaders } from './headers';
 import { describeError } from './problem';
 
@@ -22,9 +23,6 @@ function wantsJson(event: APIGatewayProxyEvent): boolean {
   const accept = headerValues(event, 'accept').join(',').toLowerCase();
   return /application\/(problem\+)?json/.test(accept) && !accept.includes('text/html');
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const MESSAGES: Readonly<Record<string, string>> = {
   invalid_parameter: 'The sign-in link is not valid. Start again from your Studio tile.',
