@@ -81,18 +81,34 @@ export function responseXml(f: AssertionFields, acsUrl: string, assertions: stri
   );
 }
 
+/** The algorithms a signature is made with (tests bend them: SHA-1 must be refused). */
+export interface SignatureAlgorithms {
+  readonly signature: string;
+  readonly digest: string;
+}
+
+export const RSA_SHA256: SignatureAlgorithms = {
+  signature: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  digest: 'http://www.w3.org/2001/04/xmlenc#sha256',
+};
+
 /** Signs the element `localName` (the first one) in `xml`, the signature placed after its Issuer. */
-export function signElement(xml: string, localName: 'Assertion' | 'Response', key: SamlKeyPair): string {
+export function signElement(
+  xml: string,
+  localName: 'Assertion' | 'Response',
+  key: SamlKeyPair,
+  algorithms: SignatureAlgorithms = RSA_SHA256,
+): string {
   const sig = new SignedXml({
     privateKey: key.privateKey,
     publicCert: key.certificate,
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    signatureAlgorithm: algorithms.signature,
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   });
   const element = `//*[local-name(.)='${localName}']`;
   sig.addReference({
     xpath: element,
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    digestAlgorithm: algorithms.digest,
     transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
   });
   sig.computeSignature(xml, { location: { reference: `${element}/*[local-name(.)='Issuer']`, action: 'after' } });
@@ -100,9 +116,15 @@ export function signElement(xml: string, localName: 'Assertion' | 'Response', ke
 }
 
 /** A response as a real IdP sends it: assertion signed, then the response signed. @returns base64 XML. */
-export function signedResponse(f: AssertionFields, acsUrl: string, key: SamlKeyPair, now = new Date()): string {
-  const assertion = signElement(assertionXml(f, acsUrl, now), 'Assertion', key);
-  const xml = signElement(responseXml(f, acsUrl, assertion, now), 'Response', key);
+export function signedResponse(
+  f: AssertionFields,
+  acsUrl: string,
+  key: SamlKeyPair,
+  now = new Date(),
+  algorithms: SignatureAlgorithms = RSA_SHA256,
+): string {
+  const assertion = signElement(assertionXml(f, acsUrl, now), 'Assertion', key, algorithms);
+  const xml = signElement(responseXml(f, acsUrl, assertion, now), 'Response', key, algorithms);
   return Buffer.from(xml).toString('base64');
 }
 

@@ -29,7 +29,7 @@ import { queryParametersOf, requestSourceOf } from './studio-url-http';
 export const OIDC_COOKIE = 'studio_gate_oidc';
 export const SAML_COOKIE = 'studio_gate_saml';
 /** A SAML POST body (form-encoded, base64 inside) larger than this is refused. */
-export const MAX_SAML_FORM_BYTES = 300 * 1024;
+export const MAX_SAML_FORM_BYTES = 200 * 1024;
 
 /** What the OIDC function needs from its composition root. */
 export interface OidcEndpointDeps {

@@ -14,6 +14,7 @@ import {
   assertionXml,
   demoFields,
   generateSamlKeyPair,
+  RSA_SHA256,
   responseXml,
   type SamlKeyPair,
   signElement,
@@ -21,6 +22,7 @@ import {
 } from '../../scripts/local/saml-idp';
 import { type LocalSso, localSso, startPeers } from '../../scripts/local/stack';
 import type { TokenIssuer } from '../../scripts/local/token-issuer';
+import { JsonLineAuditLog, stdoutWriter } from '../../src/adapters/audit-log';
 import { SAML_COOKIE, samlHandler } from '../../src/http/sso-endpoint';
 import { buildSamlApp } from '../../src/sso-saml-app';
 import type { AuditEntry } from '../../src/use-cases/ports';
@@ -257,6 +259,55 @@ describe('SAML negatives', () => {
     await refused(b64(laughs + good.replace('alice@example.com</saml:NameID>', '&c;</saml:NameID>')), /^saml-/);
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('refuses RSA-SHA1 signatures and SHA-1 digests from the trusted IdP, each with its own reason; SHA-256 passes (the control)', async () => {
+    const sha1 = { signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', digest: 'http://www.w3.org/2000/09/xmldsig#sha1' };
+    const sha1Digest = { ...RSA_SHA256, digest: 'http://www.w3.org/2000/09/xmldsig#sha1' };
+    await refused(signedResponse(alice(), sso.acsUrl, sso.samlKey, new Date(), sha1), 'saml-algorithm-refused');
+    await refused(signedResponse(alice(), sso.acsUrl, sso.samlKey, new Date(), sha1Digest), 'saml-algorithm-refused');
+    // Only the assertion on SHA-1, the response on SHA-256: still refused (every signature in the document counts).
+    const weakAssertion = signElement(assertionXml(alice(), sso.acsUrl), 'Assertion', sso.samlKey, sha1);
+    await refused(
+      b64(signElement(responseXml(alice(), sso.acsUrl, weakAssertion), 'Response', sso.samlKey)),
+      'saml-algorithm-refused',
+    );
+    const entries: AuditEntry[] = [];
+    expect((await post(container(entries), signedResponse(alice(), sso.acsUrl, sso.samlKey))).statusCode).toBe(302);
+  });
+
+  it('refuses a document over the caps before any XML library parses it (one audit line, no parser output)', async () => {
+    const good = Buffer.from(signed(alice()), 'base64').toString('utf8');
+    const siblings = good.replace('</saml:Assertion>', `<saml:Advice>${'<saml:X/>'.repeat(2000)}</saml:Advice></saml:Assertion>`);
+    await refused(b64(siblings), 'saml-xml-too-complex');
+    await refused('A'.repeat(60 * 1024), 'saml-xml-too-large');
+  });
+
+  it.each([
+    ['an attribute without a value', (xml: string) => xml.replace('<saml:Issuer>', '<saml:Issuer attacker-text-1>')],
+    ['a repeated attribute', (xml: string) => xml.replace('<saml:Issuer>', '<saml:Issuer x="attacker-text-2" x="y">')],
+    ['an unquoted attribute value', (xml: string) => xml.replace('<saml:Issuer>', '<saml:Issuer x=attacker-text-3>')],
+    ['an undefined entity', (xml: string) => xml.replace('alice@example.com</saml:NameID>', '&attackertext4;</saml:NameID>')],
+    ['a doctype', (xml: string) => `<!DOCTYPE attacker-text-5>${xml}`],
+    [
+      'an element past the children cap',
+      (xml: string) => xml.replace('</saml:Assertion>', `${'<x-attacker-text-6/>'.repeat(300)}</saml:Assertion>`),
+    ],
+  ])(
+    'writes exactly one log line, the audit line, for a document with %s (no parser warning, no attacker text)',
+    async (_what, bend) => {
+      const handler = samlHandler({
+        app: buildSamlApp(env(), { credentials: LOCAL_CREDENTIALS }),
+        auditLog: new JsonLineAuditLog(stdoutWriter),
+      });
+      const xml = bend(Buffer.from(signed(alice()), 'base64').toString('utf8'));
+      const { result, output } = await captureOutput(() => post(handler, b64(xml)));
+      expect(result.statusCode).toBe(401);
+      const lines = output.split('\n').filter((line) => line.trim() !== '');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] as string)).toMatchObject({ audit: { decision: 'deny', status: 401 } });
+      expect(output).not.toMatch(/attacker-?text|xmldom/i);
+    },
+  );
 
   it('refuses an IdP-initiated assertion when that is off', async () => {
     await refused(signed(alice()), 'saml-idp-initiated-refused', { SAML_ALLOW_IDP_INITIATED: 'false' });
