@@ -84,8 +84,8 @@ const SHAPES: Record<string, ((n: number) => string)[]> = {
   ],
   'deep chains of namespace declarations': [(n) => chains(n)],
   'every cap at once, padded to the size cap': [
-    (n) => siblings(n, 'e', ' ID="_x"'),
     (n) => `<x:t>${'p'.repeat(n * 64)}</x:t>`,
+    (n) => siblings(n, 'e', ' ID="_x"'),
     (n) => siblings(n, 'f'),
   ],
 };

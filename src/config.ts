@@ -6,7 +6,13 @@
  * `*` is the only way to allow anything. The variables are listed in README.md ("Configuration").
  */
 import { ALLOW_ANY, type AllowList, allowOnly } from './domain/allow-list';
-import type { EmailRules, IamCallerPolicy, JwtCallerPolicy } from './domain/caller';
+import {
+  type ClaimIdentitySettings,
+  claimPolicyFor,
+  type EmailRules,
+  type IamCallerPolicy,
+  type JwtCallerPolicy,
+} from './domain/caller';
 import { parseEmail, parseEmailDomain } from './domain/email';
 import { ConfigurationError } from './domain/errors';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr, type SourcePolicy } from './domain/network-source';
@@ -47,6 +53,8 @@ export interface JwtAuthConfig extends JwtCallerPolicy {
   readonly clockSkewSeconds: number;
   /** Tokens valid for longer than this from now are refused, as are tokens without `exp`. */
   readonly maxTokenLifetimeSeconds: number;
+  /** What every way in that reads a claim derives its own rules from ({@link claimPolicyFor}). */
+  readonly claimSettings: ClaimIdentitySettings;
 }
 
 /** Principal checks in `iam` mode. */
@@ -220,6 +228,17 @@ function readTransform(reader: EnvReader): ProfileTransformStep[] {
 function readEmailRules(reader: EnvReader, transform: readonly ProfileTransformStep[], claimIsEmail: boolean): EmailRules {
   const usesLocalPart = transform.includes('email-local-part');
   const required = usesLocalPart || claimIsEmail;
+  const allowedDomains = readAllowedDomains(reader, usesLocalPart);
+  if (allowedDomains === undefined) return { required };
+  if (!required) reader.problems.push('ALLOWED_EMAIL_DOMAINS applies to email identities only; this configuration has none');
+  return { required, allowedDomains };
+}
+
+/**
+ * ALLOWED_EMAIL_DOMAINS, checked; undefined when unset. Taking the local part needs it (otherwise
+ * alice@evil.example is alice).
+ */
+export function readAllowedDomains(reader: EnvReader, usesLocalPart: boolean): string[] | undefined {
   const raw = reader.optional('ALLOWED_EMAIL_DOMAINS');
   if (raw === undefined) {
     if (usesLocalPart) {
@@ -227,9 +246,8 @@ function readEmailRules(reader: EnvReader, transform: readonly ProfileTransformS
         'Environment variable ALLOWED_EMAIL_DOMAINS is required when PROFILE_TRANSFORM uses email-local-part (e.g. example.com)',
       );
     }
-    return { required };
+    return undefined;
   }
-  if (!required) reader.problems.push('ALLOWED_EMAIL_DOMAINS applies to email identities only; this configuration has none');
   const domains: string[] = [];
   const listed = reader.list('ALLOWED_EMAIL_DOMAINS');
   for (const item of listed) {
@@ -241,7 +259,13 @@ function readEmailRules(reader: EnvReader, transform: readonly ProfileTransformS
     }
   }
   if (listed.length === 0) reader.problems.push('ALLOWED_EMAIL_DOMAINS lists no domain');
-  return { required, allowedDomains: domains };
+  return domains;
+}
+
+/** An explicit true/false of `name`, or undefined for the default. */
+export function readOptionalBoolean(reader: EnvReader, name: string): boolean | undefined {
+  if (reader.optional(name) === undefined) return undefined;
+  return reader.choice(name, ['true', 'false'] as const, 'true') === 'true';
 }
 
 const IAM_MAP_KEY =
@@ -251,7 +275,7 @@ const IAM_MAP_KEY =
 function mapKeyProblem(key: string, auth: JwtAuthConfig | IamAuthConfig): string | undefined {
   if (!isPrintableAscii(key)) return 'is not printable ASCII';
   if (auth.mode === 'jwt') {
-    if (!auth.email.required) return undefined;
+    if (!auth.email.required && !key.includes('@')) return undefined;
     const email = parseEmail(key);
     if (email === undefined) return 'is not an email address';
     if (email.address !== key) return `is not canonical (write "${email.address}")`;
@@ -408,6 +432,14 @@ function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[])
   if (groupsDelimiter !== undefined && !/^[ ,;|]$/.test(groupsDelimiter)) {
     reader.problems.push(`JWT_GROUPS_DELIMITER must be , ; | or space, got "${delimiterText}"`);
   }
+  const allowedDomains = readAllowedDomains(reader, transform.includes('email-local-part'));
+  const claimSettings: ClaimIdentitySettings = {
+    groupsClaim: reader.optional('JWT_GROUPS_CLAIM') ?? 'groups',
+    requiredGroups: reader.allowList('REQUIRED_GROUPS'),
+    ...(groupsDelimiter !== undefined && { groupsDelimiter }),
+    transformTakesLocalPart: transform.includes('email-local-part'),
+    ...(allowedDomains !== undefined && { allowedDomains }),
+  };
   return {
     mode: 'jwt',
     issuer: reader.required('JWT_ISSUER'),
@@ -416,14 +448,8 @@ function readAuth(reader: EnvReader, transform: readonly ProfileTransformStep[])
     jwksTimeoutMs: reader.integer('JWKS_TIMEOUT_MS', 1500, 100, 5000),
     clockSkewSeconds: reader.integer('JWT_CLOCK_SKEW_SECONDS', 0, 0, 300),
     maxTokenLifetimeSeconds: reader.integer('JWT_MAX_LIFETIME_SECONDS', 86400, 60, 604800),
-    profileClaim,
-    groupsClaim: reader.optional('JWT_GROUPS_CLAIM') ?? 'groups',
-    requiredGroups: reader.allowList('REQUIRED_GROUPS'),
-    ...(groupsDelimiter !== undefined && { groupsDelimiter }),
-    requireEmailVerified:
-      reader.choice('JWT_REQUIRE_EMAIL_VERIFIED', ['true', 'false'] as const, profileClaim === 'email' ? 'true' : 'false') ===
-      'true',
-    email: readEmailRules(reader, transform, profileClaim === 'email'),
+    claimSettings,
+    ...claimPolicyFor(profileClaim, claimSettings, readOptionalBoolean(reader, 'JWT_REQUIRE_EMAIL_VERIFIED')),
   };
 }
 

@@ -15,8 +15,10 @@ import {
   EnvReader,
   type JwtAuthConfig,
   parseConfig,
+  readOptionalBoolean,
   type StudioGateConfig,
 } from './config';
+import { claimPolicyFor, type JwtCallerPolicy, samlPolicyFor } from './domain/caller';
 import { ConfigurationError } from './domain/errors';
 
 /** A secret: its value (local stack only) or the SSM parameter holding it. */
@@ -28,8 +30,10 @@ export interface OidcSettings {
   readonly clientSecret: SecretRef;
   /** Where the IdP sends the browser back: must end in /sso/callback. */
   readonly redirectUri: string;
-  /** The ID token claim that names the person (default: the token path's JWT_PROFILE_CLAIM). */
+  /** The ID token claim that names the person (default: the token path's JWT_PROFILE_CLAIM); its own rules follow from it. */
   readonly profileClaim: string;
+  /** OIDC_REQUIRE_EMAIL_VERIFIED, when set explicitly; undefined: required for email identities. */
+  readonly requireEmailVerified?: boolean;
   readonly scopes: string;
   /** Bound of each call to the IdP (discovery, token endpoint, JWKS), whole body included. */
   readonly timeoutMs: number;
@@ -57,7 +61,13 @@ export interface CookieSettings {
   /** Comma-separated base64url 32-byte keys; the first seals, all open. */
   readonly keys: SecretRef;
   readonly secure: boolean;
-  /** The Path: the directory of SSO_REDIRECT_URI / SAML_ACS_URL that ends in /sso. */
+  /**
+   * `__Host-` on every deployed stage (the browser then takes the cookie only from this host, over
+   * https, with `Path=/` and no Domain, so a sibling subdomain cannot plant one); empty only on the
+   * local stack's plain http (SSO_COOKIE_SECURE=false), where browsers refuse the prefix.
+   */
+  readonly namePrefix: '__Host-' | '';
+  /** The cookie's Path: `/` with the prefix; the SSO directory on the local stack. */
   readonly path: string;
   readonly maxAgeSeconds: number;
 }
@@ -74,11 +84,18 @@ export interface SsoConfig {
   /** `core.auth`, which the SSO bridge requires to be jwt mode. */
   readonly auth: JwtAuthConfig;
   /**
+   * The identity rules of the claim (OIDC_PROFILE_CLAIM) or attribute (SAML_PROFILE_ATTRIBUTE, or
+   * NameID) this function actually reads: never the token path's JWT_PROFILE_CLAIM rules.
+   */
+  readonly identity: JwtCallerPolicy;
+  /**
    * The request's deadline: the studio-url path's SageMaker worst case, plus (OIDC) discovery, the token
    * endpoint and the IdP's JWKS, each within OIDC_TIMEOUT_MS, plus the replay put. With the
    * secrets' read (first request only) it fits FUNCTION_TIMEOUT_SECONDS, checked here.
    */
   readonly requestDeadlineMs: number;
+  /** The SSO routes' directory: the part of SSO_REDIRECT_URI / SAML_ACS_URL that ends in /sso. */
+  readonly ssoPath: string;
   readonly cookie: CookieSettings;
   readonly oidc?: OidcSettings;
   readonly saml?: SamlSettings;
@@ -177,12 +194,14 @@ function readOidc(reader: EnvReader, fromEnv: boolean, fallbackProfileClaim: str
   const issuer = reader.url('OIDC_ISSUER', reader.required('OIDC_ISSUER')) ?? '';
   const redirectUri = reader.url('SSO_REDIRECT_URI', reader.required('SSO_REDIRECT_URI')) ?? '';
   const path = ssoPathOf(reader, 'SSO_REDIRECT_URI', redirectUri || undefined, '/sso/callback');
+  const verified = readOptionalBoolean(reader, 'OIDC_REQUIRE_EMAIL_VERIFIED');
   const oidc: OidcSettings = {
     issuer,
     clientId: reader.required('OIDC_CLIENT_ID'),
     clientSecret: readSecret(reader, 'OIDC_CLIENT_SECRET', fromEnv),
     redirectUri,
     profileClaim: reader.optional('OIDC_PROFILE_CLAIM') ?? fallbackProfileClaim,
+    ...(verified !== undefined && { requireEmailVerified: verified }),
     scopes: reader.optional('OIDC_SCOPES') ?? 'openid email groups',
     timeoutMs: reader.integer('OIDC_TIMEOUT_MS', 1500, 100, 5000),
   };
@@ -230,11 +249,14 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
   const config: SsoConfig = {
     core: core as StudioGateConfig,
     auth: core?.auth as JwtAuthConfig,
+    identity: identityPolicyOf(jwt, read),
     requestDeadlineMs,
+    ssoPath: read.path ?? '/sso',
     cookie: {
       keys: readSecret(reader, 'SSO_COOKIE_KEYS', fromEnv),
       secure,
-      path: read.path ?? '/sso',
+      namePrefix: secure ? '__Host-' : '',
+      path: secure ? '/' : (read.path ?? '/sso'),
       maxAgeSeconds: reader.integer('SSO_COOKIE_MAX_AGE_SECONDS', 300, 60, 900),
     },
     ...('oidc' in read ? { oidc: read.oidc } : { saml: read.saml }),
@@ -244,6 +266,17 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
   };
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   return deepFreeze(config);
+}
+
+/** The rules of what this way in reads (a broken core configuration has none: it is reported already). */
+function identityPolicyOf(
+  jwt: JwtAuthConfig | undefined,
+  read: { oidc: OidcSettings } | { saml: SamlSettings },
+): JwtCallerPolicy {
+  if (jwt === undefined) return {} as JwtCallerPolicy;
+  return 'oidc' in read
+    ? claimPolicyFor(read.oidc.profileClaim, jwt.claimSettings, read.oidc.requireEmailVerified)
+    : samlPolicyFor(read.saml.profileAttribute, jwt.claimSettings);
 }
 
 function optionalUrl<K extends string>(reader: EnvReader, name: string, key: K): Partial<Record<K, string>> {

@@ -20,7 +20,7 @@ export function buildOidcApp(
   return memoizeUntilFailure(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [oidc.clientSecret]);
     const [clientSecret] = values;
-    const shared = sharedDeps(config, overrides, cookieKeys, { ...config.auth, profileClaim: oidc.profileClaim });
+    const shared = sharedDeps(config, overrides, cookieKeys, config.identity);
     const port =
       overrides.oidcPort?.(clientSecret as string) ??
       new OpenIdClientAdapter({

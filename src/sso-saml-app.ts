@@ -10,7 +10,6 @@ import { ConfigurationError } from './domain/errors';
 import type { SamlEndpointDeps } from './http/sso-endpoint';
 import { parsePemCertificates, parseSsoConfig, type SsoConfig } from './sso-config';
 import { readSecrets, type SsoOverrides, sharedDeps } from './sso-shared';
-import { samlIdentityPolicy } from './use-cases/sso-login';
 import type { SamlPort } from './use-cases/sso-ports';
 
 /** The SAML function's app. */
@@ -23,7 +22,7 @@ export function buildSamlApp(
   return memoizeUntilFailure(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [saml.idpCerts]);
     const [certText] = values;
-    const shared = sharedDeps(config, overrides, cookieKeys, samlIdentityPolicy(config.auth));
+    const shared = sharedDeps(config, overrides, cookieKeys, config.identity);
     const { certs, problems } = parsePemCertificates('SAML_IDP_CERTS', certText as string);
     if (problems.length > 0) throw new ConfigurationError(problems);
     const port = overrides.samlPort ?? new NodeSamlServiceProvider(saml, certs, shared.clock);

@@ -48,6 +48,7 @@ const SSO_VARIABLES = {
     OIDC_CLIENT_ID: 'oidcClientId',
     OIDC_CLIENT_SECRET: 'oidcClientSecret',
     OIDC_PROFILE_CLAIM: 'oidcProfileClaim',
+    OIDC_REQUIRE_EMAIL_VERIFIED: 'oidcRequireEmailVerified',
     OIDC_SCOPES: 'oidcScopes',
     SSO_REDIRECT_URI: 'ssoRedirectUri',
   },

@@ -170,6 +170,10 @@ export class OpenIdClientAdapter implements OidcPort {
       );
       const claims = tokens.claims();
       if (claims === undefined) throw new UnauthenticatedError('oidc-id-token-missing');
+      // OIDC Core 3.1.3.7: a present azp must be this client (oauth4webapi checks it only when aud has several values).
+      if (claims.azp !== undefined && claims.azp !== this.settings.clientId) {
+        throw new UnauthenticatedError('oidc-id-token-azp-mismatch');
+      }
       return { ...claims };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;

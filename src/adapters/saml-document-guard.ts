@@ -40,11 +40,11 @@ export interface SamlDocumentLimits {
  */
 export const SAML_DOCUMENT_LIMITS: SamlDocumentLimits = {
   maxBase64Chars: 48 * 1024,
-  maxElements: 600,
+  maxElements: 500,
   maxChildren: 256,
   maxDepth: 24,
   maxAttributes: 16,
-  maxAttributesTotal: 600,
+  maxAttributesTotal: 400,
 };
 
 /** The allow-lists of XML Signature algorithms: RSA with SHA-256 or SHA-512 (PKCS#1 v1.5 or PSS), no SHA-1. */

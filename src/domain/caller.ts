@@ -63,9 +63,76 @@ export interface JwtCallerPolicy {
   readonly requiredGroups: AllowList<string>;
   /** A string groups claim is split on this; undefined: a string claim is one group. */
   readonly groupsDelimiter?: string;
-  /** `email_verified` must be `true` (on unless switched off explicitly, when the profile claim is `email`). */
+  /**
+   * For an email identity: `email_verified` must be `true`, and when the profile claim is not
+   * `email` the verified `email` must be the same address (otherwise the flag says nothing about
+   * the value read). On unless switched off explicitly; never asked of a non-email identity.
+   */
   readonly requireEmailVerified: boolean;
   readonly email: EmailRules;
+}
+
+/**
+ * The settings every way in that reads a claim shares (JWT_*, PROFILE_TRANSFORM, ALLOWED_EMAIL_DOMAINS):
+ * {@link claimPolicyFor} turns them into the rules of one claim.
+ */
+export interface ClaimIdentitySettings {
+  readonly groupsClaim: string;
+  readonly requiredGroups: AllowList<string>;
+  readonly groupsDelimiter?: string;
+  /** PROFILE_TRANSFORM takes the local part of an address: every identity is then an address. */
+  readonly transformTakesLocalPart: boolean;
+  /** ALLOWED_EMAIL_DOMAINS: set, it declares that identities are addresses, of these domains. */
+  readonly allowedDomains?: readonly string[];
+}
+
+/**
+ * The identity rules of the claim (or attribute) a way in actually reads, so no way in can read a
+ * claim under another claim's rules. The identity is an email address when the claim is `email`,
+ * the transform takes the local part, or ALLOWED_EMAIL_DOMAINS is set; then the claim, whatever it
+ * is called, must be one well-formed address of an allowed domain, and is canonical lower-cased.
+ * A value with an `@` is held to the same rules even when the claim is not an email claim.
+ * `email_verified` is required of email identities unless switched off explicitly (`verified:
+ * false`); a way in whose IdP vouches by signing the whole assertion (SAML) passes `'not-applicable'`.
+ * @param claimIsEmail whether the claim read holds an address by its name (SAML attributes are named otherwise).
+ */
+export function claimPolicyFor(
+  profileClaim: string,
+  settings: ClaimIdentitySettings,
+  verified: boolean | undefined | 'not-applicable',
+  claimIsEmail: boolean = profileClaim === 'email',
+): JwtCallerPolicy {
+  const isEmail = claimIsEmail || settings.transformTakesLocalPart || settings.allowedDomains !== undefined;
+  return {
+    profileClaim,
+    groupsClaim: settings.groupsClaim,
+    requiredGroups: settings.requiredGroups,
+    ...(settings.groupsDelimiter !== undefined && { groupsDelimiter: settings.groupsDelimiter }),
+    requireEmailVerified: verified === 'not-applicable' ? false : (verified ?? true),
+    email: {
+      required: isEmail,
+      ...(settings.allowedDomains !== undefined && { allowedDomains: settings.allowedDomains }),
+    },
+  };
+}
+
+/** SAML attribute names that hold an email address (the SAML 2.0 `mail` OID, WS-Federation's emailaddress claim). */
+const SAML_EMAIL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'email',
+  'mail',
+  'urn:oid:0.9.2342.19200300.100.1.3',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+]);
+
+/**
+ * The rules of a SAML way in: the attribute read (undefined: NameID) under the claim rules, without
+ * `email_verified` (the IdP signed the assertion; there is no such flag to ask for). Its claims are
+ * `{ profile, groups }`, as the SAML use case builds them from the verified assertion.
+ */
+export function samlPolicyFor(profileAttribute: string | undefined, settings: ClaimIdentitySettings): JwtCallerPolicy {
+  const { groupsDelimiter: _oneValueAGroup, ...rest } = settings;
+  const claimIsEmail = profileAttribute !== undefined && SAML_EMAIL_ATTRIBUTES.has(profileAttribute);
+  return claimPolicyFor('profile', { ...rest, groupsClaim: 'groups' }, 'not-applicable', claimIsEmail);
 }
 
 /** What the IAM mode requires of a principal. Every name is account-qualified: `<account>:<name>`. */
@@ -171,7 +238,14 @@ export function jwtIdentity(claims: Readonly<Record<string, unknown>>, policy: J
   }
   const value = claims[policy.profileClaim];
   if (typeof value !== 'string' || value === '') throw new ForbiddenError('profile-claim-missing');
+  // An owner tag holding an address is filled by an address held to the email rules, whatever the
+  // claim is called and however the stage is configured: a value with an `@` is one.
+  if (!policy.email.required && !value.includes('@')) return { canonical: value, transformInput: value };
   if (policy.requireEmailVerified && claims.email_verified !== true) throw new ForbiddenError('email-not-verified');
-  const key = emailChecked(value, policy.email);
+  const key = emailChecked(value, { ...policy.email, required: true });
+  if (policy.requireEmailVerified && policy.profileClaim !== 'email') {
+    const verified = typeof claims.email === 'string' ? parseEmail(claims.email)?.address : undefined;
+    if (verified !== key) throw new ForbiddenError('email-not-verified-for-claim');
+  }
   return { canonical: key, transformInput: key };
 }

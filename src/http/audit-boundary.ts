@@ -45,6 +45,7 @@ export function auditBoundary(
       status,
       latencyMs: clock() - (started.get(request.context) ?? clock()),
       ...(facts.subject !== undefined && { subject: facts.subject }),
+      ...(facts.identity !== undefined && { identity: facts.identity }),
       ...(facts.userProfileName !== undefined && { userProfileName: facts.userProfileName }),
       ...(identity?.sourceIp && { sourceIp: identity.sourceIp }),
       ...(identity?.vpceId && { vpceId: identity.vpceId }),

@@ -26,8 +26,13 @@ import { headerValues, withSecurityHeaders } from './headers';
 import { clearedCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
 import { queryParametersOf, requestSourceOf } from './studio-url-http';
 
+/** The login cookies' names; deployed stages prefix them with `__Host-` (SsoConfig.cookie.namePrefix). */
 export const OIDC_COOKIE = 'studio_gate_oidc';
 export const SAML_COOKIE = 'studio_gate_saml';
+/** The name a cookie has under `config`: an unprefixed cookie on a deployed stage is never read. */
+export function cookieNameOf(config: SsoConfig, name: string): string {
+  return `${config.cookie.namePrefix}${name}`;
+}
 /** A SAML POST body (form-encoded, base64 inside) larger than this is refused. */
 export const MAX_SAML_FORM_BYTES = 200 * 1024;
 
@@ -80,9 +85,17 @@ function redirect(location: string, cookie: string): APIGatewayProxyResult {
   };
 }
 
-function pageOptions(config: SsoConfig, cookieName: string, retryPath?: string): PageOptions {
-  return { cookieName, cookiePath: config.cookie.path, secure: config.cookie.secure, ...(retryPath && { retryPath }) };
+function pageOptions(config: SsoConfig, name: string, retryPath?: string): PageOptions {
+  return {
+    cookieName: cookieNameOf(config, name),
+    cookiePath: config.cookie.path,
+    secure: config.cookie.secure,
+    ...(retryPath && { retryPath }),
+  };
 }
+
+/** The page options before the configuration is known: a deployed stage's cookie. */
+const unconfiguredPage = (name: string): PageOptions => ({ cookieName: `__Host-${name}`, cookiePath: '/', secure: true });
 
 function route(event: APIGatewayProxyEvent): string {
   const path = event.resource || event.path || '';
@@ -130,9 +143,7 @@ function ssoStack<D extends { config: SsoConfig }>(
 /** The OIDC function: GET /sso/login and GET /sso/callback. */
 export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) {
   const pages = (app: OidcEndpointDeps | undefined) =>
-    app
-      ? pageOptions(app.config, OIDC_COOKIE, `${app.config.cookie.path}/login`)
-      : { cookieName: OIDC_COOKIE, cookiePath: '/', secure: true };
+    app ? pageOptions(app.config, OIDC_COOKIE, `${app.config.ssoPath}/login`) : unconfiguredPage(OIDC_COOKIE);
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, oidc } = app;
     const source = requestSourceOf(event);
@@ -140,7 +151,7 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
       case 'GET /sso/login': {
         const started = await startOidcLogin(source, queryParametersOf(event), oidc);
         if (context.audit) context.audit.outcome = 'sso-login-started';
-        return redirect(started.location, sealedCookie(OIDC_COOKIE, started.sealedState, config, 'Lax'));
+        return redirect(started.location, sealedCookie(cookieNameOf(config, OIDC_COOKIE), started.sealedState, config, 'Lax'));
       }
       case 'GET /sso/callback': {
         const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
@@ -149,14 +160,14 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
               source,
               callbackUrl: callbackUrlOf(config.oidc?.redirectUri ?? '', event),
               query: queryParametersOf(event),
-              sealedState: () => cookieValue(event, OIDC_COOKIE),
+              sealedState: () => cookieValue(event, cookieNameOf(config, OIDC_COOKIE)),
             },
             oidc,
             context.audit ?? {},
             signal,
           ),
         );
-        return redirect(issued.url, clearedCookie(OIDC_COOKIE, config.cookie.path, config.cookie.secure));
+        return redirect(issued.url, clearedCookie(cookieNameOf(config, OIDC_COOKIE), config.cookie.path, config.cookie.secure));
       }
       default:
         throw new RouteNotFoundError();
@@ -190,8 +201,8 @@ export function samlFormOf(event: APIGatewayProxyEvent): { samlResponse: string;
 export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) {
   const pages = (app: SamlEndpointDeps | undefined) =>
     app
-      ? pageOptions(app.config, SAML_COOKIE, app.config.saml?.idpSsoUrl ? `${app.config.cookie.path}/saml/login` : undefined)
-      : { cookieName: SAML_COOKIE, cookiePath: '/', secure: true };
+      ? pageOptions(app.config, SAML_COOKIE, app.config.saml?.idpSsoUrl ? `${app.config.ssoPath}/saml/login` : undefined)
+      : unconfiguredPage(SAML_COOKIE);
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, saml } = app;
     const source = requestSourceOf(event);
@@ -199,18 +210,18 @@ export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) 
       case 'GET /sso/saml/login': {
         const started = await startSamlLogin(source, queryParametersOf(event), saml);
         if (context.audit) context.audit.outcome = 'sso-login-started';
-        return redirect(started.location, sealedCookie(SAML_COOKIE, started.sealedState, config, 'None'));
+        return redirect(started.location, sealedCookie(cookieNameOf(config, SAML_COOKIE), started.sealedState, config, 'None'));
       }
       case 'POST /sso/saml': {
         const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
           acceptSamlPost(
-            { source, form: () => samlFormOf(event), sealedState: () => cookieValue(event, SAML_COOKIE) },
+            { source, form: () => samlFormOf(event), sealedState: () => cookieValue(event, cookieNameOf(config, SAML_COOKIE)) },
             saml,
             context.audit ?? {},
             signal,
           ),
         );
-        return redirect(issued.url, clearedCookie(SAML_COOKIE, config.cookie.path, config.cookie.secure));
+        return redirect(issued.url, clearedCookie(cookieNameOf(config, SAML_COOKIE), config.cookie.path, config.cookie.secure));
       }
       case 'GET /sso/saml/metadata': {
         const metadata = samlMetadata(source, saml);

@@ -53,6 +53,8 @@ export interface IssuedStudioUrl {
 /** Facts the use case learns along the way, for the audit line (filled in even when it fails). */
 export interface AuditFacts {
   subject?: string;
+  /** The canonical identity, once derived: one name per person across every way in. */
+  identity?: string;
   userProfileName?: string;
   /** The reason of an answer that is not an error (default `issued`), e.g. `health-unhealthy`. */
   outcome?: string;
@@ -121,6 +123,7 @@ export async function issueStudioUrlFor(
 ): Promise<IssuedStudioUrl> {
   const { config } = deps;
   const call = signal === undefined ? {} : { signal };
+  audit.identity = identity.canonical.slice(0, 256);
   const userProfileName = profileNameFor(identity, config.profile);
   audit.userProfileName = userProfileName;
   const options = parseLaunchOptions(parameters());

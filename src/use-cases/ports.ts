@@ -52,7 +52,13 @@ export interface AuditEntry {
   readonly reason: string;
   readonly status: number;
   readonly latencyMs: number;
+  /** The IdP's subject (`sub`, NameID) or the IAM principal ARN, as the way in saw it. */
   readonly subject?: string;
+  /**
+   * The canonical identity (the value the profile's owner tag must hold), the same for one person
+   * whichever way they came in: search the log by this.
+   */
+  readonly identity?: string;
   readonly userProfileName?: string;
   readonly sourceIp?: string;
   readonly vpceId?: string;

@@ -70,6 +70,9 @@ function launchParameters(state: SealedState): QueryParameters {
   };
 }
 
+/** An authorization code as RFC 6749 allows it (VSCHAR, no space), bounded. */
+const AUTHORIZATION_CODE = /^[\x21-\x7e]{1,2048}$/;
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -141,7 +144,11 @@ export async function finishOidcLogin(
   const returnedState = single(callback.query, 'state');
   if (returnedState === undefined) throw new UnauthenticatedError('oidc-state-missing');
   if (!sameSecret(returnedState, expectedState)) throw new UnauthenticatedError('oidc-state-mismatch');
-  if (single(callback.query, 'code') === undefined) throw new UnauthenticatedError('oidc-code-missing');
+  const code = single(callback.query, 'code');
+  if (code === undefined) throw new UnauthenticatedError('oidc-code-missing');
+  // RFC 6749's code is visible ASCII; no IdP's is near 2 KiB. Checked here, before the replay
+  // record and before the client secret goes to the token endpoint with it.
+  if (!AUTHORIZATION_CODE.test(code)) throw new UnauthenticatedError('oidc-code-malformed');
   const until = deps.clock() + deps.loginTtlSeconds * 1000;
   if (!(await deps.replay.useOnce(`oidc-state:${expectedState}`, until, signal ? { signal } : {}))) {
     throw new UnauthenticatedError('oidc-callback-replayed');
@@ -184,12 +191,6 @@ export interface SamlPost {
   readonly form: () => SamlForm;
   /** The sealed cookie (undefined: none). @throws UnauthenticatedError for two of them. */
   readonly sealedState: () => string | undefined;
-}
-
-/** The identity rules of the token path, fed from an assertion (the IdP signed it: no email_verified claim to ask for). */
-export function samlIdentityPolicy(auth: JwtCallerPolicy): JwtCallerPolicy {
-  const { groupsDelimiter: _ignored, ...rest } = auth;
-  return { ...rest, profileClaim: 'profile', groupsClaim: 'groups', requireEmailVerified: false };
 }
 
 /**

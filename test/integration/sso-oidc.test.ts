@@ -106,6 +106,8 @@ describe('the OIDC code flow against the real OpenID provider', () => {
       ['issued', 302],
     ]);
     expect(entries[1]?.userProfileName).toBe('alice');
+    // One name per person in the audit log, whichever way in: the canonical identity (the owner tag's value).
+    expect(entries[1]?.identity).toBe('alice@example.com');
     expect(leaksIn(output + JSON.stringify(entries))).toEqual([]);
     for (const secret of [back.searchParams.get('code') as string, started.cookie.split('=')[1] as string, location.search]) {
       expect(output).not.toContain(secret);
@@ -165,6 +167,21 @@ describe('OIDC negatives', () => {
     const response = await callback(handler, bend(query), cookie);
     expect(response.statusCode).toBe(401);
     expect(reasons(entries)).toContain(reason);
+  });
+
+  it.each([
+    ['a space', 'a b'],
+    ['a control character', 'a\u0000b'],
+    ['more than 2 KiB', 'c'.repeat(2049)],
+    ['non-ASCII', 'c\u00e9'],
+  ])('refuses a code with %s before spending the state or calling the IdP, so the real code still works', async (_what, bad) => {
+    const entries: AuditEntry[] = [];
+    const handler = handlerFor(env(), entries);
+    const { query, cookie } = await signIn(handler, 'alice');
+    expect((await callback(handler, { ...query, code: [bad] }, cookie)).statusCode).toBe(401);
+    // The state was not spent by the refused callback: the browser's genuine redirect still lands.
+    expect((await callback(handler, query, cookie)).statusCode).toBe(302);
+    expect(reasons(entries)).toEqual(['sso-login-started', 'oidc-code-malformed', 'issued']);
   });
 
   it('refuses a callback without its cookie, and one replayed with it', async () => {
@@ -284,9 +301,12 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
     tokenMode = 'ok';
   });
 
-  async function exchange(make: (claims: Record<string, unknown>) => string): Promise<AuditEntry[]> {
+  async function exchange(
+    make: (claims: Record<string, unknown>) => string,
+    overrides: Record<string, string> = {},
+  ): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
-    const handler = handlerFor(env({ OIDC_ISSUER: issuer }), entries);
+    const handler = handlerFor(env({ OIDC_ISSUER: issuer, ...overrides }), entries);
     const started = await login(handler);
     const url = new URL(started.location);
     pendingNonce = url.searchParams.get('nonce') as string;
@@ -306,7 +326,8 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
     const query = { code: ['any-code'], state: [url.searchParams.get('state') as string] };
     const response = await callback(handler, query, started.cookie);
     lastStatus = response.statusCode;
-    if (tokenMode === 'ok') expect(response.statusCode).toBe(entries.at(-1)?.reason === 'issued' ? 302 : 401);
+    const reason = entries.at(-1)?.reason ?? '';
+    if (tokenMode === 'ok') expect(response.statusCode).toBe(reason === 'issued' ? 302 : reason.startsWith('email-') ? 403 : 401);
     return entries;
   }
   let lastStatus = 0;
@@ -346,6 +367,22 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
     expect((await exchange((c) => signJwt({ ...c, iat: past, exp: past + 60 }, good))).at(-1)?.reason).toBe(
       'oidc-id-token-expired',
     );
+  });
+  it('refuses one whose azp names another client, even with aud ours alone (OIDC Core 3.1.3.7); accepts azp = client id', async () => {
+    expect((await exchange((c) => signJwt({ ...c, azp: 'another-client' }, good))).at(-1)?.reason).toBe(
+      'oidc-id-token-azp-mismatch',
+    );
+    expect((await exchange((c) => signJwt({ ...c, azp: sso.clientId }, good))).at(-1)?.reason).toBe('issued');
+  });
+  it('refuses an unverified address in the claim the callback reads, whatever the token path reads', async () => {
+    expect(
+      (
+        await exchange((c) => signJwt({ ...c, email_verified: false }, good), {
+          JWT_PROFILE_CLAIM: 'sub',
+          OIDC_PROFILE_CLAIM: 'email',
+        })
+      ).at(-1)?.reason,
+    ).toBe('email-not-verified');
   });
   it('refuses one from another issuer', async () => {
     expect((await exchange((c) => signJwt({ ...c, iss: 'https://idp.example.com' }, good))).at(-1)?.reason).toBe(

@@ -29,7 +29,7 @@ import type { AuditEntry } from '../../src/use-cases/ports';
 import { captureOutput, leaksIn } from '../support/capture';
 import { lambdaContext } from '../support/lambda-context';
 import { freePorts } from '../support/ports';
-import { setCookie, ssoEnv, ssoEvent } from '../support/sso';
+import { setCookie, setCookieNames, ssoEnv, ssoEvent } from '../support/sso';
 
 jest.setTimeout(60_000);
 
@@ -97,6 +97,7 @@ describe('a signed assertion', () => {
     const studio = await (await fetch(location, { redirect: 'manual' })).text();
     expect(studio).toContain('alice');
     expect(entries.map((e) => [e.reason, e.userProfileName])).toEqual([['issued', 'alice']]);
+    expect(entries[0]?.identity).toBe('alice@example.com');
     expect(leaksIn(output + JSON.stringify(entries))).toEqual([]);
     for (const secret of [response, response.slice(0, 60), location.search]) {
       expect(output).not.toContain(secret);
@@ -346,8 +347,39 @@ describe('SP-initiated login', () => {
     const request = inflateRawSync(Buffer.from(location.searchParams.get('SAMLRequest') as string, 'base64')).toString('utf8');
     const requestId = /ID="([^"]+)"/.exec(request)?.[1] as string;
     expect(request).toContain(`AssertionConsumerServiceURL="${sso.acsUrl}"`);
-    return { requestId, cookie: setCookie(result, SAML_COOKIE) as string, relayState: location.searchParams.get('RelayState') };
+    const name = setCookieNames(result).find((n) => n.endsWith(SAML_COOKIE)) ?? SAML_COOKIE;
+    return {
+      requestId,
+      cookie: setCookie(result, name) as string,
+      setCookieLine: ((result.multiValueHeaders?.['Set-Cookie'] ?? []) as string[])[0] as string,
+      relayState: location.searchParams.get('RelayState'),
+    };
   }
+
+  it('uses a __Host- cookie on a deployed stage (Secure, Path=/, no Domain) and ignores one without the prefix', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = container(entries, { SAML_ALLOW_IDP_INITIATED: 'false', SSO_COOKIE_SECURE: 'true' });
+    const { requestId, cookie, setCookieLine } = await start(handler);
+    expect(setCookieLine).toMatch(
+      new RegExp(`^__Host-${SAML_COOKIE}=[^;]+; Path=/; Max-Age=300; HttpOnly; SameSite=None; Secure$`),
+    );
+    expect(setCookieLine).not.toMatch(/Domain=/i);
+    const value = cookie.slice(cookie.indexOf('=') + 1);
+    // A sibling host can set `studio_gate_saml` for this host, never `__Host-studio_gate_saml`: the plain name is not read.
+    const planted = await post(handler, signed(alice({ inResponseTo: requestId })), { cookie: `${SAML_COOKIE}=${value}` });
+    expect(planted.statusCode).toBe(401);
+    const ok = await post(handler, signed(alice({ inResponseTo: requestId })), { cookie: `__Host-${SAML_COOKIE}=${value}` });
+    expect(ok.statusCode).toBe(302);
+    expect(ok.multiValueHeaders?.['Set-Cookie']).toEqual([
+      `__Host-${SAML_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure`,
+    ]);
+    expect(entries.map((e) => e.reason)).toEqual(['sso-login-started', 'sso-cookie-missing', 'issued']);
+  });
+
+  it('keeps the plain name and the SSO path only on the local stack’s plain http (SSO_COOKIE_SECURE=false)', async () => {
+    const { setCookieLine } = await start(container([], { SAML_ALLOW_IDP_INITIATED: 'false' }));
+    expect(setCookieLine).toMatch(new RegExp(`^${SAML_COOKIE}=[^;]+; Path=/sso; Max-Age=300; HttpOnly; SameSite=Lax$`));
+  });
 
   it('binds the answer to the request sealed in this browser’s cookie', async () => {
     const entries: AuditEntry[] = [];

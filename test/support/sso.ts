@@ -65,6 +65,11 @@ export function setCookie(response: APIGatewayProxyResult, name: string): string
   return found?.split(';')[0];
 }
 
+/** The names of the cookies a response sets. */
+export function setCookieNames(response: APIGatewayProxyResult): string[] {
+  return ((response.multiValueHeaders?.['Set-Cookie'] ?? []) as string[]).map((c) => c.slice(0, c.indexOf('=')));
+}
+
 /** A tiny cookie-keeping client for the local IdP (as a browser would be), redirects not followed. */
 export class IdpBrowser {
   private readonly cookies = new Map<string, string>();

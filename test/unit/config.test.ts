@@ -168,7 +168,7 @@ describe('parseConfig', () => {
     expect(config.profile.map.get('111122223333:role/Admins')).toBe('admins');
   });
 
-  it('switches the owner check off only when told so, and keeps email_verified on by default for the email claim', () => {
+  it('switches the owner check off only when told so, and keeps email_verified on unless switched off', () => {
     expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: 'off' })).owner).toEqual({ check: 'off' });
     expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: '' })).owner).toEqual({ check: 'on', tagKey: 'studio-gate:owner' });
     expect(parseConfig(jwtEnv({ PROFILE_OWNER_TAG: 'owner' })).owner).toEqual({ check: 'on', tagKey: 'owner' });
@@ -176,7 +176,8 @@ describe('parseConfig', () => {
     expect(
       parseConfig(jwtEnv({ JWT_PROFILE_CLAIM: 'sub', PROFILE_TRANSFORM: '', ALLOWED_EMAIL_DOMAINS: '' })).auth,
     ).toMatchObject({
-      requireEmailVerified: false,
+      // Asked only of values that are addresses (jwtIdentity), and then whatever the claim is called.
+      requireEmailVerified: true,
       email: { required: false },
     });
   });

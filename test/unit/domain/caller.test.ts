@@ -1,10 +1,13 @@
 import { ALLOW_ANY, allowOnly } from '../../../src/domain/allow-list';
 import {
+  type ClaimIdentitySettings,
+  claimPolicyFor,
   type IamCallerPolicy,
   iamIdentity,
   type JwtCallerPolicy,
   jwtIdentity,
   parseIamPrincipal,
+  samlPolicyFor,
 } from '../../../src/domain/caller';
 import { ForbiddenError, UnauthenticatedError } from '../../../src/domain/errors';
 
@@ -171,6 +174,27 @@ describe('jwtIdentity', () => {
     });
   });
 
+  it('holds a value with an @ to the email rules even when no email rule is configured', () => {
+    const sub = { ...policy, profileClaim: 'upn', email: { required: false } };
+    expect(() => jwtIdentity({ groups: ['studio-users'], upn: 'alice@example.com' }, sub)).toThrow(
+      expect.objectContaining({ reason: 'email-not-verified' }),
+    );
+    expect(() => jwtIdentity({ ...ok, upn: 'Alice@Example.com ' }, sub)).toThrow(
+      expect.objectContaining({ reason: 'identity-email-malformed' }),
+    );
+  });
+
+  it('asks a non-email claim holding an address for the same address, verified, in `email`', () => {
+    const upn = { ...policy, profileClaim: 'upn' };
+    const claims = { ...ok, upn: 'Alice@Example.com' };
+    expect(jwtIdentity({ ...claims, email: 'alice@example.com' }, upn).canonical).toBe('alice@example.com');
+    expect(() => jwtIdentity({ ...claims, email: 'mallory@example.com' }, upn)).toThrow(
+      expect.objectContaining({ reason: 'email-not-verified-for-claim' }),
+    );
+    expect(() => jwtIdentity(claims, upn)).toThrow(expect.objectContaining({ reason: 'email-not-verified-for-claim' }));
+    expect(jwtIdentity(claims, { ...upn, requireEmailVerified: false }).canonical).toBe('alice@example.com');
+  });
+
   it('requires no group when REQUIRED_GROUPS is *', () => {
     expect(
       jwtIdentity({ email: 'a@example.com', email_verified: true }, { ...policy, requiredGroups: ALLOW_ANY }).canonical,
@@ -181,5 +205,42 @@ describe('jwtIdentity', () => {
     expect(() => jwtIdentity({ ...ok, email: 'a@example.com' }, { ...policy, requiredGroups: allowOnly([]) })).toThrow(
       ForbiddenError,
     );
+  });
+});
+
+describe('claimPolicyFor and samlPolicyFor: the rules of the claim each way in reads', () => {
+  const settings: ClaimIdentitySettings = {
+    groupsClaim: 'groups',
+    requiredGroups: allowOnly(['studio-users']),
+    groupsDelimiter: ',',
+    transformTakesLocalPart: false,
+  };
+
+  it.each([
+    ['email', settings, true],
+    ['sub', settings, false],
+    ['upn', { ...settings, allowedDomains: ['example.com'] }, true],
+    ['sub', { ...settings, transformTakesLocalPart: true }, true],
+  ])('makes %s an email identity exactly when the claim, the transform or ALLOWED_EMAIL_DOMAINS says so', (claim, s, email) => {
+    const policy = claimPolicyFor(claim, s, undefined);
+    expect(policy).toMatchObject({ profileClaim: claim, requireEmailVerified: true, email: { required: email } });
+  });
+
+  it('switches email_verified off only when told so', () => {
+    expect(claimPolicyFor('email', settings, false).requireEmailVerified).toBe(false);
+    expect(claimPolicyFor('email', settings, true).requireEmailVerified).toBe(true);
+  });
+
+  it.each([
+    [undefined, false],
+    ['email', true],
+    ['urn:oid:0.9.2342.19200300.100.1.3', true],
+    ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', true],
+    ['uid', false],
+  ])('reads SAML attribute %s as an email identity: %s, never asking for email_verified', (attribute, email) => {
+    const policy = samlPolicyFor(attribute, settings);
+    expect(policy).toMatchObject({ profileClaim: 'profile', groupsClaim: 'groups', requireEmailVerified: false });
+    expect(policy.email.required).toBe(email);
+    expect(policy.groupsDelimiter).toBeUndefined();
   });
 });

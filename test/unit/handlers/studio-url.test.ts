@@ -42,6 +42,7 @@ describe('GET /studio-url handler (jwt mode)', () => {
         reason: 'issued',
         status: 200,
         subject: 'idp|alice',
+        identity: 'alice@example.com',
         userProfileName: 'alice',
         sourceIp: FIXTURE_SOURCE_IP,
         vpceId: FIXTURE_VPCE_ID,

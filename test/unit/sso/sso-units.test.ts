@@ -65,9 +65,10 @@ describe('the sealed login cookie', () => {
 });
 
 describe('the SSO configuration', () => {
-  it('reads a deployed OIDC stage: secrets in SSM, the cookie path from the redirect URI', () => {
+  it('reads a deployed OIDC stage: secrets in SSM, a __Host- cookie on /, the SSO routes from the redirect URI', () => {
     const config = parseSsoConfig(oidcEnv(), 'oidc');
-    expect(config.cookie).toMatchObject({ path: '/prod/sso', secure: true, maxAgeSeconds: 300 });
+    expect(config.cookie).toMatchObject({ namePrefix: '__Host-', path: '/', secure: true, maxAgeSeconds: 300 });
+    expect(config.ssoPath).toBe('/prod/sso');
     expect(config.oidc?.clientSecret).toEqual({ kind: 'ssm', name: '/studio-gate/prod/oidc-client-secret' });
     // The SageMaker worst case (no JWKS fetch of its own), three IdP calls of OIDC_TIMEOUT_MS and the replay put (2 × 1 s + 200 ms).
     expect(config.requestDeadlineMs).toBe(config.core.requestDeadlineMs - 1500 + 3 * 1500 + 2200);
