@@ -818,7 +818,8 @@ describe('packaged template: the SSO bridge', () => {
       expect(config.cookie).toMatchObject({
         keys: { kind: 'ssm', name: '/studio-gate/ci/sso-cookie-keys' },
         secure: true,
-        path: '/sso',
+        namePrefix: '__Host-',
+        path: '/',
       });
       expect(config.replayTable).toBe(IDS.ServiceTable);
       if (which === 'oidc')
