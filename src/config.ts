@@ -11,6 +11,7 @@ import {
   claimPolicyFor,
   type EmailRules,
   type IamCallerPolicy,
+  isEmailIdentity,
   type JwtCallerPolicy,
 } from './domain/caller';
 import { parseEmail, parseEmailDomain } from './domain/email';
@@ -238,7 +239,7 @@ function readEmailRules(reader: EnvReader, transform: readonly ProfileTransformS
  * ALLOWED_EMAIL_DOMAINS, checked; undefined when unset. Taking the local part needs it (otherwise
  * alice@evil.example is alice).
  */
-export function readAllowedDomains(reader: EnvReader, usesLocalPart: boolean): string[] | undefined {
+function readAllowedDomains(reader: EnvReader, usesLocalPart: boolean): string[] | undefined {
   const raw = reader.optional('ALLOWED_EMAIL_DOMAINS');
   if (raw === undefined) {
     if (usesLocalPart) {
@@ -275,7 +276,7 @@ const IAM_MAP_KEY =
 function mapKeyProblem(key: string, auth: JwtAuthConfig | IamAuthConfig): string | undefined {
   if (!isPrintableAscii(key)) return 'is not printable ASCII';
   if (auth.mode === 'jwt') {
-    if (!auth.email.required && !key.includes('@')) return undefined;
+    if (!isEmailIdentity(key, auth.email)) return undefined;
     const email = parseEmail(key);
     if (email === undefined) return 'is not an email address';
     if (email.address !== key) return `is not canonical (write "${email.address}")`;

@@ -173,18 +173,30 @@ export function parseIamPrincipal(userArn: string | undefined): IamPrincipal {
 }
 
 /**
- * Applies the email rules to a key. @returns the canonical (lower-cased) address, or the key itself
- * when the rules do not require an email.
+ * Whether a jwt-mode key is held to the email rules: the rules require addresses, or the key holds
+ * an `@`. An owner tag holding an address is then filled only by an address that passed them, whatever
+ * the claim is called and however the stage is configured. (PROFILE_MAP keys are judged by it too.)
+ */
+export function isEmailIdentity(key: string, rules: EmailRules): boolean {
+  return rules.required || key.includes('@');
+}
+
+/**
+ * A key that must be an address. @returns its canonical (lower-cased) form.
  * @throws ForbiddenError `identity-email-malformed` or `email-domain-not-allowed`.
  */
-function emailChecked(key: string, rules: EmailRules): string {
-  if (!rules.required) return key;
+function canonicalEmail(key: string, rules: EmailRules): string {
   const email = parseEmail(key);
   if (email === undefined) throw new ForbiddenError('identity-email-malformed');
   if (rules.allowedDomains !== undefined && !rules.allowedDomains.includes(email.domain)) {
     throw new ForbiddenError('email-domain-not-allowed');
   }
   return email.address;
+}
+
+/** The email rules applied to a key when they require addresses; the key itself otherwise. */
+function emailChecked(key: string, rules: EmailRules): string {
+  return rules.required ? canonicalEmail(key, rules) : key;
 }
 
 /**
@@ -238,11 +250,9 @@ export function jwtIdentity(claims: Readonly<Record<string, unknown>>, policy: J
   }
   const value = claims[policy.profileClaim];
   if (typeof value !== 'string' || value === '') throw new ForbiddenError('profile-claim-missing');
-  // An owner tag holding an address is filled by an address held to the email rules, whatever the
-  // claim is called and however the stage is configured: a value with an `@` is one.
-  if (!policy.email.required && !value.includes('@')) return { canonical: value, transformInput: value };
+  if (!isEmailIdentity(value, policy.email)) return { canonical: value, transformInput: value };
   if (policy.requireEmailVerified && claims.email_verified !== true) throw new ForbiddenError('email-not-verified');
-  const key = emailChecked(value, { ...policy.email, required: true });
+  const key = canonicalEmail(value, policy.email);
   if (policy.requireEmailVerified && policy.profileClaim !== 'email') {
     const verified = typeof claims.email === 'string' ? parseEmail(claims.email)?.address : undefined;
     if (verified !== key) throw new ForbiddenError('email-not-verified-for-claim');
