@@ -57,6 +57,9 @@ export interface SamlSettings {
   readonly idpSsoUrl?: string;
 }
 
+/** The prefix of every deployed stage's login cookies (see {@link CookieSettings.namePrefix}). */
+export const HOST_COOKIE_PREFIX = '__Host-';
+
 export interface CookieSettings {
   /** Comma-separated base64url 32-byte keys; the first seals, all open. */
   readonly keys: SecretRef;
@@ -66,7 +69,7 @@ export interface CookieSettings {
    * https, with `Path=/` and no Domain, so a sibling subdomain cannot plant one); empty only on the
    * local stack's plain http (SSO_COOKIE_SECURE=false), where browsers refuse the prefix.
    */
-  readonly namePrefix: '__Host-' | '';
+  readonly namePrefix: typeof HOST_COOKIE_PREFIX | '';
   /** The cookie's Path: `/` with the prefix; the SSO directory on the local stack. */
   readonly path: string;
   readonly maxAgeSeconds: number;
@@ -255,7 +258,7 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
     cookie: {
       keys: readSecret(reader, 'SSO_COOKIE_KEYS', fromEnv),
       secure,
-      namePrefix: secure ? '__Host-' : '',
+      namePrefix: secure ? HOST_COOKIE_PREFIX : '',
       path: secure ? '/' : (read.path ?? '/sso'),
       maxAgeSeconds: reader.integer('SSO_COOKIE_MAX_AGE_SECONDS', 300, 60, 900),
     },

@@ -9,7 +9,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
-import type { SsoConfig } from '../sso-config';
+import { HOST_COOKIE_PREFIX, type SsoConfig } from '../sso-config';
 import type { AuditLog, Clock, RequestMetrics } from '../use-cases/ports';
 import {
   acceptSamlPost,
@@ -23,15 +23,21 @@ import {
 import { type AuditedContext, auditBoundary } from './audit-boundary';
 import { withDeadline } from './deadline';
 import { headerValues, withSecurityHeaders } from './headers';
-import { clearedCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
+import { clearedCookie, type LoginCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
 import { queryParametersOf, requestSourceOf } from './studio-url-http';
 
 /** The login cookies' names; deployed stages prefix them with `__Host-` (SsoConfig.cookie.namePrefix). */
 export const OIDC_COOKIE = 'studio_gate_oidc';
 export const SAML_COOKIE = 'studio_gate_saml';
-/** The name a cookie has under `config`: an unprefixed cookie on a deployed stage is never read. */
-export function cookieNameOf(config: SsoConfig, name: string): string {
-  return `${config.cookie.namePrefix}${name}`;
+
+/**
+ * The login cookie `base` as `config`'s stage sets, reads and clears it: an unprefixed cookie on a
+ * deployed stage is never read. Before the configuration is known (a broken one still answers with
+ * a page), a deployed stage's cookie.
+ */
+function loginCookie(config: SsoConfig | undefined, base: string): LoginCookie {
+  if (config === undefined) return { name: `${HOST_COOKIE_PREFIX}${base}`, path: '/', secure: true };
+  return { name: `${config.cookie.namePrefix}${base}`, path: config.cookie.path, secure: config.cookie.secure };
 }
 /** A SAML POST body (form-encoded, base64 inside) larger than this is refused. */
 export const MAX_SAML_FORM_BYTES = 200 * 1024;
@@ -68,8 +74,8 @@ export function cookieValue(event: APIGatewayProxyEvent, name: string): string |
   return found[0] === '' ? undefined : found[0];
 }
 
-function sealedCookie(name: string, value: string, config: SsoConfig, sameSite: 'Lax' | 'None'): string {
-  const { path, maxAgeSeconds, secure } = config.cookie;
+function sealedCookie(cookie: LoginCookie, value: string, maxAgeSeconds: number, sameSite: 'Lax' | 'None'): string {
+  const { name, path, secure } = cookie;
   // SameSite=None needs Secure; without it (the local stack) browsers would drop the cookie.
   const site = secure ? sameSite : 'Lax';
   return `${name}=${value}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=${site}${secure ? '; Secure' : ''}`;
@@ -84,18 +90,6 @@ function redirect(location: string, cookie: string): APIGatewayProxyResult {
     body: '',
   };
 }
-
-function pageOptions(config: SsoConfig, name: string, retryPath?: string): PageOptions {
-  return {
-    cookieName: cookieNameOf(config, name),
-    cookiePath: config.cookie.path,
-    secure: config.cookie.secure,
-    ...(retryPath && { retryPath }),
-  };
-}
-
-/** The page options before the configuration is known: a deployed stage's cookie. */
-const unconfiguredPage = (name: string): PageOptions => ({ cookieName: `__Host-${name}`, cookiePath: '/', secure: true });
 
 function route(event: APIGatewayProxyEvent): string {
   const path = event.resource || event.path || '';
@@ -142,16 +136,19 @@ function ssoStack<D extends { config: SsoConfig }>(
 
 /** The OIDC function: GET /sso/login and GET /sso/callback. */
 export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) {
-  const pages = (app: OidcEndpointDeps | undefined) =>
-    app ? pageOptions(app.config, OIDC_COOKIE, `${app.config.ssoPath}/login`) : unconfiguredPage(OIDC_COOKIE);
+  const pages = (app: OidcEndpointDeps | undefined): PageOptions => ({
+    cookie: loginCookie(app?.config, OIDC_COOKIE),
+    ...(app && { retryPath: `${app.config.ssoPath}/login` }),
+  });
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, oidc } = app;
+    const cookie = loginCookie(config, OIDC_COOKIE);
     const source = requestSourceOf(event);
     switch (route(event)) {
       case 'GET /sso/login': {
         const started = await startOidcLogin(source, queryParametersOf(event), oidc);
         if (context.audit) context.audit.outcome = 'sso-login-started';
-        return redirect(started.location, sealedCookie(cookieNameOf(config, OIDC_COOKIE), started.sealedState, config, 'Lax'));
+        return redirect(started.location, sealedCookie(cookie, started.sealedState, config.cookie.maxAgeSeconds, 'Lax'));
       }
       case 'GET /sso/callback': {
         const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
@@ -160,14 +157,14 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
               source,
               callbackUrl: callbackUrlOf(config.oidc?.redirectUri ?? '', event),
               query: queryParametersOf(event),
-              sealedState: () => cookieValue(event, cookieNameOf(config, OIDC_COOKIE)),
+              sealedState: () => cookieValue(event, cookie.name),
             },
             oidc,
             context.audit ?? {},
             signal,
           ),
         );
-        return redirect(issued.url, clearedCookie(cookieNameOf(config, OIDC_COOKIE), config.cookie.path, config.cookie.secure));
+        return redirect(issued.url, clearedCookie(cookie));
       }
       default:
         throw new RouteNotFoundError();
@@ -199,29 +196,30 @@ export function samlFormOf(event: APIGatewayProxyEvent): { samlResponse: string;
 
 /** The SAML function: GET /sso/saml/login, POST /sso/saml (ACS), GET /sso/saml/metadata. */
 export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) {
-  const pages = (app: SamlEndpointDeps | undefined) =>
-    app
-      ? pageOptions(app.config, SAML_COOKIE, app.config.saml?.idpSsoUrl ? `${app.config.ssoPath}/saml/login` : undefined)
-      : unconfiguredPage(SAML_COOKIE);
+  const pages = (app: SamlEndpointDeps | undefined): PageOptions => ({
+    cookie: loginCookie(app?.config, SAML_COOKIE),
+    ...(app?.config.saml?.idpSsoUrl && { retryPath: `${app.config.ssoPath}/saml/login` }),
+  });
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, saml } = app;
+    const cookie = loginCookie(config, SAML_COOKIE);
     const source = requestSourceOf(event);
     switch (route(event)) {
       case 'GET /sso/saml/login': {
         const started = await startSamlLogin(source, queryParametersOf(event), saml);
         if (context.audit) context.audit.outcome = 'sso-login-started';
-        return redirect(started.location, sealedCookie(cookieNameOf(config, SAML_COOKIE), started.sealedState, config, 'None'));
+        return redirect(started.location, sealedCookie(cookie, started.sealedState, config.cookie.maxAgeSeconds, 'None'));
       }
       case 'POST /sso/saml': {
         const issued = await withDeadline(config.requestDeadlineMs, context, (signal) =>
           acceptSamlPost(
-            { source, form: () => samlFormOf(event), sealedState: () => cookieValue(event, cookieNameOf(config, SAML_COOKIE)) },
+            { source, form: () => samlFormOf(event), sealedState: () => cookieValue(event, cookie.name) },
             saml,
             context.audit ?? {},
             signal,
           ),
         );
-        return redirect(issued.url, clearedCookie(cookieNameOf(config, SAML_COOKIE), config.cookie.path, config.cookie.secure));
+        return redirect(issued.url, clearedCookie(cookie));
       }
       case 'GET /sso/saml/metadata': {
         const metadata = samlMetadata(source, saml);

@@ -14,9 +14,16 @@ import { describeError } from './problem';
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
 
-/** A cookie header that deletes `name` on `path`. */
-export function clearedCookie(name: string, path: string, secure: boolean): string {
-  return `${name}=; Path=${path}; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+/** A login cookie as its stage sets it: the name (with the stage's prefix), its Path, and Secure or not. */
+export interface LoginCookie {
+  readonly name: string;
+  readonly path: string;
+  readonly secure: boolean;
+}
+
+/** A cookie header that deletes `cookie`. */
+export function clearedCookie(cookie: LoginCookie): string {
+  return `${cookie.name}=; Path=${cookie.path}; Max-Age=0; HttpOnly; SameSite=Lax${cookie.secure ? '; Secure' : ''}`;
 }
 
 function wantsJson(event: APIGatewayProxyEvent): boolean {
@@ -39,9 +46,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
 
 /** What the pages need to know about their route. */
 export interface PageOptions {
-  readonly cookieName: string;
-  readonly cookiePath: string;
-  readonly secure: boolean;
+  /** The login cookie every page clears. */
+  readonly cookie: LoginCookie;
   /** Where a not-ready page retries (a fixed path of ours); undefined: it does not reload itself. */
   readonly retryPath?: string;
 }
@@ -50,7 +56,7 @@ export function ssoErrorResponse(error: unknown, page: PageOptions, event: APIGa
   // The scheme shapes only a WWW-Authenticate challenge, which a page does not send.
   const { problem, headers } = describeError(error, 'Bearer');
   const { 'WWW-Authenticate': _challenge, ...kept } = headers;
-  const multiValueHeaders = { 'Set-Cookie': [clearedCookie(page.cookieName, page.cookiePath, page.secure)] };
+  const multiValueHeaders = { 'Set-Cookie': [clearedCookie(page.cookie)] };
   if (wantsJson(event)) {
     return {
       statusCode: problem.status,

@@ -126,7 +126,7 @@ describe('the SSO configuration', () => {
 });
 
 describe('the pages', () => {
-  const page = { cookieName: 'studio_gate_oidc', cookiePath: '/sso', secure: true, retryPath: '/sso/login' };
+  const page = { cookie: { name: 'studio_gate_oidc', path: '/sso', secure: true }, retryPath: '/sso/login' };
   const html = ssoEvent('GET', '/sso/callback', { headers: { Accept: 'text/html' } });
 
   it('shows the code only, clears the cookie, and loads nothing', () => {
