@@ -48,12 +48,12 @@ export const SAML_DOCUMENT_LIMITS: SamlDocumentLimits = {
 };
 
 /** The allow-lists of XML Signature algorithms: RSA with SHA-256 or SHA-512 (PKCS#1 v1.5 or PSS), no SHA-1. */
-export const ALLOWED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set([
+const ALLOWED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set([
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
   'http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1',
 ]);
-export const ALLOWED_DIGEST_ALGORITHMS: ReadonlySet<string> = new Set([
+const ALLOWED_DIGEST_ALGORITHMS: ReadonlySet<string> = new Set([
   'http://www.w3.org/2001/04/xmlenc#sha256',
   'http://www.w3.org/2001/04/xmlenc#sha512',
 ]);
@@ -191,19 +191,16 @@ export function assertAllowedAlgorithms(doc: Document): void {
 }
 
 /**
- * The whole gate: size, alphabet, shape, strict parse, algorithms. @returns the parsed response
- * and its text, for the verifier and the checks after it.
+ * The whole gate: size, alphabet, shape, strict parse, algorithms. @returns the parsed response,
+ * for the checks after the signature's (so the response is parsed once here, not again later).
  * @throws UnauthenticatedError with a reason naming the first refusal.
  */
-export function guardSamlResponse(
-  samlResponse: string,
-  limits: SamlDocumentLimits = SAML_DOCUMENT_LIMITS,
-): { xml: string; doc: Document } {
+export function guardSamlResponse(samlResponse: string, limits: SamlDocumentLimits = SAML_DOCUMENT_LIMITS): Document {
   if (samlResponse.length > limits.maxBase64Chars) throw new UnauthenticatedError('saml-xml-too-large');
   if (samlResponse.length === 0 || !/^[A-Za-z0-9+/=\r\n]+$/.test(samlResponse)) throw malformed();
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
   assertXmlShape(xml, limits);
   const doc = parseStrictXml(xml);
   assertAllowedAlgorithms(doc);
-  return { xml, doc };
+  return doc;
 }

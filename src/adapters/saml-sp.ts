@@ -99,7 +99,7 @@ export class NodeSamlServiceProvider implements SamlPort {
 
   async verify(samlResponse: string): Promise<VerifiedAssertion> {
     // Bounded, strictly parsed and of allowed algorithms before node-saml sees it (saml-document-guard.ts).
-    const { doc } = guardSamlResponse(samlResponse);
+    const doc = guardSamlResponse(samlResponse);
     let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
     try {
       ({ profile } = await this.saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));

@@ -39,7 +39,11 @@ function loginCookie(config: SsoConfig | undefined, base: string): LoginCookie {
   if (config === undefined) return { name: `${HOST_COOKIE_PREFIX}${base}`, path: '/', secure: true };
   return { name: `${config.cookie.namePrefix}${base}`, path: config.cookie.path, secure: config.cookie.secure };
 }
-/** A SAML POST body (form-encoded, base64 inside) larger than this is refused. */
+/**
+ * A SAML POST body (form-encoded, base64 inside) larger than this is refused: room for the largest
+ * SAMLResponse the document guard admits (48 KiB of base64) with every character percent-encoded,
+ * and a RelayState, so the guard's cap is the one that decides.
+ */
 export const MAX_SAML_FORM_BYTES = 200 * 1024;
 
 /** What the OIDC function needs from its composition root. */
