@@ -3,8 +3,8 @@
  *
  * The ACS verifies documents from anyone on the network with a synchronous XML stack, so the
  * most expensive document that passes the caps of src/adapters/saml-document-guard.ts is what one
- * request can cost. Each hostile shape below sits just under every cap at once and is signed
- * with a key the service does not trust (the digests are right, so every certificate's check
+ * request can cost. Each hostile shape below grows, part after part, to the largest size the caps
+ * let through, and is signed with a key the service does not trust (the digests are right, so every certificate's check
  * canonicalizes and hashes the whole document before the signature fails). Each goes through the
  * real SAML handler (buildSamlApp + samlHandler, as Lambda runs them) with one, two and three IdP
  * certificates configured (a rotation), and the CPU time of each request is measured with
@@ -15,12 +15,14 @@
  * JSON object on the last line of stdout. Exits 1 when a shape costs more than the budget
  * (--budget-ms N, default 250) or is not refused.
  */
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { guardSamlResponse, SAML_DOCUMENT_LIMITS } from '../src/adapters/saml-document-guard';
 import { samlHandler } from '../src/http/sso-endpoint';
 import { buildSamlApp } from '../src/sso-saml-app';
 import type { AuditEntry } from '../src/use-cases/ports';
 import { LOCAL_CREDENTIALS } from './local/credentials';
+import { wholeNumberFlag } from './local/flags';
+import { inProcessEnv, studioUrlEvent } from './local/in-process';
 import { invocationContext } from './local/lambda-context';
 import {
   assertionXml,
@@ -34,15 +36,8 @@ import {
 } from './local/saml-idp';
 import { percentile } from './local/stats';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1 || value > 10_000) throw new Error(`${name} takes a whole number from 1 to 10000`);
-  return value;
-}
-const RUNS = flag('--runs', 15);
-const BUDGET_MS = flag('--budget-ms', 250);
+const RUNS = wholeNumberFlag('--runs', 15, 1, 10_000);
+const BUDGET_MS = wholeNumberFlag('--budget-ms', 250, 1, 10_000);
 const JSON_OUT = process.argv.includes('--json');
 const ACS = 'https://studio-gate.example.invalid/sso/saml';
 const L = SAML_DOCUMENT_LIMITS;
@@ -83,7 +78,7 @@ const SHAPES: Record<string, ((n: number) => string)[]> = {
     (n) => siblings(n, 'f'),
   ],
   'deep chains of namespace declarations': [(n) => chains(n)],
-  'every cap at once, padded to the size cap': [
+  'padded to the size cap, then IDs and siblings': [
     (n) => `<x:t>${'p'.repeat(n * 64)}</x:t>`,
     (n) => siblings(n, 'e', ' ID="_x"'),
     (n) => siblings(n, 'f'),
@@ -129,55 +124,40 @@ function hostileResponse(filler: string, key: SamlKeyPair): string {
   return Buffer.from(xml).toString('base64');
 }
 
+/**
+ * The in-process pipeline's settings (scripts/local/in-process.ts) plus the SAML function's. Nothing
+ * listens at the upstream addresses: every request measured is refused before it would call one.
+ */
 function env(certs: string): Record<string, string> {
-  return {
-    STUDIO_DOMAIN_ID: 'd-bench',
-    AWS_REGION: 'eu-west-1',
-    AUTH_MODE: 'jwt',
-    JWT_ISSUER: 'https://idp.example.invalid',
-    JWT_AUDIENCE: 'studio-gate',
-    JWT_JWKS_URI: 'https://idp.example.invalid/jwks.json',
-    JWT_PROFILE_CLAIM: 'email',
-    PROFILE_TRANSFORM: 'email-local-part',
-    ALLOWED_EMAIL_DOMAINS: 'example.com',
-    REQUIRED_GROUPS: 'studio-users',
-    ALLOWED_VPCE_IDS: '*',
-    ALLOWED_VPC_IDS: '*',
-    ALLOWED_SOURCE_CIDRS: '*',
-    AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:9',
-    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
-    SSO_SECRETS_SOURCE: 'env',
-    SSO_COOKIE_KEYS: Buffer.alloc(32, 7).toString('base64url'),
-    SSO_REPLAY_TABLE: 'bench',
-    SAML_IDP_CERTS: certs,
-    SAML_IDP_ENTITY_ID: LOCAL_SAML_IDP_ENTITY_ID,
-    SAML_SP_ENTITY_ID: LOCAL_SAML_SP_ENTITY_ID,
-    SAML_ACS_URL: ACS,
-    SAML_ALLOW_IDP_INITIATED: 'true',
-    FUNCTION_TIMEOUT_SECONDS: '15',
-  };
+  const nowhere = 'http://127.0.0.1:9';
+  return inProcessEnv(
+    { emulator: { url: nowhere }, issuer: { issuer: nowhere, jwksUri: `${nowhere}/jwks.json` } },
+    {
+      AWS_ENDPOINT_URL_DYNAMODB: nowhere,
+      SSO_SECRETS_SOURCE: 'env',
+      SSO_COOKIE_KEYS: Buffer.alloc(32, 7).toString('base64url'),
+      SSO_REPLAY_TABLE: 'bench',
+      SAML_IDP_CERTS: certs,
+      SAML_IDP_ENTITY_ID: LOCAL_SAML_IDP_ENTITY_ID,
+      SAML_SP_ENTITY_ID: LOCAL_SAML_SP_ENTITY_ID,
+      SAML_ACS_URL: ACS,
+      SAML_ALLOW_IDP_INITIATED: 'true',
+    },
+  );
 }
 
-function event(samlResponse: string) {
-  const body = new URLSearchParams({ SAMLResponse: samlResponse }).toString();
+/** A POST to the ACS from an allowed network, as API Gateway sends it. */
+function event(samlResponse: string): APIGatewayProxyEvent {
+  const contentType = 'application/x-www-form-urlencoded';
   return {
+    ...studioUrlEvent(undefined),
     resource: '/sso/saml',
     path: '/sso/saml',
     httpMethod: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    multiValueHeaders: { 'Content-Type': ['application/x-www-form-urlencoded'] },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body,
-    requestContext: {
-      httpMethod: 'POST',
-      requestId: 'bench',
-      identity: { sourceIp: '192.0.2.10', vpceId: 'vpce-0bench', vpcId: 'vpc-0bench' },
-    },
-  } as never;
+    headers: { 'Content-Type': contentType },
+    multiValueHeaders: { 'Content-Type': [contentType] },
+    body: new URLSearchParams({ SAMLResponse: samlResponse }).toString(),
+  };
 }
 
 interface Row {

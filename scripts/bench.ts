@@ -31,6 +31,7 @@ import type { AuditLog } from '../src/use-cases/ports';
 import { LOCAL_CREDENTIALS } from './local/credentials';
 import { DEMO_DOMAIN_ID } from './local/demo-data';
 import { benchPerson } from './local/emulator-process';
+import { wholeNumberFlag } from './local/flags';
 import { inProcessEnv, studioUrlEvent } from './local/in-process';
 import { invocationContext } from './local/lambda-context';
 import { median, percentile } from './local/stats';
@@ -39,16 +40,9 @@ import { startTokenIssuer, type TokenIssuer } from './local/token-issuer';
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench');
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 0 || value > 100_000) throw new Error(`${name} takes a whole number`);
-  return value;
-}
-const LATENCY_MS = flag('--latency-ms', 25);
-const REQUESTS = Math.max(flag('--requests', 1000), 10);
-const COLD_RUNS = Math.max(flag('--cold-runs', 15), 3);
+const LATENCY_MS = wholeNumberFlag('--latency-ms', 25);
+const REQUESTS = Math.max(wholeNumberFlag('--requests', 1000), 10);
+const COLD_RUNS = Math.max(wholeNumberFlag('--cold-runs', 15), 3);
 const JSON_OUT = process.argv.includes('--json');
 const CPU_REQUESTS = Math.min(REQUESTS, 2000);
 /** Distinct first-time callers: warm-up plus every measured round. */

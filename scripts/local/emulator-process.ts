@@ -7,14 +7,8 @@
  * bench-0001@example.com…, InService, besides the demo people).
  */
 import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, type DemoProfile, demoProfiles } from './demo-data';
+import { wholeNumberFlag } from './flags';
 import { startSageMakerEmulator } from './sagemaker-emulator';
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const value = i < 0 ? fallback : Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 0 || value > 100_000) throw new Error(`${name} must be a whole number`);
-  return value;
-}
 
 /** The bench people's names: bench-0001 … */
 export function benchPerson(i: number): string {
@@ -23,7 +17,7 @@ export function benchPerson(i: number): string {
 
 async function main(): Promise<void> {
   const profiles = new Map<string, DemoProfile>(demoProfiles());
-  for (let i = 0; i < flag('--bench-people', 0); i++) {
+  for (let i = 0; i < wholeNumberFlag('--bench-people', 0); i++) {
     const name = benchPerson(i);
     profiles.set(name, { name, status: 'InService', owner: `${name}@example.com` });
   }
@@ -34,7 +28,7 @@ async function main(): Promise<void> {
     region: DEMO_REGION,
     accountId: DEMO_ACCOUNT,
     profiles,
-    addedLatencyMs: flag('--latency-ms', 0),
+    addedLatencyMs: wholeNumberFlag('--latency-ms', 0),
   });
   const stop = () => emulator.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
