@@ -54,40 +54,31 @@ describe('the shape pass', () => {
     expect(shape(`<r a="=" b="=" c="="/>`)).toBe('saml-xml-too-complex');
   });
 
-  it.each([
-    ['a document type declaration', '<!DOCTYPE r><r/>'],
-    ['an entity declaration inside the document', '<r><!ENTITY a "b"></r>'],
-    ['a processing instruction', '<r><?php x?></r>'],
-    ['a stylesheet instruction before the root', '<?xml-stylesheet href="x"?><r/>'],
-    ['CDATA outside the root', '<![CDATA[x]]><r/>'],
-  ])('refuses %s', (_what, xml) => {
-    expect(shape(xml)).toBe('saml-xml-markup-refused');
-  });
-
   it('accepts a leading XML declaration, a BOM, comments and CDATA inside the root', () => {
     expect(shape('\uFEFF<?xml version="1.0" encoding="UTF-8"?><r><![CDATA[<x>]]></r>')).toBeUndefined();
   });
 
   it.each([
-    ['an unclosed tag', '<r><a></r'],
-    ['an end tag with nothing open', '</r><r/>'],
-    ['two roots', '<r/><s/>'],
-    ['no root', 'just text'],
-    ['an unclosed element', '<r><a>'],
-    ['an unterminated attribute value', '<r a="x/>'],
-    ['a tag inside a tag', '<r <a/>/>'],
-    ['an unterminated comment', '<r><!-- x</r>'],
-  ])('refuses %s as malformed', (_what, xml) => {
-    expect(shape(xml)).toBe('saml-malformed');
+    ['a document type declaration', '<!DOCTYPE r><r/>', 'saml-xml-markup-refused'],
+    ['an entity declaration inside the document', '<r><!ENTITY a "b"></r>', 'saml-xml-markup-refused'],
+    ['a processing instruction', '<r><?php x?></r>', 'saml-xml-markup-refused'],
+    ['a stylesheet instruction before the root', '<?xml-stylesheet href="x"?><r/>', 'saml-xml-markup-refused'],
+    ['CDATA outside the root', '<![CDATA[x]]><r/>', 'saml-xml-markup-refused'],
+    ['an unclosed tag', '<r><a></r', 'saml-malformed'],
+    ['an end tag with nothing open', '</r><r/>', 'saml-malformed'],
+    ['two roots', '<r/><s/>', 'saml-malformed'],
+    ['no root', 'just text', 'saml-malformed'],
+    ['an unclosed element', '<r><a>', 'saml-malformed'],
+    ['an unterminated attribute value', '<r a="x/>', 'saml-malformed'],
+    ['a tag inside a tag', '<r <a/>/>', 'saml-malformed'],
+    ['an unterminated comment', '<r><!-- x</r>', 'saml-malformed'],
+  ])('refuses %s: %s', (_what, xml, reason) => {
+    expect(shape(xml)).toBe(reason);
   });
 
-  it('is linear: a document 1,000 times the element cap is refused in one pass, without a parser', () => {
-    const huge = `<r>${'<a/>'.repeat(5_000_000)}</r>`;
-    const started = process.cpuUsage();
+  it('stops at the cap: nothing past it is read (the malformed tail of a huge document is never reached)', () => {
+    const huge = `<r>${'<a/>'.repeat(SAML_DOCUMENT_LIMITS.maxElements * 1000)}<r <broken`;
     expect(reasonOf(() => assertXmlShape(huge))).toBe('saml-xml-too-complex');
-    const used = process.cpuUsage(started);
-    // Not a timing assertion of the product (that is npm run bench:saml): the refusal stops at the cap.
-    expect(used.user + used.system).toBeLessThan(2_000_000);
   });
 });
 
