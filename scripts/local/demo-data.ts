@@ -89,5 +89,24 @@ export function demoProfiles(): Map<string, DemoProfile> {
   return profiles;
 }
 
+/** A space of the demo domain: private to its owner profile, or shared with the domain. */
+export interface DemoSpace {
+  readonly sharingType: 'Private' | 'Shared';
+  /** The profile that created it (for a private space, the only one that may open it). */
+  readonly owner: string;
+}
+
+/**
+ * Spaces the emulator is seeded with: alice's private space, bob's private space (which alice is
+ * refused), and a shared space anyone of the domain may open.
+ */
+export function demoSpaces(): Map<string, DemoSpace> {
+  return new Map<string, DemoSpace>([
+    ['alice-notebooks', { sharingType: 'Private', owner: 'alice' }],
+    ['bob-notebooks', { sharingType: 'Private', owner: 'bob' }],
+    ['team-a', { sharingType: 'Shared', owner: 'erin' }],
+  ]);
+}
+
 /** The password of every demo person at the local IdPs (OpenID provider and SAML). */
 export const DEMO_PASSWORD = 'demo';

@@ -6,7 +6,7 @@
  * Flags: --latency-ms N (added to every call), --bench-people N (profiles bench-0001… owned by
  * bench-0001@example.com…, InService, besides the demo people).
  */
-import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, type DemoProfile, demoProfiles } from './demo-data';
+import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, type DemoProfile, demoProfiles, demoSpaces } from './demo-data';
 import { wholeNumberFlag } from './flags';
 import { startSageMakerEmulator } from './sagemaker-emulator';
 
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     region: DEMO_REGION,
     accountId: DEMO_ACCOUNT,
     profiles,
+    spaces: demoSpaces(),
     addedLatencyMs: wholeNumberFlag('--latency-ms', 0),
   });
   const stop = () => emulator.close().then(() => process.exit(0));

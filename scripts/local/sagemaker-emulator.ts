@@ -24,6 +24,8 @@ export const EMULATED_OPERATIONS = [
   'CreatePresignedDomainUrl',
   'ListUserProfiles',
   'ListTags',
+  'DescribeSpace',
+  'ListSpaces',
 ] as const;
 export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
 
@@ -70,6 +72,8 @@ export interface EmulatorOptions {
   readonly region: string;
   /** Profiles by name: status and owner tag (the tag key is `ownerTag`). */
   readonly profiles: ReadonlyMap<string, { readonly status: string; readonly owner?: string }>;
+  /** Spaces by name: private to their owner profile, or shared; default none. */
+  readonly spaces?: ReadonlyMap<string, { readonly sharingType: string; readonly owner: string }>;
   /** The owner tag key; default `studio-gate:owner`. */
   readonly ownerTag?: string;
   /** The account id in ARNs; default 000000000000. */
@@ -172,6 +176,7 @@ function sendError(res: ServerResponse, error: ApiError): void {
 export async function startSageMakerEmulator(options: EmulatorOptions): Promise<SageMakerEmulator> {
   const clock = options.clock ?? Date.now;
   const profiles = new Map(options.profiles);
+  const spaces = new Map(options.spaces ?? []);
   const ownerTag = options.ownerTag ?? DEFAULT_OWNER_TAG;
   const where = {
     partition: 'aws',
@@ -261,6 +266,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       if (space !== undefined && (typeof space !== 'string' || !NAME.test(space))) {
         throw new ApiError('ValidationException', "Value at 'spaceName' failed to satisfy constraint");
       }
+      if (space !== undefined && !spaces.has(space as string)) throw new ApiError('ResourceNotFound', 'Space not found');
       const landing = input.LandingUri;
       if (landing !== undefined && (typeof landing !== 'string' || landing.length > 1023)) {
         throw new ApiError('ValidationException', "Value at 'landingUri' failed to satisfy constraint");
@@ -275,6 +281,46 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
         used: false,
       });
       return { AuthorizedUrl: `${origin}/auth?token=${token}` };
+    },
+    DescribeSpace(input) {
+      requireDomain(input);
+      const name = input.SpaceName;
+      if (typeof name !== 'string' || !NAME.test(name)) {
+        throw new ApiError(
+          'ValidationException',
+          "1 validation error detected: Value at 'spaceName' failed to satisfy constraint",
+        );
+      }
+      const space = spaces.get(name);
+      if (space === undefined) throw new ApiError('ResourceNotFound', `Space ${name} not found in domain ${options.domainId}`);
+      return {
+        DomainId: options.domainId,
+        SpaceName: name,
+        SpaceArn: `arn:aws:sagemaker:${options.region}:${where.accountId}:space/${options.domainId}/${name}`,
+        Status: 'InService',
+        SpaceSharingSettings: { SharingType: space.sharingType },
+        OwnershipSettings: { OwnerUserProfileName: space.owner },
+      };
+    },
+    ListSpaces(input) {
+      // As SageMaker: an optional DomainIdEquals filter, summaries (…Summary) rather than the full settings.
+      const filter = input.DomainIdEquals;
+      if (filter !== undefined && (typeof filter !== 'string' || !DOMAIN_ID.test(filter))) {
+        throw new ApiError(
+          'ValidationException',
+          "1 validation error detected: Value at 'domainIdEquals' failed to satisfy constraint",
+        );
+      }
+      if (filter !== undefined && filter !== options.domainId) return { Spaces: [] };
+      return {
+        Spaces: [...spaces].map(([name, space]) => ({
+          DomainId: options.domainId,
+          SpaceName: name,
+          Status: 'InService',
+          SpaceSharingSettingsSummary: { SharingType: space.sharingType },
+          OwnershipSettingsSummary: { OwnerUserProfileName: space.owner },
+        })),
+      };
     },
     ListUserProfiles() {
       return {

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './credentials';
-import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles } from './demo-data';
+import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles, demoSpaces } from './demo-data';
 import { type LocalDnsServer, localPrivateNames, startDnsServer } from './dns-server';
 import { LOCAL_TABLE_NAME, type LocalDynamo, startLocalDynamo } from './dynamo';
 import { freePorts } from './ports';
@@ -93,6 +93,7 @@ export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>,
     domainId: DEMO_DOMAIN_ID,
     region: DEMO_REGION,
     profiles: demoProfiles(),
+    spaces: demoSpaces(),
   });
   try {
     const issuer = await startTokenIssuer({

@@ -9,6 +9,7 @@
  */
 import {
   CreatePresignedDomainUrlCommand,
+  DescribeSpaceCommand,
   DescribeUserProfileCommand,
   ListTagsCommand,
   SageMakerClient,
@@ -26,6 +27,7 @@ import {
   UpstreamUnavailableError,
 } from '../domain/errors';
 import type { ProfileTag } from '../domain/profile-owner';
+import type { SpaceFacts } from '../domain/space-access';
 import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
 import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
 import type { StaticCredentials } from './static-credentials';
@@ -80,7 +82,12 @@ const ACCESS_DENIED = new Set([
 ]);
 
 /** The SageMaker operation a failure came from: it decides what a ResourceNotFound means. */
-export type StudioOperation = 'DescribeUserProfile' | 'ListTags' | 'CreatePresignedDomainUrl' | 'DescribeDomain';
+export type StudioOperation =
+  | 'DescribeUserProfile'
+  | 'ListTags'
+  | 'CreatePresignedDomainUrl'
+  | 'DescribeDomain'
+  | 'DescribeSpace';
 
 interface SdkErrorShape {
   name?: unknown;
@@ -111,7 +118,10 @@ export function toDomainError(
   if (name === 'AbortError') return new UpstreamTimeoutError('request-deadline');
   if (name === 'ResponseTooLarge') return new UpstreamInvalidResponseError('sagemaker-response-too-large');
   if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') {
-    if (context.operation === 'CreatePresignedDomainUrl' && context.spaceName !== undefined) {
+    if (
+      (context.operation === 'CreatePresignedDomainUrl' || context.operation === 'DescribeSpace') &&
+      context.spaceName !== undefined
+    ) {
       return new SpaceNotFoundError(context.spaceName);
     }
     if (context.operation === 'ListTags') return new UpstreamInvalidResponseError(`sagemaker-tags-not-found${suffix}`);
@@ -154,6 +164,22 @@ export class SageMakerStudioAdapter implements StudioPort {
       };
     } catch (error) {
       throw toDomainError(error, { operation: 'DescribeUserProfile', userProfileName: input.userProfileName });
+    }
+  }
+
+  async describeSpace(input: { domainId: string; spaceName: string }, options: CallOptions = {}): Promise<SpaceFacts> {
+    try {
+      const out = await this.client.send(new DescribeSpaceCommand({ DomainId: input.domainId, SpaceName: input.spaceName }), {
+        abortSignal: options.signal,
+      });
+      const sharingType = out.SpaceSharingSettings?.SharingType;
+      const owner = out.OwnershipSettings?.OwnerUserProfileName;
+      return {
+        ...(typeof sharingType === 'string' && { sharingType }),
+        ...(typeof owner === 'string' && { ownerUserProfileName: owner }),
+      };
+    } catch (error) {
+      throw toDomainError(error, { operation: 'DescribeSpace', userProfileName: '', spaceName: input.spaceName });
     }
   }
 

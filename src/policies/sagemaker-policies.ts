@@ -39,6 +39,14 @@ export function studioUrlFunctionStatements(f: DeploymentFacts): PolicyStatement
       Condition: throughOurSageMakerEndpoints(f),
     },
     {
+      // `space=`: the space must exist and, when private, belong to the caller's profile.
+      Sid: 'DescribeSpacesOfDomain',
+      Effect: 'Allow',
+      Action: 'sagemaker:DescribeSpace',
+      Resource: spaceArn(f),
+      Condition: throughOurSageMakerEndpoints(f),
+    },
+    {
       Sid: 'DescribeStudioDomain',
       Effect: 'Allow',
       Action: 'sagemaker:DescribeDomain',

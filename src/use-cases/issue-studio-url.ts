@@ -22,6 +22,7 @@ import { assertSourceAllowed, type RequestSource } from '../domain/network-sourc
 import { profileNameFor } from '../domain/profile-mapping';
 import { assertProfileArn, assertProfileOwnedBy, type ProfileTag } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
+import { assertSpaceOpenableBy } from '../domain/space-access';
 import { assertStudioUrl } from '../domain/studio-url';
 import type { CallOptions, Clock, PresignRequest, StudioPort, TokenVerifier } from './ports';
 import { NO_GRANT_CACHE, type ProfileGrantCache } from './profile-grant-cache';
@@ -167,49 +168,83 @@ async function checkedPresign(
   const { userProfileName } = presign;
   const expectedArn = { region: config.region, domainId: config.domainId, userProfileName };
   const owned = config.owner.check === 'on';
-  if (grants.has(userProfileName, identity.canonical)) return studio.createPresignedDomainUrl(presign, call);
+  const parallel = config.sagemakerCallMode === 'parallel';
+
+  /**
+   * The presign once `checks` hold. Parallel: started at once, its URL dropped unseen unless they
+   * hold (their verdict is the answer, whatever the presign did). Sequential: nothing is minted
+   * first. Either way every call this request started has settled before it answers: nothing is
+   * left running into the next invocation.
+   */
+  const presignAfter = async (checks: Promise<void>): Promise<string | undefined> => {
+    if (!parallel) {
+      await Promise.allSettled([checks, spaceChecked]);
+      await checks;
+      return studio.createPresignedDomainUrl(presign, call);
+    }
+    const minted = studio.createPresignedDomainUrl(presign, call);
+    const [checked, url] = await Promise.allSettled([checks, minted, spaceChecked]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (url.status === 'rejected') throw url.reason;
+    return url.value;
+  };
+
+  // A space must be one this profile may open: asked every time (never from the grant cache), at
+  // once, so it costs no round trip of its own. Its verdict is read after the profile's.
+  const spaceName = presign.spaceName;
+  const spaceChecked =
+    spaceName === undefined
+      ? Promise.resolve()
+      : studio
+          .describeSpace({ domainId: config.domainId, spaceName }, call)
+          .then((space) => assertSpaceOpenableBy(space, userProfileName));
+  spaceChecked.catch(() => {}); // read by presignAfter, after the profile's verdicts
+
+  if (grants.has(userProfileName, identity.canonical)) return presignAfter(spaceChecked);
 
   const describe = () => studio.describeUserProfile({ domainId: config.domainId, userProfileName }, call);
   const tagsOf = (resourceArn: string) => studio.listTags({ resourceArn, userProfileName }, call);
 
-  if (config.sagemakerCallMode === 'sequential') {
+  const sequentialChecks = async (): Promise<void> => {
     const profile = await describe();
     if (owned)
       assertProfileOwnedBy(await tagsOf(assertProfileArn(profile.arn, expectedArn)), identity.canonical, config.owner.tagKey);
     assertProfileInService(profile.status);
     grants.remember(userProfileName, identity.canonical);
-    return studio.createPresignedDomainUrl(presign, call);
-  }
+    await spaceChecked;
+  };
 
   // Parallel: every call starts now. With the account known, the profile's ARN is known too and
   // ListTags need not wait for DescribeUserProfile; without it, it waits for that one answer.
-  const { region, domainId, accountId } = config;
-  const knownArn =
-    accountId === undefined
-      ? undefined
-      : userProfileArn({ partition: partitionOf(region), region, accountId, domainId }, userProfileName);
-  const described = describe();
-  const tags = owned
-    ? knownArn !== undefined
-      ? tagsOf(knownArn)
-      : described.then((profile) => tagsOf(assertProfileArn(profile.arn, expectedArn)))
-    : Promise.resolve([]);
-  const minted = studio.createPresignedDomainUrl(presign, call);
-  const [profile, tagList, url] = await Promise.allSettled([described, tags, minted]);
-  // Verdicts in the sequential order, so both modes answer alike; a minted URL is dropped unless all pass.
-  if (profile.status === 'rejected') throw profile.reason;
-  if (owned) {
-    const arn = assertProfileArn(profile.value.arn, expectedArn);
-    // SageMaker may spell the ARN differently (case): then the tags read were not provably this
-    // profile's, so they are read again on the ARN it named (one more round trip, only then).
-    let ownerTags: ProfileTag[];
-    if (knownArn !== undefined && arn !== knownArn) ownerTags = await tagsOf(arn);
-    else if (tagList.status === 'fulfilled') ownerTags = tagList.value;
-    else throw tagList.reason;
-    assertProfileOwnedBy(ownerTags, identity.canonical, config.owner.tagKey);
-  }
-  assertProfileInService(profile.value.status);
-  grants.remember(userProfileName, identity.canonical);
-  if (url.status === 'rejected') throw url.reason;
-  return url.value;
+  const parallelChecks = async (): Promise<void> => {
+    const { region, domainId, accountId } = config;
+    const knownArn =
+      accountId === undefined
+        ? undefined
+        : userProfileArn({ partition: partitionOf(region), region, accountId, domainId }, userProfileName);
+    const described = describe();
+    const tags = owned
+      ? knownArn !== undefined
+        ? tagsOf(knownArn)
+        : described.then((profile) => tagsOf(assertProfileArn(profile.arn, expectedArn)))
+      : Promise.resolve([]);
+    const [profile, tagList] = await Promise.allSettled([described, tags]);
+    // Verdicts in the sequential order, so both modes answer alike.
+    if (profile.status === 'rejected') throw profile.reason;
+    if (owned) {
+      const arn = assertProfileArn(profile.value.arn, expectedArn);
+      // SageMaker may spell the ARN differently (case): then the tags read were not provably this
+      // profile's, so they are read again on the ARN it named (one more round trip, only then).
+      let ownerTags: ProfileTag[];
+      if (knownArn !== undefined && arn !== knownArn) ownerTags = await tagsOf(arn);
+      else if (tagList.status === 'fulfilled') ownerTags = tagList.value;
+      else throw tagList.reason;
+      assertProfileOwnedBy(ownerTags, identity.canonical, config.owner.tagKey);
+    }
+    assertProfileInService(profile.value.status);
+    grants.remember(userProfileName, identity.canonical);
+    await spaceChecked;
+  };
+
+  return presignAfter(parallel ? parallelChecks() : sequentialChecks());
 }

@@ -3,6 +3,7 @@
  * Use cases receive them as arguments; they never import an adapter.
  */
 import type { ProfileTag } from '../domain/profile-owner';
+import type { SpaceFacts } from '../domain/space-access';
 
 /** Per-call options: the request's deadline, which aborts the call when it passes. */
 export interface CallOptions {
@@ -18,6 +19,8 @@ export interface UserProfileFacts {
 
 /** The SageMaker operations issuance needs. Implementations map SDK errors to src/domain/errors. */
 export interface StudioPort {
+  /** @throws SpaceNotFoundError when the domain has no such space, or an upstream error. */
+  describeSpace(input: { domainId: string; spaceName: string }, options?: CallOptions): Promise<SpaceFacts>;
   /** @throws ProfileNotFoundError, or an upstream error. */
   describeUserProfile(input: { domainId: string; userProfileName: string }, options?: CallOptions): Promise<UserProfileFacts>;
   /** The profile's tags (ListTags on its ARN). */

@@ -57,10 +57,11 @@ describe('profile-looking values in every parameter', () => {
     const presigned = sagemaker.commandCalls(CreatePresignedDomainUrlCommand).map((c) => c.args[0].input.UserProfileName);
     const described = sagemaker.commandCalls(DescribeUserProfileCommand).map((c) => c.args[0].input.UserProfileName);
     expect([...presigned, ...described].every((name) => name === 'alice')).toBe(true);
-    // The only parameter such a value can legitimately be is a space of alice's own profile.
+    // The only parameter such a value can legitimately be is a space name: asked of SageMaker for
+    // alice's own profile, and opened only when it is hers or shared (no space `bob` is: a 404).
     if (parameter === 'space' && /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(value)) {
-      expect(response.statusCode).toBe(200);
-      expect(JSON.parse(response.body).userProfileName).toBe('alice');
+      expect(response.statusCode).toBe(404);
+      expect(JSON.parse(response.body).url).toBeUndefined();
     } else {
       expect(response.statusCode).toBe(400);
       expect(presigned).toEqual([]);
@@ -185,7 +186,7 @@ describe('hostile POST bodies', () => {
     async (_, text) => {
       const { call } = setup();
       const response = await call({ token: tokenFor('alice'), body: text, headers: json });
-      expect([200, 302, 400, 404]).toContain(response.statusCode);
+      expect([200, 302, 400, 403, 404]).toContain(response.statusCode);
       const names = [
         ...sagemaker.commandCalls(CreatePresignedDomainUrlCommand).map((c) => c.args[0].input.UserProfileName),
         ...sagemaker.commandCalls(DescribeUserProfileCommand).map((c) => c.args[0].input.UserProfileName),

@@ -2,11 +2,11 @@
  * The real SDK adapter against the local SageMaker emulator over loopback HTTP: proves the
  * emulator speaks the wire protocol the SDK expects, and the adapter's error mapping on real errors.
  */
-import { DescribeDomainCommand, ListUserProfilesCommand } from '@aws-sdk/client-sagemaker';
-import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles } from '../../scripts/local/demo-data';
+import { DescribeDomainCommand, ListSpacesCommand, ListUserProfilesCommand } from '@aws-sdk/client-sagemaker';
+import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles, demoSpaces } from '../../scripts/local/demo-data';
 import { type SageMakerEmulator, startSageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
 import { createSageMakerClient, SageMakerStudioAdapter } from '../../src/adapters/sagemaker-studio';
-import { ProfileNotFoundError, UpstreamInvalidResponseError } from '../../src/domain/errors';
+import { ProfileNotFoundError, SpaceNotFoundError, UpstreamInvalidResponseError } from '../../src/domain/errors';
 
 process.env.AWS_ACCESS_KEY_ID = 'local-test-only';
 process.env.AWS_SECRET_ACCESS_KEY = 'local-test-only';
@@ -21,6 +21,7 @@ beforeAll(async () => {
     domainId: DEMO_DOMAIN_ID,
     region: DEMO_REGION,
     profiles: demoProfiles(),
+    spaces: demoSpaces(),
     clock: () => now,
   });
   client = createSageMakerClient({
@@ -106,6 +107,26 @@ describe('SageMaker emulator through the real SDK', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
     expect((error as UpstreamInvalidResponseError).reason).toBe('sagemaker-validation:400');
+  });
+
+  it('describes and lists spaces as SageMaker does: sharing type and owner; an unknown one is SpaceNotFoundError', async () => {
+    await expect(adapter.describeSpace({ domainId: DEMO_DOMAIN_ID, spaceName: 'bob-notebooks' })).resolves.toEqual({
+      sharingType: 'Private',
+      ownerUserProfileName: 'bob',
+    });
+    await expect(adapter.describeSpace({ domainId: DEMO_DOMAIN_ID, spaceName: 'team-a' })).resolves.toMatchObject({
+      sharingType: 'Shared',
+    });
+    await expect(adapter.describeSpace({ domainId: DEMO_DOMAIN_ID, spaceName: 'nope' })).rejects.toBeInstanceOf(
+      SpaceNotFoundError,
+    );
+    await expect(presign('alice', { spaceName: 'nope' })).rejects.toBeInstanceOf(SpaceNotFoundError);
+    const listed = await client.send(new ListSpacesCommand({ DomainIdEquals: DEMO_DOMAIN_ID }));
+    expect(listed.Spaces?.map((space) => [space.SpaceName, space.SpaceSharingSettingsSummary?.SharingType])).toEqual([
+      ['alice-notebooks', 'Private'],
+      ['bob-notebooks', 'Private'],
+      ['team-a', 'Shared'],
+    ]);
   });
 
   it('issues a URL that opens the right profile once', async () => {

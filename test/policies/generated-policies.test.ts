@@ -19,6 +19,8 @@ const profile = (name: string, domain = facts.domainId, account = ACCOUNT, regio
   `arn:aws:sagemaker:${region}:${account}:user-profile/${domain}/${name}`;
 const app = (type: string, domain = facts.domainId, account = ACCOUNT) =>
   `arn:aws:sagemaker:${facts.region}:${account}:app/${domain}/alice/${type}/datascience-1-0-ml-t3-medium-1abf`;
+const space = (name: string, id = facts.domainId, account = ACCOUNT) =>
+  `arn:aws:sagemaker:${facts.region}:${account}:space/${id}/${name}`;
 const domain = (id = facts.domainId) => `arn:aws:sagemaker:${facts.region}:${ACCOUNT}:domain/${id}`;
 
 type Case = [string, string, string, Record<string, string | string[]>, Decision];
@@ -75,6 +77,17 @@ describe('studio-url function role', () => {
       'ImplicitlyDenied',
     ],
     ['describe another domain', 'sagemaker:DescribeDomain', domain('d-otherdomain'), viaApi, 'ImplicitlyDenied'],
+    ['describe a space of the domain', 'sagemaker:DescribeSpace', space('bob-notebooks'), viaApi, 'Allowed'],
+    ['describe a space of another domain', 'sagemaker:DescribeSpace', space('team', 'd-otherdomain'), viaApi, 'ImplicitlyDenied'],
+    ['describe a space without our endpoint', 'sagemaker:DescribeSpace', space('team'), {}, 'ImplicitlyDenied'],
+    [
+      'describe a space of another account',
+      'sagemaker:DescribeSpace',
+      space('team', facts.domainId, OTHER_ACCOUNT),
+      viaApi,
+      'ImplicitlyDenied',
+    ],
+    ['change a space', 'sagemaker:UpdateSpace', space('bob-notebooks'), viaApi, 'ImplicitlyDenied'],
     ['delete a profile', 'sagemaker:DeleteUserProfile', profile('alice'), viaApi, 'ImplicitlyDenied'],
     ['create an app', 'sagemaker:CreateApp', app('KernelGateway'), viaApi, 'ImplicitlyDenied'],
   ])('%s → %s', async (_what, action, resource, context, expected) => {

@@ -14,6 +14,7 @@ import { parseConfig } from '../../src/config';
 import { parseEmail } from '../../src/domain/email';
 import { ProfileNotFoundError, StudioGateError } from '../../src/domain/errors';
 import type { ProfileTag } from '../../src/domain/profile-owner';
+import type { SpaceFacts } from '../../src/domain/space-access';
 import { issueStudioUrl, type StudioUrlRequest } from '../../src/use-cases/issue-studio-url';
 import type { PresignRequest, StudioPort, TokenVerifier, UserProfileFacts } from '../../src/use-cases/ports';
 import { iamEnv, jwtEnv } from '../support/env';
@@ -110,6 +111,9 @@ class WorldStudio implements StudioPort {
       status: 'InService',
       arn: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-localdemo/${input.userProfileName}`,
     };
+  }
+  async describeSpace(): Promise<SpaceFacts> {
+    return { sharingType: 'Shared' };
   }
   async listTags(input: { userProfileName: string }): Promise<ProfileTag[]> {
     const owner = this.profiles.get(input.userProfileName)?.owner;

@@ -4,6 +4,7 @@
  */
 import {
   CreatePresignedDomainUrlCommand,
+  DescribeSpaceCommand,
   DescribeUserProfileCommand,
   ListTagsCommand,
   SageMakerClient,
@@ -11,6 +12,7 @@ import {
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { demoSpaces } from '../../scripts/local/demo-data';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
 import { buildApp, type StudioGateApp } from '../../src/app';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
@@ -64,7 +66,8 @@ function ownerOf(profile: string) {
 
 /**
  * A SageMaker fake that knows the people above, tags each profile with its owner (the lower-cased
- * email, `studio-gate:owner`), and mints URLs naming the profile.
+ * email, `studio-gate:owner`), knows the demo spaces (team-a shared, alice-notebooks and
+ * bob-notebooks private), and mints URLs naming the profile.
  */
 export function fakeSageMaker(
   ownerTagOf: (profile: string) => string | undefined = (profile) => ownerOf(profile)?.email.toLowerCase(),
@@ -79,6 +82,16 @@ export function fakeSageMaker(
     const name = (input.ResourceArn.split('/').pop() as string).toLowerCase();
     const owner = ownerTagOf(name);
     return { Tags: owner !== undefined ? [{ Key: 'studio-gate:owner', Value: owner }] : [] };
+  });
+  const spaces = demoSpaces();
+  sagemaker.on(DescribeSpaceCommand).callsFake(async (input: { SpaceName: string }) => {
+    const space = spaces.get(input.SpaceName);
+    if (!space) throw Object.assign(new Error('not found'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
+    return {
+      SpaceName: input.SpaceName,
+      SpaceSharingSettings: { SharingType: space.sharingType },
+      OwnershipSettings: { OwnerUserProfileName: space.owner },
+    };
   });
   sagemaker.on(CreatePresignedDomainUrlCommand).callsFake(async (input: { UserProfileName: string }) => ({
     AuthorizedUrl: `${STUDIO}/auth?token=SECRET-${input.UserProfileName}-TOKEN`,

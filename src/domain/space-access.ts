@@ -1,0 +1,25 @@
+/**
+ * Which space a caller may open: SageMaker spaces are private to one user profile or shared with
+ * the whole domain. CreatePresignedDomainUrl would take any space name for the caller's own profile,
+ * and studio-gate does not leave it to the Studio UI to keep alice out of bob's private space.
+ */
+import { ForbiddenError } from './errors';
+
+/** What DescribeSpace says about a space that decides (fields undefined when SageMaker omitted them). */
+export interface SpaceFacts {
+  /** `SpaceSharingSettings.SharingType`: `Private` or `Shared`. */
+  readonly sharingType?: string;
+  /** `OwnershipSettings.OwnerUserProfileName`. */
+  readonly ownerUserProfileName?: string;
+}
+
+/**
+ * A shared space opens for anyone of the domain; a private one only for its owner profile. Anything
+ * else (a sharing type SageMaker may add later, or none) fails closed.
+ * @throws ForbiddenError `space-not-owned` or `space-sharing-unknown`.
+ */
+export function assertSpaceOpenableBy(space: SpaceFacts, userProfileName: string): void {
+  if (space.sharingType === 'Shared') return;
+  if (space.sharingType !== 'Private') throw new ForbiddenError('space-sharing-unknown');
+  if (space.ownerUserProfileName !== userProfileName) throw new ForbiddenError('space-not-owned');
+}
