@@ -177,6 +177,15 @@ async function main(): Promise<void> {
   const documents: Record<string, string> = {};
   for (const [name, parts] of Object.entries(SHAPES)) documents[name] = largestPassing(parts, attacker);
   documents['one element over the cap (refused by the guard)'] = hostileResponse(siblings(L.maxElements, 'e'), attacker);
+  // Elements a text scan cannot see (an XHTML script's unclosed comment), up to the size cap: the
+  // parser reads them all before the tree pass refuses the document. Put in after signing, as an
+  // attacker would (signing would re-serialize the script's content).
+  const hiddenCount = Math.floor(((L.maxBase64Chars * 3) / 4 - 7000) / 4);
+  const hidden = `<script xmlns="http://www.w3.org/1999/xhtml"><!--</script>${'<e/>'.repeat(hiddenCount)}<e>--></e>`;
+  const signedXml = Buffer.from(hostileResponse('', attacker), 'base64').toString('utf8');
+  documents['~7,000 elements hidden from the text pass (refused)'] = Buffer.from(
+    signedXml.replace('</saml:Assertion>', `${hidden}</saml:Assertion>`),
+  ).toString('base64');
   const rows: Row[] = [];
   for (const certs of [1, 2, 3]) {
     const pems = trusted

@@ -4,12 +4,17 @@
  * The ACS accepts a document from anyone on the network, and the XML stack behind it (xmldom,
  * xpath, xml-crypto, node-saml) is synchronous and, in places, quadratic in the element count
  * (node-saml looks the signed element up with `//*[@ID=…]` once per configured certificate). A
- * request deadline cannot stop synchronous work, so the work is bounded by bounding the document:
- * one linear pass over the text refuses markup declarations (DOCTYPE, ENTITY) and processing
- * instructions, and caps the elements, the children of one element, the depth and the attributes
- * of one element. Then a strict parse refuses anything the parser would only warn about (xmldom
- * prints warnings to stderr with the document's text in them), and only signature, digest and
- * canonicalization algorithms from an allow-list pass: no SHA-1.
+ * request deadline cannot stop synchronous work, so the work is bounded by bounding the document,
+ * as two readers see it, under one set of caps (elements, children of one element, depth,
+ * attributes): one linear pass over the text, which bounds what the parser is given, refuses markup
+ * declarations (DOCTYPE, ENTITY) and processing instructions; then the tree the strict parse built,
+ * which is what every library after it works on, is held to the same caps and rules. The second
+ * reading is the one that decides: the text pass cannot know every way a parser reads a document
+ * (xmldom takes the content of an XHTML `script` or `textarea` as raw text, so a comment opened there
+ * hides thousands of elements from a text scan), so an element in the XHTML namespace is refused
+ * and the caps are counted again on the tree. The strict parse refuses anything the parser would
+ * only warn about (xmldom prints warnings to stderr with the document's text in them), and only
+ * signature, digest and canonicalization algorithms from an allow-list pass: no SHA-1.
  *
  * The caps are far above what IdPs send (see {@link SAML_DOCUMENT_LIMITS}) and far below what
  * makes the stack slow: `npm run bench:saml` measures the most expensive document that passes.
@@ -78,8 +83,32 @@ const ALGORITHM_RULES: Readonly<Record<string, ReadonlySet<string>>> = {
   Transform: ALLOWED_TRANSFORMS,
 };
 
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
+
 const tooComplex = () => new UnauthenticatedError('saml-xml-too-complex');
 const malformed = () => new UnauthenticatedError('saml-malformed');
+const markupRefused = () => new UnauthenticatedError('saml-xml-markup-refused');
+
+/** The caps, counted as one reading of a document goes (the text pass, or the walk of the tree). */
+class ShapeBudget {
+  private elements = 0;
+  private attributes = 0;
+
+  constructor(private readonly limits: SamlDocumentLimits) {}
+
+  /** One more element, at `depth` (the root is 1), with `attributes` attributes. */
+  element(depth: number, attributes: number): void {
+    const l = this.limits;
+    this.attributes += attributes;
+    if (++this.elements > l.maxElements || depth > l.maxDepth || attributes > l.maxAttributes) throw tooComplex();
+    if (this.attributes > l.maxAttributesTotal) throw tooComplex();
+  }
+
+  /** The `count`th child node (element, comment, CDATA) of one element. */
+  child(count: number): void {
+    if (count > this.limits.maxChildren) throw tooComplex();
+  }
+}
 
 /** The index just past `token` from `from`, or a malformed-document error. */
 function pastNext(xml: string, token: string, from: number): number {
@@ -97,15 +126,14 @@ export function assertXmlShape(xml: string, limits: SamlDocumentLimits = SAML_DO
   let i = 0;
   const declaration = /^\uFEFF?\s*<\?xml[\s?]/.exec(xml);
   if (declaration) i = pastNext(xml, '?>', declaration[0].length);
-  let elements = 0;
-  let attributesTotal = 0;
+  const budget = new ShapeBudget(limits);
   let rootSeen = false;
   // children[d]: child nodes counted so far of the open element at depth d (children[0]: the document).
   const children: number[] = [0];
   const addChild = () => {
     const depth = children.length - 1;
     const count = (children[depth] as number) + 1;
-    if (count > limits.maxChildren) throw tooComplex();
+    budget.child(count);
     children[depth] = count;
   };
   for (;;) {
@@ -115,11 +143,11 @@ export function assertXmlShape(xml: string, limits: SamlDocumentLimits = SAML_DO
     if (next === 0x21 /* ! */) {
       if (xml.startsWith('<!--', lt)) i = pastNext(xml, '-->', lt + 4);
       else if (xml.startsWith('<![CDATA[', lt) && children.length > 1) i = pastNext(xml, ']]>', lt + 9);
-      else throw new UnauthenticatedError('saml-xml-markup-refused');
+      else throw markupRefused();
       addChild();
       continue;
     }
-    if (next === 0x3f /* ? */) throw new UnauthenticatedError('saml-xml-markup-refused');
+    if (next === 0x3f /* ? */) throw markupRefused();
     if (next === 0x2f /* / */) {
       if (children.length <= 1) throw malformed();
       children.pop();
@@ -136,8 +164,7 @@ export function assertXmlShape(xml: string, limits: SamlDocumentLimits = SAML_DO
         j = pastNext(xml, c === 0x22 ? '"' : "'", j + 1);
         continue;
       }
-      if (c === 0x3d /* = */ && (++attributes > limits.maxAttributes || ++attributesTotal > limits.maxAttributesTotal))
-        throw tooComplex();
+      if (c === 0x3d /* = */) attributes++;
       if (c === 0x3c /* < */) throw malformed();
       if (c === 0x3e /* > */) {
         end = j;
@@ -146,17 +173,46 @@ export function assertXmlShape(xml: string, limits: SamlDocumentLimits = SAML_DO
       j++;
     }
     if (end < 0) throw malformed();
-    if (++elements > limits.maxElements) throw tooComplex();
     if (children.length === 1) {
       if (rootSeen) throw malformed();
       rootSeen = true;
     }
     addChild();
-    if (children.length > limits.maxDepth) throw tooComplex();
+    budget.element(children.length, attributes);
     if (xml.charCodeAt(end - 1) !== 0x2f /* / */) children.push(0);
     i = end + 1;
   }
   if (!rootSeen || children.length !== 1) throw malformed();
+}
+
+/**
+ * The tree the parser built, held to the caps and rules of the text pass: what every library after
+ * the parse works on. Iterative (no recursion, whatever the depth), linear in the nodes. Only the
+ * XML declaration may be a processing instruction, no document type, and no element in the XHTML
+ * namespace (whose content xmldom reads as raw text, unlike a text scan).
+ * @throws UnauthenticatedError `saml-xml-markup-refused` or `saml-xml-too-complex`.
+ */
+export function assertTreeShape(doc: Document, limits: SamlDocumentLimits = SAML_DOCUMENT_LIMITS): void {
+  const budget = new ShapeBudget(limits);
+  const open: [Node, number][] = [[doc, 0]];
+  for (let item = open.pop(); item !== undefined; item = open.pop()) {
+    const [node, depth] = item;
+    let children = 0;
+    for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+      if (child.nodeType === child.TEXT_NODE) continue;
+      if (child.nodeType === child.DOCUMENT_TYPE_NODE) throw markupRefused();
+      if (child.nodeType === child.PROCESSING_INSTRUCTION_NODE) {
+        if (node === doc && child === doc.firstChild && (child as ProcessingInstruction).target === 'xml') continue;
+        throw markupRefused();
+      }
+      budget.child(++children);
+      if (child.nodeType !== child.ELEMENT_NODE) continue;
+      const element = child as Element;
+      if (element.namespaceURI === XHTML_NS) throw markupRefused();
+      budget.element(depth + 1, element.attributes.length);
+      open.push([element, depth + 1]);
+    }
+  }
 }
 
 /**
@@ -191,7 +247,7 @@ export function assertAllowedAlgorithms(doc: Document): void {
 }
 
 /**
- * The whole gate: size, alphabet, shape, strict parse, algorithms. @returns the parsed response,
+ * The whole gate: size, alphabet, the text's shape, strict parse, the tree's shape, algorithms. @returns the parsed response,
  * for the checks after the signature's (so the response is parsed once here, not again later).
  * @throws UnauthenticatedError with a reason naming the first refusal.
  */
@@ -201,6 +257,7 @@ export function guardSamlResponse(samlResponse: string, limits: SamlDocumentLimi
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
   assertXmlShape(xml, limits);
   const doc = parseStrictXml(xml);
+  assertTreeShape(doc, limits);
   assertAllowedAlgorithms(doc);
   return doc;
 }

@@ -283,6 +283,12 @@ describe('SAML negatives', () => {
     await refused('A'.repeat(60 * 1024), 'saml-xml-too-large');
   });
 
+  it('refuses elements hidden from the text pass where the parser sees them (an XHTML script holding an open comment)', async () => {
+    const good = Buffer.from(signed(alice()), 'base64').toString('utf8');
+    const hidden = `<saml:Advice><script xmlns="http://www.w3.org/1999/xhtml"><!--</script>${'<saml:X/>'.repeat(2000)}<saml:Y>--></saml:Y></saml:Advice>`;
+    await refused(b64(good.replace('</saml:Assertion>', `${hidden}</saml:Assertion>`)), 'saml-xml-markup-refused');
+  });
+
   it.each([
     ['an attribute without a value', (xml: string) => xml.replace('<saml:Issuer>', '<saml:Issuer attacker-text-1>')],
     ['a repeated attribute', (xml: string) => xml.replace('<saml:Issuer>', '<saml:Issuer x="attacker-text-2" x="y">')],

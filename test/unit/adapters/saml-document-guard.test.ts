@@ -7,6 +7,7 @@
 import { demoFields, generateSamlKeyPair, type SamlKeyPair, signedResponse } from '../../../scripts/local/saml-idp';
 import {
   assertAllowedAlgorithms,
+  assertTreeShape,
   assertXmlShape,
   guardSamlResponse,
   parseStrictXml,
@@ -36,15 +37,18 @@ function reasonOf(fn: () => unknown): string | undefined {
 
 const shape = (xml: string) => reasonOf(() => assertXmlShape(xml, TINY));
 
+/** Each cap at the cap (passes) and one past it (refused), for both readings of a document. */
+const CAPS: [string, string, string][] = [
+  ['the element cap', '<r><a/><b/><c><d/></c></r>', '<r><a/><b/><c><d/><e/></c></r>'],
+  ['the children cap', '<r><a/><b/><c/></r>', '<r><a/><b/><c/><d/></r>'],
+  ['comments and CDATA count as children', '<r><a/><!--x--><![CDATA[y]]></r>', '<r><a/><!--x--><![CDATA[y]]><!--z--></r>'],
+  ['the depth cap', '<r><a><b/></a></r>', '<r><a><b><c/></b></a></r>'],
+  ['the attributes of one element', '<r a="1" b="2"/>', '<r a="1" b="2" c="3"/>'],
+  ['the attributes of the document', '<r a="1" b="2"><x c="3" d="4"/></r>', '<r a="1" b="2"><x c="3" d="4"/><y e="5"/></r>'],
+];
+
 describe('the shape pass', () => {
-  it.each([
-    ['the element cap', '<r><a/><b/><c><d/></c></r>', '<r><a/><b/><c><d/><e/></c></r>'],
-    ['the children cap', '<r><a/><b/><c/></r>', '<r><a/><b/><c/><d/></r>'],
-    ['comments count as children', '<r><a/><!--x--><c/></r>', '<r><a/><!--x--><c/><!--y--></r>'],
-    ['the depth cap', '<r><a><b/></a></r>', '<r><a><b><c/></b></a></r>'],
-    ['the attributes of one element', '<r a="1" b="2"/>', '<r a="1" b="2" c="3"/>'],
-    ['the attributes of the document', '<r a="1" b="2"><x c="3" d="4"/></r>', '<r a="1" b="2"><x c="3" d="4"/><y e="5"/></r>'],
-  ])('holds %s: at the cap it passes, one past it is refused', (_cap, atCap, pastCap) => {
+  it.each(CAPS)('holds %s: at the cap it passes, one past it is refused', (_cap, atCap, pastCap) => {
     expect(shape(atCap)).toBeUndefined();
     expect(shape(pastCap)).toBe('saml-xml-too-complex');
   });
@@ -90,6 +94,42 @@ describe('the strict parse', () => {
     ['an undefined entity', '<r>&nope;</r>'],
   ])('refuses what the parser would only warn about: %s', (_what, xml) => {
     expect(reasonOf(() => parseStrictXml(xml))).toBe('saml-malformed');
+  });
+});
+
+describe('the tree the parser built (what the libraries after it read)', () => {
+  const tree = (xml: string) => reasonOf(() => assertTreeShape(parseStrictXml(xml), TINY));
+  const XHTML = 'http://www.w3.org/1999/xhtml';
+
+  it.each(CAPS)('holds %s as the text pass does', (_cap, atCap, pastCap) => {
+    expect(tree(atCap)).toBeUndefined();
+    expect(tree(pastCap)).toBe('saml-xml-too-complex');
+  });
+
+  it('counts what a text scan cannot see: elements an XHTML script hides behind a comment it never closes', () => {
+    const hidden = `<r><s:script xmlns:s="${XHTML}"><!--</s:script>${'<e/>'.repeat(2000)}<z>--></z></r>`;
+    // The text pass reads one comment and passes; the parser reads 2,000 elements.
+    expect(reasonOf(() => assertXmlShape(hidden))).toBeUndefined();
+    expect(reasonOf(() => assertTreeShape(parseStrictXml(hidden)))).toBe('saml-xml-markup-refused');
+  });
+
+  it.each([
+    ['an XHTML element', `<r><script xmlns="${XHTML}"/></r>`],
+    ['an XHTML namespace written with character references', '<r><textarea xmlns="http&#58;//www.w3.org/1999/xhtml"/></r>'],
+    ['a document type behind the XHTML script', `<r><script xmlns="${XHTML}"><!--</script><!DOCTYPE x><z>--></z></r>`],
+    ['a processing instruction behind the XHTML script', `<r><script xmlns="${XHTML}"><!--</script><?pi x?><z>--></z></r>`],
+  ])('refuses %s', (_what, xml) => {
+    expect(tree(xml)).toBe('saml-xml-markup-refused');
+  });
+
+  it('accepts the XML declaration as the only processing instruction', () => {
+    expect(tree('<?xml version="1.0"?><r/>')).toBeUndefined();
+  });
+
+  it('walks a tree far deeper than any stack without recursing', () => {
+    const deep = `${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)}`;
+    const unbounded = { ...TINY, maxDepth: 100_000, maxElements: 100_000 };
+    expect(reasonOf(() => assertTreeShape(parseStrictXml(deep), unbounded))).toBeUndefined();
   });
 });
 
