@@ -1,9 +1,6 @@
-/**
- * Lambda entry point for GET /health: the latest stored summary, behind the source checks.
- */
-import { healthEndpointContainer, healthEndpointLog } from '../src/health-endpoint-app';
-import { healthHandler } from '../src/http/health-endpoint';
+/** Lambda entry point of GET /health: the latest stored summary, behind the source checks (src/composition/health-endpoint.ts). */
 
-healthEndpointContainer.init();
+import { healthEndpointFunction } from '../src/composition/health-endpoint';
+import { lambdaHandler } from '../src/composition/lambda-function';
 
-export const handler = healthHandler(healthEndpointContainer.get, healthEndpointLog);
+export const handler = lambdaHandler(healthEndpointFunction);

@@ -1,12 +1,5 @@
-/**
- * Lambda entry point of GET /sso/saml/login, POST /sso/saml (the ACS) and GET /sso/saml/metadata:
- * the middy stack of src/http/sso-endpoint.ts over the container's app (src/sso-saml-app.ts). No logic here.
- */
-import { samlHandler } from '../src/http/sso-endpoint';
-import { buildSamlApp } from '../src/sso-saml-app';
-import { ssoAuditLog, ssoContainer } from '../src/sso-shared';
+/** Lambda entry point of GET /sso/saml/login, POST /sso/saml (the ACS) and GET /sso/saml/metadata, the SAML side of the SSO bridge (src/composition/sso-saml.ts). */
+import { lambdaHandler } from '../src/composition/lambda-function';
+import { ssoSamlFunction } from '../src/composition/sso-saml';
 
-const sso = ssoContainer(() => buildSamlApp(process.env), 'studio-gate SSO (SAML)');
-sso.init();
-
-export const handler = samlHandler({ app: sso.app, auditLog: ssoAuditLog });
+export const handler = lambdaHandler(ssoSamlFunction);

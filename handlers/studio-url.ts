@@ -1,10 +1,5 @@
-/**
- * Lambda entry point for GET /studio-url: builds the container's app at init (SageMaker client,
- * JWKS cache) and serves the middy stack of src/http/studio-url-endpoint.ts. No logic here.
- */
-import { auditLog, containerApp, initContainerApp, requestMetrics } from '../src/app';
-import { studioUrlHandler } from '../src/http/studio-url-endpoint';
+/** Lambda entry point of GET and POST /studio-url: a presigned Studio URL for the verified caller (src/composition/studio-url.ts). */
+import { lambdaHandler } from '../src/composition/lambda-function';
+import { studioUrlFunction } from '../src/composition/studio-url';
 
-initContainerApp();
-
-export const handler = studioUrlHandler(containerApp, auditLog, Date.now, requestMetrics);
+export const handler = lambdaHandler(studioUrlFunction);

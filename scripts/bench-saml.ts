@@ -17,8 +17,8 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { guardSamlResponse, SAML_DOCUMENT_LIMITS } from '../src/adapters/saml-document-guard';
+import { buildSamlApp } from '../src/composition/sso-saml';
 import { samlHandler } from '../src/http/sso-endpoint';
-import { buildSamlApp } from '../src/sso-saml-app';
 import type { AuditEntry } from '../src/use-cases/ports';
 import { LOCAL_CREDENTIALS } from './local/credentials';
 import { wholeNumberFlag } from './local/flags';

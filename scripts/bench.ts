@@ -24,8 +24,8 @@ import { DescribeUserProfileCommand } from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { type BuildOptions, build } from 'esbuild';
 import { createSageMakerClient } from '../src/adapters/sagemaker-studio';
-import { buildApp } from '../src/app';
-import { parseConfig } from '../src/config';
+import { buildStudioUrlApp } from '../src/composition/studio-url';
+import { parseConfig } from '../src/config/studio-url';
 import { studioUrlHandler } from '../src/http/studio-url-endpoint';
 import type { AuditLog } from '../src/use-cases/ports';
 import { LOCAL_CREDENTIALS } from './local/credentials';
@@ -98,7 +98,7 @@ function envFor(emulatorUrl: string, issuer: TokenIssuer, overrides: Record<stri
 /** A handler around a fresh app and the SDK client it uses (the floor runs on the same client). */
 function harness(env: Record<string, string>) {
   const client = createSageMakerClient(parseConfig(env), LOCAL_CREDENTIALS);
-  const app = buildApp(env, { sagemakerClient: client });
+  const app = buildStudioUrlApp(env, { sagemakerClient: client });
   const handler = studioUrlHandler(() => app, quiet);
   const invoke = async (token: string) => {
     const response = (await handler(studioUrlEvent(token), invocationContext())) as APIGatewayProxyResult;

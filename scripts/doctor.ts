@@ -10,9 +10,9 @@
  * Exit code 1 when any check fails, 0 otherwise (warnings included), 2 on a usage error.
  */
 import { readFileSync } from 'node:fs';
+import { healthPortsFor } from '../src/composition/health-check';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
-import { healthPortsFor } from '../src/health-check-app';
 import { localHealthPlan } from '../src/infrastructure/health-plan';
 import { runHealth } from '../src/use-cases/run-health-checks';
 import { DEMO_DOMAIN_ID, DEMO_REGION } from './local/demo-data';

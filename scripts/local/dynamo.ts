@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SERVICE_TABLE_KEYS } from '../../src/infrastructure/service-table';
+import { SERVICE_TABLE_KEYS } from '../../src/domain/service-table';
 import { LOCAL_CREDENTIALS } from './credentials';
 
 /** The local stage's table: `${service}-${stage}` (src/infrastructure/deployment.ts). */

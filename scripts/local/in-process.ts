@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { JsonLineAuditLog } from '../../src/adapters/audit-log';
-import { buildApp, type StudioGateApp } from '../../src/app';
+import { buildStudioUrlApp, type StudioGateApp } from '../../src/composition/studio-url';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
 import { LOCAL_CREDENTIALS } from './credentials';
 import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
@@ -104,7 +104,7 @@ export interface InProcessPipeline {
 export async function startInProcessPipeline(overrides: Record<string, string> = {}): Promise<InProcessPipeline> {
   const peers = await startPeers({ emulator: 0, issuer: 0 });
   // The SDK signs every request; the emulator ignores the signature. Never real credentials.
-  const app = buildApp(inProcessEnv(peers, overrides), {
+  const app = buildStudioUrlApp(inProcessEnv(peers, overrides), {
     credentials: LOCAL_CREDENTIALS,
   });
   const handler = studioUrlHandler(() => app, new JsonLineAuditLog());

@@ -6,7 +6,7 @@
  */
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
-import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../infrastructure/service-table';
+import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../domain/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
 import { createDynamoClient } from './dynamo-client';
 import type { StaticCredentials } from './static-credentials';

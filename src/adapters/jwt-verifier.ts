@@ -25,7 +25,6 @@ import {
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import type { JwtAuthConfig } from '../config';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
 import { TtlMap } from '../domain/ttl-map';
 import type { TokenVerifier } from '../use-cases/ports';
@@ -87,6 +86,17 @@ function reasonOf(error: JwtBaseError): string {
   return REASONS.find(([type]) => error instanceof type)?.[1] ?? 'jwt-invalid';
 }
 
+/** What the verifier checks a token against (JWT_* settings). */
+export interface JwtVerifierSettings {
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  readonly jwksUri: string;
+  readonly jwksTimeoutMs: number;
+  readonly clockSkewSeconds: number;
+  /** Tokens valid for longer than this from now are refused, as are tokens without `exp`. */
+  readonly maxTokenLifetimeSeconds: number;
+}
+
 /** {@link TokenVerifier} for one issuer. */
 export class JwtTokenVerifier implements TokenVerifier {
   private readonly verifier;
@@ -99,7 +109,7 @@ export class JwtTokenVerifier implements TokenVerifier {
   private readonly verified = new TtlMap<Readonly<Record<string, unknown>>>(MAX_REMEMBERED_TOKENS);
 
   constructor(
-    config: JwtAuthConfig,
+    config: JwtVerifierSettings,
     fetcher: Fetcher | undefined = undefined,
     private readonly clock: () => number = Date.now,
   ) {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
-import { SERVICE_TABLE_TTL_ATTRIBUTE, SSO_REPLAY_PARTITION } from '../infrastructure/service-table';
+import { SERVICE_TABLE_TTL_ATTRIBUTE, SSO_REPLAY_PARTITION } from '../domain/service-table';
 import type { CallOptions, Clock } from '../use-cases/ports';
 import type { ReplayGuard } from '../use-cases/sso-ports';
 

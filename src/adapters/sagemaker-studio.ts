@@ -15,7 +15,6 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { backoffDelayMs, type StudioGateConfig } from '../config';
 import {
   ProfileNotFoundError,
   SpaceNotFoundError,
@@ -28,15 +27,21 @@ import {
 } from '../domain/errors';
 import type { ProfileTag } from '../domain/profile-owner';
 import type { SpaceFacts } from '../domain/space-access';
+import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
 import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
 import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
 import type { StaticCredentials } from './static-credentials';
 
-/** Builds the one SageMaker client of this container from the validated config. */
-export function createSageMakerClient(
-  config: Pick<StudioGateConfig, 'region' | 'sagemakerEndpointUrl' | 'upstream'>,
-  credentials?: StaticCredentials,
-): SageMakerClient {
+/** Where and how the SageMaker client calls. */
+export interface SageMakerClientSettings {
+  readonly region: string;
+  /** `AWS_ENDPOINT_URL_SAGEMAKER`: the endpoint-specific DNS name of the VPC endpoint, or the emulator. */
+  readonly sagemakerEndpointUrl?: string;
+  readonly upstream: UpstreamPolicy;
+}
+
+/** Builds the one SageMaker client of this container. */
+export function createSageMakerClient(config: SageMakerClientSettings, credentials?: StaticCredentials): SageMakerClient {
   const { upstream } = config;
   return new SageMakerClient({
     region: config.region,

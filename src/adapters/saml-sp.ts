@@ -12,12 +12,31 @@
 import { randomBytes } from 'node:crypto';
 import { SAML, type SamlConfig, ValidateInResponseTo } from '@node-saml/node-saml';
 import { UnauthenticatedError } from '../domain/errors';
-import type { SamlSettings } from '../sso-config';
 import type { Clock } from '../use-cases/ports';
 import type { SamlPort, VerifiedAssertion } from '../use-cases/sso-ports';
 import { guardSamlResponse, parseStrictXml } from './saml-document-guard';
+import type { SecretRef } from './ssm-secrets';
 
 type XmlElement = Element;
+
+/** The service provider's settings (SAML_* variables). */
+export interface SamlSettings {
+  /** PEM certificates the IdP may sign with (several during a rotation): the PEM text, or an SSM parameter holding it. */
+  readonly idpCerts: SecretRef;
+  readonly idpEntityId: string;
+  readonly spEntityId: string;
+  /** The ACS: must end in /sso/saml. */
+  readonly acsUrl: string;
+  /** The attribute naming the person; undefined: the NameID. */
+  readonly profileAttribute?: string;
+  readonly groupsAttribute: string;
+  readonly wantResponseSigned: boolean;
+  readonly wantAssertionsSigned: boolean;
+  readonly clockSkewSeconds: number;
+  readonly allowIdpInitiated: boolean;
+  /** The IdP's SSO URL (HTTP-Redirect binding), for SP-initiated login; undefined: only IdP-initiated. */
+  readonly idpSsoUrl?: string;
+}
 
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';

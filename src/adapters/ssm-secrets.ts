@@ -5,9 +5,11 @@
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { ConfigurationError, UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
-import type { SecretRef } from '../sso-config';
 import { BoundedHttpHandler } from './bounded-http-handler';
 import type { StaticCredentials } from './static-credentials';
+
+/** A secret: its value (local stack only) or the SSM parameter holding it. */
+export type SecretRef = { readonly kind: 'value'; readonly value: string } | { readonly kind: 'ssm'; readonly name: string };
 
 export function createSsmClient(
   region: string,

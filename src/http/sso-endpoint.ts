@@ -9,7 +9,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
-import { HOST_COOKIE_PREFIX, type SsoConfig } from '../sso-config';
 import type { AuditLog, Clock, RequestMetrics } from '../use-cases/ports';
 import {
   acceptSamlPost,
@@ -26,7 +25,35 @@ import { headerValues, withSecurityHeaders } from './headers';
 import { clearedCookie, type LoginCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
 import { queryParametersOf, requestSourceOf } from './studio-url-http';
 
-/** The login cookies' names; deployed stages prefix them with `__Host-` (SsoConfig.cookie.namePrefix). */
+/** The prefix of every deployed stage's login cookies (see {@link SsoHttpSettings}). */
+export const HOST_COOKIE_PREFIX = '__Host-';
+
+/** What the SSO routes read of their configuration (src/config/sso.ts builds it). */
+export interface SsoHttpSettings {
+  /** The request's deadline: SageMaker, the IdP and the replay table in the worst case. */
+  readonly requestDeadlineMs: number;
+  /** The SSO routes' directory: the part of SSO_REDIRECT_URI / SAML_ACS_URL that ends in /sso. */
+  readonly ssoPath: string;
+  readonly cookie: LoginCookieSettings;
+  readonly oidc?: { readonly redirectUri: string };
+  readonly saml?: { readonly idpSsoUrl?: string };
+}
+
+/** How the login cookie is set on this stage. */
+export interface LoginCookieSettings {
+  readonly secure: boolean;
+  /**
+   * `__Host-` on every deployed stage (the browser then takes the cookie only from this host, over
+   * https, with `Path=/` and no Domain, so a sibling subdomain cannot plant one); empty only on the
+   * local stack's plain http (SSO_COOKIE_SECURE=false), where browsers refuse the prefix.
+   */
+  readonly namePrefix: typeof HOST_COOKIE_PREFIX | '';
+  /** The cookie's Path: `/` with the prefix; the SSO directory on the local stack. */
+  readonly path: string;
+  readonly maxAgeSeconds: number;
+}
+
+/** The login cookies' names; deployed stages prefix them with `__Host-` (SsoHttpSettings.cookie.namePrefix). */
 export const OIDC_COOKIE = 'studio_gate_oidc';
 export const SAML_COOKIE = 'studio_gate_saml';
 
@@ -35,7 +62,7 @@ export const SAML_COOKIE = 'studio_gate_saml';
  * deployed stage is never read. Before the configuration is known (a broken one still answers with
  * a page), a deployed stage's cookie.
  */
-function loginCookie(config: SsoConfig | undefined, base: string): LoginCookie {
+function loginCookie(config: SsoHttpSettings | undefined, base: string): LoginCookie {
   if (config === undefined) return { name: `${HOST_COOKIE_PREFIX}${base}`, path: '/', secure: true };
   return { name: `${config.cookie.namePrefix}${base}`, path: config.cookie.path, secure: config.cookie.secure };
 }
@@ -48,13 +75,13 @@ export const MAX_SAML_FORM_BYTES = 200 * 1024;
 
 /** What the OIDC function needs from its composition root. */
 export interface OidcEndpointDeps {
-  readonly config: SsoConfig;
+  readonly config: SsoHttpSettings;
   readonly oidc: OidcDeps;
 }
 
 /** What the SAML function needs from its composition root. */
 export interface SamlEndpointDeps {
-  readonly config: SsoConfig;
+  readonly config: SsoHttpSettings;
   readonly saml: SamlDeps;
 }
 
@@ -116,7 +143,7 @@ interface Handlers<D> {
   readonly pages: (app: D | undefined) => PageOptions;
 }
 
-function ssoStack<D extends { config: SsoConfig }>(
+function ssoStack<D extends { config: SsoHttpSettings }>(
   options: Handlers<D>,
   body: (event: APIGatewayProxyEvent, context: AuditedContext, app: D) => Promise<APIGatewayProxyResult>,
 ) {

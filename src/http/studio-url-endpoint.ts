@@ -18,6 +18,8 @@ import { studioUrlRequestFrom, studioUrlResponse } from './studio-url-http';
 /** What the endpoint needs from its composition root (src/app.ts builds it; harnesses build their own). */
 export interface StudioUrlEndpointDeps {
   readonly issueStudioUrl: IssueStudioUrlDeps;
+  /** The whole request's deadline: the worst case of its upstream work, checked against the timeout at start-up. */
+  readonly requestDeadlineMs: number;
   /** The challenge scheme of a 401 (`Bearer` in jwt mode, `AWS4-HMAC-SHA256` in iam mode). */
   readonly authScheme: AuthScheme;
 }
@@ -33,8 +35,8 @@ export function studioUrlHandler(
     .use(auditBoundary({ auditLog, clock, authScheme: () => app().authScheme, ...(metrics && { metrics }) }))
     .use(jsonBody())
     .handler(async function studioUrl(event, context) {
-      const { issueStudioUrl: deps } = app();
-      const issued = await withDeadline(deps.config.requestDeadlineMs, context, (signal) =>
+      const { issueStudioUrl: deps, requestDeadlineMs } = app();
+      const issued = await withDeadline(requestDeadlineMs, context, (signal) =>
         issueStudioUrl(studioUrlRequestFrom(event), deps, context.audit ?? {}, signal),
       );
       return studioUrlResponse(issued);

@@ -3,8 +3,8 @@
  * parameters (./params.ts): the network (./network.ts: endpoints, security groups, private DNS), the
  * functions' roles (./roles.ts), the health checks' table, alarm and dashboard
  * (./health-resources.ts), the user-side managed policies, and what serverless.yml needs for the
- * private API (endpoint ids, resource policy, VPC config). Pure: config/serverless/deployment.js feeds it the
- * resolved parameters and hands the result to the Framework. No account id or region is written
+ * private API (endpoint ids, resource policy, VPC config). Pure: ./stage-parameters.ts feeds it the
+ * validated parameters, and ./functions.ts builds the functions on it. No account id or region is written
  * here: they stay `${AWS::AccountId}` / `${AWS::Region}` until CloudFormation fills them in.
  */
 
@@ -39,6 +39,8 @@ export interface Deployment {
   /** Values for the function environment. */
   readonly allowedVpceIds: CfnValue;
   readonly allowedVpcIds: string;
+  /** The metrics' `service` dimension of every function: `<service>-<stage>`. */
+  readonly metricsService: string;
   /** Facts with placeholders, for tests and docs. */
   readonly facts: DeploymentFacts;
   /** The stage's health plan (with placeholders outside the local stage). */
@@ -177,6 +179,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
   };
 
   return {
+    metricsService: `${params.service}-${params.stage}`,
     ssoEnvironment,
     ssoSecretDefaults,
     healthPlan,

@@ -8,6 +8,7 @@
 
 import { METRIC_NAMES } from '../domain/health/metric-names';
 import type { WrittenPlan } from '../domain/health/plan';
+import { SERVICE_TABLE_KEYS, SERVICE_TABLE_TTL_ATTRIBUTE } from '../domain/service-table';
 import {
   dynamoDbEndpointPolicy,
   healthCheckFunctionStatements,
@@ -18,15 +19,6 @@ import type { CfnValue } from './cloudformation';
 import { endpointDnsEntryPart } from './network';
 import type { DeploymentParams } from './params';
 import { functionRole } from './roles';
-import { SERVICE_TABLE_KEYS, SERVICE_TABLE_TTL_ATTRIBUTE } from './service-table';
-
-export interface HealthParams {
-  /** The schedule: every this many minutes (1–1440). */
-  readonly intervalMinutes: number;
-  readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
-  /** SNS topic the alarm notifies (alarm and OK). */
-  readonly alarmTopicArn?: string;
-}
 
 export interface HealthPart {
   readonly resources: Record<string, unknown>;

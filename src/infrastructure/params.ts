@@ -5,10 +5,18 @@
  * stage) is accepted.
  */
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
-import type { HealthParams } from './health-resources';
 
 /** Stage parameters as strings, exactly as serverless resolves them. */
 export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
+
+/** The scheduled health checks and their alarm. */
+export interface HealthParams {
+  /** The schedule: every this many minutes (1–1440). */
+  readonly intervalMinutes: number;
+  readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
+  /** SNS topic the alarm notifies (alarm and OK). */
+  readonly alarmTopicArn?: string;
+}
 
 /** Validated deployment parameters. */
 export interface DeploymentParams {

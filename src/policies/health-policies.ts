@@ -5,7 +5,7 @@
  * Both are held to the health item's key with dynamodb:LeadingKeys.
  */
 import { domainArn, userProfileArn } from '../domain/arns';
-import { HEALTH_ITEM_KEY } from '../infrastructure/service-table';
+import { HEALTH_ITEM_KEY } from '../domain/service-table';
 import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
 
 /** The service table's ARN; `${ServiceTableName}` is filled in by the deployment. */

@@ -4,7 +4,7 @@
  * the replay partition of the service table and nothing else there (dynamodb:LeadingKeys), and
  * reads its stage's secrets from SSM Parameter Store (parameters under /<service>/<stage>/).
  */
-import { SSO_REPLAY_PARTITION } from '../infrastructure/service-table';
+import { SSO_REPLAY_PARTITION } from '../domain/service-table';
 import { SERVICE_TABLE_ARN } from './health-policies';
 import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
 import { studioUrlFunctionStatements } from './sagemaker-policies';

@@ -13,14 +13,21 @@
  * has not checked first. A grant seen a moment ago (the grant cache) needs only the presign.
  * Each step fails closed by throwing a domain error; every SageMaker call carries the request's deadline.
  */
-import type { StudioGateConfig } from '../config';
 import { partitionOf, userProfileArn } from '../domain/arns';
-import { type Caller, type CallerIdentity, iamIdentity, jwtIdentity, parseIamPrincipal } from '../domain/caller';
+import {
+  type Caller,
+  type CallerIdentity,
+  type IamCallerPolicy,
+  iamIdentity,
+  type JwtCallerPolicy,
+  jwtIdentity,
+  parseIamPrincipal,
+} from '../domain/caller';
 import { UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
-import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
-import { profileNameFor } from '../domain/profile-mapping';
-import { assertProfileArn, assertProfileOwnedBy, type ProfileTag } from '../domain/profile-owner';
+import { assertSourceAllowed, type RequestSource, type SourcePolicy } from '../domain/network-source';
+import { type ProfileMapping, profileNameFor } from '../domain/profile-mapping';
+import { assertProfileArn, assertProfileOwnedBy, type OwnerPolicy, type ProfileTag } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
 import { assertSpaceOpenableBy } from '../domain/space-access';
 import { assertStudioUrl } from '../domain/studio-url';
@@ -61,9 +68,29 @@ export interface AuditFacts {
   outcome?: string;
 }
 
+/** What the use case reads of its configuration (configuration builds it; see src/config/studio-url.ts). */
+export interface IssuanceSettings {
+  readonly region: string;
+  readonly domainId: string;
+  /** Who may call and how a caller becomes an identity. */
+  readonly auth: ({ readonly mode: 'jwt' } & JwtCallerPolicy) | ({ readonly mode: 'iam' } & IamCallerPolicy);
+  readonly profile: ProfileMapping;
+  /** The owner-tag check (on unless PROFILE_OWNER_CHECK=off). */
+  readonly owner: OwnerPolicy;
+  readonly source: SourcePolicy;
+  readonly urlExpiresInSeconds: number;
+  readonly sessionExpiresInSeconds: number;
+  /** `parallel`: the SageMaker calls start together (one round trip); `sequential`: each after the last check. */
+  readonly sagemakerCallMode: 'parallel' | 'sequential';
+  /** The account of the domain (`STUDIO_ACCOUNT_ID`): lets ListTags start without waiting for the profile's ARN. */
+  readonly accountId?: string;
+  /** Local stack only: the emulator origin presigned URLs may also point to. Loopback only. */
+  readonly localStudioOrigin?: string;
+}
+
 /** The use case's collaborators. */
 export interface IssueStudioUrlDeps {
-  readonly config: StudioGateConfig;
+  readonly config: IssuanceSettings;
   readonly studio: StudioPort;
   /** Required in jwt mode. */
   readonly tokens?: TokenVerifier;
@@ -86,7 +113,7 @@ async function authenticate(request: StudioUrlRequest, deps: IssueStudioUrlDeps)
   return { kind: 'jwt', subject, claims };
 }
 
-function identityOf(caller: Caller, config: StudioGateConfig): CallerIdentity {
+function identityOf(caller: Caller, config: IssuanceSettings): CallerIdentity {
   const { auth } = config;
   if (caller.kind === 'iam' && auth.mode === 'iam') return iamIdentity(caller.principal, auth);
   if (caller.kind === 'jwt' && auth.mode === 'jwt') return jwtIdentity(caller.claims, auth);

@@ -7,7 +7,7 @@
 
 import { type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';
 import type { EmulatedOperation, FaultKind } from '../../scripts/local/sagemaker-emulator';
-import { worstCaseUpstreamMs } from '../../src/config';
+import { worstCaseUpstreamMs } from '../../src/domain/time-budget';
 import { captureOutput, leaksIn } from '../support/capture';
 
 jest.setTimeout(60_000);

@@ -12,8 +12,8 @@ import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
 import { startPeers } from '../../scripts/local/stack';
 import type { TokenIssuer } from '../../scripts/local/token-issuer';
 import { JsonLineAuditLog } from '../../src/adapters/audit-log';
-import { buildHealthCheckApp } from '../../src/health-check-app';
-import { buildHealthEndpointDeps } from '../../src/health-endpoint-app';
+import { buildHealthCheckApp } from '../../src/composition/health-check';
+import { buildHealthEndpointApp } from '../../src/composition/health-endpoint';
 import { healthHandler } from '../../src/http/health-endpoint';
 import { localHealthPlan } from '../../src/infrastructure/health-plan';
 import type { AuditEntry } from '../../src/use-cases/ports';
@@ -64,7 +64,7 @@ const endpointEnv = (overrides: Record<string, string> = {}) => ({
 
 async function runScheduled() {
   const log = new JsonLineAuditLog();
-  const app = buildHealthCheckApp(checkEnv(), { clock, credentials: LOCAL_CREDENTIALS }, log);
+  const app = buildHealthCheckApp(checkEnv(), { clock, credentials: LOCAL_CREDENTIALS, log });
   const { result, output } = await captureOutput(() => app.run());
   const lines = output
     .split('\n')
@@ -75,7 +75,7 @@ async function runScheduled() {
 
 async function getHealth(options: Parameters<typeof privateApiEvent>[0] = {}, env = endpointEnv()) {
   const entries: AuditEntry[] = [];
-  const handler = healthHandler(() => buildHealthEndpointDeps(env, { clock, credentials: LOCAL_CREDENTIALS }), {
+  const handler = healthHandler(() => buildHealthEndpointApp(env, { clock, credentials: LOCAL_CREDENTIALS }), {
     record: (e) => void entries.push(e),
     problem: () => {},
   });

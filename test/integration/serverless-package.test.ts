@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveCfnLint } from '../../scripts/local/cfn-lint';
-import { parseConfig } from '../../src/config';
-import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/health-config';
+import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/config/health';
+import { parseSsoConfig } from '../../src/config/sso';
+import { parseConfig } from '../../src/config/studio-url';
 import { checkNamesOf } from '../../src/infrastructure/health-resources';
-import { parseSsoConfig } from '../../src/sso-config';
 import { ACCOUNT, type Decision, OTHER_ACCOUNT, resolveIntrinsics, simulate } from '../support/iam';
 import { zipEntries, zipText } from '../support/zip-entries';
 

@@ -23,8 +23,8 @@ import {
 import { type LocalSso, localSso, startPeers } from '../../scripts/local/stack';
 import type { TokenIssuer } from '../../scripts/local/token-issuer';
 import { JsonLineAuditLog, stdoutWriter } from '../../src/adapters/audit-log';
+import { buildSamlApp } from '../../src/composition/sso-saml';
 import { SAML_COOKIE, samlHandler } from '../../src/http/sso-endpoint';
-import { buildSamlApp } from '../../src/sso-saml-app';
 import type { AuditEntry } from '../../src/use-cases/ports';
 import { captureOutput, leaksIn } from '../support/capture';
 import { lambdaContext } from '../support/lambda-context';

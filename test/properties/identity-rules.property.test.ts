@@ -10,11 +10,11 @@
  */
 import fc from 'fast-check';
 import { generateSamlKeyPair } from '../../scripts/local/saml-idp';
-import { parseConfig } from '../../src/config';
+import { parseSsoConfig } from '../../src/config/sso';
+import { parseConfig } from '../../src/config/studio-url';
 import { type JwtCallerPolicy, jwtIdentity } from '../../src/domain/caller';
 import { StudioGateError } from '../../src/domain/errors';
 import { profileNameFor } from '../../src/domain/profile-mapping';
-import { parseSsoConfig } from '../../src/sso-config';
 import { jwtEnv } from '../support/env';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 1500);

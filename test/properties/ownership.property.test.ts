@@ -10,7 +10,7 @@
  * Bounded and seeded like the other property tests (FC_NUM_RUNS, FC_SEED).
  */
 import fc from 'fast-check';
-import { parseConfig } from '../../src/config';
+import { parseConfig } from '../../src/config/studio-url';
 import { parseEmail } from '../../src/domain/email';
 import { ProfileNotFoundError, StudioGateError } from '../../src/domain/errors';
 import type { ProfileTag } from '../../src/domain/profile-owner';

@@ -14,7 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { demoSpaces } from '../../scripts/local/demo-data';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
-import { buildApp, type StudioGateApp } from '../../src/app';
+import { buildStudioUrlApp, type StudioGateApp } from '../../src/composition/studio-url';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
 import type { AuditEntry, AuditLog } from '../../src/use-cases/ports';
 import { jwtEnv } from './env';
@@ -120,8 +120,8 @@ export function setup(
   fakeSageMaker(ownerTagOf);
   let app: StudioGateApp | undefined;
   const handler = studioUrlHandler(() => {
-    app ??= buildApp(env, { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
-    return app;
+    app ??= buildStudioUrlApp(env, { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
+    return app as StudioGateApp;
   }, audit);
   const call = (options: EventOptions) => handler(privateApiEvent(options), lambdaContext()) as Promise<APIGatewayProxyResult>;
   const invoke = (event: APIGatewayProxyEvent) => handler(event, lambdaContext()) as Promise<APIGatewayProxyResult>;

@@ -1,5 +1,6 @@
-import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, parseConfig, worstCaseUpstreamMs } from '../../src/config';
+import { parseConfig } from '../../src/config/studio-url';
 import { ConfigurationError } from '../../src/domain/errors';
+import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, worstCaseUpstreamMs } from '../../src/domain/time-budget';
 import { iamEnv, jwtEnv } from '../support/env';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {

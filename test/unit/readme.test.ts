@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STUDIO_URL_VARIABLES } from '../../src/infrastructure/functions';
 
 const ROOT = join(__dirname, '..', '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -26,7 +27,9 @@ function tableNames(text: string): Set<string> {
 
 describe('README', () => {
   it('documents every environment variable the configuration reads', () => {
-    const source = readFileSync(join(ROOT, 'src', 'config.ts'), 'utf8');
+    const source = ['studio-url.ts', 'auth.ts', 'source.ts']
+      .map((file) => readFileSync(join(ROOT, 'src', 'config', file), 'utf8'))
+      .join('\n');
     const read = new Set([...source.matchAll(/\(\s*'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string));
     expect(read.size).toBeGreaterThan(20);
     const documented = tableNames(section('Configuration'));
@@ -34,7 +37,7 @@ describe('README', () => {
   });
 
   it('documents every environment variable the health functions read, under Health checks', () => {
-    const source = readFileSync(join(ROOT, 'src', 'health-config.ts'), 'utf8');
+    const source = readFileSync(join(ROOT, 'src', 'config', 'health.ts'), 'utf8');
     const read = new Set([...source.matchAll(/\(\s*'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string));
     for (const shared of ['AWS_REGION', 'AWS_ENDPOINT_URL_SAGEMAKER']) read.delete(shared);
     expect(read.size).toBeGreaterThanOrEqual(5);
@@ -43,7 +46,7 @@ describe('README', () => {
   });
 
   it('documents every environment variable the SSO functions read, under SSO bridge', () => {
-    const source = readFileSync(join(ROOT, 'src', 'sso-config.ts'), 'utf8');
+    const source = readFileSync(join(ROOT, 'src', 'config', 'sso.ts'), 'utf8');
     const read = new Set([...source.matchAll(/\(\s*(?:reader,\s*)?'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string));
     expect(read.size).toBeGreaterThanOrEqual(20);
     const documented = tableNames(section('SSO bridge'));
@@ -61,12 +64,14 @@ describe('README', () => {
 
   it('lets the shell set every Configuration variable in the local stack, and maps each into the function', () => {
     const local = readFileSync(join(ROOT, 'config', 'local.yml'), 'utf8');
-    const environment = readFileSync(join(ROOT, 'config', 'serverless', 'environment.yml'), 'utf8');
-    const documented = [...tableNames(section('Configuration'))];
+    // METRICS_SERVICE is the deployment's own (`<service>-<stage>`), not a stage parameter.
+    const documented = [...tableNames(section('Configuration'))].filter((name) => name !== 'METRICS_SERVICE');
     expect(documented.length).toBeGreaterThan(30);
     expect(documented.filter((name) => !local.includes(`\${env:${name},`))).toEqual([]);
-    // AWS_REGION is Lambda's own (provider.region); the rest reach the function from stage parameters.
-    expect(documented.filter((name) => name !== 'AWS_REGION' && !new RegExp(`^${name}: `, 'm').test(environment))).toEqual([]);
+    // AWS_REGION is Lambda's own (provider.region); the deployment derives the source checks and the
+    // account when no parameter names them; the rest reach the function from stage parameters.
+    const derived = ['AWS_REGION', 'ALLOWED_VPCE_IDS', 'ALLOWED_VPC_IDS', 'STUDIO_ACCOUNT_ID'];
+    expect(documented.filter((name) => !derived.includes(name) && !(name in STUDIO_URL_VARIABLES))).toEqual([]);
   });
 
   it('shows the two commands', () => {

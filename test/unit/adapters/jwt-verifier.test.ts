@@ -2,7 +2,7 @@ import { FetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { generateSigningKey, signJwt } from '../../../scripts/local/jwt';
 import { JwtTokenVerifier } from '../../../src/adapters/jwt-verifier';
-import { parseConfig } from '../../../src/config';
+import { parseConfig } from '../../../src/config/studio-url';
 import { UnauthenticatedError, UpstreamUnavailableError } from '../../../src/domain/errors';
 import { jwtEnv } from '../../support/env';
 

@@ -8,7 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { JsonLineAuditLog } from '../../../src/adapters/audit-log';
 import { EmfRequestMetrics } from '../../../src/adapters/request-metrics';
-import { buildApp } from '../../../src/app';
+import { buildStudioUrlApp } from '../../../src/composition/studio-url';
 import { studioUrlHandler } from '../../../src/http/studio-url-endpoint';
 import { captureOutput, leaksIn } from '../../support/capture';
 import { jwtEnv } from '../../support/env';
@@ -22,7 +22,10 @@ type Emf = {
 
 async function requestsFor(people: string[]) {
   fakeSageMaker();
-  const app = buildApp(jwtEnv(), { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
+  const app = buildStudioUrlApp(jwtEnv(), {
+    jwksFetcher: fetcher,
+    sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }),
+  });
   const handler = studioUrlHandler(() => app, new JsonLineAuditLog(), Date.now, new EmfRequestMetrics('studio-gate-test'));
   const tokens = people.map((p) => tokenFor(p));
   const { output } = await captureOutput(async () => {

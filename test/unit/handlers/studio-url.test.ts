@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { JsonLineAuditLog } from '../../../src/adapters/audit-log';
-import { buildApp } from '../../../src/app';
+import { buildStudioUrlApp } from '../../../src/composition/studio-url';
 import { studioUrlHandler } from '../../../src/http/studio-url-endpoint';
 import { captureOutput, leaksIn } from '../../support/capture';
 import { iamEnv, jwtEnv } from '../../support/env';
@@ -270,7 +270,7 @@ describe('GET /studio-url handler (jwt mode)', () => {
   it('remembers a grant: a repeat caller within the TTL costs one call, a refusal is never remembered', async () => {
     let now = Date.now();
     fakeSageMaker();
-    const app = buildApp(jwtEnv({ PROFILE_CACHE_TTL_SECONDS: '10' }), {
+    const app = buildStudioUrlApp(jwtEnv({ PROFILE_CACHE_TTL_SECONDS: '10' }), {
       jwksFetcher: fetcher,
       sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }),
       clock: () => now,
@@ -374,7 +374,10 @@ describe('GET /studio-url handler (jwt mode)', () => {
 
   it('writes audit lines with no URL, token or bearer value (stdout captured)', async () => {
     fakeSageMaker();
-    const app = buildApp(jwtEnv(), { jwksFetcher: fetcher, sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }) });
+    const app = buildStudioUrlApp(jwtEnv(), {
+      jwksFetcher: fetcher,
+      sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }),
+    });
     const handler = studioUrlHandler(() => app, new JsonLineAuditLog());
     const tokens = ['alice', 'bob', 'dave', 'mallory'].map((p) => tokenFor(p));
     const { output } = await captureOutput(async () => {

@@ -2,11 +2,11 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { JoseStateSealer, parseCookieKeys } from '../../../src/adapters/cookie-sealer';
+import { buildOidcApp } from '../../../src/composition/sso-oidc';
+import { parseSsoConfig } from '../../../src/config/sso';
 import { ConfigurationError, ForbiddenError, ProfileNotReadyError, UpstreamUnavailableError } from '../../../src/domain/errors';
 import { callbackUrlOf, cookieValue, samlFormOf } from '../../../src/http/sso-endpoint';
 import { PAGE_CSP, ssoErrorResponse } from '../../../src/http/sso-pages';
-import { parseSsoConfig } from '../../../src/sso-config';
-import { buildOidcApp } from '../../../src/sso-oidc-app';
 import { jwtEnv } from '../../support/env';
 import { ssoEvent } from '../../support/sso';
 

@@ -1,12 +1,12 @@
 /**
  * The configuration of the two health functions (the scheduled run and GET /health), read once per
- * container, every problem reported at once like src/config.ts. Neither function needs the token
+ * container, every problem reported at once like src/config/studio-url.ts. Neither function needs the token
  * or profile settings of GET /studio-url, so neither reads them.
  */
-import { deepFreeze, type Env, EnvReader, REGION_PATTERN, readSourcePolicy } from './config';
-import { ConfigurationError } from './domain/errors';
-import { type HealthPlan, parsePlan } from './domain/health/plan';
-import type { SourcePolicy } from './domain/network-source';
+import { type HealthPlan, parsePlan } from '../domain/health/plan';
+import type { SourcePolicy } from '../domain/network-source';
+import { type Env, EnvReader, finish, REGION_PATTERN } from './environment';
+import { readSourcePolicy } from './source';
 
 export interface HealthStoreConfig {
   readonly region: string;
@@ -43,11 +43,6 @@ function readStore(reader: EnvReader): HealthStoreConfig {
   };
 }
 
-function done<T>(reader: EnvReader, config: T): T {
-  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
-  return deepFreeze(config);
-}
-
 /** @throws ConfigurationError listing every problem found. */
 export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const reader = new EnvReader(env);
@@ -55,7 +50,7 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
   if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
   const sagemakerEndpointUrl = reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER'));
-  return done(reader, {
+  return finish(reader, {
     ...store,
     plan: parsed as HealthPlan,
     ...(sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl }),
@@ -65,7 +60,7 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
 /** @throws ConfigurationError listing every problem found. */
 export function parseHealthEndpointConfig(env: Env): HealthEndpointConfig {
   const reader = new EnvReader(env);
-  return done(reader, {
+  return finish(reader, {
     ...readStore(reader),
     source: readSourcePolicy(reader),
     intervalMinutes: reader.integer('HEALTH_INTERVAL_MINUTES', 5, 1, 1440),

@@ -8,21 +8,15 @@
  * local stack), the value itself. A deployment never puts a secret in the Lambda environment.
  */
 import { X509Certificate } from 'node:crypto';
-import {
-  BUDGET_MARGIN_MS,
-  deepFreeze,
-  type Env,
-  EnvReader,
-  type JwtAuthConfig,
-  parseConfig,
-  readOptionalBoolean,
-  type StudioGateConfig,
-} from './config';
-import { claimPolicyFor, type JwtCallerPolicy, samlPolicyFor } from './domain/caller';
-import { ConfigurationError } from './domain/errors';
-
-/** A secret: its value (local stack only) or the SSM parameter holding it. */
-export type SecretRef = { readonly kind: 'value'; readonly value: string } | { readonly kind: 'ssm'; readonly name: string };
+import type { SamlSettings } from '../adapters/saml-sp';
+import type { SecretRef } from '../adapters/ssm-secrets';
+import { claimPolicyFor, type JwtCallerPolicy, samlPolicyFor } from '../domain/caller';
+import { ConfigurationError } from '../domain/errors';
+import { BUDGET_MARGIN_MS } from '../domain/time-budget';
+import type { LoginCookieSettings, SsoHttpSettings } from '../http/sso-endpoint';
+import type { JwtAuthConfig } from './auth';
+import { type Env, EnvReader, finish, readOptionalBoolean } from './environment';
+import { parseConfig, type StudioGateConfig } from './studio-url';
 
 export interface OidcSettings {
   readonly issuer: string;
@@ -39,50 +33,20 @@ export interface OidcSettings {
   readonly timeoutMs: number;
 }
 
-export interface SamlSettings {
-  /** PEM certificates the IdP may sign with (several during a rotation): the PEM text, or an SSM parameter holding it. */
-  readonly idpCerts: SecretRef;
-  readonly idpEntityId: string;
-  readonly spEntityId: string;
-  /** The ACS: must end in /sso/saml. */
-  readonly acsUrl: string;
-  /** The attribute naming the person; undefined: the NameID. */
-  readonly profileAttribute?: string;
-  readonly groupsAttribute: string;
-  readonly wantResponseSigned: boolean;
-  readonly wantAssertionsSigned: boolean;
-  readonly clockSkewSeconds: number;
-  readonly allowIdpInitiated: boolean;
-  /** The IdP's SSO URL (HTTP-Redirect binding), for SP-initiated login; undefined: only IdP-initiated. */
-  readonly idpSsoUrl?: string;
-}
-
-/** The prefix of every deployed stage's login cookies (see {@link CookieSettings.namePrefix}). */
-export const HOST_COOKIE_PREFIX = '__Host-';
-
-export interface CookieSettings {
+/** The sealed login cookie. */
+export interface CookieSettings extends LoginCookieSettings {
   /** Comma-separated base64url 32-byte keys; the first seals, all open. */
   readonly keys: SecretRef;
-  readonly secure: boolean;
-  /**
-   * `__Host-` on every deployed stage (the browser then takes the cookie only from this host, over
-   * https, with `Path=/` and no Domain, so a sibling subdomain cannot plant one); empty only on the
-   * local stack's plain http (SSO_COOKIE_SECURE=false), where browsers refuse the prefix.
-   */
-  readonly namePrefix: typeof HOST_COOKIE_PREFIX | '';
-  /** The cookie's Path: `/` with the prefix; the SSO directory on the local stack. */
-  readonly path: string;
-  readonly maxAgeSeconds: number;
 }
 
 /**
- * The SSO functions' own AWS calls, bounded (src/sso-shared.ts builds their clients with these):
+ * The SSO functions' own AWS calls, bounded (src/composition/sso-wiring.ts builds their clients with these):
  * the replay table's conditional put and the secrets' one GetParameters call.
  */
 export const SSO_AWS_CALL = { attempts: 2, attemptTimeoutMs: 1000, backoffMs: 200 } as const;
 const SSO_AWS_CALL_WORST_MS = SSO_AWS_CALL.attempts * SSO_AWS_CALL.attemptTimeoutMs + SSO_AWS_CALL.backoffMs;
 
-export interface SsoConfig {
+export interface SsoConfig extends SsoHttpSettings {
   readonly core: StudioGateConfig;
   /** `core.auth`, which the SSO bridge requires to be jwt mode. */
   readonly auth: JwtAuthConfig;
@@ -97,8 +61,6 @@ export interface SsoConfig {
    * secrets' read (first request only) it fits FUNCTION_TIMEOUT_SECONDS, checked here.
    */
   readonly requestDeadlineMs: number;
-  /** The SSO routes' directory: the part of SSO_REDIRECT_URI / SAML_ACS_URL that ends in /sso. */
-  readonly ssoPath: string;
   readonly cookie: CookieSettings;
   readonly oidc?: OidcSettings;
   readonly saml?: SamlSettings;
@@ -258,7 +220,7 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
     cookie: {
       keys: readSecret(reader, 'SSO_COOKIE_KEYS', fromEnv),
       secure,
-      namePrefix: secure ? HOST_COOKIE_PREFIX : '',
+      namePrefix: secure ? '__Host-' : '',
       path: secure ? '/' : (read.path ?? '/sso'),
       maxAgeSeconds: reader.integer('SSO_COOKIE_MAX_AGE_SECONDS', 300, 60, 900),
     },
@@ -267,8 +229,7 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
     ...optionalUrl(reader, 'AWS_ENDPOINT_URL_DYNAMODB', 'dynamoEndpointUrl'),
     ...optionalUrl(reader, 'AWS_ENDPOINT_URL_SSM', 'ssmEndpointUrl'),
   };
-  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
-  return deepFreeze(config);
+  return finish(reader, config);
 }
 
 /** The rules of what this way in reads (a broken core configuration has none: it is reported already). */

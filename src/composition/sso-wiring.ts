@@ -1,31 +1,24 @@
 /**
- * What the composition roots of the two SSO functions (src/sso-oidc-app.ts, src/sso-saml-app.ts) share. Each builds only what it uses: the OIDC function no
+ * The SSO wiring both SSO functions (./sso-oidc.ts, ./sso-saml.ts) share. Each builds only what it uses: the OIDC function no
  * SAML library, the SAML function no OpenID client, neither an EC2 client. Configuration is read
  * at init (a broken one is logged once and every request fails closed); the secrets (client
  * secret, cookie keys) are read from SSM once per container, on first use, and read again only
  * after a failed read.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import { JsonLineAuditLog } from './adapters/audit-log';
-import { JoseStateSealer } from './adapters/cookie-sealer';
-import { createDynamoClient } from './adapters/dynamo-client';
-import { DynamoReplayGuard } from './adapters/replay-store';
-import { createSsmClient, resolveSecrets } from './adapters/ssm-secrets';
-import { container } from './container';
-import type { JwtCallerPolicy } from './domain/caller';
-import { type IssueOverrides, issueDepsFor } from './issue-deps';
-import { type SecretRef, SSO_AWS_CALL, type SsoConfig } from './sso-config';
-import type { AuditLog } from './use-cases/ports';
-import type { SsoDeps } from './use-cases/sso-login';
-
-export interface SsoOverrides extends IssueOverrides {
-  readonly dynamoClient?: DynamoDBClient;
-  readonly ssmClient?: SSMClient;
-}
+import { JsonLineAuditLog } from '../adapters/audit-log';
+import { JoseStateSealer } from '../adapters/cookie-sealer';
+import { createDynamoClient } from '../adapters/dynamo-client';
+import { DynamoReplayGuard } from '../adapters/replay-store';
+import { createSsmClient, resolveSecrets, type SecretRef } from '../adapters/ssm-secrets';
+import { SSO_AWS_CALL, type SsoConfig } from '../config/sso';
+import type { JwtCallerPolicy } from '../domain/caller';
+import type { AuditLog } from '../use-cases/ports';
+import type { SsoDeps } from '../use-cases/sso-login';
+import { issuanceFor } from './issuance';
+import type { Overrides } from './lambda-function';
 
 /** The pieces both SSO functions build alike, around the cookie keys already read and this way in's identity rules. */
-export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKeys: string, identity: JwtCallerPolicy): SsoDeps {
+export function sharedDeps(config: SsoConfig, overrides: Overrides, cookieKeys: string, identity: JwtCallerPolicy): SsoDeps {
   const clock = overrides.clock ?? Date.now;
   const dynamo =
     overrides.dynamoClient ??
@@ -37,7 +30,7 @@ export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKey
       ...(overrides.credentials && { credentials: overrides.credentials }),
     });
   return {
-    issue: issueDepsFor(config.core, overrides),
+    issue: issuanceFor(config.core, overrides),
     sealer: new JoseStateSealer(cookieKeys, config.cookie.maxAgeSeconds, clock),
     replay: new DynamoReplayGuard(dynamo, config.replayTable, clock),
     clock,
@@ -52,7 +45,7 @@ export function sharedDeps(config: SsoConfig, overrides: SsoOverrides, cookieKey
  */
 export async function readSecrets(
   config: SsoConfig,
-  overrides: SsoOverrides,
+  overrides: Overrides,
   refs: readonly SecretRef[],
 ): Promise<{ cookieKeys: string; values: string[] }> {
   const [cookieKeys, ...values] = await resolveSecrets(
@@ -73,22 +66,10 @@ export async function readSecrets(
 /** The container-wide audit log of the SSO functions. */
 export const ssoAuditLog: AuditLog = new JsonLineAuditLog();
 
-/**
- * A container's app provider. `init` (at Lambda init) reads the configuration and starts reading
- * the secrets, so the first request usually finds them read; a read that failed is tried again by
- * the next request, which then answers 503 if it fails too.
- */
-export function ssoContainer<D>(build: () => () => Promise<D>, what: string): { init(): void; app: () => Promise<D> } {
-  const built = container(build, ssoAuditLog, what);
-  // async: a broken configuration becomes a rejected promise, never a throw out of init.
-  const app = async () => built.get()();
-  return {
-    init: () => {
-      built.init();
-      app().catch(() => {
-        // A broken configuration is logged by the container; a failed read is the next request's to retry.
-      });
-    },
-    app,
-  };
+/** The SSO functions' app: their dependencies once the secrets are read (read again only after a failed read). */
+export type SsoApp<D> = () => Promise<D>;
+
+/** The SSO handler's view of the container's app: a broken configuration becomes a rejected promise. */
+export function readyApp<D>(app: () => SsoApp<D>): () => Promise<D> {
+  return async () => app()();
 }

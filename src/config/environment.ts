@@ -1,0 +1,160 @@
+/**
+ * Reading the environment: every reader records a problem instead of throwing and returns a usable
+ * placeholder, so one ConfigurationError lists every problem and a deployment is fixed in one go.
+ * Nothing that weakens a check is defaulted: allow-lists must be written out, and `*` is the only
+ * way to allow anything. The variables are listed in docs/configuration.md.
+ */
+import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
+import { ConfigurationError } from '../domain/errors';
+import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
+
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Collects problems while reading; each reader returns a usable placeholder after recording one. */
+export class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined ? undefined : value.trim();
+  }
+
+  required(name: string): string {
+    const value = this.raw(name);
+    if (value === undefined || value === '') {
+      this.problems.push(`Environment variable ${name} is required`);
+      return '';
+    }
+    return value;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.raw(name);
+    return value === '' ? undefined : value;
+  }
+
+  matching(name: string, pattern: RegExp, what: string): string {
+    const value = this.required(name);
+    if (value !== '' && !pattern.test(value)) this.problems.push(`${name} must be ${what}, got "${value}"`);
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.required(name);
+    if (value !== '' && !(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+    }
+    return value as T;
+  }
+
+  /** An optional setting from a small set; unset gives `fallback`, anything else is a problem (and the fallback). */
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.optional(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    const expected = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    this.problems.push(`${name} must be ${expected}, got "${value}"`);
+    return fallback;
+  }
+
+  integer(name: string, fallback: number | undefined, min: number, max: number): number {
+    const text = fallback === undefined ? this.required(name) : this.optional(name);
+    if (text === undefined || text === '') return fallback ?? min;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+      return fallback ?? min;
+    }
+    return value;
+  }
+
+  list(name: string): string[] {
+    return (this.optional(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
+
+  /** A required allow-list: `*`, or comma-separated values (an empty value allows nothing). */
+  allowList(name: string, check?: (item: string) => string | undefined): AllowList<string> {
+    const value = this.raw(name);
+    if (value === undefined) {
+      this.problems.push(`Environment variable ${name} is required (a comma-separated list, or * to allow any)`);
+      return allowOnly([]);
+    }
+    if (value === '*') return ALLOW_ANY;
+    const listed = this.list(name);
+    if (listed.includes('*')) this.problems.push(`${name}: * must stand alone`);
+    const items = listed.filter((item) => item !== '*');
+    for (const item of items) {
+      const problem = check?.(item);
+      if (problem) this.problems.push(`${name}: ${problem}`);
+    }
+    return allowOnly(items);
+  }
+
+  cidrAllowList(name: string): AllowList<CidrBlock> {
+    const list = this.allowList(name);
+    if (list.kind === 'any') return ALLOW_ANY;
+    const blocks: CidrBlock[] = [];
+    for (const text of list.values) {
+      const parsed = parseCidr(text);
+      if (typeof parsed === 'string') this.problems.push(`${name}: ${parsed}`);
+      else blocks.push(parsed);
+    }
+    const whole = coversWholeAddressSpace(blocks);
+    if (whole) this.problems.push(`${name} covers the whole ${whole} address space: write * if that is really meant`);
+    return allowOnly(blocks);
+  }
+
+  /** An https URL, or http only on a loopback host (the local stack). */
+  url(name: string, value: string | undefined, originOnly = false): string | undefined {
+    if (value === undefined || value === '') return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.problems.push(`${name} must be a URL, got "${value}"`);
+      return undefined;
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+      this.problems.push(`${name} must use https (http is accepted for loopback hosts only)`);
+    }
+    if (originOnly && !loopback) this.problems.push(`${name} must be a loopback origin (local stack only)`);
+    if (originOnly && value.replace(/\/$/, '') !== parsed.origin) this.problems.push(`${name} must be an origin only`);
+    return originOnly ? parsed.origin : value;
+  }
+}
+
+/** An explicit true/false of `name`, or undefined for the default. */
+export function readOptionalBoolean(reader: EnvReader, name: string): boolean | undefined {
+  if (reader.optional(name) === undefined) return undefined;
+  return reader.choice(name, ['true', 'false'] as const, 'true') === 'true';
+}
+
+/**
+ * The configuration read, frozen.
+ * @throws ConfigurationError listing every problem `reader` recorded.
+ */
+export function finish<T>(reader: EnvReader, config: T): T {
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return deepFreeze(config);
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Map)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The function's environment as Lambda gives it: the one place runtime code reads process.env. */
+export function lambdaEnvironment(): Env {
+  return process.env;
+}
