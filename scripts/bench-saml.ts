@@ -1,5 +1,5 @@
 /**
- * `npm run bench:saml`: the CPU one unauthenticated POST to the SAML ACS can cost (README.md, "Faults").
+ * `npm run bench:saml`: the CPU one unauthenticated POST to the SAML ACS can cost (docs/faults-and-load.md).
  *
  * The ACS verifies documents from anyone on the network with a synchronous XML stack, so the
  * most expensive document that passes the caps of src/adapters/saml-document-guard.ts is what one

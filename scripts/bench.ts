@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: how fast GET /studio-url is, each number beside the floor it is measured against,
- * all in one run on this machine (README.md, "Performance"). Bounded: a fixed number of requests,
+ * all in one run on this machine (docs/performance.md). Bounded: a fixed number of requests,
  * every child process with a timeout, everything on 127.0.0.1.
  *
  * - warm: p50/p99 of the real handler and SDK against the emulator (in its own process) with a fixed

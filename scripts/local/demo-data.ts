@@ -1,5 +1,5 @@
 /**
- * The local stack's demo world (ARCHITECTURE.md, "The local stack"): one domain and its people.
+ * The local stack's demo world (docs/development.md, "The local stack"): one domain and its people.
  * Tests, the load script and the README rely on exactly these names and outcomes. Every profile
  * carries its owner tag, as a platform team's provisioning would write it; `john-smith` and the
  * person `john_smith` show the owner check refusing a pair that collides under the transform.

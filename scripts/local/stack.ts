@@ -18,7 +18,7 @@ import { type SageMakerEmulator, startSageMakerEmulator } from './sagemaker-emul
 import { generateSamlKeyPair, type SamlKeyPair } from './saml-idp';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
-/** Ports of the three local services; `npm start` uses the defaults of ARCHITECTURE.md. */
+/** Ports of the three local services; `npm start` uses the defaults (docs/development.md), each movable by flag or environment. */
 export interface StackPorts {
   readonly api: number;
   /** serverless-offline's Lambda invoke endpoint (it needs a port of its own). */

@@ -1,6 +1,6 @@
 /**
  * Allow-lists that fail closed: an empty list allows nothing, and allowing anything takes the
- * explicit value `*` (ARCHITECTURE.md, trust rule 3). Parsing the text form lives in src/config.ts.
+ * explicit value `*` (docs/architecture.md, trust rule 3). Parsing the text form lives in src/config.ts.
  */
 
 /** Either every value (`*`, written out by the operator) or only the listed ones. */

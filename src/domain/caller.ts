@@ -3,7 +3,7 @@
  * a profile's owner tag must hold, and the key PROFILE_MAP is looked up by) and the input the
  * PROFILE_TRANSFORM steps derive a profile name from. Two kinds of callers exist: a verified JWT
  * (claims) and an API Gateway AWS_IAM principal (ARN). Nothing else in the request can name the
- * caller (ARCHITECTURE.md, trust rule 1).
+ * caller (docs/architecture.md, trust rule 1).
  */
 import { type AllowList, allowsValue } from './allow-list';
 import { parseEmail } from './email';

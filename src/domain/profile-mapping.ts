@@ -1,6 +1,6 @@
 /**
  * Caller identity → SageMaker UserProfileName. The result depends on the verified identity and the
- * deployment's configuration only; no request value takes part (ARCHITECTURE.md, trust rule 1).
+ * deployment's configuration only; no request value takes part (docs/architecture.md, trust rule 1).
  * The mapping only proposes a name: the profile's owner tag must then name the same identity
  * (src/domain/profile-owner.ts), so a collision here refuses rather than opens someone else's Studio.
  */

@@ -1,6 +1,6 @@
 /**
  * Ownership, from SageMaker's own data: a profile says whom it belongs to in its owner tag, and a
- * URL is issued only when that tag names the caller's canonical identity exactly (ARCHITECTURE.md,
+ * URL is issued only when that tag names the caller's canonical identity exactly (docs/architecture.md,
  * trust rule 1). This is what stands between a mapping mistake (a transform collision, a look-alike,
  * a typo in PROFILE_MAP) and another person's Studio: the mapping picks a name, the tag must agree.
  */

@@ -1,6 +1,6 @@
 /**
  * Headers every studio-gate response carries. A presigned URL is a bearer credential: it must not
- * be cached anywhere or leak through a Referer (ARCHITECTURE.md, trust rule 4).
+ * be cached anywhere or leak through a Referer (docs/architecture.md, trust rule 4).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Cache-Control': 'no-store',

@@ -1,7 +1,7 @@
 /**
  * GET /studio-url over API Gateway (REST, proxy integration): event → use-case request, and
  * issued URL → response. Only API Gateway-set fields and the Authorization header are read
- * (ARCHITECTURE.md, trust rule 2); every other header is ignored.
+ * (docs/architecture.md, trust rule 2); every other header is ignored.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { RequestSource } from '../domain/network-source';

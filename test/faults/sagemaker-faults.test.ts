@@ -2,7 +2,7 @@
  * Faults injected in the SageMaker emulator, seen through the whole pipeline (real handler, real
  * SDK over loopback HTTP): each fault alone and in bursts gives the documented status within the
  * time budget, with retries bounded (counted at the emulator), no unhandled rejection, and no URL or
- * token in anything printed. The matrix here is the one in README.md ("Faults").
+ * token in anything printed. The matrix here is the one in docs/faults-and-load.md.
  */
 
 import { type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';

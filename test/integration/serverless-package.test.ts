@@ -98,6 +98,7 @@ beforeAll(async () => {
     createEc2Endpoint: 'false',
     healthIntervalMinutes: '1',
     healthAlarmTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:studio-gate-alerts`,
+    provisionedConcurrency: '2',
     // The SSO bridge needs jwt mode (its people are named by email).
     ssoOidc: 'false',
     ssoSaml: 'false',
@@ -512,14 +513,9 @@ describe('packaged template (iam mode, existing endpoints)', () => {
 });
 
 describe('provisioned concurrency', () => {
-  it('adds an alias with the configured provisioned concurrency when asked', async () => {
-    const pc = await packageStage('ci', { provisionedConcurrency: '2' });
-    try {
-      const [[, alias] = []] = ofType(pc.template, 'AWS::Lambda::Alias');
-      expect(alias?.Properties.ProvisionedConcurrencyConfig).toEqual({ ProvisionedConcurrentExecutions: 2 });
-    } finally {
-      rmSync(pc.dir, { recursive: true, force: true });
-    }
+  it('adds an alias with the configured provisioned concurrency when asked (the iam package asks for 2)', () => {
+    const [[, alias] = []] = ofType(iam.template, 'AWS::Lambda::Alias');
+    expect(alias?.Properties.ProvisionedConcurrencyConfig).toEqual({ ProvisionedConcurrentExecutions: 2 });
   });
 });
 
@@ -533,24 +529,8 @@ describe('deployment parameters', () => {
     expect(output).toContain('param subnetIds needs at least 2 subnet id');
     expect(output).toContain('param allowedSourceCidrs must list the client ranges');
   });
-
-  it('refuses world-open and malformed ranges, a loopback Studio origin and a foreign SageMaker endpoint on a real stage', async () => {
-    expect.assertions(6);
-    const error = (await packageStage('ci', {
-      allowedSourceCidrs: '0.0.0.0/1,128.0.0.0/1',
-      lambdaEgressCidrs: '::0/0',
-      publicSourceCidrs: '999.1.1.1/99',
-      localStudioOrigin: 'http://127.0.0.1:4599',
-      sagemakerEndpointUrl: 'https://evil.example',
-    }).catch((e: unknown) => e)) as { stdout: string; stderr: string };
-    const output = `${error.stdout}${error.stderr}`;
-    expect(output).toContain('param allowedSourceCidrs: "0.0.0.0/1" is broader than /8');
-    expect(output).toContain('param allowedSourceCidrs: together the ranges cover the whole IPv4 address space');
-    expect(output).toContain('param lambdaEgressCidrs: "::0/0" is the whole address space');
-    expect(output).toContain('param publicSourceCidrs: "999.1.1.1/99" is not a CIDR block');
-    expect(output).toContain('param localStudioOrigin is for the local stack only');
-    expect(output).toContain('param sagemakerEndpointUrl must be');
-  });
+  // Each refusal of a malformed or world-open parameter is a unit test (test/unit/infrastructure/deployment.test.ts):
+  // packaging once more would only prove again that the Framework shows our problems, which the test above does.
 });
 
 describe('packaged template: the health checks', () => {

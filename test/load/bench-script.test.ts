@@ -1,6 +1,6 @@
 /**
  * The bench itself, in a small configuration: it finishes by itself, measures every series against
- * its floor, and prints exactly the JSON shape README.md documents on its last line. (Its numbers
+ * its floor, and prints exactly the JSON shape docs/performance.md documents on its last line. (Its numbers
  * are not judged here: targets live in `npm run bench`, not in timed tests.)
  */
 import { execFile } from 'node:child_process';
