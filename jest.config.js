@@ -5,10 +5,10 @@
  *
  * The tests run in lanes named by what they need (docs/development.md); `npm test` runs them all,
  * `npm run test:<lane>` one of them:
- * - unit: nothing but Node (no server, no package, no browser);
+ * - unit: one Node process (no child process, no package, no browser);
  * - loopback: servers this process starts on 127.0.0.1 (the SageMaker emulator, IdPs, dynalite, the scripts);
  * - package: `serverless package` and cfn-lint;
- * - stack: the local stack under serverless-offline, and the browser (chromium) against it.
+ * - stack: the local stack under serverless-offline (the API, the README's demo, the doctor), and the browser (chromium).
  */
 const base = {
   testEnvironment: '<rootDir>/test/support/node-environment.js',
@@ -23,7 +23,11 @@ const base = {
 };
 
 const PACKAGE = ['<rootDir>/test/integration/serverless-package.test.ts'];
-const STACK = ['<rootDir>/test/integration/local-api.test.ts', '<rootDir>/test/browser/**/*.test.ts'];
+const STACK = [
+  '<rootDir>/test/integration/local-api.test.ts',
+  '<rootDir>/test/integration/doctor.test.ts',
+  '<rootDir>/test/browser/**/*.test.ts',
+];
 
 const lane = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   ...base,
@@ -39,7 +43,7 @@ module.exports = {
     lane(
       'loopback',
       ['<rootDir>/test/{integration,faults,load}/**/*.test.ts'],
-      ['/test/integration/serverless-package.test.ts', '/test/integration/local-api.test.ts'],
+      ['/test/integration/serverless-package.test.ts', '/test/integration/local-api.test.ts', '/test/integration/doctor.test.ts'],
     ),
     lane('package', PACKAGE),
     lane('stack', STACK),

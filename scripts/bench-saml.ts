@@ -15,6 +15,7 @@
  * JSON object on the last line of stdout. Exits 1 when a shape costs more than the budget
  * (--budget-ms N, default 250) or is not refused.
  */
+import './local/quiet-node-notice';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { guardSamlResponse, SAML_DOCUMENT_LIMITS } from '../src/adapters/saml-document-guard';
 import { buildSamlApp } from '../src/composition/sso-saml';

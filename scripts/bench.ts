@@ -15,6 +15,7 @@
  * Flags: --latency-ms N (default 25), --requests N (default 1000), --cold-runs N (default 15), --json
  * (one JSON object on the last line of stdout).
  */
+import './local/quiet-node-notice';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,7 +9,9 @@
  *
  * Exit code 1 when any check fails, 0 otherwise (warnings included), 2 on a usage error.
  */
+import './local/quiet-node-notice';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { healthPortsFor } from '../src/composition/health-check';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
@@ -17,7 +19,7 @@ import { localHealthPlan } from '../src/infrastructure/health-plan';
 import { runHealth } from '../src/use-cases/run-health-checks';
 import { DEMO_DOMAIN_ID, DEMO_REGION } from './local/demo-data';
 import { LOCAL_CREDENTIALS } from './local/dynamo';
-import { DEFAULT_PORTS } from './local/stack';
+import { stackPortsFrom } from './local/stack-ports';
 
 const USAGE = 'usage: npm run doctor [-- [--json] [--stage STAGE [--region REGION]] [--plan FILE]]';
 
@@ -25,6 +27,8 @@ interface Target {
   readonly description: string;
   readonly plan: HealthPlan;
   readonly local: boolean;
+  /** The local stack's API, emulator and issuer (host:port): when none listens, the stack is not running. */
+  readonly localPeers: readonly string[];
   readonly sagemakerEndpointUrl?: string;
 }
 
@@ -46,6 +50,7 @@ function planOrThrow(text: string, where: string): HealthPlan {
 
 /** The local stack's plan: its peers where `npm start` puts them (or where the shell says). */
 export function localTarget(env: NodeJS.ProcessEnv): Target {
+  const DEFAULT_PORTS = stackPortsFrom([], env);
   const apiUrl = env.STUDIO_GATE_API_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`;
   const emulatorUrl = env.AWS_ENDPOINT_URL_SAGEMAKER ?? `http://127.0.0.1:${DEFAULT_PORTS.emulator}`;
   const written = localHealthPlan({
@@ -60,7 +65,30 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
     dynamoUrl: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DEFAULT_PORTS.dynamo}`,
   });
   const plan = planOrThrow(JSON.stringify(written), 'the local plan');
-  return { description: 'the local stack', plan, local: true, sagemakerEndpointUrl: emulatorUrl };
+  const localPeers = [apiUrl, emulatorUrl, `http://127.0.0.1:${DEFAULT_PORTS.issuer}`].map((url) => new URL(url).host);
+  return { description: 'the local stack', plan, local: true, localPeers, sagemakerEndpointUrl: emulatorUrl };
+}
+
+/** The local peers of `target` that refuse a TCP connection (a connection only: no request reaches the audit log). */
+async function notListening(target: Target): Promise<string[]> {
+  const refused = await Promise.all(
+    target.localPeers.map(
+      (hostPort) =>
+        new Promise<boolean>((resolve) => {
+          const url = new URL(`http://${hostPort}`);
+          const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
+            socket.destroy();
+            resolve(false);
+          });
+          socket.setTimeout(1000, () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(true));
+        }),
+    ),
+  );
+  return target.localPeers.filter((_, i) => refused[i]);
 }
 
 /** A deployed stage's plan, as its health function holds it (CloudFormation has filled it in). */
@@ -76,6 +104,7 @@ async function stageTarget(stage: string, region: string | undefined): Promise<T
     description: `stage ${stage}`,
     plan: planOrThrow(text, name),
     local: false,
+    localPeers: [],
     ...(endpoint && { sagemakerEndpointUrl: endpoint }),
   };
 }
@@ -120,8 +149,18 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
   const target = stage
     ? await stageTarget(stage, option(args, '--region'))
     : planFile
-      ? { description: planFile, plan: planOrThrow(readFileSync(planFile, 'utf8'), planFile), local: false }
+      ? { description: planFile, plan: planOrThrow(readFileSync(planFile, 'utf8'), planFile), local: false, localPeers: [] }
       : localTarget(env);
+  if (target.local) {
+    const down = await notListening(target);
+    if (down.length === target.localPeers.length) {
+      out(
+        `studio-gate doctor: the local stack is not running (nothing listens on ${down.join(', ')}).\n` +
+          'Start it with `npm start` (its ports: `npm start -- --help`), or check a deployed stage: npm run doctor -- --stage <stage>\n',
+      );
+      return 1;
+    }
+  }
   const ports = healthPortsFor(
     {
       plan: target.plan,

@@ -12,6 +12,7 @@
  *
  * Bounded: it stops after --requests or --max-seconds, whichever comes first.
  */
+import './local/quiet-node-notice';
 import { parseArgs } from 'node:util';
 import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';

@@ -1,11 +1,14 @@
 /**
- * `npm run -s saml -- <person>`: asks the running local SAML IdP (`npm start`, port 4600) for a
+ * `npm run -s saml -- <person>`: asks the running local SAML IdP (`npm start`; STUDIO_GATE_ISSUER_PORT, default 4600) for a
  * signed response for a demo person, posts it to the ACS as a browser would (IdP-initiated), and
  * prints the resulting Location: alice's Studio for alice, nothing for mallory (the status and
  * error code go to stderr, exit 1).
  */
+import './local/quiet-node-notice';
+import { stackPortsFrom } from './local/stack-ports';
+
 const person = process.argv[2];
-const issuer = process.env.LOCAL_ISSUER_URL ?? 'http://127.0.0.1:4600';
+const issuer = process.env.LOCAL_ISSUER_URL ?? `http://127.0.0.1:${stackPortsFrom([], process.env).issuer}`;
 
 async function main(): Promise<number> {
   if (!person) {

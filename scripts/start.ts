@@ -2,11 +2,32 @@
  * `npm start`: the whole service on loopback with its embedded local defaults (config/local.yml),
  * no AWS account needed. One Ctrl-C stops everything it started.
  */
-import { DEFAULT_PORTS, startLocalStack } from './local/stack';
+import './local/quiet-node-notice';
+import { startLocalStack } from './local/stack';
+import { busyPorts, portHelp, stackPortsFrom } from './local/stack-ports';
+
+const USAGE = `usage: npm start [-- [--api-port N] [--emulator-port N] ...]
+
+The whole service on 127.0.0.1 with its local defaults (config/local.yml). Every port can be moved,
+by flag or by variable (npm run token, saml and doctor read the variables too):
+${portHelp()}
+`;
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const unknown = args.filter((a, i) =>
+    a.startsWith('--') ? !/^--[a-z]+-port$/.test(a) : !/^--[a-z]+-port$/.test(args[i - 1] ?? ''),
+  );
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}\n\n${USAGE}`);
+  const ports = stackPortsFrom(args, process.env);
+  const busy = await busyPorts(ports);
+  if (busy.length > 0) throw new Error(`nothing was started:\n  ${busy.join('\n  ')}`);
   process.stdout.write('studio-gate: starting the local stack (bundling takes a few seconds)...\n');
-  const stack = await startLocalStack(DEFAULT_PORTS, { inheritOutput: true });
+  const stack = await startLocalStack(ports, { inheritOutput: true });
   process.stdout.write(
     [
       '',
@@ -15,7 +36,7 @@ async function main(): Promise<void> {
       `  SageMaker (emu)   ${stack.emulator.url}`,
       `  token issuer/IdPs ${stack.issuer.url}  (OpenID provider and SAML signer; every demo password is "demo")`,
       '',
-      'Try:',
+      'Try (README.md, "A local demo"):',
       `  curl -s -H "Authorization: Bearer $(npm run -s token -- alice)" ${stack.apiUrl}/studio-url`,
       `  open ${stack.apiUrl}/sso/login in a browser and sign in as alice / demo`,
       '  npm run -s saml -- alice',

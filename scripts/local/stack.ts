@@ -16,22 +16,11 @@ import { LOCAL_TABLE_NAME, type LocalDynamo, startLocalDynamo } from './dynamo';
 import { freePorts } from './ports';
 import { type SageMakerEmulator, startSageMakerEmulator } from './sagemaker-emulator';
 import { generateSamlKeyPair, type SamlKeyPair } from './saml-idp';
+import { DEFAULT_PORTS, type StackPorts } from './stack-ports';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
-/** Ports of the three local services; `npm start` uses the defaults (docs/development.md), each movable by flag or environment. */
-export interface StackPorts {
-  readonly api: number;
-  /** serverless-offline's Lambda invoke endpoint (it needs a port of its own). */
-  readonly lambda: number;
-  readonly emulator: number;
-  readonly issuer: number;
-  /** dynalite, the local DynamoDB (the service's table). */
-  readonly dynamo: number;
-  /** The loopback DNS server (UDP) answering the private names. */
-  readonly dns: number;
-}
+export { DEFAULT_PORTS, type StackPorts };
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, emulator: 4599, issuer: 4600, dynamo: 4601, dns: 4653 };
 const ROOT = join(__dirname, '..', '..');
 const HOST = '127.0.0.1';
 

@@ -11,7 +11,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEMO_PEOPLE } from './demo-data';
+import { DEMO_PEOPLE, REQUIRED_GROUP } from './demo-data';
 import { generateSigningKey, type SigningKey, signJwt } from './jwt';
 import { demoFields, localSamlSso, type SamlKeyPair, signedResponse } from './saml-idp';
 
@@ -96,6 +96,44 @@ export interface TokenIssuer {
   close(): Promise<void>;
 }
 
+/**
+ * What `GET /__local/token` was asked for: a demo `person`, or any `email` (then `sub` is
+ * `local|<email>` and the groups `studio-users`); `groups` (comma-separated, empty for none),
+ * `email_verified` (`true`, `false`, or `absent` to leave the claim out) and `lifetime` (seconds from
+ * now to `exp`, 1-86400) change that person's token. The local stack's demo only: a real IdP signs people in.
+ */
+export function requestedToken(
+  query: URLSearchParams,
+  nowSeconds: number,
+): { person?: string; claims: Record<string, unknown> } | { status: number; error: string } {
+  const person = query.get('person') ?? '';
+  const email = query.get('email');
+  if (person === '' && email === null) return { status: 400, error: 'give a person or an email' };
+  if (person !== '' && !DEMO_PEOPLE[person])
+    return { status: 404, error: `unknown person; known: ${Object.keys(DEMO_PEOPLE).join(', ')}` };
+  const claims: Record<string, unknown> =
+    person === '' ? { sub: `local|${email}`, email, email_verified: true, groups: [REQUIRED_GROUP] } : {};
+  if (email !== null) claims.email = email;
+  const groups = query.get('groups');
+  if (groups !== null)
+    claims.groups = groups
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
+  const verified = query.get('email_verified');
+  if (verified !== null) {
+    if (!['true', 'false', 'absent'].includes(verified)) return { status: 400, error: 'email_verified is true, false or absent' };
+    claims.email_verified = verified === 'absent' ? undefined : verified === 'true';
+  }
+  const lifetime = query.get('lifetime');
+  if (lifetime !== null) {
+    if (!/^\d+$/.test(lifetime) || Number(lifetime) < 1 || Number(lifetime) > 86400)
+      return { status: 400, error: 'lifetime is a whole number of seconds from 1 to 86400' };
+    claims.exp = nowSeconds + Number(lifetime);
+  }
+  return { ...(person !== '' && { person }), claims };
+}
+
 /** Paths the issuer answers itself; with an OpenID provider behind it, every other path is the provider's. */
 const OWN_PATHS = new Set(['/.well-known/jwks.json', '/__local/token', '/__local/saml', '/__local/saml/sso']);
 
@@ -124,25 +162,24 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
   let origin = '';
   let issuer = '';
 
+  function mint(claims: Record<string, unknown>): string {
+    const now = Math.floor(clock() / 1000);
+    const signed: Record<string, unknown> = {
+      iss: issuer,
+      aud: options.audience,
+      iat: now,
+      nbf: now,
+      exp: now + lifetime,
+      ...claims,
+    };
+    for (const [name, value] of Object.entries(signed)) if (value === undefined) delete signed[name];
+    return signJwt(signed, key);
+  }
+
   function tokenFor(person: string, overrides: Record<string, unknown> = {}): string {
     const who = DEMO_PEOPLE[person];
     if (!who) throw new Error(`unknown demo person "${person}" (known: ${Object.keys(DEMO_PEOPLE).join(', ')})`);
-    const now = Math.floor(clock() / 1000);
-    return signJwt(
-      {
-        iss: issuer,
-        aud: options.audience,
-        sub: `local|${person}`,
-        email: who.email,
-        email_verified: true,
-        groups: who.groups,
-        iat: now,
-        nbf: now,
-        exp: now + lifetime,
-        ...overrides,
-      },
-      key,
-    );
+    return mint({ sub: `local|${person}`, email: who.email, email_verified: true, groups: who.groups, ...overrides });
   }
 
   let oidcUpstream: string | undefined;
@@ -173,9 +210,9 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
       });
     }
     if (url.pathname === '/__local/token') {
-      const person = url.searchParams.get('person') ?? '';
-      if (!DEMO_PEOPLE[person]) return json(404, { error: `unknown person; known: ${Object.keys(DEMO_PEOPLE).join(', ')}` });
-      return json(200, { token: tokenFor(person) });
+      const requested = requestedToken(url.searchParams, Math.floor(clock() / 1000));
+      if ('error' in requested) return json(requested.status, { error: requested.error });
+      return json(200, { token: requested.person ? tokenFor(requested.person, requested.claims) : mint(requested.claims) });
     }
     if (url.pathname === '/__local/saml' && options.saml) {
       const person = url.searchParams.get('person') ?? '';

@@ -14,6 +14,13 @@ import { type AuthScheme, problemResponse } from './problem';
 export type AuditedContext = Context & { audit?: AuditFacts };
 
 /** What the boundary needs; `authScheme` may throw (a broken configuration), which becomes a 500. */
+/** What a person can quote to the platform team: the audit line's request id, and when it happened. */
+export interface RequestReference {
+  readonly requestId: string;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
 export interface AuditBoundaryOptions {
   readonly auditLog: AuditLog;
   readonly clock: Clock;
@@ -21,7 +28,12 @@ export interface AuditBoundaryOptions {
   /** Fed every audit entry (URLs issued, denials by reason, latency); none by default. */
   readonly metrics?: RequestMetrics;
   /** How an error is answered (default: problem+json); the status must be describeError's. */
-  readonly respond?: (error: unknown, authScheme: AuthScheme, event: APIGatewayProxyEvent) => APIGatewayProxyResult;
+  readonly respond?: (
+    error: unknown,
+    authScheme: AuthScheme,
+    event: APIGatewayProxyEvent,
+    reference: RequestReference,
+  ) => APIGatewayProxyResult;
 }
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AuditedContext>;
@@ -71,7 +83,8 @@ export function auditBoundary(
       } catch {
         // The configuration is broken; the error being handled says so already.
       }
-      request.response = (options.respond ?? problemResponse)(error, scheme, request.event);
+      const reference = { requestId: request.context.awsRequestId, at: clock() };
+      request.response = (options.respond ?? problemResponse)(error, scheme, request.event, reference);
       const reason = error instanceof StudioGateError ? error.reason : 'unexpected-error';
       if (!(error instanceof StudioGateError)) {
         // Name only: an SDK or runtime message may echo request data.

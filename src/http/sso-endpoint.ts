@@ -155,7 +155,7 @@ function ssoStack<D extends { config: SsoHttpSettings }>(
         clock: options.clock ?? Date.now,
         authScheme: () => 'Bearer',
         ...(options.metrics && { metrics: options.metrics }),
-        respond: (error, _scheme, event) => ssoErrorResponse(error, options.pages(built), event),
+        respond: (error, _scheme, event, reference) => ssoErrorResponse(error, options.pages(built), event, reference),
       }),
     )
     .handler(async function sso(event, context) {
@@ -169,7 +169,7 @@ function ssoStack<D extends { config: SsoHttpSettings }>(
 export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) {
   const pages = (app: OidcEndpointDeps | undefined): PageOptions => ({
     cookie: loginCookie(app?.config, OIDC_COOKIE),
-    ...(app && { retryPath: `${app.config.ssoPath}/login` }),
+    ...(app && { signInPath: `${app.config.ssoPath}/login` }),
   });
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, oidc } = app;
@@ -229,7 +229,7 @@ export function samlFormOf(event: APIGatewayProxyEvent): { samlResponse: string;
 export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) {
   const pages = (app: SamlEndpointDeps | undefined): PageOptions => ({
     cookie: loginCookie(app?.config, SAML_COOKIE),
-    ...(app?.config.saml?.idpSsoUrl && { retryPath: `${app.config.ssoPath}/saml/login` }),
+    ...(app?.config.saml?.idpSsoUrl && { signInPath: `${app.config.ssoPath}/saml/login` }),
   });
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, saml } = app;

@@ -1,12 +1,15 @@
 /**
  * Browser-facing answers of the SSO routes: the same status mapping as GET /studio-url
- * (src/http/problem.ts), as a small HTML page with the stable code and nothing else (no reason, no
- * profile, no IdP text), or problem+json when the client asks for JSON. A profile that is Pending or
- * Updating gets a page that says so and comes back after Retry-After (to the login route, a fixed
- * path of ours). Every answer clears the login cookie and carries the no-store headers.
+ * (src/http/problem.ts), as a small HTML page, or problem+json when the client asks for JSON. A page
+ * says what happened and what to do next (with a link to sign in again where there is a login route
+ * of ours), and shows the stable code, the request id of the audit line and the time, for the
+ * platform team; never the reason, the profile or anything the IdP said. A profile that is Pending
+ * or Updating gets a page that comes back after Retry-After; one in a state waiting will not fix
+ * (Failed…) says so. Every answer clears the login cookie and carries the no-store headers.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { escapeHtml } from '../domain/text';
+import type { RequestReference } from './audit-boundary';
 import { headerValues, withSecurityHeaders } from './headers';
 import { describeError } from './problem';
 
@@ -32,12 +35,13 @@ function wantsJson(event: APIGatewayProxyEvent): boolean {
 }
 
 const MESSAGES: Readonly<Record<string, string>> = {
-  invalid_parameter: 'The sign-in link is not valid. Start again from your Studio tile.',
-  unauthenticated: 'Your sign-in could not be verified or has expired. Start again from your Studio tile.',
+  invalid_parameter: 'The sign-in link is not valid.',
+  unauthenticated: 'Your sign-in could not be verified, or it has expired.',
   forbidden: 'You are not allowed to open SageMaker Studio here. Ask your platform team for access.',
   profile_not_found: 'There is no SageMaker Studio profile for you yet. Ask your platform team to create one.',
   space_not_found: 'That Studio space does not exist for you.',
-  profile_not_ready: 'Your Studio profile is not ready yet.',
+  profile_not_ready:
+    'Your Studio profile cannot be opened in its current state, and waiting will not fix it. Ask your platform team to repair it, quoting the request id below.',
   upstream_error: 'SageMaker gave an unexpected answer. Try again in a moment.',
   upstream_unavailable: 'SageMaker or the sign-in service is unavailable. Try again in a moment.',
   upstream_timeout: 'SageMaker or the sign-in service did not answer in time. Try again in a moment.',
@@ -48,11 +52,16 @@ const MESSAGES: Readonly<Record<string, string>> = {
 export interface PageOptions {
   /** The login cookie every page clears. */
   readonly cookie: LoginCookie;
-  /** Where a not-ready page retries (a fixed path of ours); undefined: it does not reload itself. */
-  readonly retryPath?: string;
+  /** This way in's login route (a fixed path of ours): the "sign in again" link, and where a not-ready page retries; undefined: none. */
+  readonly signInPath?: string;
 }
 
-export function ssoErrorResponse(error: unknown, page: PageOptions, event: APIGatewayProxyEvent): APIGatewayProxyResult {
+export function ssoErrorResponse(
+  error: unknown,
+  page: PageOptions,
+  event: APIGatewayProxyEvent,
+  reference?: RequestReference,
+): APIGatewayProxyResult {
   // The scheme shapes only a WWW-Authenticate challenge, which a page does not send.
   const { problem, headers } = describeError(error, 'Bearer');
   const { 'WWW-Authenticate': _challenge, ...kept } = headers;
@@ -72,13 +81,21 @@ export function ssoErrorResponse(error: unknown, page: PageOptions, event: APIGa
   if (pending)
     text = `Your Studio profile is being prepared (${problem.profileStatus}). This page tries again in ${retry ?? 'a few'} seconds.`;
   const refresh =
-    pending && retry !== undefined && page.retryPath !== undefined
-      ? `<meta http-equiv="refresh" content="${escapeHtml(retry)};url=${escapeHtml(page.retryPath)}">`
+    pending && retry !== undefined && page.signInPath !== undefined
+      ? `<meta http-equiv="refresh" content="${escapeHtml(retry)};url=${escapeHtml(page.signInPath)}">`
       : '';
+  const again =
+    page.signInPath !== undefined
+      ? `<p><a id="sign-in-again" href="${escapeHtml(page.signInPath)}">Sign in again</a></p>`
+      : '<p>To try again, start from your Studio tile.</p>';
+  const quote =
+    reference === undefined
+      ? ''
+      : `<p>If you ask your platform team, quote: request id <code id="request-id">${escapeHtml(reference.requestId)}</code> at <code id="request-time">${escapeHtml(new Date(reference.at).toISOString())}</code>.</p>`;
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(problem.title)}</title>${refresh}
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#eee;padding:.1rem .3rem}</style></head>
-<body><h1>${escapeHtml(problem.title)}</h1><p>${escapeHtml(text)}</p><p>Error code: <code id="error-code">${escapeHtml(problem.code)}</code> (HTTP ${problem.status})</p></body></html>
+<body><h1>${escapeHtml(problem.title)}</h1><p>${escapeHtml(text)}</p>${again}<p>Error code: <code id="error-code">${escapeHtml(problem.code)}</code> (HTTP ${problem.status})</p>${quote}</body></html>
 `;
   return {
     statusCode: problem.status,

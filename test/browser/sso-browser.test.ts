@@ -16,14 +16,18 @@ import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium by default; CHROMIUM_PATH names another Chromium or Chrome (a laptop's). */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const run = promisify(execFile);
 let stack: LocalStack;
 let browser: BrowserContext;
 let profileDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH to a Chromium or Chrome`,
+    );
   stack = await startLocalStack(await freeStackPorts(), { isolatedBuild: true, scheduleHealth: false });
   profileDir = mkdtempSync(join(tmpdir(), 'studio-gate-chromium-'));
   // A fresh user-data dir of its own (launchPersistentContext is how playwright takes one).
@@ -68,11 +72,16 @@ it('signs alice in at the local IdP and lands her on her own Studio page', async
   expect(elsewhere).toEqual([]);
 });
 
-it('shows mallory the error page, with its code and nothing internal', async () => {
+it('shows mallory the error page: its code, the audit line’s request id and time, a way back, and nothing internal', async () => {
   const { url, html } = await signIn('mallory');
   expect(new URL(url).origin).toBe(stack.apiUrl);
   expect(html).toContain('<code id="error-code">forbidden</code>');
   expect(html).not.toMatch(/group-missing|studio-users|contractors|mallory@/);
+  const requestId = /<code id="request-id">([^<]+)<\/code>/.exec(html)?.[1];
+  expect(requestId).toBeDefined();
+  expect(stack.output()).toMatch(new RegExp(`"requestId":"${requestId}","decision":"deny","reason":"group-missing"`));
+  expect(html).toMatch(/<code id="request-time">\d{4}-\d\d-\d\dT/);
+  expect(html).toContain('<a id="sign-in-again" href="/sso/login">Sign in again</a>');
 });
 
 it('signs erin in SP-initiated over SAML (AuthnRequest, the IdP’s form, the POST binding) into her Studio', async () => {

@@ -2,6 +2,10 @@
  * The running local stack (serverless-offline serving the real handler bundle, the SageMaker
  * emulator, the token issuer) over real loopback HTTP: the done-when list of GET /studio-url.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DEMO_PEOPLE } from '../../scripts/local/demo-data';
 import { generateSigningKey, signJwt } from '../../scripts/local/jwt';
 import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/local/stack';
@@ -193,5 +197,63 @@ describe('local stack: GET /studio-url', () => {
     const urlTokens = [...stack.emulator.sessions.keys()];
     expect(urlTokens.length).toBeGreaterThan(3);
     expect(leaksIn(output, [...urlTokens, ...issued])).toEqual([]);
+  });
+});
+
+describe('the README’s demo, run as written', () => {
+  /** What each command of the demo block prints, in order (undefined: nothing to check). */
+  const EXPECTED: (RegExp | undefined)[] = [
+    /"userProfileName":"alice"/, // alice's own URL
+    undefined, // url=$(…)
+    /"userProfileName":"alice"/, // the URL opens alice's profile
+    /^302$/, // redirect=true
+    /"userProfileName":"alice"/, // POST with a shared space
+    /"code":"profile_not_ready"/, // bob: Pending
+    /"code":"profile_not_found"/, // dave
+    /"code":"forbidden"/, // bob's private space
+    /"code":"forbidden"/, // a foreign domain
+    /"code":"forbidden"/, // a bare name
+    /"code":"forbidden"/, // not verified
+    /"status":"healthy"/, // GET /health
+    undefined, // inject a fault
+    /✗ domain[\s\S]*doctor: exit 1/, // the doctor names it
+    undefined, // clear it
+  ];
+
+  it('prints what the README says, on this stack’s ports', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## A local demo'),
+      readme.indexOf('\n## ', readme.indexOf('## A local demo') + 1),
+    );
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const commands = block.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    expect(commands).toHaveLength(EXPECTED.length);
+    const api = new URL(stack.apiUrl).port;
+    const emulator = new URL(stack.emulator.url).port;
+    const script = commands
+      .map(
+        (command, i) =>
+          `echo "<<<${i}>>>"\n${command.replaceAll('127.0.0.1:3000', `127.0.0.1:${api}`).replaceAll('127.0.0.1:4599', `127.0.0.1:${emulator}`)}`,
+      )
+      .join('\n');
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd: join(__dirname, '..', '..'),
+      timeout: 90_000,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        STUDIO_GATE_API_PORT: api,
+        STUDIO_GATE_EMULATOR_PORT: emulator,
+        STUDIO_GATE_ISSUER_PORT: new URL(stack.issuer.url).port,
+        STUDIO_GATE_DYNAMO_PORT: new URL(stack.dynamo.url).port,
+        STUDIO_GATE_DNS_PORT: stack.dns.server.split(':').pop(),
+      },
+    });
+    const outputs = stdout.split(/<<<\d+>>>\n/).slice(1);
+    for (const [i, expected] of EXPECTED.entries()) {
+      if (expected) expect([commands[i], outputs[i]?.trim()]).toEqual([commands[i], expect.stringMatching(expected)]);
+    }
+    expect(stdout).not.toContain('NodeVersionSupportWarning');
   });
 });

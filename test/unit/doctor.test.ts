@@ -19,6 +19,7 @@ import { DescribeDomainCommand, SageMakerClient } from '@aws-sdk/client-sagemake
 import { mockClient } from 'aws-sdk-client-mock';
 import { doctor } from '../../scripts/doctor';
 import { type LocalDnsServer, startDnsServer } from '../../scripts/local/dns-server';
+import { freePorts } from '../../scripts/local/ports';
 
 const ec2 = mockClient(EC2Client);
 const sagemaker = mockClient(SageMakerClient);
@@ -168,5 +169,25 @@ describe('npm run doctor -- --stage', () => {
   it('refuses --stage with --plan, and an option without its value', async () => {
     await expect(run('--stage', 'prod', '--plan', 'x.json')).rejects.toThrow(/exclude each other/);
     await expect(run('--stage')).rejects.toThrow(/--stage needs a value/);
+  });
+});
+
+describe('npm run doctor on this machine', () => {
+  it('says first that the local stack is not running when none of it listens, instead of advice about VPCs', async () => {
+    const [api, emulator, issuer] = await freePorts(3);
+    let text = '';
+    const code = await doctor(
+      [],
+      { STUDIO_GATE_API_PORT: String(api), STUDIO_GATE_EMULATOR_PORT: String(emulator), STUDIO_GATE_ISSUER_PORT: String(issuer) },
+      (t) => {
+        text += t;
+      },
+    );
+    expect(code).toBe(1);
+    expect(text.split('\n')[0]).toBe(
+      `studio-gate doctor: the local stack is not running (nothing listens on 127.0.0.1:${api}, 127.0.0.1:${emulator}, 127.0.0.1:${issuer}).`,
+    );
+    expect(text).toContain('npm start');
+    expect(text).not.toMatch(/DHCP|IAM role/);
   });
 });

@@ -126,7 +126,8 @@ describe('the SSO configuration', () => {
 });
 
 describe('the pages', () => {
-  const page = { cookie: { name: 'studio_gate_oidc', path: '/sso', secure: true }, retryPath: '/sso/login' };
+  const page = { cookie: { name: 'studio_gate_oidc', path: '/sso', secure: true }, signInPath: '/sso/login' };
+  const reference = { requestId: 'req-123', at: Date.UTC(2026, 11, 2, 15, 0, 0) };
   const html = ssoEvent('GET', '/sso/callback', { headers: { Accept: 'text/html' } });
 
   it('shows the code only, clears the cookie, and loads nothing', () => {
@@ -148,8 +149,28 @@ describe('the pages', () => {
     expect(response.body).toContain('<meta http-equiv="refresh" content="10;url=/sso/login">');
   });
 
-  it('does not reload itself for a failed profile, and answers problem+json to JSON clients', () => {
-    expect(ssoErrorResponse(new ProfileNotReadyError('Failed'), page, html).body).not.toContain('refresh');
+  it('says what to do next, with the request id and time to quote and a link to sign in again', () => {
+    const response = ssoErrorResponse(new ForbiddenError('group-missing'), page, html, reference);
+    expect(response.body).toContain('<code id="request-id">req-123</code>');
+    expect(response.body).toContain('<code id="request-time">2026-12-02T15:00:00.000Z</code>');
+    expect(response.body).toContain('<a id="sign-in-again" href="/sso/login">Sign in again</a>');
+    expect(response.body).toContain('Ask your platform team for access');
+    const idpInitiatedOnly = ssoErrorResponse(new ForbiddenError('x'), { cookie: page.cookie }, html, reference);
+    expect(idpInitiatedOnly.body).not.toContain('sign-in-again');
+    expect(idpInitiatedOnly.body).toContain('start from your Studio tile');
+  });
+
+  it('escapes a request id it is given, whatever it holds', () => {
+    const response = ssoErrorResponse(new ForbiddenError('x'), page, html, { requestId: '<script>x</script>', at: 0 });
+    expect(response.body).not.toContain('<script>');
+    expect(response.body).toContain('&#60;script&#62;');
+  });
+
+  it('does not reload itself for a failed profile, says waiting will not fix it, and answers problem+json to JSON clients', () => {
+    const failed = ssoErrorResponse(new ProfileNotReadyError('Failed'), page, html, reference).body;
+    expect(failed).not.toContain('refresh');
+    expect(failed).not.toContain('not ready yet');
+    expect(failed).toContain('waiting will not fix it');
     const json = ssoErrorResponse(new UpstreamUnavailableError('x', 5), page, ssoEvent('GET', '/sso/callback'));
     expect(json.headers?.['Content-Type']).toBe('application/problem+json');
     expect(JSON.parse(json.body)).toMatchObject({ status: 503, code: 'upstream_unavailable' });
