@@ -3,7 +3,7 @@
  * parameters (the same as config/params.yml's defaults), one route from a parameter to a variable
  * that configuration reads, and every function's metrics on the dashboard's dimension.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunctions, SSO_VARIABLES, STUDIO_URL_VARIABLES } from '../../../src/infrastructure/functions';
 import { serverlessParts } from '../../../src/infrastructure/serverless';
@@ -23,7 +23,8 @@ const stage = {
 };
 
 function configurationSource(): string {
-  return ['studio-url.ts', 'auth.ts', 'source.ts', 'sso.ts', 'health.ts']
+  return readdirSync(join(ROOT, 'src', 'config'))
+    .filter((file) => file.endsWith('.ts'))
     .map((file) => readFileSync(join(ROOT, 'src', 'config', file), 'utf8'))
     .join('\n');
 }
