@@ -11,10 +11,16 @@
  *   their types, never their code;
  * - the domain and the policies are pure: no SDK, no HTTP, no configuration, no package but a few
  *   pure ones;
+ * - only src/config/environment.ts reads the process environment;
  * - no circle between two files, whatever the layers.
+ *
+ * Imports are read from the TypeScript syntax tree (static, `export … from`, `import x = require()`,
+ * `import()` and `require()`); one whose target is not a plain string literal is itself a problem,
+ * and so is a relative import that leaves src/ and handlers/.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 export type Layer =
   | 'handlers'
@@ -32,13 +38,14 @@ interface LayerRule {
   readonly imports: readonly Layer[];
   /** Layers whose types only (`import type`) this one may also import. */
   readonly types?: readonly Layer[];
-  /** Single files of other layers this one may import (a runtime contract the deployment repeats). */
-  readonly files?: readonly string[];
+  /** Names this layer may import from single files of other layers (a runtime contract the deployment repeats). */
+  readonly files?: Readonly<Record<string, readonly string[]>>;
   /** Packages this layer may import (a prefix ending in `/` admits a scope); undefined: any. */
   readonly packages?: readonly string[];
 }
 
-const PURE_PACKAGES = ['node:', 'ipaddr.js'];
+/** Pure packages: no I/O, no SDK, no HTTP. */
+const PURE_PACKAGES = ['node:crypto', 'node:buffer', 'node:util', 'ipaddr.js'];
 
 export const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   handlers: { imports: ['composition'], packages: [] },
@@ -49,7 +56,12 @@ export const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   adapters: { imports: ['domain'], types: ['use-cases'] },
   domain: { imports: [], packages: PURE_PACKAGES },
   policies: { imports: ['domain'], packages: [] },
-  infrastructure: { imports: ['policies', 'domain'], files: ['src/http/headers.ts'], packages: PURE_PACKAGES },
+  // Deploy time checks its functions' environments with their own configuration parsers.
+  infrastructure: {
+    imports: ['policies', 'domain', 'config'],
+    files: { 'src/http/headers.ts': ['SECURITY_HEADERS'] },
+    packages: PURE_PACKAGES,
+  },
 };
 
 /** One import of a file: where it points and whether it carries types only. */
@@ -58,37 +70,104 @@ export interface ImportEdge {
   /** A repository-relative file (`src/…/x.ts`) or a package specifier. */
   readonly to: string;
   readonly typeOnly: boolean;
+  /** The names imported (`*` for a namespace, a whole-module re-export or a dynamic import; none for a side-effect import). */
+  readonly names?: readonly string[];
+  /** Why the import cannot be checked (a target that is not a string literal), or how it breaks a rule of its own. */
+  readonly problem?: string;
 }
 
-const IMPORT =
-  /(?:^|[\n;])\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|(?:^|[\n;])\s*import\s*['"]([^'"]+)['"]|\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g;
+const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
 /** The imports of one file's text (`file` repository-relative), relative ones resolved to files. */
 export function importsOf(file: string, text: string, exists: (path: string) => boolean): ImportEdge[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const edges: ImportEdge[] = [];
-  const source = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  for (const match of source.matchAll(IMPORT)) {
-    const specifier = (match[4] ?? match[5] ?? match[6]) as string;
-    const clause = match[3] ?? '';
-    const braces = /^\{([\s\S]*)\}$/.exec(clause.trim());
-    const namesAllTypes =
-      braces !== null &&
-      braces[1]
-        ?.split(',')
-        .map((n) => n.trim())
-        .filter(Boolean)
-        .every((n) => n.startsWith('type ')) === true;
-    const typeOnly = match[2] !== undefined || namesAllTypes;
-    edges.push({ from: file, to: resolveSpecifier(file, specifier, exists), typeOnly });
-  }
+  const add = (specifier: string, typeOnly: boolean, names: readonly string[]) =>
+    edges.push({ from: file, to: resolveSpecifier(file, specifier, exists), typeOnly, names });
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const bindings = clause?.namedBindings;
+      const elements = bindings && ts.isNamedImports(bindings) ? bindings.elements : undefined;
+      // Type-only is written out: `import type`, or every one of at least one name marked `type`.
+      const typeOnly =
+        clause?.isTypeOnly === true ||
+        (clause?.name === undefined && elements !== undefined && elements.length > 0 && elements.every((e) => e.isTypeOnly));
+      const names = [
+        ...(clause?.name ? ['default'] : []),
+        ...(bindings && ts.isNamespaceImport(bindings) ? ['*'] : []),
+        ...(elements ?? []).map((e) => (e.propertyName ?? e.name).text),
+      ];
+      add(node.moduleSpecifier.text, typeOnly, names);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.exportClause;
+      const names = clause && ts.isNamedExports(clause) ? clause.elements.map((e) => (e.propertyName ?? e.name).text) : ['*'];
+      add(node.moduleSpecifier.text, node.isTypeOnly, names);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const target = node.moduleReference.expression;
+      if (ts.isStringLiteral(target)) add(target.text, node.isTypeOnly, ['*']);
+      else edges.push({ from: file, to: '?', typeOnly: false, problem: 'an import whose target is not a string literal' });
+    } else if (ts.isCallExpression(node) && isImportOrRequire(node)) {
+      const [target] = node.arguments;
+      if (target !== undefined && (ts.isStringLiteral(target) || ts.isNoSubstitutionTemplateLiteral(target)))
+        add(target.text, false, ['*']);
+      else
+        edges.push({
+          from: file,
+          to: '?',
+          typeOnly: false,
+          problem: 'an import() or require() whose target is not a string literal',
+        });
+    } else if (readsProcessEnvironment(node)) {
+      edges.push({ from: file, to: 'process', typeOnly: false, problem: 'reads the process environment' });
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      add(node.argument.literal.text, true, ['*']);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
   return edges;
+}
+
+function isImportOrRequire(call: ts.CallExpression): boolean {
+  return (
+    call.expression.kind === ts.SyntaxKind.ImportKeyword ||
+    (ts.isIdentifier(call.expression) && call.expression.text === 'require')
+  );
+}
+
+/**
+ * `process.env`, `process['env']`, `process` itself handed around, or `globalThis.process` / `global.process`:
+ * anything but a call on one of its other members (process.stdout.write, process.on…).
+ */
+function readsProcessEnvironment(node: ts.Node): boolean {
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    if (['globalThis', 'global'].includes(node.expression.text) && node.name.text === 'process') return true;
+    return node.expression.text === 'process' && node.name.text === 'env';
+  }
+  if (ts.isElementAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    return ['process', 'globalThis', 'global'].includes(node.expression.text);
+  }
+  if (ts.isIdentifier(node) && node.text === 'process') {
+    const parent = node.parent;
+    const member = parent && ts.isPropertyAccessExpression(parent) && parent.expression === node;
+    const declared =
+      parent &&
+      (ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isBindingElement(parent)) &&
+      !member;
+    return !member && !declared && !(parent && ts.isElementAccessExpression(parent));
+  }
+  return false;
 }
 
 function resolveSpecifier(file: string, specifier: string, exists: (path: string) => boolean): string {
   if (!specifier.startsWith('.')) return specifier;
   const base = join(dirname(file), specifier);
-  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) if (exists(candidate)) return candidate;
-  return `${base}.ts`;
+  const stem = base.replace(/\.(m|c)?js$/, '');
+  for (const candidate of [base, `${base}.ts`, `${stem}.ts`, `${stem}.mts`, `${stem}.cts`, join(base, 'index.ts')]) {
+    if (exists(candidate)) return candidate;
+  }
+  return `${stem}.ts`;
 }
 
 /** The layer of a repository-relative file, or undefined for files outside the rules (scripts, tests). */
@@ -118,19 +197,47 @@ export function layerViolations(edges: readonly ImportEdge[]): string[] {
       );
       continue;
     }
+    if (edge.problem !== undefined) {
+      if (edge.to === 'process' && edge.from === ENVIRONMENT_READER) continue;
+      problems.push(`${edge.from}: ${edge.problem}${edge.to === 'process' ? ` (only ${ENVIRONMENT_READER} may)` : ''}`);
+      continue;
+    }
     const rule = LAYER_RULES[from];
+    if (
+      edge.to.startsWith('..') ||
+      (edge.to.includes('/') && !edge.to.startsWith('src/') && !edge.to.startsWith('handlers/') && isRelativeTarget(edge.to))
+    ) {
+      problems.push(`${edge.from} → ${edge.to}: an import that leaves src/ and handlers/`);
+      continue;
+    }
     if (!edge.to.startsWith('src/') && !edge.to.startsWith('handlers/')) {
-      if (!packageAllowed(rule, edge.to)) problems.push(`${edge.from}: ${from} may not import the package "${edge.to}"`);
+      if (['process', 'node:process'].includes(edge.to)) {
+        if (edge.from !== ENVIRONMENT_READER)
+          problems.push(`${edge.from}: imports ${edge.to} (only ${ENVIRONMENT_READER} reads the process environment)`);
+      } else if (!packageAllowed(rule, edge.to)) {
+        problems.push(`${edge.from}: ${from} may not import the package "${edge.to}"`);
+      }
       continue;
     }
     const to = layerOf(edge.to);
-    if (to === from || rule.files?.includes(edge.to)) continue;
+    if (to === from) continue;
+    const allowedNames = rule.files?.[edge.to];
+    if (allowedNames !== undefined && (edge.names ?? ['*']).every((name) => allowedNames.includes(name))) continue;
     if (to !== undefined && rule.imports.includes(to)) continue;
     if (to !== undefined && edge.typeOnly && rule.types?.includes(to)) continue;
     const typesNote = to !== undefined && rule.types?.includes(to) ? ' (its types only: write `import type`)' : '';
-    problems.push(`${edge.from} → ${edge.to}: ${from} may not import ${to ?? 'that file'}${typesNote}`);
+    const namesNote = allowedNames !== undefined ? ` (from this file only ${allowedNames.join(', ')})` : '';
+    problems.push(`${edge.from} → ${edge.to}: ${from} may not import ${to ?? 'that file'}${typesNote}${namesNote}`);
   }
   return [...problems, ...circles(edges).map((c) => `import circle among: ${c.join(', ')}`)];
+}
+
+/** The one file of runtime code that reads the process environment. */
+const ENVIRONMENT_READER = 'src/config/environment.ts';
+
+/** A resolved relative import (a path with a source extension), as opposed to a package specifier. */
+function isRelativeTarget(to: string): boolean {
+  return SOURCE.test(to) && !to.startsWith('@');
 }
 
 /** The circles among the files of `edges` (strongly connected components with more than one file, or a self-import). */
@@ -178,7 +285,7 @@ function tsFiles(root: string, dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(join(root, path)).isDirectory()) return tsFiles(root, path);
-    return path.endsWith('.ts') ? [path] : [];
+    return SOURCE.test(path) && !path.endsWith('.d.ts') ? [path] : [];
   });
 }
 

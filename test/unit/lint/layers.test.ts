@@ -25,6 +25,12 @@ describe('layer rules', () => {
     ['the domain importing the SDK', edge('src/domain/d.ts', '@aws-sdk/client-sagemaker')],
     ['a use case importing middy', edge('src/use-cases/u.ts', '@middy/core')],
     ['a loose file at the top of src/', edge('src/loose.ts', 'src/domain/d.ts')],
+    ['the domain doing HTTP through node:', edge('src/domain/d.ts', 'node:http')],
+    [
+      'something else through the security-headers file',
+      { ...edge('src/infrastructure/i.ts', 'src/http/headers.ts'), names: ['issueStudioUrl'] },
+    ],
+    ['an import that leaves src/', edge('src/adapters/a.ts', 'shared/env.ts')],
   ])('refuse %s', (_what, wrong) => {
     expect(layerViolations([wrong])).toHaveLength(1);
   });
@@ -33,7 +39,14 @@ describe('layer rules', () => {
     ['configuration reading an adapter’s settings type', edge('src/config/c.ts', 'src/adapters/a.ts', true)],
     ['an adapter implementing a port', edge('src/adapters/a.ts', 'src/use-cases/ports.ts', true)],
     ['composition wiring adapters', edge('src/composition/c.ts', 'src/adapters/a.ts')],
-    ['infrastructure repeating the security headers', edge('src/infrastructure/i.ts', 'src/http/headers.ts')],
+    [
+      'infrastructure repeating the security headers',
+      { ...edge('src/infrastructure/i.ts', 'src/http/headers.ts'), names: ['SECURITY_HEADERS'] },
+    ],
+    [
+      'infrastructure checking a function environment with its parser',
+      edge('src/infrastructure/i.ts', 'src/config/studio-url.ts'),
+    ],
     ['the domain using node:crypto', edge('src/domain/d.ts', 'node:crypto')],
   ])('allow %s', (_what, right) => {
     expect(layerViolations([right])).toEqual([]);
@@ -47,6 +60,58 @@ describe('layer rules', () => {
     ];
     expect(circles(loop)).toEqual([['src/domain/a.ts', 'src/domain/b.ts', 'src/domain/c.ts']]);
     expect(layerViolations(loop)).toEqual([expect.stringContaining('import circle')]);
+  });
+
+  it.each([
+    [
+      'a trailing comment holding a semicolon',
+      "import {\n  EnvReader, // the reader; nothing else\n} from '../config/environment';",
+    ],
+    [
+      'a string that looks like a block comment',
+      "export const G = 'src/*';\nimport { readTimeBudget } from '../config/sagemaker';\nexport const E = '*/';",
+    ],
+    ['a template literal in import()', 'export const p = () => import(`../config/environment`);'],
+    ['empty braces', "import {} from '../config/environment';"],
+    ['a .js specifier', "import { EnvReader } from '../config/environment.js';"],
+    ['a type query', "export type T = typeof import('../config/environment');"],
+  ])('catch a domain file importing configuration through %s', (_what, text) => {
+    const exists = (path: string) => path === 'src/config/environment.ts' || path === 'src/config/sagemaker.ts';
+    const problems = layerViolations(importsOf('src/domain/d.ts', text, exists));
+    expect(problems).toEqual([expect.stringMatching(/domain may not import config/)]);
+  });
+
+  it.each([
+    ['process.env', 'export const v = process.env.X;'],
+    ["process['env']", "export const v = process['env'];"],
+    ['globalThis.process', 'export const v = globalThis.process;'],
+    ['process handed around', 'const { env } = process;\nexport const v = env;'],
+    ['node:process', "import { env } from 'node:process';\nexport const v = env;"],
+  ])('refuse %s outside the environment reader', (_what, text) => {
+    expect(layerViolations(importsOf('src/adapters/a.ts', text, () => false))).toHaveLength(1);
+    expect(layerViolations(importsOf('src/config/environment.ts', text, () => false))).toEqual([]);
+  });
+
+  it('allow the other members of process (writing a log line)', () => {
+    expect(
+      layerViolations(importsOf('src/adapters/a.ts', "process.stdout.write('x');\nprocess.on('exit', () => {});", () => false)),
+    ).toEqual([]);
+  });
+
+  it('refuse an import whose target is computed', () => {
+    const text = "const name = '../config/environment';\nexport const load = () => require(name);";
+    expect(layerViolations(importsOf('src/domain/d.ts', text, () => false))).toEqual([
+      expect.stringContaining('not a string literal'),
+    ]);
+  });
+
+  it('finds a circle written with .js specifiers', () => {
+    const exists = (path: string) => ['src/domain/a.ts', 'src/domain/b.ts'].includes(path);
+    const edges = [
+      ...importsOf('src/domain/a.ts', "import { b } from './b.js';", exists),
+      ...importsOf('src/domain/b.ts', "import { a } from './a.js';", exists),
+    ];
+    expect(layerViolations(edges)).toEqual([expect.stringContaining('import circle')]);
   });
 
   it('reads type-only imports, re-exports and requires, and skips comments', () => {
