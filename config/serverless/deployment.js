@@ -13,7 +13,8 @@ async function parts({ resolveVariable, options }) {
   const resolved = {};
   for (const name of STAGE_PARAMETERS) resolved[name] = String((await resolveVariable(`param:${name}`)) ?? '');
   const stage = options.stage || (await resolveVariable('self:provider.stage'));
-  built = serverlessParts(resolved, await resolveVariable('self:service'), stage);
+  const written = { sections: await resolveVariable('self:params'), commandLine: [options.param ?? []].flat() };
+  built = serverlessParts(resolved, await resolveVariable('self:service'), stage, written);
   return built;
 }
 

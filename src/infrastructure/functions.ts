@@ -8,6 +8,7 @@
  */
 import type { CfnValue } from './cloudformation';
 import type { Deployment } from './deployment';
+import type { DeploymentParams } from './params';
 import type { StageParameter } from './stage-parameters';
 
 /** One function of `functions:`. */
@@ -77,6 +78,7 @@ export const SSO_VARIABLES = {
     OIDC_PROFILE_CLAIM: 'oidcProfileClaim',
     OIDC_REQUIRE_EMAIL_VERIFIED: 'oidcRequireEmailVerified',
     OIDC_SCOPES: 'oidcScopes',
+    OIDC_TIMEOUT_MS: 'oidcTimeoutMs',
     SSO_REDIRECT_URI: 'ssoRedirectUri',
   },
   saml: {
@@ -90,9 +92,11 @@ export const SSO_VARIABLES = {
     SAML_ALLOW_IDP_INITIATED: 'samlAllowIdpInitiated',
     SAML_WANT_RESPONSE_SIGNED: 'samlWantResponseSigned',
     SAML_WANT_ASSERTIONS_SIGNED: 'samlWantAssertionsSigned',
+    SAML_CLOCK_SKEW_SECONDS: 'samlClockSkewSeconds',
   },
   shared: {
     SSO_COOKIE_KEYS: 'ssoCookieKeys',
+    SSO_COOKIE_MAX_AGE_SECONDS: 'ssoCookieMaxAgeSeconds',
     SSO_COOKIE_SECURE: 'ssoCookieSecure',
     SSO_SECRETS_SOURCE: 'ssoSecretsSource',
   },
@@ -115,7 +119,11 @@ const SSO_ROUTES = {
 export type ResolvedParameters = Readonly<Record<StageParameter, string>>;
 
 /** The functions of a stage. */
-export function buildFunctions(raw: ResolvedParameters, deployment: Deployment): Record<string, FunctionDefinition> {
+export function buildFunctions(
+  raw: ResolvedParameters,
+  params: DeploymentParams,
+  deployment: Deployment,
+): Record<string, FunctionDefinition> {
   const iam = raw.authMode === 'iam';
   // In iam mode API Gateway authenticates the SigV4 caller (AWS_IAM) on the API's own routes.
   const http = (path: string, methods: readonly string[]) =>
@@ -128,7 +136,7 @@ export function buildFunctions(raw: ResolvedParameters, deployment: Deployment):
     ALLOWED_VPC_IDS: allowedVpcIds,
     ALLOWED_SOURCE_CIDRS: raw.allowedSourceCidrs,
   };
-  const timeout = Number(raw.functionTimeoutSeconds);
+  const timeout = params.functionTimeoutSeconds;
 
   const studioUrlEnvironment: Record<string, CfnValue> = {
     ...Object.fromEntries(Object.entries(STUDIO_URL_VARIABLES).map(([variable, name]) => [variable, raw[name]])),
@@ -142,7 +150,7 @@ export function buildFunctions(raw: ResolvedParameters, deployment: Deployment):
       handler: 'handlers/studio-url.handler',
       description: 'GET /studio-url, a presigned SageMaker Studio URL for the verified caller',
       timeout,
-      provisionedConcurrency: Number(raw.provisionedConcurrency || '0'),
+      provisionedConcurrency: params.provisionedConcurrency,
       role: 'StudioUrlRole',
       environment: studioUrlEnvironment,
       events: http('studio-url', ['get', 'post']),

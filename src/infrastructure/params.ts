@@ -36,6 +36,10 @@ export interface DeploymentParams {
   readonly lambdaEgressCidrs: readonly string[];
   readonly authMode: 'jwt' | 'iam';
   readonly region: string;
+  /** The timeout of the functions that serve requests (below API Gateway's 29 s). */
+  readonly functionTimeoutSeconds: number;
+  /** Pre-warmed instances of the studio-url function (0: none). */
+  readonly provisionedConcurrency: number;
   /** The owner tag GET /studio-url checks (profileOwnerTag), for the canary check. */
   readonly ownerTagKey?: string;
   readonly health: HealthParams;
@@ -235,6 +239,19 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
       if ((raw[name] ?? '').trim() !== '')
         problems.push(`param ${name} is for the local stack only; leave it empty on stage "${stage}"`);
     }
+    // A secret never goes into the template or the Lambda environment: deployed stages read SSM.
+    const secretsSource = (raw.ssoSecretsSource ?? '').trim();
+    if (secretsSource !== '' && secretsSource !== 'ssm') {
+      problems.push(`param ssoSecretsSource is for the local stack only (secrets as values); leave it empty on stage "${stage}"`);
+    }
+    for (const name of ['oidcClientSecret', 'ssoCookieKeys']) {
+      const value = (raw[name] ?? '').trim();
+      if (value !== '' && !value.startsWith('ssm:')) {
+        problems.push(
+          `param ${name} must name an SSM parameter (ssm:/…) on stage "${stage}": a secret never goes into the template`,
+        );
+      }
+    }
   }
 
   const sso = { oidc: flag('ssoOidc', false), saml: flag('ssoSaml', false) };
@@ -269,6 +286,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     lambdaEgressCidrs: cidrs('lambdaEgressCidrs'),
     authMode: authMode as 'jwt' | 'iam',
     region,
+    functionTimeoutSeconds: int('functionTimeoutSeconds', 20, 1, 28),
+    provisionedConcurrency: int('provisionedConcurrency', 0, 0, 1000),
     ...(ownerTagKey !== undefined && { ownerTagKey }),
     health,
     sso,

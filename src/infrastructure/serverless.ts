@@ -4,9 +4,10 @@
  * config/serverless/deployment.js is only the glue that resolves the parameters and calls this.
  */
 import { buildDeployment, type Deployment } from './deployment';
+import { environmentProblems } from './function-environments';
 import { buildFunctions, type FunctionDefinition, type ResolvedParameters } from './functions';
-import { parseDeploymentParams } from './params';
-import { STAGE_PARAMETERS, type StageParameter } from './stage-parameters';
+import { DeploymentParamsError, parseDeploymentParams } from './params';
+import { STAGE_PARAMETERS, type StageParameter, unknownParameters, type WrittenParameters } from './stage-parameters';
 
 export { STAGE_PARAMETERS };
 
@@ -21,18 +22,34 @@ export interface ServerlessParts {
 
 /**
  * @param resolved every stage parameter, as the Framework resolved it (undefined is read as empty).
- * @throws DeploymentParamsError listing every problem of the parameters.
+ * @param written where parameters were written (every name must be a stage parameter).
+ * @throws DeploymentParamsError listing every problem of the parameters, and every problem a
+ *   function's own configuration would find in the environment they give it.
  */
 export function serverlessParts(
   resolved: Readonly<Partial<Record<StageParameter, string | undefined>>>,
   service: string,
   stage: string,
+  written: WrittenParameters = { sections: {}, commandLine: [] },
 ): ServerlessParts {
+  const unknown = unknownParameters(written);
   const raw = Object.fromEntries(STAGE_PARAMETERS.map((name) => [name, resolved[name] ?? ''])) as ResolvedParameters;
-  const deployment = buildDeployment(parseDeploymentParams(raw, service, stage));
+  let params: ReturnType<typeof parseDeploymentParams>;
+  try {
+    params = parseDeploymentParams(raw, service, stage);
+  } catch (error) {
+    if (error instanceof DeploymentParamsError) throw new DeploymentParamsError([...unknown, ...error.problems]);
+    throw error;
+  }
+  if (unknown.length > 0) throw new DeploymentParamsError(unknown);
+  const deployment = buildDeployment(params);
+  const functions = buildFunctions(raw, params, deployment);
+  // The local stack's functions get their peers' addresses when they start: they are checked then.
+  const problems = params.local ? [] : environmentProblems(functions, params.region);
+  if (problems.length > 0) throw new DeploymentParamsError(problems);
   return {
     resources: deployment.resources,
-    functions: buildFunctions(raw, deployment),
+    functions,
     apiResourcePolicy: deployment.apiResourcePolicy,
     executeApiVpceIds: deployment.executeApiVpceIds,
     lambdaVpc: deployment.lambdaVpc,

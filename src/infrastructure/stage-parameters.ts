@@ -11,12 +11,14 @@ export const STAGE_PARAMETERS = [
   'ssoSecretsSource',
   'ssoCookieSecure',
   'ssoCookieKeys',
+  'ssoCookieMaxAgeSeconds',
   'oidcIssuer',
   'oidcClientId',
   'oidcClientSecret',
   'oidcProfileClaim',
   'oidcRequireEmailVerified',
   'oidcScopes',
+  'oidcTimeoutMs',
   'ssoRedirectUri',
   'samlIdpCerts',
   'samlIdpEntityId',
@@ -28,6 +30,7 @@ export const STAGE_PARAMETERS = [
   'samlAllowIdpInitiated',
   'samlWantResponseSigned',
   'samlWantAssertionsSigned',
+  'samlClockSkewSeconds',
   'domainId',
   'authMode',
   'jwtIssuer',
@@ -91,3 +94,28 @@ export const STAGE_PARAMETERS = [
 ] as const;
 
 export type StageParameter = (typeof STAGE_PARAMETERS)[number];
+
+/** Where parameters were written: each stage section of config/params.yml, and `--param name=value` on the command line. */
+export interface WrittenParameters {
+  readonly sections: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
+  readonly commandLine: readonly string[];
+}
+
+/**
+ * One sentence per parameter written somewhere that is not a stage parameter: a typo such as
+ * `requiredGroup` would otherwise be ignored and leave the default in force.
+ */
+export function unknownParameters(written: WrittenParameters): string[] {
+  const known = new Set<string>(STAGE_PARAMETERS);
+  const problems: string[] = [];
+  for (const [section, values] of Object.entries(written.sections)) {
+    for (const name of Object.keys(values ?? {})) {
+      if (!known.has(name)) problems.push(`param ${name} (config/params.yml, ${section}) is not a stage parameter`);
+    }
+  }
+  for (const pair of written.commandLine) {
+    const name = pair.split('=')[0] ?? '';
+    if (!known.has(name)) problems.push(`param ${name} (--param) is not a stage parameter`);
+  }
+  return problems;
+}

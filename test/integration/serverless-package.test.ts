@@ -520,14 +520,18 @@ describe('provisioned concurrency', () => {
 });
 
 describe('deployment parameters', () => {
-  it('refuses to package a stage whose parameters are incomplete, naming each problem', async () => {
-    expect.assertions(4);
-    const error = (await packageStage('prod').catch((e: unknown) => e)) as { stdout: string; stderr: string };
+  it('refuses to package a stage whose parameters are incomplete or misspelt, naming each problem', async () => {
+    expect.assertions(5);
+    const error = (await packageStage('prod', { requiredGroup: 'admins' }).catch((e: unknown) => e)) as {
+      stdout: string;
+      stderr: string;
+    };
     const output = `${error.stdout}${error.stderr}`;
     expect(output).toContain('param domainId must be a Studio domain id');
     expect(output).toContain('param vpcId must be a VPC id');
     expect(output).toContain('param subnetIds needs at least 2 subnet id');
     expect(output).toContain('param allowedSourceCidrs must list the client ranges');
+    expect(output).toContain('param requiredGroup (--param) is not a stage parameter');
   });
   // Each refusal of a malformed or world-open parameter is a unit test (test/unit/infrastructure/deployment.test.ts):
   // packaging once more would only prove again that the Framework shows our problems, which the test above does.
