@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}\n\n${USAGE}`);
   const ports = stackPortsFrom(args, process.env);
   const busy = await busyPorts(ports);
-  if (busy.length > 0) throw new Error(`nothing was started:\n  ${busy.join('\n  ')}`);
+  if (busy.length > 0) {
+    const running =
+      busy.length === Object.keys(ports).length ? '\n(all of them: is studio-gate already running, in another terminal?)' : '';
+    throw new Error(`nothing was started:\n  ${busy.join('\n  ')}${running}`);
+  }
   process.stdout.write('studio-gate: starting the local stack (bundling takes a few seconds)...\n');
   const stack = await startLocalStack(ports, { inheritOutput: true });
   process.stdout.write(
