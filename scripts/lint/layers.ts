@@ -3,7 +3,8 @@
  * goes red on an arrow that runs back up or a circle). The arrows, from docs/architecture.md:
  *
  *   handlers → composition → http · use-cases · adapters · config → domain
- *   infrastructure → policies → domain        (deploy time; never imported by runtime code)
+ *   infrastructure → policies → domain        (deploy time; never imported by runtime code; it may
+ *                                             run config's parsers on the environments it builds)
  *
  * - use cases never import adapters, http or configuration: they declare ports and settings;
  * - adapters implement ports and take their own settings (or domain types), never configuration;
