@@ -7,7 +7,7 @@
  * `npm run test:<lane>` one of them:
  * - unit: one Node process (no child process, no package, no browser);
  * - loopback: servers this process starts on 127.0.0.1 (the SageMaker emulator, IdPs, dynalite, the scripts);
- * - package: `serverless package` and cfn-lint;
+ * - package: `serverless package`, cfn-lint, and the bundles esbuild builds;
  * - stack: the local stack under serverless-offline (the API, the README's demo, the doctor), and the browser (chromium).
  */
 const base = {
@@ -22,7 +22,7 @@ const base = {
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };
 
-const PACKAGE = ['<rootDir>/test/integration/serverless-package.test.ts'];
+const PACKAGE = ['<rootDir>/test/integration/serverless-package.test.ts', '<rootDir>/test/integration/bundles.test.ts'];
 const STACK = [
   '<rootDir>/test/integration/local-api.test.ts',
   '<rootDir>/test/integration/doctor.test.ts',
@@ -43,7 +43,12 @@ module.exports = {
     lane(
       'loopback',
       ['<rootDir>/test/{integration,faults,load}/**/*.test.ts'],
-      ['/test/integration/serverless-package.test.ts', '/test/integration/local-api.test.ts', '/test/integration/doctor.test.ts'],
+      [
+        '/test/integration/serverless-package.test.ts',
+        '/test/integration/bundles.test.ts',
+        '/test/integration/local-api.test.ts',
+        '/test/integration/doctor.test.ts',
+      ],
     ),
     lane('package', PACKAGE),
     lane('stack', STACK),

@@ -21,3 +21,9 @@ async function parts({ resolveVariable, options }) {
 for (const part of ['resources', 'functions', 'apiResourcePolicy', 'executeApiVpceIds', 'lambdaVpc']) {
   module.exports[part] = async (ctx) => (await parts(ctx))[part];
 }
+
+// custom.esbuild: the bundle definition of src/infrastructure/bundle.ts (no parameter needed).
+module.exports.esbuild = async () =>
+  tsx
+    .require('../../src/infrastructure/serverless.ts', __filename)
+    .esbuildSettings(process.env.STUDIO_GATE_BUILD_DIR || '.esbuild');

@@ -61,7 +61,8 @@ export const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   infrastructure: {
     imports: ['policies', 'domain', 'config'],
     files: { 'src/http/headers.ts': ['SECURITY_HEADERS'] },
-    packages: PURE_PACKAGES,
+    // Deploy time reads files and defines the bundles.
+    packages: [...PURE_PACKAGES, 'node:fs', 'node:path', 'esbuild'],
   },
 };
 

@@ -7,7 +7,6 @@
  * size cap, and cached per container. The token itself never goes into an error or a log.
  */
 import { createHash } from 'node:crypto';
-import { JwtVerifier } from 'aws-jwt-verify';
 import {
   FetchError,
   JwksNotAvailableInCacheError,
@@ -25,6 +24,7 @@ import {
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UnauthenticatedError, UpstreamUnavailableError } from '../domain/errors';
 import { TtlMap } from '../domain/ttl-map';
 import type { TokenVerifier } from '../use-cases/ports';

@@ -121,6 +121,10 @@ export function toDomainError(
   const status = statusOf(e);
   const suffix = status === undefined ? '' : `:${status}`;
   if (name === 'AbortError') return new UpstreamTimeoutError('request-deadline');
+  // The function has no credentials (Lambda gives its role's in the environment): nothing was sent.
+  if (name === 'CredentialsProviderError') {
+    return new UpstreamUnavailableError('sagemaker-credentials-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
   if (name === 'ResponseTooLarge') return new UpstreamInvalidResponseError('sagemaker-response-too-large');
   if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') {
     if (

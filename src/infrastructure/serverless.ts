@@ -3,6 +3,7 @@
  * parameters: `resources`, `functions` and the provider's private API settings.
  * config/serverless/deployment.js is only the glue that resolves the parameters and calls this.
  */
+import { BUNDLE_OPTIONS } from './bundle';
 import { buildDeployment, type Deployment } from './deployment';
 import { environmentProblems } from './function-environments';
 import { buildFunctions, type FunctionDefinition, type ResolvedParameters } from './functions';
@@ -53,5 +54,23 @@ export function serverlessParts(
     apiResourcePolicy: deployment.apiResourcePolicy,
     executeApiVpceIds: deployment.executeApiVpceIds,
     lambdaVpc: deployment.lambdaVpc,
+  };
+}
+
+/**
+ * serverless-esbuild's settings (`custom.esbuild`): the bundles' esbuild options, the plugin file, and
+ * the plugin's own settings. `buildDir` is where this run bundles (tests that bundle at the same
+ * time each take their own).
+ */
+export function esbuildSettings(buildDir: string): Record<string, unknown> {
+  return {
+    ...BUNDLE_OPTIONS,
+    plugins: './config/serverless/esbuild-plugins.js',
+    exclude: [],
+    outputWorkFolder: buildDir,
+    // serverless-offline (npm start) rebuilds when the code changes: only the code, never another
+    // build's output (the default watches every .js/.ts file of the repository, so one test's bundle
+    // reloaded a stack another test was using, mid-request).
+    watch: { pattern: ['src/**/*.ts', 'handlers/**/*.ts'], ignore: ['.esbuild*/**', 'node_modules/**'] },
   };
 }

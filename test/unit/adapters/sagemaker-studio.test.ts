@@ -140,6 +140,12 @@ describe('toDomainError', () => {
     ['HTTP 429', serviceError('Whatever', 429), UpstreamUnavailableError, 'sagemaker-throttled:429'],
     ['ServiceUnavailable', serviceError('ServiceUnavailable', 503), UpstreamUnavailableError, 'sagemaker-unavailable:503'],
     ['connection refused', networkError('ECONNREFUSED'), UpstreamUnavailableError, 'sagemaker-unavailable'],
+    [
+      'no credentials in the environment',
+      Object.assign(new Error('Unable to find environment variable credentials.'), { name: 'CredentialsProviderError' }),
+      UpstreamUnavailableError,
+      'sagemaker-credentials-unavailable',
+    ],
     ['connection reset', networkError('ECONNRESET'), UpstreamUnavailableError, 'sagemaker-unavailable'],
     [
       'a reset the SDK names TimeoutError',

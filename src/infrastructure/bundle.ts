@@ -1,0 +1,56 @@
+/**
+ * How every function is bundled, one definition for serverless-esbuild (serverless.yml takes it
+ * through config/serverless/deployment.js), the bench and the bundle tests: esbuild's settings, and
+ * a plugin that leaves out what a function bundles but never runs in Lambda.
+ * - the SDK's default credential chain → the environment's credentials only (Lambda gives them);
+ * - `@smithy/core`'s event-stream codec → a stub (no call studio-gate makes streams);
+ * - `xml-encryption` → a stub (node-saml decrypts only with a key our service provider never has);
+ * - `debug` → a silent logger (nothing but the audit line reaches a log);
+ * - the SDK packages' whole package.json, bundled for a version string → their name and version.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
+
+/** esbuild's settings for every function (serverless-esbuild adds the entry points and the output). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  minify: true,
+  // Prefer each package's ES module build: esbuild then keeps only the SDK commands we import.
+  mainFields: ['module', 'main'],
+  // No source map in the package: names are kept, and a map would only add bytes to load.
+  sourcemap: false,
+  keepNames: true,
+  target: 'node22',
+  platform: 'node',
+  format: 'cjs',
+} as const satisfies BuildOptions;
+
+/** The modules swapped for ours, and why: a test checks none of the originals is bundled. */
+export const SWAPPED_MODULES = {
+  '@aws-sdk/credential-provider-node': 'src/adapters/lambda/environment-credentials.ts',
+  '@smithy/core/event-streams': 'src/adapters/lambda/no-event-streams.ts',
+  // node-saml decrypts only with a key, which our service provider never has.
+  'xml-encryption': 'src/adapters/lambda/no-xml-encryption.ts',
+  // node-saml's debug output would log whole documents when DEBUG names it: nothing but the audit line logs.
+  debug: 'src/adapters/lambda/silent-debug.ts',
+} as const;
+
+const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/][^\\/]+[\\/]package\.json$/;
+
+/** The plugin that leaves out what Lambda never runs; `root` is the repository. */
+export function lambdaRuntimePlugin(root: string): Plugin {
+  return {
+    name: 'studio-gate-lambda-runtime',
+    setup(build) {
+      for (const [module, replacement] of Object.entries(SWAPPED_MODULES)) {
+        const filter = new RegExp(`^${module.replace(/[/.]/g, '\\$&')}$`);
+        build.onResolve({ filter }, () => ({ path: join(root, replacement) }));
+      }
+      build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
+        const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as { name: string; version: string };
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      });
+    },
+  };
+}
