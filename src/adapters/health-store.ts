@@ -4,7 +4,8 @@
  * item, overwritten by every run: `pk = health`, `sk = latest`. A stored item that does not read as
  * a summary counts as none (GET /health then says `unknown`, never `healthy`).
  */
-import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, type GetItemCommandOutput, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
 import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
 import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../domain/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
@@ -73,13 +74,19 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   async latest(): Promise<HealthSummary | undefined> {
-    const out = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: HEALTH_ITEM_KEY.pk }, sk: { S: HEALTH_ITEM_KEY.sk } },
-        ConsistentRead: true,
-      }),
-    );
+    let out: GetItemCommandOutput;
+    try {
+      out = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: HEALTH_ITEM_KEY.pk }, sk: { S: HEALTH_ITEM_KEY.sk } },
+          ConsistentRead: true,
+        }),
+      );
+    } catch {
+      // Unreachable, throttled, refused, or no credentials: GET /health answers 503, never a 500.
+      throw new UpstreamUnavailableError('health-store-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+    }
     const text = out.Item?.summary?.S;
     return text === undefined ? undefined : readSummary(text);
   }

@@ -49,7 +49,10 @@ export interface ProbePort {
 /** Where the latest summary is kept (the service's table). */
 export interface HealthStore {
   save(summary: HealthSummary): Promise<void>;
-  /** @returns undefined when no run has been stored yet. */
+  /**
+   * @returns undefined when no run has been stored yet.
+   * @throws UpstreamUnavailableError when the table cannot be read (unreachable, throttled, no credentials).
+   */
   latest(): Promise<HealthSummary | undefined>;
 }
 
