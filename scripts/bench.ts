@@ -228,8 +228,8 @@ function loadDriver(bundle: string): string {
 }
 
 /** Each function's bundle as deployed, and its SDK-only floor. */
-async function functionBundles(): Promise<Record<keyof typeof FUNCTIONS, { bundle: string; floor: string }>> {
-  const out = {} as Record<keyof typeof FUNCTIONS, { bundle: string; floor: string }>;
+async function functionBundles(): Promise<Record<keyof typeof FUNCTIONS, { bundle: string; floor: string; leanFloor: string }>> {
+  const out = {} as Record<keyof typeof FUNCTIONS, { bundle: string; floor: string; leanFloor: string }>;
   for (const [name, { entry, clients }] of Object.entries(FUNCTIONS) as [
     keyof typeof FUNCTIONS,
     (typeof FUNCTIONS)[keyof typeof FUNCTIONS],
@@ -247,7 +247,10 @@ async function functionBundles(): Promise<Record<keyof typeof FUNCTIONS, { bundl
     );
     const floor = join(OUT, `${name}-floor.js`);
     await build({ ...BUNDLE, entryPoints: [floorEntry], outfile: floor, nodePaths: [join(ROOT, 'node_modules')] });
-    out[name] = { bundle, floor };
+    // The same clients bundled as the functions are (what the function itself adds over a lean SDK).
+    const leanFloor = join(OUT, `${name}-lean-floor.js`);
+    await build({ ...DEPLOYED, entryPoints: [floorEntry], outfile: leanFloor, nodePaths: [join(ROOT, 'node_modules')] });
+    out[name] = { bundle, floor, leanFloor };
   }
   return out;
 }
@@ -360,15 +363,12 @@ async function main(): Promise<void> {
         handlerMs: { args: [coldDriver(built.handler, alice)], env },
         sdkFloorMs: { args: [built.sdk], env },
         nodeMs: { args: ['-e', '0'], env },
-      },
-      COLD_RUNS,
-    );
-    const { externalMs } = await interleavedColdRuns(
-      {
+        // The same handler with the SDK left to the runtime (nodejs22.x ships AWS SDK v3).
         externalMs: { args: [coldDriver(built.handlerExternal, alice)], env: { ...env, NODE_PATH: join(ROOT, 'node_modules') } },
       },
       COLD_RUNS,
     );
+    const { externalMs } = cold;
     const handlerBytes = readFileSync(built.handler);
     const bundle = {
       studioUrlBytes: handlerBytes.length,
@@ -386,17 +386,19 @@ async function main(): Promise<void> {
     };
     const loads = await interleavedColdRuns(
       Object.fromEntries(
-        Object.entries(perFunction).flatMap(([name, { bundle: b, floor }]) => [
+        Object.entries(perFunction).flatMap(([name, { bundle: b, floor, leanFloor }]) => [
           [name, { args: [loadDriver(b)], env: loadEnv }],
           [`${name}Floor`, { args: [loadDriver(floor)], env: loadEnv }],
+          [`${name}LeanFloor`, { args: [loadDriver(leanFloor)], env: loadEnv }],
         ]),
       ) as Record<string, { args: string[]; env: NodeJS.ProcessEnv }>,
       COLD_RUNS,
     );
     const functions = Object.fromEntries(
-      Object.entries(perFunction).map(([name, { bundle: b, floor }]) => {
+      Object.entries(perFunction).map(([name, { bundle: b, floor, leanFloor }]) => {
         const bytes = statSync(b).size;
         const floorBytes = statSync(floor).size;
+        const leanFloorBytes = statSync(leanFloor).size;
         return [
           name,
           {
@@ -405,12 +407,22 @@ async function main(): Promise<void> {
             bytesRatio: round(bytes / floorBytes, 2),
             loadMs: loads[name] as number,
             floorLoadMs: loads[`${name}Floor`] as number,
+            leanFloorBytes,
+            leanFloorLoadMs: loads[`${name}LeanFloor`] as number,
           },
         ];
       }),
     ) as Record<
       keyof typeof FUNCTIONS,
-      { bytes: number; floorBytes: number; bytesRatio: number; loadMs: number; floorLoadMs: number }
+      {
+        bytes: number;
+        floorBytes: number;
+        bytesRatio: number;
+        loadMs: number;
+        floorLoadMs: number;
+        leanFloorBytes: number;
+        leanFloorLoadMs: number;
+      }
     >;
     const environment = { kept: [...LAMBDA_LIKE_ENV], cleared: clearedVariables() };
     for (const h of [parallel, sequential, cpuApp]) h.close();
@@ -471,6 +483,12 @@ async function main(): Promise<void> {
           target(f.bytesRatio <= 0.85),
         ],
         [`${name}: load`, `${f.loadMs} ms`, `its floor ${f.floorLoadMs} ms: ${ratio(f.loadMs, f.floorLoadMs)}`, 'reported'],
+        [
+          `${name}: over a lean SDK`,
+          `+${f.bytes - f.leanFloorBytes} B, +${round(f.loadMs - f.leanFloorLoadMs, 1)} ms`,
+          `its clients bundled as deployed: ${f.leanFloorBytes} B, ${f.leanFloorLoadMs} ms`,
+          'reported',
+        ],
       ]),
     ];
     log(
@@ -478,8 +496,7 @@ async function main(): Promise<void> {
     );
     const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
     for (const row of rows) log(`  ${row.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ')}`);
-    if (JSON_OUT)
-      process.stdout.write(`${JSON.stringify({ warm, cpu, cold: { ...cold, externalMs }, bundle, functions, environment })}\n`);
+    if (JSON_OUT) process.stdout.write(`${JSON.stringify({ warm, cpu, cold, bundle, functions, environment })}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await issuer.close();

@@ -6,7 +6,8 @@
  * fails closed, with its usual answer.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,7 +26,10 @@ const built: Record<string, { file: string; inputs: Metafile['inputs'] }> = {};
 
 /** What must never be bundled again, by the input path that would show it. */
 const NEVER: [string, RegExp][] = [
-  ['a credential provider but the environment one', /node_modules\/@aws-sdk\/credential-provider-(?!env\/)/],
+  [
+    'a credential provider but the environment and the credentials-endpoint ones',
+    /node_modules\/@aws-sdk\/credential-provider-(?!(env|http)\/)/,
+  ],
   ['a nested STS/SSO/sign-in client', /node_modules\/@aws-sdk\/(nested-clients|client-sts|client-sso)/],
   ['the token providers', /node_modules\/@aws-sdk\/token-providers/],
   ['the instance metadata service', /node_modules\/@smithy\/credential-provider-imds/],
@@ -53,7 +57,32 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Text only the left-out pieces carry, whatever package they may move to: the web-identity, SSO,
+ * process and shared-file providers of the default chain.
+ */
+const NEVER_TEXT = [
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AssumeRoleWithWebIdentity',
+  'credential_process',
+  'sso_start_url',
+  'getSSOTokenFromFile',
+];
+
 describe.each(HANDLERS)('the %s bundle', (name) => {
+  it('holds none of the default chain’s providers, by their text', () => {
+    const text = readFileSync(built[name]?.file as string, 'utf8');
+    expect(NEVER_TEXT.filter((needle) => text.includes(needle))).toEqual([]);
+  });
+
+  it('loads in a fresh process with nothing in its environment', async () => {
+    const driver = join(dir, `${name}.load.js`);
+    writeFileSync(driver, `require(${JSON.stringify(built[name]?.file)});\n`);
+    await expect(
+      promisify(execFile)(process.execPath, [driver], { env: { PATH: process.env.PATH }, timeout: 30_000 }),
+    ).resolves.toBeDefined();
+  });
+
   it.each(NEVER)('holds no %s', (_what, pattern) => {
     expect(Object.keys(built[name]?.inputs ?? {}).filter((path) => pattern.test(path))).toEqual([]);
   });
@@ -65,6 +94,52 @@ describe.each(HANDLERS)('the %s bundle', (name) => {
     );
     for (const [path, input] of manifests) expect([path, input.bytes < 200]).toEqual([path, true]);
   });
+});
+
+it('reads credentials from a credentials endpoint when Lambda hands them out that way', async () => {
+  const peers = await startPeers({ emulator: 0, issuer: 0 });
+  const served: string[] = [];
+  const endpoint = createServer((req, res) => {
+    served.push(req.url ?? '');
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        AccessKeyId: 'AKIDLOCAL',
+        SecretAccessKey: 'local-secret',
+        Token: 'local-token',
+        Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+  try {
+    const driver = join(dir, 'endpoint-driver.js');
+    const context = invocationContext();
+    writeFileSync(
+      driver,
+      [
+        `const { handler } = require(${JSON.stringify(built['studio-url']?.file)});`,
+        `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
+        'context.getRemainingTimeInMillis = () => 20000;',
+        `handler(${JSON.stringify(studioUrlEvent(peers.issuer.tokenFor('alice')))}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
+      ].join('\n'),
+    );
+    const port = (endpoint.address() as { port: number }).port;
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/credentials`,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...inProcessEnv(peers),
+    };
+    const { stdout } = await promisify(execFile)(process.execPath, [driver], { env, timeout: 60_000 });
+    expect(stdout).toContain('STATUS 200');
+    expect(served.length).toBeGreaterThan(0);
+    expect(new Set(served)).toEqual(new Set(['/credentials']));
+  } finally {
+    endpoint.close();
+    await Promise.all([peers.emulator.close(), peers.issuer.close()]);
+  }
 });
 
 it('uses the environment-credentials provider wherever an SDK client is bundled', () => {
@@ -90,10 +165,18 @@ it('fails closed with 503, auditing why, when Lambda gives the function no crede
         `handler(${JSON.stringify(studioUrlEvent(peers.issuer.tokenFor('alice')))}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
       ].join('\n'),
     );
-    // No AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and no shared config to fall back to.
+    // No AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN and no credentials endpoint; what the
+    // default chain would have tried instead is laid out, and must stay untouched.
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    const ran = join(dir, 'credential-process-ran');
+    writeFileSync(join(home, '.aws', 'config'), `[default]\ncredential_process = /usr/bin/touch ${ran}\n`);
+    writeFileSync(join(dir, 'web-identity-token'), 'token');
     const env = {
       PATH: process.env.PATH,
-      HOME: dir,
+      HOME: home,
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'web-identity-token'),
+      AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/nobody',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...inProcessEnv(peers),
     };
@@ -101,6 +184,7 @@ it('fails closed with 503, auditing why, when Lambda gives the function no crede
     expect(stdout).toContain('STATUS 503');
     expect(stdout).toMatch(/"decision":"error","reason":"sagemaker-credentials-unavailable","status":503/);
     expect(peers.emulator.calls).toEqual({});
+    expect(existsSync(ran)).toBe(false);
   } finally {
     await Promise.all([peers.emulator.close(), peers.issuer.close()]);
   }

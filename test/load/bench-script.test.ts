@@ -49,7 +49,15 @@ it('prints the table and one JSON object of the documented shape on the last lin
     functions: Object.fromEntries(
       ['studioUrl', 'ssoOidc', 'ssoSaml', 'health', 'healthCheck'].map((name) => [
         name,
-        { bytes: number, floorBytes: number, bytesRatio: number, loadMs: number, floorLoadMs: number },
+        {
+          bytes: number,
+          floorBytes: number,
+          bytesRatio: number,
+          loadMs: number,
+          floorLoadMs: number,
+          leanFloorBytes: number,
+          leanFloorLoadMs: number,
+        },
       ]),
     ),
     environment: { kept: ['PATH'], cleared: expect.any(Array) },

@@ -1,14 +1,30 @@
 /**
  * What the bundles use in place of the AWS SDK's default credential chain
  * (`@aws-sdk/credential-provider-node`, swapped in by src/infrastructure/bundle.ts): the credentials
- * Lambda hands a function in its environment, and nothing else. The default chain's other
- * providers (SSO, STS web identity, IMDS, the shared config files, processes) and the nested STS,
- * SSO and sign-in clients they pull in never run in Lambda and cost a third of the bundle.
+ * Lambda hands a function, and nothing else. Lambda puts its role's credentials in the environment;
+ * setups that hand them out through a local credentials endpoint instead
+ * (`AWS_CONTAINER_CREDENTIALS_FULL_URI` / `_RELATIVE_URI`) are read from there. The default chain's
+ * other providers (SSO, STS web identity, the shared config files, processes, instance metadata)
+ * and the nested STS, SSO and sign-in clients they pull in never run in Lambda and cost a third of
+ * the bundle.
  *
- * With no credentials in the environment the provider fails, the SDK call fails before it is sent,
- * and the request fails closed with the answer of an unreachable SageMaker (503).
+ * With neither the provider fails, the SDK call fails before it is sent, and the request fails
+ * closed with the answer of an unavailable upstream (503, audit reason `…-credentials-unavailable`).
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { fromHttp } from '@aws-sdk/credential-provider-http';
 
-/** The SDK's name for the default provider: the environment's credentials only. */
-export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}) => fromEnv(init);
+type Init = Parameters<typeof fromEnv>[0] & Parameters<typeof fromHttp>[0];
+
+/** The SDK's name for the default provider: the environment's credentials, else the credentials endpoint's. */
+export const defaultProvider = (init: Init = {}) => {
+  const environment = fromEnv(init);
+  return async () => {
+    try {
+      return await environment();
+    } catch {
+      // Built only now: it throws CredentialsProviderError when no AWS_CONTAINER_CREDENTIALS_* variable names an endpoint.
+      return fromHttp(init)();
+    }
+  };
+};
