@@ -96,6 +96,22 @@ describe.each(HANDLERS)('the %s bundle', (name) => {
   });
 });
 
+/** A script that loads the studio-url bundle and answers alice's request once, printing `STATUS <code>`. */
+function aliceDriver(name: string, token: string): string {
+  const driver = join(dir, name);
+  const context = invocationContext();
+  writeFileSync(
+    driver,
+    [
+      `const { handler } = require(${JSON.stringify(built['studio-url']?.file)});`,
+      `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
+      'context.getRemainingTimeInMillis = () => 20000;',
+      `handler(${JSON.stringify(studioUrlEvent(token))}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
+    ].join('\n'),
+  );
+  return driver;
+}
+
 it('reads credentials from a credentials endpoint when Lambda hands them out that way', async () => {
   const peers = await startPeers({ emulator: 0, issuer: 0 });
   const served: string[] = [];
@@ -113,17 +129,7 @@ it('reads credentials from a credentials endpoint when Lambda hands them out tha
   });
   await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
   try {
-    const driver = join(dir, 'endpoint-driver.js');
-    const context = invocationContext();
-    writeFileSync(
-      driver,
-      [
-        `const { handler } = require(${JSON.stringify(built['studio-url']?.file)});`,
-        `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
-        'context.getRemainingTimeInMillis = () => 20000;',
-        `handler(${JSON.stringify(studioUrlEvent(peers.issuer.tokenFor('alice')))}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
-      ].join('\n'),
-    );
+    const driver = aliceDriver('endpoint-driver.js', peers.issuer.tokenFor('alice'));
     const port = (endpoint.address() as { port: number }).port;
     const env = {
       PATH: process.env.PATH,
@@ -154,17 +160,7 @@ it('uses the environment-credentials provider wherever an SDK client is bundled'
 it('fails closed with 503, auditing why, when Lambda gives the function no credentials', async () => {
   const peers = await startPeers({ emulator: 0, issuer: 0 });
   try {
-    const driver = join(dir, 'driver.js');
-    const context = invocationContext();
-    writeFileSync(
-      driver,
-      [
-        `const { handler } = require(${JSON.stringify(built['studio-url']?.file)});`,
-        `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
-        'context.getRemainingTimeInMillis = () => 20000;',
-        `handler(${JSON.stringify(studioUrlEvent(peers.issuer.tokenFor('alice')))}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
-      ].join('\n'),
-    );
+    const driver = aliceDriver('driver.js', peers.issuer.tokenFor('alice'));
     // No AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN and no credentials endpoint; what the
     // default chain would have tried instead is laid out, and must stay untouched.
     const home = join(dir, 'home');
