@@ -17,7 +17,8 @@ export function createSsmClient(
     endpoint?: string;
     credentials?: StaticCredentials;
     maxAttempts: number;
-    attemptTimeoutMs: number;
+    /** One attempt's deadline, connecting included. */
+    timeoutMs: number;
     backoffMs: number;
   },
 ): SSMClient {
@@ -28,8 +29,8 @@ export function createSsmClient(
     maxAttempts: options.maxAttempts,
     retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, () => options.backoffMs),
     requestHandler: new BoundedHttpHandler({
-      connectTimeoutMs: options.attemptTimeoutMs,
-      attemptTimeoutMs: options.attemptTimeoutMs,
+      connectTimeoutMs: options.timeoutMs,
+      attemptTimeoutMs: options.timeoutMs,
       maxResponseBytes: 64 * 1024,
     }),
   });

@@ -18,7 +18,7 @@ export function buildOidcApp(env: Env, overrides: Overrides = {}): SsoApp<OidcEn
   return memoizeUntilFailure(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [oidc.clientSecret]);
     const [clientSecret] = values;
-    const shared = sharedDeps(config, overrides, cookieKeys, config.identity);
+    const shared = sharedDeps(config, overrides, cookieKeys);
     const port =
       overrides.oidcPort?.(clientSecret as string) ??
       new OpenIdClientAdapter({

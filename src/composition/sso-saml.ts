@@ -20,7 +20,7 @@ export function buildSamlApp(env: Env, overrides: Overrides = {}): SsoApp<SamlEn
   return memoizeUntilFailure(async () => {
     const { cookieKeys, values } = await readSecrets(config, overrides, [saml.idpCerts]);
     const [certText] = values;
-    const shared = sharedDeps(config, overrides, cookieKeys, config.identity);
+    const shared = sharedDeps(config, overrides, cookieKeys);
     const { certs, problems } = parsePemCertificates('SAML_IDP_CERTS', certText as string);
     if (problems.length > 0) throw new ConfigurationError(problems);
     const port = overrides.samlPort ?? new NodeSamlServiceProvider(saml, certs, shared.clock);

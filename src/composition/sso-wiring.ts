@@ -11,31 +11,34 @@ import { createDynamoClient } from '../adapters/dynamo-client';
 import { DynamoReplayGuard } from '../adapters/replay-store';
 import { createSsmClient, resolveSecrets, type SecretRef } from '../adapters/ssm-secrets';
 import { SSO_AWS_CALL, type SsoConfig } from '../config/sso';
-import type { JwtCallerPolicy } from '../domain/caller';
 import type { AuditLog } from '../use-cases/ports';
 import type { SsoDeps } from '../use-cases/sso-login';
 import { issuanceFor } from './issuance';
 import type { Overrides } from './lambda-function';
 
-/** The pieces both SSO functions build alike, around the cookie keys already read and this way in's identity rules. */
-export function sharedDeps(config: SsoConfig, overrides: Overrides, cookieKeys: string, identity: JwtCallerPolicy): SsoDeps {
+/** The bounds of the SSO functions' own AWS calls (SSO_AWS_CALL), for a client that reaches `endpoint`. */
+function ssoCall(endpoint: string | undefined, overrides: Overrides) {
+  return {
+    timeoutMs: SSO_AWS_CALL.attemptTimeoutMs,
+    maxAttempts: SSO_AWS_CALL.attempts,
+    backoffMs: SSO_AWS_CALL.backoffMs,
+    ...(endpoint !== undefined && { endpoint }),
+    ...(overrides.credentials && { credentials: overrides.credentials }),
+  };
+}
+
+/** The pieces both SSO functions build alike, around the cookie keys already read. */
+export function sharedDeps(config: SsoConfig, overrides: Overrides, cookieKeys: string): SsoDeps {
   const clock = overrides.clock ?? Date.now;
-  const dynamo =
-    overrides.dynamoClient ??
-    createDynamoClient(config.core.region, {
-      timeoutMs: SSO_AWS_CALL.attemptTimeoutMs,
-      maxAttempts: SSO_AWS_CALL.attempts,
-      backoffMs: SSO_AWS_CALL.backoffMs,
-      ...(config.dynamoEndpointUrl !== undefined && { endpoint: config.dynamoEndpointUrl }),
-      ...(overrides.credentials && { credentials: overrides.credentials }),
-    });
+  const dynamo = overrides.dynamoClient ?? createDynamoClient(config.core.region, ssoCall(config.dynamoEndpointUrl, overrides));
   return {
     issue: issuanceFor(config.core, overrides),
     sealer: new JoseStateSealer(cookieKeys, config.cookie.maxAgeSeconds, clock),
     replay: new DynamoReplayGuard(dynamo, config.replayTable, clock),
     clock,
     loginTtlSeconds: config.cookie.maxAgeSeconds,
-    identity,
+    // The rules of what this way in reads (its claim or attribute), never the token path's.
+    identity: config.identity,
   };
 }
 
@@ -50,15 +53,7 @@ export async function readSecrets(
 ): Promise<{ cookieKeys: string; values: string[] }> {
   const [cookieKeys, ...values] = await resolveSecrets(
     [config.cookie.keys, ...refs],
-    () =>
-      overrides.ssmClient ??
-      createSsmClient(config.core.region, {
-        maxAttempts: SSO_AWS_CALL.attempts,
-        attemptTimeoutMs: SSO_AWS_CALL.attemptTimeoutMs,
-        backoffMs: SSO_AWS_CALL.backoffMs,
-        ...(config.ssmEndpointUrl !== undefined && { endpoint: config.ssmEndpointUrl }),
-        ...(overrides.credentials && { credentials: overrides.credentials }),
-      }),
+    () => overrides.ssmClient ?? createSsmClient(config.core.region, ssoCall(config.ssmEndpointUrl, overrides)),
   );
   return { cookieKeys: cookieKeys as string, values };
 }
