@@ -11,7 +11,7 @@
  */
 import './local/quiet-node-notice';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { NetProbes } from '../src/adapters/net-probes';
 import { healthPortsFor } from '../src/composition/health-check';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
@@ -69,26 +69,16 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
   return { description: 'the local stack', plan, local: true, localPeers, sagemakerEndpointUrl: emulatorUrl };
 }
 
-/** The local peers of `target` that refuse a TCP connection (a connection only: no request reaches the audit log). */
+/** The local peers of `target` that accept no TCP connection (a connection only: no request reaches the audit log). */
 async function notListening(target: Target): Promise<string[]> {
-  const refused = await Promise.all(
-    target.localPeers.map(
-      (hostPort) =>
-        new Promise<boolean>((resolve) => {
-          const url = new URL(`http://${hostPort}`);
-          const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
-            socket.destroy();
-            resolve(false);
-          });
-          socket.setTimeout(1000, () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.once('error', () => resolve(true));
-        }),
-    ),
+  const probes = new NetProbes();
+  const answers = await Promise.all(
+    target.localPeers.map((hostPort) => {
+      const url = new URL(`http://${hostPort}`);
+      return probes.tcp(url.hostname, Number(url.port), 1000);
+    }),
   );
-  return target.localPeers.filter((_, i) => refused[i]);
+  return target.localPeers.filter((_, i) => answers[i]?.kind !== 'open');
 }
 
 /** A deployed stage's plan, as its health function holds it (CloudFormation has filled it in). */
