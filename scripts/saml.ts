@@ -5,10 +5,10 @@
  * error code go to stderr, exit 1).
  */
 import './local/quiet-node-notice';
-import { stackPortsFrom } from './local/stack-ports';
+import { localIssuerUrl } from './local/stack-ports';
 
 const person = process.argv[2];
-const issuer = process.env.LOCAL_ISSUER_URL ?? `http://127.0.0.1:${stackPortsFrom([], process.env).issuer}`;
+const issuer = localIssuerUrl(process.env);
 
 async function main(): Promise<number> {
   if (!person) {

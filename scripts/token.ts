@@ -5,7 +5,7 @@
  */
 import './local/quiet-node-notice';
 import { DEMO_PEOPLE } from './local/demo-data';
-import { stackPortsFrom } from './local/stack-ports';
+import { localIssuerUrl } from './local/stack-ports';
 
 const FLAGS: Readonly<Record<string, { query: string; help: string }>> = {
   '--email': { query: 'email', help: 'the email claim (alone: a person who is not in the demo, in studio-users)' },
@@ -67,7 +67,7 @@ async function main(args: readonly string[]): Promise<number> {
   let issuer: string;
   try {
     query = tokenQuery(args);
-    issuer = process.env.LOCAL_ISSUER_URL ?? `http://127.0.0.1:${stackPortsFrom([], process.env).issuer}`;
+    issuer = localIssuerUrl(process.env);
   } catch (error) {
     process.stderr.write(`token: ${(error as Error).message}\n\n${USAGE}`);
     return 2;

@@ -32,6 +32,11 @@ export const PORT_SETTINGS: Readonly<Record<keyof StackPorts, { what: string; fl
 
 const NAMES = Object.keys(PORT_SETTINGS) as (keyof StackPorts)[];
 
+/** The local issuer's origin, as the tools that ask it for tokens and SAML responses find it. */
+export function localIssuerUrl(env: NodeJS.ProcessEnv): string {
+  return env.LOCAL_ISSUER_URL ?? `http://127.0.0.1:${stackPortsFrom([], env).issuer}`;
+}
+
 /** The flags and variables, one line each, for `--help`. */
 export function portHelp(): string {
   return NAMES.map((name) => {
