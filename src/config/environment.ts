@@ -131,6 +131,11 @@ export class EnvReader {
   }
 }
 
+/** The metrics' `service` dimension (METRICS_SERVICE; the deployment sets `<service>-<stage>`). */
+export function readMetricsService(reader: EnvReader): string {
+  return reader.optional('METRICS_SERVICE') ?? 'studio-gate';
+}
+
 /** An explicit true/false of `name`, or undefined for the default. */
 export function readOptionalBoolean(reader: EnvReader, name: string): boolean | undefined {
   if (reader.optional(name) === undefined) return undefined;

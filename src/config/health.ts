@@ -5,7 +5,7 @@
  */
 import { type HealthPlan, parsePlan } from '../domain/health/plan';
 import type { SourcePolicy } from '../domain/network-source';
-import { type Env, EnvReader, finish, REGION_PATTERN } from './environment';
+import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService } from './environment';
 import { readSourcePolicy } from './source';
 
 export interface HealthStoreConfig {
@@ -39,7 +39,7 @@ function readStore(reader: EnvReader): HealthStoreConfig {
     region: reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1'),
     tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
     ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
-    metricsService: reader.optional('METRICS_SERVICE') ?? 'studio-gate',
+    metricsService: readMetricsService(reader),
   };
 }
 

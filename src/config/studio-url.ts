@@ -9,7 +9,7 @@ import type { SourcePolicy } from '../domain/network-source';
 import type { ProfileMapping } from '../domain/profile-mapping';
 import type { IssuanceSettings } from '../use-cases/issue-studio-url';
 import { type IamAuthConfig, type JwtAuthConfig, readAuth } from './auth';
-import { type Env, EnvReader, finish, REGION_PATTERN } from './environment';
+import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService } from './environment';
 import { readOwner, readProfileMap, readTransform } from './profiles';
 import { readSageMakerCalls, readTimeBudget, type SageMakerCallSettings, type TimeBudget } from './sagemaker';
 import { readSourcePolicy } from './source';
@@ -52,7 +52,7 @@ export function parseConfig(env: Env): StudioGateConfig {
     ...calls,
     ...budget,
     ...(localStudioOrigin !== undefined && { localStudioOrigin }),
-    metricsService: reader.optional('METRICS_SERVICE') ?? 'studio-gate',
+    metricsService: readMetricsService(reader),
   };
   return finish(reader, config);
 }
