@@ -4,14 +4,13 @@
  * every request once deployed, is refused before it is packaged. What CloudFormation fills in at
  * deploy time (ids, the account, DNS names) is read as a well-formed placeholder.
  */
+import type { Env } from '../config/environment';
 import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../config/health';
 import { parseSsoConfig } from '../config/sso';
 import { parseConfig } from '../config/studio-url';
 import { ConfigurationError } from '../domain/errors';
 import type { CfnValue } from './cloudformation';
 import type { FunctionDefinition } from './functions';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Each function's configuration parser, by function name. */
 const PARSERS: Readonly<Record<string, (env: Env) => unknown>> = {

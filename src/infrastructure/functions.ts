@@ -26,7 +26,7 @@ export interface FunctionDefinition {
   readonly events: readonly unknown[];
 }
 
-/** The studio-url function's variables that are stage parameters as written (src/config/studio-url.ts, auth.ts, source.ts). */
+/** The studio-url function's variables that are stage parameters as written (what src/config/ reads, SSO and health aside). */
 export const STUDIO_URL_VARIABLES = {
   STUDIO_DOMAIN_ID: 'domainId',
   AUTH_MODE: 'authMode',
@@ -124,7 +124,7 @@ export function buildFunctions(
   params: DeploymentParams,
   deployment: Deployment,
 ): Record<string, FunctionDefinition> {
-  const iam = raw.authMode === 'iam';
+  const iam = params.authMode === 'iam';
   // In iam mode API Gateway authenticates the SigV4 caller (AWS_IAM) on the API's own routes.
   const http = (path: string, methods: readonly string[]) =>
     methods.map((method) => ({ http: { path, method, ...(iam && { authorizer: 'aws_iam' }) } }));
