@@ -16,6 +16,13 @@ import { fromHttp } from '@aws-sdk/credential-provider-http';
 
 type Init = Parameters<typeof fromEnv>[0] & Parameters<typeof fromHttp>[0];
 
+/**
+ * The credentials endpoint is asked like every upstream, within a bound: one retry, a second for
+ * each attempt (the provider's defaults are three retries, a second apart), so its worst case is
+ * about 3 s once per container, well inside any request's deadline.
+ */
+const ENDPOINT_BOUNDS = { timeout: 1000, maxRetries: 1 } as const;
+
 /** The SDK's name for the default provider: the environment's credentials, else the credentials endpoint's. */
 export const defaultProvider = (init: Init = {}) => {
   const environment = fromEnv(init);
@@ -24,7 +31,7 @@ export const defaultProvider = (init: Init = {}) => {
       return await environment();
     } catch {
       // Built only now: it throws CredentialsProviderError when no AWS_CONTAINER_CREDENTIALS_* variable names an endpoint.
-      return fromHttp(init)();
+      return fromHttp({ ...init, ...ENDPOINT_BOUNDS })();
     }
   };
 };
