@@ -87,6 +87,14 @@ const CLIENTS = {
  */
 const LAMBDA_LIKE_ENV = ['PATH'] as const;
 
+/** What a measured child process starts with: LAMBDA_LIKE_ENV of this shell, and the SDK's Node notice off. */
+function lambdaLikeEnv(): Record<string, string> {
+  return {
+    ...Object.fromEntries(LAMBDA_LIKE_ENV.map((name) => [name, process.env[name] ?? ''])),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
 /** The names of this shell's variables a Lambda-like child does not get (reported, never their values). */
 function clearedVariables(): string[] {
   return (
@@ -350,13 +358,12 @@ async function main(): Promise<void> {
     // Cold start and bundle sizes.
     const built = await bundles();
     const env = {
-      ...Object.fromEntries(LAMBDA_LIKE_ENV.map((name) => [name, process.env[name] ?? ''])),
+      ...lambdaLikeEnv(),
       ...envFor(fast.url, issuer, {}),
       // Lambda gives a function its role's credentials in the environment.
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const cold = await interleavedColdRuns(
       {
@@ -380,10 +387,7 @@ async function main(): Promise<void> {
     // Every function's bundle and load time, beside its SDK-only floor (no function environment:
     // the load is the same either way, and a configuration problem is one log line).
     const perFunction = await functionBundles();
-    const loadEnv = {
-      ...Object.fromEntries(LAMBDA_LIKE_ENV.map((name) => [name, process.env[name] ?? ''])),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
+    const loadEnv = lambdaLikeEnv();
     const loads = await interleavedColdRuns(
       Object.fromEntries(
         Object.entries(perFunction).flatMap(([name, { bundle: b, floor, leanFloor }]) => [
