@@ -121,7 +121,8 @@ export function importsOf(file: string, text: string, exists: (path: string) => 
           problem: 'an import() or require() whose target is not a string literal',
         });
     } else if (readsProcessEnvironment(node)) {
-      edges.push({ from: file, to: 'process', typeOnly: false, problem: 'reads the process environment' });
+      // The environment as an import of `process`: one rule below holds both ways of reaching it.
+      edges.push({ from: file, to: 'process', typeOnly: false, names: ['env'] });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       add(node.argument.literal.text, true, ['*']);
     }
@@ -172,12 +173,15 @@ function resolveSpecifier(file: string, specifier: string, exists: (path: string
   return `${stem}.ts`;
 }
 
-/** The layer of a repository-relative file, or undefined for files outside the rules (scripts, tests). */
-export function layerOf(file: string): Layer | undefined {
+/** A file of src/ outside every layer's folder. */
+const LOOSE = 'loose';
+
+/** The layer of a repository-relative file, LOOSE for one of src/ in no layer, undefined outside the rules (scripts, tests). */
+export function layerOf(file: string): Layer | typeof LOOSE | undefined {
   if (file.startsWith('handlers/')) return 'handlers';
-  const match = /^src\/([^/]+)\//.exec(file);
-  if (match === null) return file.startsWith('src/') ? ('src' as never) : undefined;
-  return (match[1] as string) in LAYER_RULES ? (match[1] as Layer) : ('src' as never);
+  if (!file.startsWith('src/')) return undefined;
+  const folder = /^src\/([^/]+)\//.exec(file)?.[1];
+  return folder !== undefined && folder in LAYER_RULES ? (folder as Layer) : LOOSE;
 }
 
 function packageAllowed(rule: LayerRule, specifier: string): boolean {
@@ -193,15 +197,19 @@ export function layerViolations(edges: readonly ImportEdge[]): string[] {
   for (const edge of edges) {
     const from = layerOf(edge.from);
     if (from === undefined) continue;
-    if (!(from in LAYER_RULES)) {
+    if (from === LOOSE) {
       problems.push(
         `${edge.from}: a file directly in src/ belongs to no layer; put it in one of ${Object.keys(LAYER_RULES).join(', ')}`,
       );
       continue;
     }
     if (edge.problem !== undefined) {
-      if (edge.to === 'process' && edge.from === ENVIRONMENT_READER) continue;
-      problems.push(`${edge.from}: ${edge.problem}${edge.to === 'process' ? ` (only ${ENVIRONMENT_READER} may)` : ''}`);
+      problems.push(`${edge.from}: ${edge.problem}`);
+      continue;
+    }
+    if (edge.to === 'process' || edge.to === 'node:process') {
+      if (edge.from !== ENVIRONMENT_READER)
+        problems.push(`${edge.from}: reads the process environment (only ${ENVIRONMENT_READER} may)`);
       continue;
     }
     const rule = LAYER_RULES[from];
@@ -213,16 +221,13 @@ export function layerViolations(edges: readonly ImportEdge[]): string[] {
       continue;
     }
     if (!edge.to.startsWith('src/') && !edge.to.startsWith('handlers/')) {
-      if (['process', 'node:process'].includes(edge.to)) {
-        if (edge.from !== ENVIRONMENT_READER)
-          problems.push(`${edge.from}: imports ${edge.to} (only ${ENVIRONMENT_READER} reads the process environment)`);
-      } else if (!packageAllowed(rule, edge.to)) {
-        problems.push(`${edge.from}: ${from} may not import the package "${edge.to}"`);
-      }
+      if (!packageAllowed(rule, edge.to)) problems.push(`${edge.from}: ${from} may not import the package "${edge.to}"`);
       continue;
     }
-    const to = layerOf(edge.to);
-    if (to === from) continue;
+    const target = layerOf(edge.to);
+    if (target === from) continue;
+    // A file of no layer (a loose one of src/, or outside src/) is nobody's to import.
+    const to = target === LOOSE ? undefined : target;
     const allowedNames = rule.files?.[edge.to];
     if (allowedNames !== undefined && (edge.names ?? ['*']).every((name) => allowedNames.includes(name))) continue;
     if (to !== undefined && rule.imports.includes(to)) continue;
