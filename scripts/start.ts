@@ -19,10 +19,6 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const unknown = args.filter((a, i) =>
-    a.startsWith('--') ? !/^--[a-z]+-port$/.test(a) : !/^--[a-z]+-port$/.test(args[i - 1] ?? ''),
-  );
-  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}\n\n${USAGE}`);
   const ports = stackPortsFrom(args, process.env);
   const busy = await busyPorts(ports);
   if (busy.length > 0) {

@@ -47,9 +47,13 @@ export function portHelp(): string {
 
 /**
  * The ports of `args` (flags win) and `env`, over the defaults.
- * @throws Error naming the flag or variable whose value is not a port, or two services given one port.
+ * @throws Error naming an argument that is not a port flag, the flag or variable whose value is not a
+ *   port, or two services given one port.
  */
 export function stackPortsFrom(args: readonly string[], env: NodeJS.ProcessEnv): StackPorts {
+  const flags = NAMES.map((name) => PORT_SETTINGS[name].flag);
+  const unknown = args.find((arg, i) => (i % 2 === 0 ? !flags.includes(arg) : false));
+  if (unknown !== undefined) throw new Error(`unknown argument ${unknown} (the flags: npm start -- --help)`);
   const ports = { ...DEFAULT_PORTS };
   for (const name of NAMES) {
     const { flag, variable } = PORT_SETTINGS[name];
