@@ -1,5 +1,8 @@
 /**
- * The local stack's demo world (docs/development.md, "The local stack"): one domain and its people.
+ * The local stack's demo world (docs/development.md, "The local stack"): two domains in two
+ * accounts and their people. The demo domain (studio-gate's own account) is open to every member of
+ * `studio-users`; the risk domain (another account, issued through its issuer role) only to
+ * `risk-analysts`, which grace alone is in: she is asked which one she means.
  * Tests, the load script and the README rely on exactly these names and outcomes. Every profile
  * carries its owner tag, as a platform team's provisioning would write it; `john-smith` and the
  * person `john_smith` show the owner check refusing a pair that collides under the transform.
@@ -10,6 +13,14 @@ export const DEMO_REGION = 'eu-west-1';
 export const DEMO_ACCOUNT = '000000000000';
 export const REQUIRED_GROUP = 'studio-users';
 export const DEMO_EMAIL_DOMAIN = 'example.com';
+
+/** The second domain: another account, reached through its issuer role. */
+export const RISK_DOMAIN_ID = 'd-localrisk';
+export const RISK_ACCOUNT = '111111111111';
+export const RISK_GROUP = 'risk-analysts';
+export const RISK_ROLE_ARN = `arn:aws:iam::${RISK_ACCOUNT}:role/studio-gate-issuer`;
+export const DEMO_LABEL = 'Demo (local)';
+export const RISK_LABEL = 'Risk analytics (local)';
 
 /** A profile the emulator holds. */
 export interface DemoProfile {
@@ -25,7 +36,7 @@ export interface DemoPerson {
   readonly groups: readonly string[];
   /** The profile their identity maps to (`email-local-part,lowercase,dots-to-dashes`), if one exists. */
   readonly profile?: DemoProfile;
-  /** The HTTP status GET /studio-url answers them. */
+  /** The HTTP status GET /studio-url answers them (300: they are entitled to both domains and must choose). */
   readonly expectedStatus: number;
   /** The profile a 200 opens. */
   readonly opens?: string;
@@ -78,7 +89,49 @@ export const DEMO_PEOPLE: Readonly<Record<string, DemoPerson>> = {
   },
   // Maps to john-smith too (`_` and `.` both become `-`), but that profile is john.smith's: 403.
   john_smith: { email: 'john_smith@example.com', groups: [REQUIRED_GROUP], expectedStatus: 403 },
+  // Entitled to both domains: GET /studio-url lists them (300); `domain=` opens either.
+  grace: {
+    email: 'grace@example.com',
+    groups: [REQUIRED_GROUP, RISK_GROUP],
+    profile: own('grace', 'grace@example.com', 'InService'),
+    expectedStatus: 300,
+  },
 };
+
+/**
+ * The risk domain's profiles: grace's own, and one of alice's (alice is not entitled to the domain,
+ * so it is never opened through studio-gate).
+ */
+export function riskProfiles(): Map<string, DemoProfile> {
+  return new Map([
+    ['grace', own('grace', 'grace@example.com', 'InService')],
+    ['alice', own('alice', 'alice@example.com', 'InService')],
+  ]);
+}
+
+/** The risk domain's spaces: grace's private one, and one shared with the domain. */
+export function riskSpaces(): Map<string, DemoSpace> {
+  return new Map<string, DemoSpace>([
+    ['grace-models', { sharingType: 'Private', owner: 'grace' }],
+    ['risk-shared', { sharingType: 'Shared', owner: 'grace' }],
+  ]);
+}
+
+/** STUDIO_DOMAINS of the local stack: both domains, the risk one through its issuer role, at `endpoint`. */
+export function demoDomains(endpoint: string): string {
+  return JSON.stringify([
+    { id: DEMO_DOMAIN_ID, region: DEMO_REGION, account: DEMO_ACCOUNT, label: DEMO_LABEL, groups: [REQUIRED_GROUP], endpoint },
+    {
+      id: RISK_DOMAIN_ID,
+      region: DEMO_REGION,
+      account: RISK_ACCOUNT,
+      label: RISK_LABEL,
+      groups: [RISK_GROUP],
+      role: RISK_ROLE_ARN,
+      endpoint,
+    },
+  ]);
+}
 
 /** Profiles the emulator is seeded with, by name. */
 export function demoProfiles(): Map<string, DemoProfile> {

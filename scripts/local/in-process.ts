@@ -9,7 +9,7 @@ import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildStudioUrlApp, type StudioGateApp } from '../../src/composition/studio-url';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
 import { LOCAL_CREDENTIALS } from './credentials';
-import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, REQUIRED_GROUP } from './demo-data';
+import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, demoDomains, REQUIRED_GROUP } from './demo-data';
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
@@ -94,17 +94,35 @@ export function studioUrlEvent(token: string | undefined, query: Record<string, 
 
 /** The running pipeline. */
 export interface InProcessPipeline {
-  readonly peers: Awaited<ReturnType<typeof startPeers>>;
+  readonly peers: Peers;
   readonly app: StudioGateApp;
   invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
   close(): Promise<void>;
 }
 
+/**
+ * The variables that make the pipeline serve both demo domains, as `npm start` does: the risk domain
+ * through its issuer role, assumed at the emulator's STS.
+ */
+export function severalDomainsEnv(peers: { readonly emulator: { readonly url: string } }): Record<string, string> {
+  return {
+    STUDIO_DOMAIN_ID: '',
+    STUDIO_ACCOUNT_ID: '',
+    STUDIO_DOMAINS: demoDomains(peers.emulator.url),
+    STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT,
+    AWS_ENDPOINT_URL_STS: peers.emulator.url,
+  };
+}
+
+type Peers = Awaited<ReturnType<typeof startPeers>>;
+
 /** Starts emulator and issuer on ephemeral loopback ports and builds the handler around them. */
-export async function startInProcessPipeline(overrides: Record<string, string> = {}): Promise<InProcessPipeline> {
+export async function startInProcessPipeline(
+  overrides: Record<string, string> | ((peers: Peers) => Record<string, string>) = {},
+): Promise<InProcessPipeline> {
   const peers = await startPeers({ emulator: 0, issuer: 0 });
   // The SDK signs every request; the emulator ignores the signature. Never real credentials.
-  const app = buildStudioUrlApp(inProcessEnv(peers, overrides), {
+  const app = buildStudioUrlApp(inProcessEnv(peers, typeof overrides === 'function' ? overrides(peers) : overrides), {
     credentials: LOCAL_CREDENTIALS,
   });
   const handler = studioUrlHandler(() => app, new JsonLineAuditLog());

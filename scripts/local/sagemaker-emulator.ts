@@ -7,7 +7,12 @@
  * faults through `POST /__emulator/faults` or {@link SageMakerEmulator.injectFault}: errors,
  * latency, resets, and hostile bodies (headers then silence, a byte at a time, endless, huge).
  * Every hostile answer stops by itself (at the latest after {@link HOSTILE_LIMIT_MS}).
- * Loopback only; never exposed elsewhere.
+ *
+ * It may hold several domains in several accounts. Given a {@link LocalIam}, it also answers STS's
+ * AssumeRole on the same origin (a form-encoded POST: the Query protocol) and answers each SageMaker
+ * call as IAM would for whoever signed it: the local functions' own key acts in the home account,
+ * an issuer role session in its role's account, and a call on a domain of another account is an
+ * AccessDeniedException. Loopback only; never exposed elsewhere.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +21,7 @@ import { domainArn, userProfileArn } from '../../src/domain/arns';
 import { DEFAULT_OWNER_TAG } from '../../src/domain/profile-owner';
 import { escapeHtml } from '../../src/domain/text';
 import { DEMO_ACCOUNT } from './demo-data';
+import { accessKeyIdOf, type LocalIam, type LocalPrincipal, StsError, stsErrorXml } from './sts-emulator';
 
 /** Operations the emulator answers. */
 export const EMULATED_OPERATIONS = [
@@ -26,6 +32,8 @@ export const EMULATED_OPERATIONS = [
   'ListTags',
   'DescribeSpace',
   'ListSpaces',
+  // STS, when the emulator has a LocalIam: faults apply to it as to any operation.
+  'AssumeRole',
 ] as const;
 export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
 
@@ -60,8 +68,19 @@ export interface IssuedSession {
   readonly userProfileName: string;
   readonly spaceName?: string;
   readonly landingUri?: string;
+  /** The person the issuing session named (SourceIdentity), when an issuer role session presigned it. */
+  readonly sourceIdentity?: string;
   readonly expiresAt: number;
   used: boolean;
+}
+
+/** A further domain the emulator holds (the first is the one of {@link EmulatorOptions}). */
+export interface EmulatedDomain {
+  readonly domainId: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly profiles: ReadonlyMap<string, { readonly status: string; readonly owner?: string }>;
+  readonly spaces?: ReadonlyMap<string, { readonly sharingType: string; readonly owner: string }>;
 }
 
 /** Options for {@link startSageMakerEmulator}. */
@@ -78,6 +97,10 @@ export interface EmulatorOptions {
   readonly ownerTag?: string;
   /** The account id in ARNs; default 000000000000. */
   readonly accountId?: string;
+  /** More domains, in this or other accounts (the local demo's second domain). */
+  readonly otherDomains?: readonly EmulatedDomain[];
+  /** IAM and STS: who signed each call decides which accounts' domains it may touch; default none (any signer). */
+  readonly iam?: LocalIam;
   /** Added to every API answer, like a network round trip (the bench uses it); default 0. */
   readonly addedLatencyMs?: number;
   readonly clock?: () => number;
@@ -108,6 +131,8 @@ export interface SageMakerEmulator {
   readonly calls: Record<string, number>;
   /** Tokens issued, by token. */
   readonly sessions: ReadonlyMap<string, IssuedSession>;
+  /** The local IAM and STS, when it has one (AssumeRole calls are in `iam.calls`). */
+  readonly iam?: LocalIam;
   injectFault(spec: FaultSpec): void;
   clearFaults(): void;
   resetCalls(): void;
@@ -175,17 +200,25 @@ function sendError(res: ServerResponse, error: ApiError): void {
 /** Starts the emulator; resolves once it listens. */
 export async function startSageMakerEmulator(options: EmulatorOptions): Promise<SageMakerEmulator> {
   const clock = options.clock ?? Date.now;
-  const profiles = new Map(options.profiles);
-  const spaces = new Map(options.spaces ?? []);
   const ownerTag = options.ownerTag ?? DEFAULT_OWNER_TAG;
-  const where = {
-    partition: 'aws',
-    region: options.region,
-    accountId: options.accountId ?? DEMO_ACCOUNT,
-    domainId: options.domainId,
-  };
-  const profileArn = (name: string) => userProfileArn(where, name);
-  const profilePrefix = userProfileArn(where, '');
+  interface DomainState {
+    readonly domainId: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly profiles: Map<string, { readonly status: string; readonly owner?: string }>;
+    readonly spaces: Map<string, { readonly sharingType: string; readonly owner: string }>;
+  }
+  const domains = new Map<string, DomainState>();
+  for (const d of [{ ...options, accountId: options.accountId ?? DEMO_ACCOUNT }, ...(options.otherDomains ?? [])]) {
+    domains.set(d.domainId, {
+      domainId: d.domainId,
+      region: d.region,
+      accountId: d.accountId,
+      profiles: new Map(d.profiles),
+      spaces: new Map(d.spaces ?? []),
+    });
+  }
+  const whereOf = (d: DomainState) => ({ partition: 'aws', region: d.region, accountId: d.accountId, domainId: d.domainId });
   const sessions = new Map<string, IssuedSession>();
   const calls: Record<string, number> = {};
   let faults: ActiveFault[] = [];
@@ -193,16 +226,22 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
   const timers = new Set<NodeJS.Timeout>();
   let origin = '';
 
-  function requireDomain(input: Record<string, unknown>): void {
+  /** The domain a call names, when the signer may touch it (as IAM: only domains of its own account). */
+  function requireDomain(input: Record<string, unknown>, principal: LocalPrincipal | undefined): DomainState {
     const domainId = input.DomainId;
     if (typeof domainId !== 'string' || !DOMAIN_ID.test(domainId)) {
       throw new ApiError('ValidationException', "1 validation error detected: Value at 'domainId' failed to satisfy constraint");
     }
-    if (domainId !== options.domainId) throw new ApiError('ResourceNotFound', `Domain ${domainId} not found`);
+    const domain = domains.get(domainId);
+    if (domain !== undefined && principal !== undefined && principal.accountId !== domain.accountId) {
+      throw new ApiError('AccessDeniedException', `User is not authorized to access domain ${domainId}`);
+    }
+    if (domain === undefined) throw new ApiError('ResourceNotFound', `Domain ${domainId} not found`);
+    return domain;
   }
 
-  function requireProfile(input: Record<string, unknown>): string {
-    requireDomain(input);
+  function requireProfile(input: Record<string, unknown>, principal: LocalPrincipal | undefined): [DomainState, string] {
+    const domain = requireDomain(input, principal);
     const name = input.UserProfileName;
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new ApiError(
@@ -210,9 +249,9 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
         "1 validation error detected: Value at 'userProfileName' failed to satisfy constraint",
       );
     }
-    if (!profiles.has(name))
-      throw new ApiError('ResourceNotFound', `User profile ${name} not found in domain ${options.domainId}`);
-    return name;
+    if (!domain.profiles.has(name))
+      throw new ApiError('ResourceNotFound', `User profile ${name} not found in domain ${domain.domainId}`);
+    return [domain, name];
   }
 
   function intInRange(input: Record<string, unknown>, field: string, min: number, max: number, fallback: number): number {
@@ -223,29 +262,43 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     return value as number;
   }
 
-  const operations: Record<EmulatedOperation, (input: Record<string, unknown>) => unknown> = {
-    DescribeDomain(input) {
-      requireDomain(input);
+  /** The domains a listing may show the signer: those of its account (all of them without IAM). */
+  function visibleDomains(principal: LocalPrincipal | undefined, filter: unknown): DomainState[] {
+    if (filter !== undefined && (typeof filter !== 'string' || !DOMAIN_ID.test(filter))) {
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: Value at 'domainIdEquals' failed to satisfy constraint",
+      );
+    }
+    return [...domains.values()].filter(
+      (d) => (filter === undefined || d.domainId === filter) && (principal === undefined || principal.accountId === d.accountId),
+    );
+  }
+
+  type Operation = (input: Record<string, unknown>, principal: LocalPrincipal | undefined) => unknown;
+  const operations: Record<Exclude<EmulatedOperation, 'AssumeRole'>, Operation> = {
+    DescribeDomain(input, principal) {
+      const domain = requireDomain(input, principal);
       return {
-        DomainId: options.domainId,
-        DomainArn: domainArn(where),
-        DomainName: 'local-demo',
+        DomainId: domain.domainId,
+        DomainArn: domainArn(whereOf(domain)),
+        DomainName: domain.domainId === options.domainId ? 'local-demo' : `local-${domain.domainId.slice(2)}`,
         Status: 'InService',
         AuthMode: 'IAM',
         AppNetworkAccessType: 'VpcOnly',
-        Url: `https://${options.domainId}.studio.${options.region}.sagemaker.aws`,
+        Url: `https://${domain.domainId}.studio.${domain.region}.sagemaker.aws`,
       };
     },
-    DescribeUserProfile(input) {
-      const name = requireProfile(input);
+    DescribeUserProfile(input, principal) {
+      const [domain, name] = requireProfile(input, principal);
       return {
-        DomainId: options.domainId,
+        DomainId: domain.domainId,
         UserProfileName: name,
-        UserProfileArn: profileArn(name),
-        Status: profiles.get(name)?.status,
+        UserProfileArn: userProfileArn(whereOf(domain), name),
+        Status: domain.profiles.get(name)?.status,
       };
     },
-    ListTags(input) {
+    ListTags(input, principal) {
       const arn = input.ResourceArn;
       if (typeof arn !== 'string' || arn.length > 256) {
         throw new ApiError(
@@ -253,37 +306,45 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
           "1 validation error detected: Value at 'resourceArn' failed to satisfy constraint",
         );
       }
-      const name = arn.startsWith(profilePrefix) ? arn.slice(profilePrefix.length) : '';
-      if (!profiles.has(name)) throw new ApiError('ResourceNotFound', 'Resource not found');
-      const owner = profiles.get(name)?.owner;
-      return { Tags: owner === undefined ? [] : [{ Key: ownerTag, Value: owner }] };
+      for (const domain of domains.values()) {
+        const prefix = userProfileArn(whereOf(domain), '');
+        if (!arn.startsWith(prefix)) continue;
+        if (principal !== undefined && principal.accountId !== domain.accountId) {
+          throw new ApiError('AccessDeniedException', 'User is not authorized to perform: sagemaker:ListTags');
+        }
+        const profile = domain.profiles.get(arn.slice(prefix.length));
+        if (profile === undefined) break;
+        return { Tags: profile.owner === undefined ? [] : [{ Key: ownerTag, Value: profile.owner }] };
+      }
+      throw new ApiError('ResourceNotFound', 'Resource not found');
     },
-    CreatePresignedDomainUrl(input) {
-      const name = requireProfile(input);
+    CreatePresignedDomainUrl(input, principal) {
+      const [domain, name] = requireProfile(input, principal);
       const expiresIn = intInRange(input, 'ExpiresInSeconds', 5, 300, 300);
       intInRange(input, 'SessionExpirationDurationInSeconds', 1800, 43200, 43200);
       const space = input.SpaceName;
       if (space !== undefined && (typeof space !== 'string' || !NAME.test(space))) {
         throw new ApiError('ValidationException', "Value at 'spaceName' failed to satisfy constraint");
       }
-      if (space !== undefined && !spaces.has(space as string)) throw new ApiError('ResourceNotFound', 'Space not found');
+      if (space !== undefined && !domain.spaces.has(space as string)) throw new ApiError('ResourceNotFound', 'Space not found');
       const landing = input.LandingUri;
       if (landing !== undefined && (typeof landing !== 'string' || landing.length > 1023)) {
         throw new ApiError('ValidationException', "Value at 'landingUri' failed to satisfy constraint");
       }
       const token = randomBytes(32).toString('base64url');
       sessions.set(token, {
-        domainId: options.domainId,
+        domainId: domain.domainId,
         userProfileName: name,
         ...(space !== undefined && { spaceName: space as string }),
         ...(landing !== undefined && { landingUri: landing as string }),
+        ...(principal?.session !== undefined && { sourceIdentity: principal.session.sourceIdentity }),
         expiresAt: clock() + expiresIn * 1000,
         used: false,
       });
       return { AuthorizedUrl: `${origin}/auth?token=${token}` };
     },
-    DescribeSpace(input) {
-      requireDomain(input);
+    DescribeSpace(input, principal) {
+      const domain = requireDomain(input, principal);
       const name = input.SpaceName;
       if (typeof name !== 'string' || !NAME.test(name)) {
         throw new ApiError(
@@ -291,44 +352,40 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
           "1 validation error detected: Value at 'spaceName' failed to satisfy constraint",
         );
       }
-      const space = spaces.get(name);
-      if (space === undefined) throw new ApiError('ResourceNotFound', `Space ${name} not found in domain ${options.domainId}`);
+      const space = domain.spaces.get(name);
+      if (space === undefined) throw new ApiError('ResourceNotFound', `Space ${name} not found in domain ${domain.domainId}`);
       return {
-        DomainId: options.domainId,
+        DomainId: domain.domainId,
         SpaceName: name,
-        SpaceArn: `arn:aws:sagemaker:${options.region}:${where.accountId}:space/${options.domainId}/${name}`,
+        SpaceArn: `arn:aws:sagemaker:${domain.region}:${domain.accountId}:space/${domain.domainId}/${name}`,
         Status: 'InService',
         SpaceSharingSettings: { SharingType: space.sharingType },
         OwnershipSettings: { OwnerUserProfileName: space.owner },
       };
     },
-    ListSpaces(input) {
+    ListSpaces(input, principal) {
       // As SageMaker: an optional DomainIdEquals filter, summaries (…Summary) rather than the full settings.
-      const filter = input.DomainIdEquals;
-      if (filter !== undefined && (typeof filter !== 'string' || !DOMAIN_ID.test(filter))) {
-        throw new ApiError(
-          'ValidationException',
-          "1 validation error detected: Value at 'domainIdEquals' failed to satisfy constraint",
-        );
-      }
-      if (filter !== undefined && filter !== options.domainId) return { Spaces: [] };
       return {
-        Spaces: [...spaces].map(([name, space]) => ({
-          DomainId: options.domainId,
-          SpaceName: name,
-          Status: 'InService',
-          SpaceSharingSettingsSummary: { SharingType: space.sharingType },
-          OwnershipSettingsSummary: { OwnerUserProfileName: space.owner },
-        })),
+        Spaces: visibleDomains(principal, input.DomainIdEquals).flatMap((domain) =>
+          [...domain.spaces].map(([name, space]) => ({
+            DomainId: domain.domainId,
+            SpaceName: name,
+            Status: 'InService',
+            SpaceSharingSettingsSummary: { SharingType: space.sharingType },
+            OwnershipSettingsSummary: { OwnerUserProfileName: space.owner },
+          })),
+        ),
       };
     },
-    ListUserProfiles() {
+    ListUserProfiles(input, principal) {
       return {
-        UserProfiles: [...profiles].map(([name, profile]) => ({
-          DomainId: options.domainId,
-          UserProfileName: name,
-          Status: profile.status,
-        })),
+        UserProfiles: visibleDomains(principal, input.DomainIdEquals).flatMap((domain) =>
+          [...domain.profiles].map(([name, profile]) => ({
+            DomainId: domain.domainId,
+            UserProfileName: name,
+            Status: profile.status,
+          })),
+        ),
       };
     },
   };
@@ -351,7 +408,55 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     });
   }
 
+  /** Who signed, as the local IAM knows them (undefined without one: any signer may do anything). */
+  function principalOf(req: IncomingMessage): LocalPrincipal | undefined {
+    if (options.iam === undefined) return undefined;
+    const token = req.headers['x-amz-security-token'];
+    return options.iam.principalOf(accessKeyIdOf(req.headers.authorization), typeof token === 'string' ? token : undefined);
+  }
+
+  function isStsRequest(req: IncomingMessage): boolean {
+    return options.iam !== undefined && (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  }
+
+  function sendStsError(res: ServerResponse, error: StsError): void {
+    if (res.destroyed) return;
+    res.writeHead(error.status, { 'Content-Type': 'text/xml' });
+    res.end(stsErrorXml(error));
+  }
+
+  /** STS's AssumeRole, with the faults any operation takes. */
+  async function handleSts(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    calls.AssumeRole = (calls.AssumeRole ?? 0) + 1;
+    if (options.addedLatencyMs) await delay(options.addedLatencyMs);
+    const fault = takeFault('AssumeRole');
+    if (fault?.fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.fault === 'latency') await delay(fault.latencyMs ?? 0);
+    if (fault?.fault === 'throttle') return sendStsError(res, new StsError('Throttling', 'Rate exceeded', 400));
+    if (fault?.fault === 'error') return sendStsError(res, new StsError('InternalFailure', 'An internal error occurred', 500));
+    if (fault?.fault === 'malformed') {
+      if (!res.destroyed) {
+        res.writeHead(200, { 'Content-Type': 'text/xml' });
+        res.end('<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>');
+      }
+      return;
+    }
+    if (fault && ['stall-body', 'drip', 'endless', 'huge'].includes(fault.fault)) return hostileBody(res, fault.fault);
+    try {
+      const xml = (options.iam as LocalIam).assumeRole(new URLSearchParams(body), accessKeyIdOf(req.headers.authorization));
+      if (res.destroyed) return;
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(xml);
+    } catch (error) {
+      sendStsError(res, error instanceof StsError ? error : new StsError('InternalFailure', 'emulator error', 500));
+    }
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (isStsRequest(req)) return handleSts(req, res, await readBody(req));
     const target = req.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : '';
     calls[operation || '(none)'] = (calls[operation || '(none)'] ?? 0) + 1;
@@ -373,15 +478,22 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       return;
     }
     if (fault && ['stall-body', 'drip', 'endless', 'huge'].includes(fault.fault)) return hostileBody(res, fault.fault);
-    const handler = (operations as Record<string, ((input: Record<string, unknown>) => unknown) | undefined>)[operation];
+    const handler = (operations as Record<string, Operation | undefined>)[operation];
     if (!handler) return sendError(res, new ApiError('UnknownOperationException', `Unknown operation ${operation}`));
+    let principal: LocalPrincipal | undefined;
+    try {
+      principal = principalOf(req);
+    } catch (error) {
+      const e = error as StsError;
+      return sendError(res, new ApiError(e.code, e.message, 400));
+    }
     let input: unknown;
     try {
       input = body === '' ? {} : JSON.parse(body);
     } catch {
       return sendError(res, new ApiError('SerializationException', 'Could not parse request body'));
     }
-    const answer = handler((input ?? {}) as Record<string, unknown>) as Record<string, unknown>;
+    const answer = handler((input ?? {}) as Record<string, unknown>, principal) as Record<string, unknown>;
     if (fault?.fault === 'crlf-url' && typeof answer.AuthorizedUrl === 'string') {
       answer.AuthorizedUrl = `${answer.AuthorizedUrl}\r\nSet-Cookie: injected=1`;
     }
@@ -452,6 +564,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       userProfileName: session.userProfileName,
       spaceName: session.spaceName ?? null,
       landingUri: session.landingUri ?? null,
+      ...(session.sourceIdentity !== undefined && { sourceIdentity: session.sourceIdentity }),
     };
     if (json) {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
@@ -461,7 +574,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
     res.end(
       `<!doctype html><title>Studio (emulated)</title><h1>SageMaker Studio (local emulator)</h1>` +
-        `<p>Domain <b>${escapeHtml(view.domainId)}</b>, profile <b id="profile">${escapeHtml(view.userProfileName)}</b></p>` +
+        `<p>Domain <b id="domain">${escapeHtml(view.domainId)}</b>, profile <b id="profile">${escapeHtml(view.userProfileName)}</b></p>` +
         `<p>Space: ${escapeHtml(view.spaceName ?? '(default)')}; landing: ${escapeHtml(view.landingUri ?? '(default)')}</p>`,
     );
   }
@@ -520,6 +633,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     url: origin,
     calls,
     sessions,
+    ...(options.iam && { iam: options.iam }),
     injectFault(spec) {
       const valid = validateFault(spec);
       faults.push({ spec: valid, remaining: valid.times ?? 1 });

@@ -10,13 +10,26 @@ import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './credentials';
-import { DEMO_DOMAIN_ID, DEMO_REGION, demoProfiles, demoSpaces } from './demo-data';
+import {
+  DEMO_ACCOUNT,
+  DEMO_DOMAIN_ID,
+  DEMO_REGION,
+  demoDomains,
+  demoProfiles,
+  demoSpaces,
+  RISK_ACCOUNT,
+  RISK_DOMAIN_ID,
+  RISK_ROLE_ARN,
+  riskProfiles,
+  riskSpaces,
+} from './demo-data';
 import { type LocalDnsServer, localPrivateNames, startDnsServer } from './dns-server';
 import { LOCAL_TABLE_NAME, type LocalDynamo, startLocalDynamo } from './dynamo';
 import { freePorts } from './ports';
 import { type SageMakerEmulator, startSageMakerEmulator } from './sagemaker-emulator';
 import { generateSamlKeyPair, type SamlKeyPair } from './saml-idp';
 import { DEFAULT_PORTS, type StackPorts } from './stack-ports';
+import { LocalIam } from './sts-emulator';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
 export { DEFAULT_PORTS, type StackPorts };
@@ -74,7 +87,12 @@ export function localSsoEnv(sso: LocalSso): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts emulator and issuer in-process, without the API (for in-process handler tests). */
+/** The local IAM: the functions' own key acts in the demo account, and may assume the risk domain's issuer role. */
+export function localIam(): LocalIam {
+  return new LocalIam(DEMO_ACCOUNT, [{ arn: RISK_ROLE_ARN, trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId] }]);
+}
+
+/** Starts emulator (both demo domains, STS beside SageMaker) and issuer in-process, without the API. */
 export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>, audience = 'studio-gate', sso?: LocalSso) {
   const emulator = await startSageMakerEmulator({
     host: HOST,
@@ -83,6 +101,10 @@ export async function startPeers(ports: Pick<StackPorts, 'emulator' | 'issuer'>,
     region: DEMO_REGION,
     profiles: demoProfiles(),
     spaces: demoSpaces(),
+    otherDomains: [
+      { domainId: RISK_DOMAIN_ID, region: DEMO_REGION, accountId: RISK_ACCOUNT, profiles: riskProfiles(), spaces: riskSpaces() },
+    ],
+    iam: localIam(),
   });
   try {
     const issuer = await startTokenIssuer({
@@ -113,6 +135,10 @@ export function localApiEnv(
     SAML_IDP_SSO_URL: `${peers.issuer.url}/__local/saml/sso`,
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
     LOCAL_STUDIO_ORIGIN: peers.emulator.url,
+    // Both demo domains; the risk one through its issuer role, assumed at the emulator's STS.
+    STUDIO_DOMAINS: demoDomains(peers.emulator.url),
+    STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT,
+    AWS_ENDPOINT_URL_STS: peers.emulator.url,
     ...(peers.dynamo && { AWS_ENDPOINT_URL_DYNAMODB: peers.dynamo.url }),
     ...(peers.dns && { HEALTH_DNS_SERVER: peers.dns.server }),
     ...base,

@@ -10,6 +10,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { buildQueryString, type HttpHandler, type HttpRequest, HttpResponse } from '@smithy/core/protocols';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
 import { boundedRequest } from './bounded-request';
 
 /** Bounds of one attempt. */
@@ -87,4 +89,19 @@ export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
       }),
     };
   }
+}
+
+/**
+ * The transport of an SDK client held to an upstream policy: every attempt bounded end to end and
+ * in size, at most `maxAttempts` of them with the policy's backoff between (SageMaker's and STS's clients).
+ */
+export function boundedTransport(upstream: UpstreamPolicy, maxResponseBytes: number) {
+  return {
+    requestHandler: new BoundedHttpHandler({
+      connectTimeoutMs: upstream.connectTimeoutMs,
+      attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
+      maxResponseBytes,
+    }),
+    retryStrategy: new ConfiguredRetryStrategy(upstream.maxAttempts, (retry) => backoffDelayMs(upstream, retry)),
+  };
 }

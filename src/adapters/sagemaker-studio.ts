@@ -14,22 +14,13 @@ import {
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import {
-  ProfileNotFoundError,
-  SpaceNotFoundError,
-  StudioGateError,
-  THROTTLED_RETRY_AFTER_SECONDS,
-  UNAVAILABLE_RETRY_AFTER_SECONDS,
-  UpstreamInvalidResponseError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-} from '../domain/errors';
+import { ProfileNotFoundError, SpaceNotFoundError, StudioGateError, UpstreamInvalidResponseError } from '../domain/errors';
 import type { ProfileTag } from '../domain/profile-owner';
 import type { SpaceFacts } from '../domain/space-access';
-import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
+import type { UpstreamPolicy } from '../domain/time-budget';
 import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
-import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import { boundedTransport, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import { classifySdkError, commonUpstreamError } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
 
 /** Where and how the SageMaker client calls. */
@@ -47,44 +38,9 @@ export function createSageMakerClient(config: SageMakerClientSettings, credentia
     region: config.region,
     ...(credentials && { credentials }),
     ...(config.sagemakerEndpointUrl !== undefined && { endpoint: config.sagemakerEndpointUrl }),
-    requestHandler: new BoundedHttpHandler({
-      connectTimeoutMs: upstream.connectTimeoutMs,
-      attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
-      maxResponseBytes: MAX_SAGEMAKER_RESPONSE_BYTES,
-    }),
-    retryStrategy: new ConfiguredRetryStrategy(upstream.maxAttempts, (retry) => backoffDelayMs(upstream, retry)),
+    ...boundedTransport(upstream, MAX_SAGEMAKER_RESPONSE_BYTES),
   });
 }
-
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-  'ResourceLimitExceeded',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED']);
-const VALIDATION = new Set(['ValidationException', 'ValidationError', 'SerializationException']);
-const ACCESS_DENIED = new Set([
-  'AccessDeniedException',
-  'AccessDenied',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-]);
 
 /** The SageMaker operation a failure came from: it decides what a ResourceNotFound means. */
 export type StudioOperation =
@@ -93,18 +49,6 @@ export type StudioOperation =
   | 'CreatePresignedDomainUrl'
   | 'DescribeDomain'
   | 'DescribeSpace';
-
-interface SdkErrorShape {
-  name?: unknown;
-  code?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
-
-/** An HTTP status as a number we may log, or undefined: upstream data is never logged verbatim. */
-function statusOf(e: SdkErrorShape): number | undefined {
-  const status = e.$metadata?.httpStatusCode;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
-}
 
 /**
  * Maps whatever the SDK threw to a domain error whose reason comes from a fixed set (plus the HTTP
@@ -115,18 +59,12 @@ export function toDomainError(
   context: { operation: StudioOperation; userProfileName: string; spaceName?: string },
 ): StudioGateError {
   if (error instanceof StudioGateError) return error;
-  const e = (error ?? {}) as SdkErrorShape;
-  const name = typeof e.name === 'string' ? e.name : '';
-  const code = typeof e.code === 'string' ? e.code : '';
-  const status = statusOf(e);
+  const { kind, status } = classifySdkError(error);
   const suffix = status === undefined ? '' : `:${status}`;
-  if (name === 'AbortError') return new UpstreamTimeoutError('request-deadline');
-  // The function has no credentials (Lambda gives its role's in the environment): nothing was sent.
-  if (name === 'CredentialsProviderError') {
-    return new UpstreamUnavailableError('sagemaker-credentials-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
-  }
-  if (name === 'ResponseTooLarge') return new UpstreamInvalidResponseError('sagemaker-response-too-large');
-  if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') {
+  const common = commonUpstreamError('sagemaker', kind, suffix);
+  if (common !== undefined) return common;
+  if (kind === 'response-too-large') return new UpstreamInvalidResponseError('sagemaker-response-too-large');
+  if (kind === 'not-found') {
     if (
       (context.operation === 'CreatePresignedDomainUrl' || context.operation === 'DescribeSpace') &&
       context.spaceName !== undefined
@@ -136,22 +74,7 @@ export function toDomainError(
     if (context.operation === 'ListTags') return new UpstreamInvalidResponseError(`sagemaker-tags-not-found${suffix}`);
     return new ProfileNotFoundError(context.userProfileName);
   }
-  if (THROTTLING.has(name) || status === 429) {
-    return new UpstreamUnavailableError(`sagemaker-throttled${suffix}`, THROTTLED_RETRY_AFTER_SECONDS);
-  }
-  // Before the timeout check: the SDK names a reset connection `TimeoutError` (code ECONNRESET).
-  if (UNREACHABLE_CODES.has(code) || name === 'ServiceUnavailable' || status === 503) {
-    return new UpstreamUnavailableError(`sagemaker-unavailable${suffix}`, UNAVAILABLE_RETRY_AFTER_SECONDS);
-  }
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || TIMEOUT_CODES.has(code)) {
-    return new UpstreamTimeoutError('sagemaker-timeout');
-  }
-  if (VALIDATION.has(name)) return new UpstreamInvalidResponseError(`sagemaker-validation${suffix}`);
-  if (ACCESS_DENIED.has(name) || status === 403) return new UpstreamInvalidResponseError(`sagemaker-access-denied${suffix}`);
-  if (status !== undefined && status >= 500) return new UpstreamInvalidResponseError(`sagemaker-server-error${suffix}`);
-  if (status !== undefined && status >= 200 && status < 300)
-    return new UpstreamInvalidResponseError(`sagemaker-malformed-answer${suffix}`);
-  return new UpstreamInvalidResponseError(`sagemaker-error${suffix}`);
+  return new UpstreamInvalidResponseError(`sagemaker-${kind}${suffix}`);
 }
 
 /** {@link StudioPort} over the AWS SDK v3 SageMaker client. */

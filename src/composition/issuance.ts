@@ -1,8 +1,12 @@
 /**
  * The issuance wiring every function that issues a URL builds alike (GET/POST /studio-url, the
- * OIDC and SAML functions): the SageMaker client and adapter, the grant cache, the clock.
+ * OIDC and SAML functions): the SageMaker clients per domain (the function's own credentials, or a
+ * person's session of the domain's issuer role, through one STS client), the grant cache, the clock.
  */
-import { createSageMakerClient, SageMakerStudioAdapter } from '../adapters/sagemaker-studio';
+
+import { createStsClient, IssuerRoleSessions } from '../adapters/issuer-sessions';
+import { createSageMakerClient } from '../adapters/sagemaker-studio';
+import { SageMakerStudioDirectory } from '../adapters/studio-directory';
 import type { StudioGateConfig } from '../config/studio-url';
 import type { IssueStudioUrlDeps } from '../use-cases/issue-studio-url';
 import { NO_GRANT_CACHE, TtlGrantCache } from '../use-cases/profile-grant-cache';
@@ -10,7 +14,28 @@ import type { Overrides } from './lambda-function';
 
 export function issuanceFor(config: StudioGateConfig, overrides: Overrides = {}): IssueStudioUrlDeps {
   const clock = overrides.clock ?? Date.now;
-  const studio = new SageMakerStudioAdapter(overrides.sagemakerClient ?? createSageMakerClient(config, overrides.credentials));
+  const { upstream } = config;
+  // Built only when a domain has a role: a single-domain stage has no STS client at all.
+  const sessions = config.domains.some((d) => d.issuerRoleArn !== undefined)
+    ? new IssuerRoleSessions(
+        overrides.stsClient ?? createStsClient(config, overrides.credentials),
+        config.issuerSessionSeconds,
+        clock,
+      )
+    : undefined;
+  const studios = new SageMakerStudioDirectory(
+    (domain, credentials) =>
+      (credentials === undefined ? overrides.sagemakerClient : undefined) ??
+      createSageMakerClient(
+        {
+          region: domain.region,
+          upstream,
+          ...(domain.sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl: domain.sagemakerEndpointUrl }),
+        },
+        credentials ?? overrides.credentials,
+      ),
+    sessions,
+  );
   const grants = config.grantCacheTtlSeconds > 0 ? new TtlGrantCache(config.grantCacheTtlSeconds * 1000, clock) : NO_GRANT_CACHE;
-  return { config, studio, clock, grants };
+  return { config, studios, clock, grants };
 }

@@ -12,6 +12,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { JsonLineAuditLog } from '../adapters/audit-log';
 import type { StaticCredentials } from '../adapters/static-credentials';
@@ -26,7 +27,9 @@ export interface Overrides {
   readonly clock?: Clock;
   /** Static credentials for the SDK clients (local harnesses only; Lambda uses its role). */
   readonly credentials?: StaticCredentials;
+  /** The client of domains without an issuer role (a role's sessions get clients of their own). */
   readonly sagemakerClient?: SageMakerClient;
+  readonly stsClient?: STSClient;
   readonly dynamoClient?: DynamoDBClient;
   readonly ssmClient?: SSMClient;
   readonly ec2Client?: EC2Client;

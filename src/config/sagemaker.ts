@@ -1,6 +1,6 @@
 /**
- * How studio-gate calls SageMaker, and the time budget those calls must fit: the endpoint, the
- * bounds of each call (SAGEMAKER_*), parallel or sequential calls, the domain's account, the grant
+ * How studio-gate calls SageMaker (and STS), and the time budget those calls must fit: the endpoint,
+ * the bounds of each call (SAGEMAKER_*, which AssumeRole shares), parallel or sequential calls, the grant
  * cache, and FUNCTION_TIMEOUT_SECONDS. The arithmetic is the domain's (src/domain/time-budget.ts);
  * a budget that does not fit is a configuration problem, reported at start-up.
  */
@@ -18,7 +18,6 @@ export interface SageMakerCallSettings {
   readonly sagemakerEndpointUrl?: string;
   readonly upstream: UpstreamPolicy;
   readonly sagemakerCallMode: 'parallel' | 'sequential';
-  readonly accountId?: string;
   readonly grantCacheTtlSeconds: number;
 }
 
@@ -31,16 +30,11 @@ export function readSageMakerCalls(reader: EnvReader): SageMakerCallSettings {
     backoffCapMs: reader.integer('SAGEMAKER_BACKOFF_CAP_MS', 1000, 0, 20000),
   };
   const sagemakerCallMode = reader.choice('SAGEMAKER_CALL_MODE', ['parallel', 'sequential'] as const, 'parallel');
-  const accountId = reader.optional('STUDIO_ACCOUNT_ID');
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
-    reader.problems.push(`STUDIO_ACCOUNT_ID must be a 12-digit account id, got "${accountId}"`);
-  }
   const sagemakerEndpointUrl = reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER'));
   return {
     ...(sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl }),
     upstream,
     sagemakerCallMode,
-    ...(accountId !== undefined && { accountId }),
     grantCacheTtlSeconds: reader.integer('PROFILE_CACHE_TTL_SECONDS', 15, 0, 30),
   };
 }
@@ -51,8 +45,16 @@ export interface TimeBudget {
   readonly requestDeadlineMs: number;
 }
 
+/** What the budget must know of the domains: whether every ARN is known up front, whether STS is called. */
+export interface BudgetShape {
+  /** Every domain's account is known (ListTags need not wait for DescribeUserProfile). */
+  readonly accountsKnown: boolean;
+  /** Some domain has an issuer role: a person's first request there calls AssumeRole first. */
+  readonly assumesRoles: boolean;
+}
+
 /**
- * @param calls the SageMaker calls' settings.
+ * @param calls the SageMaker calls' settings (AssumeRole takes the same bounds).
  * @param ownerCheck whether ListTags is one of the calls.
  * @param jwksTimeoutMs the JWKS fetch a request may wait for (0 in iam mode).
  */
@@ -61,6 +63,7 @@ export function readTimeBudget(
   calls: SageMakerCallSettings,
   ownerCheck: boolean,
   jwksTimeoutMs: number,
+  shape: BudgetShape,
 ): TimeBudget {
   const functionTimeoutSeconds = reader.integer('FUNCTION_TIMEOUT_SECONDS', undefined, 1, 900);
   if (functionTimeoutSeconds >= API_GATEWAY_TIMEOUT_SECONDS) {
@@ -68,7 +71,8 @@ export function readTimeBudget(
       `FUNCTION_TIMEOUT_SECONDS (${functionTimeoutSeconds}) must be below API Gateway's ${API_GATEWAY_TIMEOUT_SECONDS} s integration timeout`,
     );
   }
-  const inSequence = sagemakerCallsInSequence(calls.sagemakerCallMode, ownerCheck, calls.accountId !== undefined);
+  const inSequence =
+    sagemakerCallsInSequence(calls.sagemakerCallMode, ownerCheck, shape.accountsKnown) + (shape.assumesRoles ? 1 : 0);
   const worst = worstCaseUpstreamMs(calls.upstream, jwksTimeoutMs, inSequence);
   if (worst + BUDGET_MARGIN_MS > functionTimeoutSeconds * 1000) {
     reader.problems.push(

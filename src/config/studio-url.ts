@@ -1,6 +1,6 @@
 /**
  * The configuration of GET and POST /studio-url (and the core the SSO functions build on): which
- * domain, who may call (./auth.ts), from where (./source.ts), how a caller maps to a profile and who
+ * domains and who is entitled to each (./domains.ts), who may call (./auth.ts), from where (./source.ts), how a caller maps to a profile and who
  * owns it (./profiles.ts), and how SageMaker is called within the time budget (./sagemaker.ts).
  * Read once per container, every problem reported at once, frozen. The variables are listed in docs/configuration.md.
  */
@@ -9,15 +9,19 @@ import type { SourcePolicy } from '../domain/network-source';
 import type { ProfileMapping } from '../domain/profile-mapping';
 import type { IssuanceSettings } from '../use-cases/issue-studio-url';
 import { type IamAuthConfig, type JwtAuthConfig, readAuth } from './auth';
+import { type DomainSettings, readDomains } from './domains';
 import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService } from './environment';
 import { readOwner, readProfileMap, readTransform } from './profiles';
 import { readSageMakerCalls, readTimeBudget, type SageMakerCallSettings, type TimeBudget } from './sagemaker';
 import { readSourcePolicy } from './source';
 
-const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;
-
 /** The whole validated configuration of the studio-url function. */
-export interface StudioGateConfig extends IssuanceSettings, SageMakerClientSettings, SageMakerCallSettings, TimeBudget {
+export interface StudioGateConfig
+  extends IssuanceSettings,
+    SageMakerClientSettings,
+    SageMakerCallSettings,
+    DomainSettings,
+    TimeBudget {
   readonly auth: JwtAuthConfig | IamAuthConfig;
   readonly source: SourcePolicy;
   /** The metrics' `service` dimension (METRICS_SERVICE). */
@@ -31,18 +35,21 @@ export interface StudioGateConfig extends IssuanceSettings, SageMakerClientSetti
 export function parseConfig(env: Env): StudioGateConfig {
   const reader = new EnvReader(env);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
-  const domainId = reader.matching('STUDIO_DOMAIN_ID', DOMAIN_ID_PATTERN, 'a Studio domain id (d-...)');
   const transform = readTransform(reader);
   const auth = readAuth(reader, transform);
   const profile: ProfileMapping = { transform, map: readProfileMap(reader, auth) };
   const owner = readOwner(reader);
   const source = readSourcePolicy(reader);
   const calls = readSageMakerCalls(reader);
-  const budget = readTimeBudget(reader, calls, owner.check === 'on', auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
   const localStudioOrigin = reader.url('LOCAL_STUDIO_ORIGIN', reader.optional('LOCAL_STUDIO_ORIGIN'), true);
+  const domains = readDomains(reader, region, calls.sagemakerEndpointUrl, reader.optional('LOCAL_STUDIO_ORIGIN') !== undefined);
+  const budget = readTimeBudget(reader, calls, owner.check === 'on', auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0, {
+    accountsKnown: domains.domains.every((d) => d.accountId !== undefined),
+    assumesRoles: domains.domains.some((d) => d.issuerRoleArn !== undefined),
+  });
   const config: StudioGateConfig = {
     region,
-    domainId,
+    ...domains,
     auth,
     profile,
     owner,

@@ -35,6 +35,11 @@ export interface CallerIdentity {
   readonly canonical: string;
   /** What PROFILE_TRANSFORM works on; absent when only an explicit PROFILE_MAP entry may name the profile. */
   readonly transformInput?: string;
+  /**
+   * What domain entitlements are matched against: the verified groups claim (or SAML attribute);
+   * for an IAM caller, its account-qualified role or user name (`<account>:<name>`). Absent: none.
+   */
+  readonly groups?: readonly string[];
 }
 
 /** The parts of an IAM user or assumed-role ARN that decide anything. */
@@ -213,14 +218,14 @@ export function iamIdentity(principal: IamPrincipal, policy: IamCallerPolicy): C
   if (principal.type === 'user') {
     if (!allowsValue(policy.allowedUsers, qualified)) throw new ForbiddenError('iam-user-not-allowed');
     const key = emailChecked(name, policy.email);
-    return { canonical: `${accountId}:user/${key}`, transformInput: key };
+    return { canonical: `${accountId}:user/${key}`, transformInput: key, groups: [qualified] };
   }
   if (!allowsValue(policy.allowedRoles, qualified)) throw new ForbiddenError('iam-role-not-allowed');
   if (policy.sessionNameRoles.includes(qualified) && principal.sessionName !== undefined) {
     const key = emailChecked(principal.sessionName, policy.email);
-    return { canonical: `${accountId}:assumed-role/${name}/${key}`, transformInput: key };
+    return { canonical: `${accountId}:assumed-role/${name}/${key}`, transformInput: key, groups: [qualified] };
   }
-  return { canonical: `${accountId}:role/${name}` };
+  return { canonical: `${accountId}:role/${name}`, groups: [qualified] };
 }
 
 /** Reads a groups claim: an array of strings, or one string (split only when a delimiter is configured). */
@@ -244,18 +249,19 @@ function groupsOf(claims: Readonly<Record<string, unknown>>, policy: JwtCallerPo
  *   string, the email is unverified, malformed or of a domain not allowed.
  */
 export function jwtIdentity(claims: Readonly<Record<string, unknown>>, policy: JwtCallerPolicy): CallerIdentity {
+  const groups = groupsOf(claims, policy);
   if (policy.requiredGroups.kind === 'only') {
     const required = policy.requiredGroups.values;
-    if (!groupsOf(claims, policy).some((g) => required.includes(g))) throw new ForbiddenError('group-missing');
+    if (!groups.some((g) => required.includes(g))) throw new ForbiddenError('group-missing');
   }
   const value = claims[policy.profileClaim];
   if (typeof value !== 'string' || value === '') throw new ForbiddenError('profile-claim-missing');
-  if (!isEmailIdentity(value, policy.email)) return { canonical: value, transformInput: value };
+  if (!isEmailIdentity(value, policy.email)) return { canonical: value, transformInput: value, groups };
   if (policy.requireEmailVerified && claims.email_verified !== true) throw new ForbiddenError('email-not-verified');
   const key = canonicalEmail(value, policy.email);
   if (policy.requireEmailVerified && policy.profileClaim !== 'email') {
     const verified = typeof claims.email === 'string' ? parseEmail(claims.email)?.address : undefined;
     if (verified !== key) throw new ForbiddenError('email-not-verified-for-claim');
   }
-  return { canonical: key, transformInput: key };
+  return { canonical: key, transformInput: key, groups };
 }

@@ -58,6 +58,7 @@ export function auditBoundary(
       latencyMs: clock() - (started.get(request.context) ?? clock()),
       ...(facts.subject !== undefined && { subject: facts.subject }),
       ...(facts.identity !== undefined && { identity: facts.identity }),
+      ...(facts.domainId !== undefined && { domainId: facts.domainId }),
       ...(facts.userProfileName !== undefined && { userProfileName: facts.userProfileName }),
       ...(identity?.sourceIp && { sourceIp: identity.sourceIp }),
       ...(identity?.vpceId && { vpceId: identity.vpceId }),

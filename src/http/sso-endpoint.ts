@@ -22,7 +22,7 @@ import {
 import { type AuditedContext, auditBoundary } from './audit-boundary';
 import { withDeadline } from './deadline';
 import { headerValues, withSecurityHeaders } from './headers';
-import { clearedCookie, type LoginCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
+import { chooserResponse, clearedCookie, type LoginCookie, type PageOptions, ssoErrorResponse } from './sso-pages';
 import { queryParametersOf, requestSourceOf } from './studio-url-http';
 
 /** The prefix of every deployed stage's login cookies (see {@link SsoHttpSettings}). */
@@ -173,6 +173,7 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
   });
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, oidc } = app;
+    const page = pages(app);
     const cookie = loginCookie(config, OIDC_COOKIE);
     const source = requestSourceOf(event);
     switch (route(event)) {
@@ -195,6 +196,7 @@ export function oidcHandler(options: Omit<Handlers<OidcEndpointDeps>, 'pages'>) 
             signal,
           ),
         );
+        if (issued.kind === 'choose') return chooserResponse(issued, page, event);
         return redirect(issued.url, clearedCookie(cookie));
       }
       default:
@@ -233,6 +235,7 @@ export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) 
   });
   return ssoStack({ ...options, pages }, async (event, context, app) => {
     const { config, saml } = app;
+    const page = pages(app);
     const cookie = loginCookie(config, SAML_COOKIE);
     const source = requestSourceOf(event);
     switch (route(event)) {
@@ -250,6 +253,7 @@ export function samlHandler(options: Omit<Handlers<SamlEndpointDeps>, 'pages'>) 
             signal,
           ),
         );
+        if (issued.kind === 'choose') return chooserResponse(issued, page, event);
         return redirect(issued.url, clearedCookie(cookie));
       }
       case 'GET /sso/saml/metadata': {

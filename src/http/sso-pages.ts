@@ -9,9 +9,11 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { escapeHtml } from '../domain/text';
+import type { DomainChoices } from '../use-cases/issue-studio-url';
 import type { RequestReference } from './audit-boundary';
 import { headerValues, withSecurityHeaders } from './headers';
 import { describeError } from './problem';
+import { choiceUrl, DOMAIN_CHOICE_STATUS, domainChoicesBody } from './studio-url-http';
 
 /** The page's policy: no script, no frame, nothing loaded but an inline style. */
 export const PAGE_CSP =
@@ -100,6 +102,50 @@ export function ssoErrorResponse(
   return {
     statusCode: problem.status,
     headers: withSecurityHeaders({ ...kept, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }),
+    multiValueHeaders,
+    body,
+  };
+}
+
+/**
+ * After sign-in, for a person entitled to several domains who named none: a page listing them, each
+ * a link through this way in's login route again with the choice (the IdP's own session makes that
+ * quick). It carries no state of its own: the link holds only the choice and the launch options,
+ * which are checked again, against the person's entitlements, when it is followed. A client asking
+ * for JSON gets the same body as GET /studio-url's choice. Without a login route of ours (SAML with
+ * IdP-initiated sign-in only) the page lists the domains and says how to ask for one.
+ */
+export function chooserResponse(choices: DomainChoices, page: PageOptions, event: APIGatewayProxyEvent): APIGatewayProxyResult {
+  const multiValueHeaders = { 'Set-Cookie': [clearedCookie(page.cookie)] };
+  const loginPath = page.signInPath;
+  if (wantsJson(event) && loginPath !== undefined) {
+    return {
+      statusCode: DOMAIN_CHOICE_STATUS,
+      headers: withSecurityHeaders({ 'Content-Type': 'application/json' }),
+      multiValueHeaders,
+      body: JSON.stringify(domainChoicesBody(choices, loginPath)),
+    };
+  }
+  const items = choices.domains
+    .map(({ id, label }) => {
+      const name = `${escapeHtml(label)} <small>(${escapeHtml(id)})</small>`;
+      return loginPath === undefined
+        ? `<li data-domain="${escapeHtml(id)}">${name}</li>`
+        : `<li><a data-domain="${escapeHtml(id)}" href="${escapeHtml(choiceUrl(loginPath, id, choices.launch))}">${name}</a></li>`;
+    })
+    .join('');
+  const how =
+    loginPath === undefined
+      ? '<p>Open Studio again from your sign-in portal, asking for one of these domains (RelayState <code>domain=&lt;id&gt;</code>).</p>'
+      : '<p>Choose the one to open.</p>';
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Choose a Studio domain</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}li{margin:.5rem 0}small{color:#666}</style></head>
+<body><h1>Choose a Studio domain</h1><p>You may open SageMaker Studio in more than one domain.</p>${how}<ul id="domains">${items}</ul></body></html>
+`;
+  return {
+    statusCode: 200,
+    headers: withSecurityHeaders({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PAGE_CSP }),
     multiValueHeaders,
     body,
   };

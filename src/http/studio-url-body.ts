@@ -1,6 +1,6 @@
 /**
  * POST /studio-url: a portal's backend asks for the person's URL with the person's token and an
- * `application/json` body `{"landing"?, "space"?, "redirect"?}`, parsed by
+ * `application/json` body `{"domain"?, "landing"?, "space"?, "redirect"?}`, parsed by
  * @middy/http-json-body-parser. The body is held to the query's rules: each field at most once, no
  * other field, the same values (redirect a boolean here). A body that is not one small JSON object
  * is a 400 (`body-*` in the audit log), never a 500. Parameters come from the body only: a POST
@@ -91,7 +91,7 @@ export function parametersFromBody(event: APIGatewayProxyEvent, queryNames: read
     if (name === 'redirect') {
       if (typeof value !== 'boolean') throw new InvalidParameterError('redirect');
       parameters.redirect = [String(value)];
-    } else if (name === 'landing' || name === 'space') {
+    } else if (name === 'domain' || name === 'landing' || name === 'space') {
       if (typeof value !== 'string') throw new InvalidParameterError(name);
       parameters[name] = [value];
     } else {

@@ -13,7 +13,7 @@ import { type AuditedContext, auditBoundary } from './audit-boundary';
 import { withDeadline } from './deadline';
 import type { AuthScheme } from './problem';
 import { jsonBody } from './studio-url-body';
-import { studioUrlRequestFrom, studioUrlResponse } from './studio-url-http';
+import { routePathOf, studioUrlRequestFrom, studioUrlResponse } from './studio-url-http';
 
 /** What the endpoint needs from its composition root (src/app.ts builds it; harnesses build their own). */
 export interface StudioUrlEndpointDeps {
@@ -39,6 +39,6 @@ export function studioUrlHandler(
       const issued = await withDeadline(requestDeadlineMs, context, (signal) =>
         issueStudioUrl(studioUrlRequestFrom(event), deps, context.audit ?? {}, signal),
       );
-      return studioUrlResponse(issued);
+      return studioUrlResponse(issued, routePathOf(event, '/studio-url'));
     });
 }

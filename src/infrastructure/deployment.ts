@@ -70,6 +70,15 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     region: '${AWS::Region}',
     accountId: '${AWS::AccountId}',
     domainId: params.domainId,
+    // With several domains: this stack's own account and region as placeholders, the others as written.
+    ...(params.several && {
+      domains: params.several.domains.map((d) => ({
+        id: d.id,
+        region: d.region === params.region ? '${AWS::Region}' : d.region,
+        accountId: d.accountId === params.several?.networkAccountId ? '${AWS::AccountId}' : (d.accountId as string),
+        ...(d.issuerRoleArn !== undefined && { issuerRoleArn: d.issuerRoleArn }),
+      })),
+    }),
     vpcId: params.vpcId,
     sagemakerApiVpceId: endpointId('SageMakerApi'),
     studioVpceId: endpointId('Studio'),

@@ -29,6 +29,10 @@ export interface FunctionDefinition {
 /** The studio-url function's variables that are stage parameters as written (what src/config/ reads, SSO and health aside). */
 export const STUDIO_URL_VARIABLES = {
   STUDIO_DOMAIN_ID: 'domainId',
+  STUDIO_DOMAINS: 'studioDomains',
+  STUDIO_GATE_ACCOUNT_ID: 'networkAccountId',
+  AWS_ENDPOINT_URL_STS: 'stsEndpointUrl',
+  ISSUER_SESSION_SECONDS: 'issuerSessionSeconds',
   AUTH_MODE: 'authMode',
   JWT_ISSUER: 'jwtIssuer',
   JWT_AUDIENCE: 'jwtAudience',
@@ -138,11 +142,19 @@ export function buildFunctions(
   };
   const timeout = params.functionTimeoutSeconds;
 
+  // Several domains (studioDomains) replace the one domain and its account.
+  const several = raw.studioDomains !== '';
+  const oneDomainOnly = new Set(['STUDIO_DOMAIN_ID']);
+  const severalOnly = new Set(['STUDIO_DOMAINS', 'STUDIO_GATE_ACCOUNT_ID']);
   const studioUrlEnvironment: Record<string, CfnValue> = {
-    ...Object.fromEntries(Object.entries(STUDIO_URL_VARIABLES).map(([variable, name]) => [variable, raw[name]])),
+    ...Object.fromEntries(
+      Object.entries(STUDIO_URL_VARIABLES)
+        .filter(([variable]) => !(several ? oneDomainOnly : severalOnly).has(variable))
+        .map(([variable, name]) => [variable, raw[name]]),
+    ),
     ...sources,
-    // The domain's account, for ARNs built before SageMaker names them: this stack's unless a param says.
-    STUDIO_ACCOUNT_ID: raw.studioAccountId !== '' ? raw.studioAccountId : { Ref: 'AWS::AccountId' },
+    // With one domain, its account, for ARNs built before SageMaker names them: this stack's unless a param says.
+    ...(!several && { STUDIO_ACCOUNT_ID: raw.studioAccountId !== '' ? raw.studioAccountId : { Ref: 'AWS::AccountId' } }),
     METRICS_SERVICE: deployment.metricsService,
   };
   const functions: Record<string, FunctionDefinition> = {

@@ -4,7 +4,10 @@
  * would widen the private path (the whole address space, a loopback emulator outside the local
  * stage) is accepted.
  */
+import { readDomains } from '../config/domains';
+import { EnvReader } from '../config/environment';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
+import type { StudioDomain } from '../domain/studio-domains';
 
 /** Stage parameters as strings, exactly as serverless resolves them. */
 export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
@@ -22,7 +25,10 @@ export interface HealthParams {
 export interface DeploymentParams {
   readonly service: string;
   readonly stage: string;
+  /** The domain (with several: the first in this account and region, else the first listed). */
   readonly domainId: string;
+  /** With several domains (studioDomains): each, as the functions read them, and this stack's account. */
+  readonly several?: { readonly domains: readonly StudioDomain[]; readonly networkAccountId: string };
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
   readonly studioSecurityGroupIds: readonly string[];
@@ -254,6 +260,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     }
   }
 
+  const several = severalDomains(raw, stage, region, problems);
+
   const sso = { oidc: flag('ssoOidc', false), saml: flag('ssoSaml', false) };
   if ((sso.oidc || sso.saml) && authMode === 'iam') {
     problems.push(
@@ -263,7 +271,10 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   const params: DeploymentParams = {
     service,
     stage,
-    domainId: need('domainId', ID.domain, 'a Studio domain id (d-...)'),
+    domainId: several
+      ? primaryDomain(several.domains, region, several.networkAccountId)
+      : need('domainId', ID.domain, 'a Studio domain id (d-...)'),
+    ...(several && { several }),
     vpcId: need('vpcId', ID.vpc, 'a VPC id'),
     subnetIds: ids('subnetIds', ID.subnet, 'subnet id', 2),
     studioSecurityGroupIds: ids('studioSecurityGroupIds', ID.sg, 'security group id', 1),
@@ -274,7 +285,12 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
     ),
     privateDns: { SageMakerApi: flag('sagemakerApiPrivateDns', true), Studio: flag('studioPrivateDns', true) },
     extraEndpoints: {
-      Sts: flag('createStsEndpoint', false),
+      // Issuer roles are assumed through STS's interface endpoint: ours, unless stsEndpointUrl names another.
+      Sts:
+        flag('createStsEndpoint', false) ||
+        (several?.domains.some((d) => d.issuerRoleArn !== undefined) === true &&
+          (raw.stsEndpointUrl ?? '').trim() === '' &&
+          !local),
       Logs: flag('createLogsEndpoint', false),
       Monitoring: flag('createMonitoringEndpoint', false),
       Ec2: flag('createEc2Endpoint', false),
@@ -295,4 +311,47 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   };
   if (problems.length > 0) throw new DeploymentParamsError(problems);
   return params;
+}
+
+/**
+ * studioDomains, read by the functions' own reader (src/config/domains.ts), so the stage is refused
+ * for exactly what the functions would refuse. With it, domainId and studioAccountId must be empty
+ * (on the local stage their defaults stand aside) and networkAccountId names this stack's account.
+ */
+function severalDomains(
+  raw: RawDeploymentParams,
+  stage: string,
+  region: string,
+  problems: string[],
+): DeploymentParams['several'] {
+  const text = (raw.studioDomains ?? '').trim();
+  if (text === '') {
+    for (const name of ['networkAccountId', 'stsEndpointUrl', 'issuerSessionSeconds']) {
+      if ((raw[name] ?? '').trim() !== '' && !(stage === LOCAL_STAGE && name === 'networkAccountId')) {
+        problems.push(`param ${name} is for several domains (studioDomains); leave it empty with domainId`);
+      }
+    }
+    return undefined;
+  }
+  // local.yml's defaults for one domain stand aside on the local stage.
+  for (const name of stage === LOCAL_STAGE ? [] : ['domainId', 'studioAccountId']) {
+    if ((raw[name] ?? '').trim() !== '') problems.push(`param ${name} must be empty with studioDomains (list the domain there)`);
+  }
+  const reader = new EnvReader({
+    STUDIO_DOMAINS: text,
+    STUDIO_GATE_ACCOUNT_ID: raw.networkAccountId,
+    AWS_ENDPOINT_URL_STS: raw.stsEndpointUrl,
+    ISSUER_SESSION_SECONDS: raw.issuerSessionSeconds,
+  });
+  const local = stage === LOCAL_STAGE;
+  const endpoint = (raw.sagemakerEndpointUrl ?? '').trim();
+  const settings = readDomains(reader, region, endpoint === '' ? undefined : endpoint, local);
+  problems.push(...reader.problems.map((problem) => `param studioDomains: ${problem}`));
+  return { domains: settings.domains, networkAccountId: (raw.networkAccountId ?? '').trim() };
+}
+
+/** The domain the single-domain parts (health checks, user policies) are about: the first of this account and region. */
+function primaryDomain(domains: readonly StudioDomain[], region: string, account: string): string {
+  const home = domains.find((d) => d.region === region && d.accountId === account && d.issuerRoleArn === undefined);
+  return (home ?? domains[0])?.id ?? '';
 }

@@ -27,7 +27,13 @@ export interface DeploymentFacts {
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
+  /** The domain (with several: the first in this account and region, else the first listed). */
   readonly domainId: string;
+  /**
+   * With several domains (studioDomains): each, with its account (this stack's as `accountId`) and
+   * the issuer role it is issued through, if any. Undefined: the one domain above.
+   */
+  readonly domains?: readonly DomainFacts[];
   readonly vpcId: string;
   /** The SageMaker API interface endpoint (com.amazonaws.REGION.sagemaker.api). */
   readonly sagemakerApiVpceId: string;
@@ -41,6 +47,20 @@ export interface DeploymentFacts {
   readonly vpcSourceCidrs: readonly string[];
   /** Public egress ranges of the corporate network (aws:SourceIp), for the source-IP user policy only. */
   readonly publicSourceCidrs: readonly string[];
+}
+
+/** One domain of several, as the policies name it. */
+export interface DomainFacts {
+  readonly id: string;
+  /** Its region (this stack's as `${AWS::Region}`). */
+  readonly region: string;
+  readonly accountId: string;
+  readonly issuerRoleArn?: string;
+}
+
+/** The domains of a deployment: several, or the one of `f.domainId` in this account and region. */
+export function domainsOf(f: DeploymentFacts): readonly DomainFacts[] {
+  return f.domains ?? [{ id: f.domainId, region: f.region, accountId: f.accountId }];
 }
 
 /** The policy document for a list of statements. */

@@ -3,7 +3,14 @@
  * and the user-side managed policies a platform team attaches to people's roles.
  */
 import { appArn, domainArn, spaceArn, userProfileArn } from '../domain/arns';
-import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
+import {
+  type DeploymentFacts,
+  type DomainFacts,
+  domainsOf,
+  type PolicyDocument,
+  type PolicyStatement,
+  policyDocument,
+} from './policy-types';
 
 /** The two actions a Studio URL needs. */
 export const PRESIGN_ACTIONS = ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile'];
@@ -17,46 +24,81 @@ function throughOurSageMakerEndpoints(f: DeploymentFacts) {
   return { StringEquals: { 'aws:SourceVpce': [f.sagemakerApiVpceId, f.studioVpceId] } };
 }
 
-/**
- * Statements of the studio-url function's role (SageMaker part). Everything is on this domain, in
- * this account and region, and only through our endpoints.
- */
-export function studioUrlFunctionStatements(f: DeploymentFacts): PolicyStatement[] {
-  return [
-    {
-      Sid: 'PresignStudioUrlsForDomainProfiles',
-      Effect: 'Allow',
-      Action: [...PRESIGN_ACTIONS],
-      Resource: userProfileArn(f),
-      Condition: throughOurSageMakerEndpoints(f),
-    },
-    {
-      // The owner check reads the profile's tags (its owner tag) before any URL is issued.
-      Sid: 'ReadProfileOwnerTags',
-      Effect: 'Allow',
-      Action: 'sagemaker:ListTags',
-      Resource: userProfileArn(f),
-      Condition: throughOurSageMakerEndpoints(f),
-    },
-    {
-      // `space=`: the space must exist and, when private, belong to the caller's profile.
-      Sid: 'DescribeSpacesOfDomain',
-      Effect: 'Allow',
-      Action: 'sagemaker:DescribeSpace',
-      Resource: spaceArn(f),
-      Condition: throughOurSageMakerEndpoints(f),
-    },
-    {
-      Sid: 'DescribeStudioDomain',
-      Effect: 'Allow',
-      Action: 'sagemaker:DescribeDomain',
-      Resource: domainArn(f),
-      Condition: throughOurSageMakerEndpoints(f),
-    },
-  ];
+/** One ARN, or a list of them when there are several. */
+function arns(list: readonly string[]): string | string[] {
+  return list.length === 1 ? (list[0] as string) : [...list];
 }
 
-const SAME_ACCOUNT = (f: DeploymentFacts) => ({ StringEquals: { 'aws:PrincipalAccount': f.accountId } });
+/** `f` narrowed to one domain, for the ARN builders. */
+function at(f: DeploymentFacts, d: DomainFacts) {
+  return { partition: f.partition, region: d.region, accountId: d.accountId, domainId: d.id };
+}
+
+/**
+ * Statements of the studio-url function's role (SageMaker part). The function's own credentials
+ * reach only the domains without an issuer role (this account's), only through our endpoints when
+ * they are in this region; every other domain is reached by assuming exactly its issuer role, with
+ * the person as SourceIdentity (sts:SetSourceIdentity), and nothing else.
+ */
+export function studioUrlFunctionStatements(f: DeploymentFacts): PolicyStatement[] {
+  const all = domainsOf(f);
+  const own = all.filter((d) => d.issuerRoleArn === undefined);
+  const roles = [...new Set(all.flatMap((d) => (d.issuerRoleArn === undefined ? [] : [d.issuerRoleArn])))];
+  const statements: PolicyStatement[] = [];
+  // Domains of this region go through our endpoints; another region's through that region's (not ours to name).
+  for (const [suffix, domains, condition] of [
+    ['', own.filter((d) => d.region === f.region), throughOurSageMakerEndpoints(f)],
+    ['InOtherRegions', own.filter((d) => d.region !== f.region), undefined],
+  ] as const) {
+    if (domains.length === 0) continue;
+    const where = (d: DomainFacts) => at(f, d);
+    const statement = (sid: string, action: string | string[], resource: string | string[]): PolicyStatement => ({
+      Sid: `${sid}${suffix}`,
+      Effect: 'Allow',
+      Action: action,
+      Resource: resource,
+      ...(condition && { Condition: condition }),
+    });
+    statements.push(
+      statement('PresignStudioUrlsForDomainProfiles', [...PRESIGN_ACTIONS], arns(domains.map((d) => userProfileArn(where(d))))),
+      // The owner check reads the profile's tags (its owner tag) before any URL is issued.
+      statement('ReadProfileOwnerTags', 'sagemaker:ListTags', arns(domains.map((d) => userProfileArn(where(d))))),
+      // `space=`: the space must exist and, when private, belong to the caller's profile.
+      statement('DescribeSpacesOfDomain', 'sagemaker:DescribeSpace', arns(domains.map((d) => spaceArn(where(d))))),
+      statement('DescribeStudioDomain', 'sagemaker:DescribeDomain', arns(domains.map((d) => domainArn(where(d))))),
+    );
+  }
+  if (roles.length > 0) {
+    statements.push({
+      // Each person's session of a domain's issuer role, naming them (SourceIdentity): these roles only.
+      Sid: 'AssumeIssuerRolesAsThePerson',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      Resource: arns(roles),
+    });
+  }
+  return statements;
+}
+
+/**
+ * The accounts whose principals may use our SageMaker endpoints for the domains: ours, and those of
+ * domains in this region that are reached through an issuer role (their sessions are principals there).
+ */
+function endpointAccounts(f: DeploymentFacts): string[] {
+  const others = domainsOf(f).filter((d) => d.region === f.region && d.accountId !== f.accountId);
+  return [f.accountId, ...new Set(others.map((d) => d.accountId))];
+}
+
+/** The domains our endpoints in this region serve. */
+function regionDomains(f: DeploymentFacts): DomainFacts[] {
+  return domainsOf(f).filter((d) => d.region === f.region);
+}
+
+/** Principals of our account, or (with several domains) of the accounts of this region's domains. */
+const SAME_ACCOUNT = (f: DeploymentFacts) => {
+  const accounts = endpointAccounts(f);
+  return { StringEquals: { 'aws:PrincipalAccount': accounts.length === 1 ? (accounts[0] as string) : accounts } };
+};
 
 /**
  * Policy of the Studio endpoint (aws.sagemaker.REGION.studio): KernelGateway apps of our domain may
@@ -70,7 +112,7 @@ export function studioEndpointPolicy(f: DeploymentFacts): PolicyDocument {
       Effect: 'Allow',
       Principal: '*',
       Action: 'sagemaker:CreateApp',
-      Resource: appArn(f, 'KernelGateway'),
+      Resource: arns(regionDomains(f).map((d) => appArn(at(f, d), 'KernelGateway'))),
       Condition: SAME_ACCOUNT(f),
     },
   ]);
@@ -78,8 +120,9 @@ export function studioEndpointPolicy(f: DeploymentFacts): PolicyDocument {
 
 /**
  * Policy of the SageMaker API endpoint (com.amazonaws.REGION.sagemaker.api): what studio-gate
- * needs (presign and describe on our domain's profiles, describe the domain) and what Studio itself
- * calls for its apps and spaces, by principals of our account, on our domain only.
+ * needs (presign and describe on our domains' profiles, describe the domains) and what Studio itself
+ * calls for its apps and spaces, by principals of our account (and, with several domains, of the
+ * accounts of this region's domains, whose issuer role sessions call through it), on those domains only.
  */
 export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
   return policyDocument([
@@ -88,7 +131,7 @@ export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
       Effect: 'Allow',
       Principal: '*',
       Action: [...PRESIGN_ACTIONS],
-      Resource: userProfileArn(f),
+      Resource: arns(regionDomains(f).map((d) => userProfileArn(at(f, d)))),
       Condition: SAME_ACCOUNT(f),
     },
     {
@@ -96,7 +139,7 @@ export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
       Effect: 'Allow',
       Principal: '*',
       Action: 'sagemaker:DescribeDomain',
-      Resource: domainArn(f),
+      Resource: arns(regionDomains(f).map((d) => domainArn(at(f, d)))),
       Condition: SAME_ACCOUNT(f),
     },
     {
@@ -104,7 +147,7 @@ export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
       Effect: 'Allow',
       Principal: '*',
       Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:DescribeApp'],
-      Resource: appArn(f),
+      Resource: arns(regionDomains(f).map((d) => appArn(at(f, d)))),
       Condition: SAME_ACCOUNT(f),
     },
     {
@@ -112,7 +155,7 @@ export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
       Effect: 'Allow',
       Principal: '*',
       Action: ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:DescribeSpace'],
-      Resource: spaceArn(f),
+      Resource: arns(regionDomains(f).map((d) => spaceArn(at(f, d)))),
       Condition: SAME_ACCOUNT(f),
     },
     {

@@ -30,8 +30,9 @@ import { type ProfileMapping, profileNameFor } from '../domain/profile-mapping';
 import { assertProfileArn, assertProfileOwnedBy, type OwnerPolicy, type ProfileTag } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
 import { assertSpaceOpenableBy } from '../domain/space-access';
+import { chooseDomain, type StudioDomain } from '../domain/studio-domains';
 import { assertStudioUrl } from '../domain/studio-url';
-import type { CallOptions, Clock, PresignRequest, StudioPort, TokenVerifier } from './ports';
+import type { CallOptions, Clock, PresignRequest, StudioDirectory, StudioPort, TokenVerifier } from './ports';
 import { NO_GRANT_CACHE, type ProfileGrantCache } from './profile-grant-cache';
 
 /** What API Gateway told us about a request, already lifted out of the event. */
@@ -51,6 +52,7 @@ export interface StudioUrlRequest {
 
 /** A URL issued for the caller's own profile. `url` is a bearer credential: never log it. */
 export interface IssuedStudioUrl {
+  readonly kind: 'issued';
   readonly url: string;
   readonly expiresAt: string;
   readonly domainId: string;
@@ -58,11 +60,32 @@ export interface IssuedStudioUrl {
   readonly redirect: boolean;
 }
 
+/** A domain the caller may choose: its id and label, nothing else of the configuration. */
+export interface DomainOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+/**
+ * The caller is entitled to several domains and named none: the choices, in configured order, and
+ * the launch options it asked for (landing, space, redirect), to carry into each choice.
+ */
+export interface DomainChoices {
+  readonly kind: 'choose';
+  readonly domains: readonly DomainOption[];
+  readonly launch: QueryParameters;
+}
+
+/** What issuing ends in: a URL, or the domains to choose from. */
+export type Issuance = IssuedStudioUrl | DomainChoices;
+
 /** Facts the use case learns along the way, for the audit line (filled in even when it fails). */
 export interface AuditFacts {
   subject?: string;
   /** The canonical identity, once derived: one name per person across every way in. */
   identity?: string;
+  /** The domain the request is for, once chosen. */
+  domainId?: string;
   userProfileName?: string;
   /** The reason of an answer that is not an error (default `issued`), e.g. `health-unhealthy`. */
   outcome?: string;
@@ -70,8 +93,10 @@ export interface AuditFacts {
 
 /** What the use case reads of its configuration (configuration builds it; see src/config/studio-url.ts). */
 export interface IssuanceSettings {
+  /** The functions' own region. */
   readonly region: string;
-  readonly domainId: string;
+  /** The domains served, with their entitlements (src/config/domains.ts). */
+  readonly domains: readonly StudioDomain[];
   /** Who may call and how a caller becomes an identity. */
   readonly auth: ({ readonly mode: 'jwt' } & JwtCallerPolicy) | ({ readonly mode: 'iam' } & IamCallerPolicy);
   readonly profile: ProfileMapping;
@@ -82,8 +107,6 @@ export interface IssuanceSettings {
   readonly sessionExpiresInSeconds: number;
   /** `parallel`: the SageMaker calls start together (one round trip); `sequential`: each after the last check. */
   readonly sagemakerCallMode: 'parallel' | 'sequential';
-  /** The account of the domain (`STUDIO_ACCOUNT_ID`): lets ListTags start without waiting for the profile's ARN. */
-  readonly accountId?: string;
   /** Local stack only: the emulator origin presigned URLs may also point to. Loopback only. */
   readonly localStudioOrigin?: string;
 }
@@ -91,7 +114,8 @@ export interface IssuanceSettings {
 /** The use case's collaborators. */
 export interface IssueStudioUrlDeps {
   readonly config: IssuanceSettings;
-  readonly studio: StudioPort;
+  /** The SageMaker port per domain and person (src/adapters/studio-directory.ts). */
+  readonly studios: StudioDirectory;
   /** Required in jwt mode. */
   readonly tokens?: TokenVerifier;
   readonly clock: Clock;
@@ -128,7 +152,7 @@ export async function issueStudioUrl(
   deps: IssueStudioUrlDeps,
   audit: AuditFacts = {},
   signal?: AbortSignal,
-): Promise<IssuedStudioUrl> {
+): Promise<Issuance> {
   assertSourceAllowed(request.source, deps.config.source);
   const caller = await authenticate(request, deps);
   audit.subject = caller.subject;
@@ -138,8 +162,10 @@ export async function issueStudioUrl(
 
 /**
  * The part every way in shares (GET/POST /studio-url, the OIDC callback, the SAML ACS): an identity
- * already verified → its profile → owner → status → a checked presigned URL. The source check and
- * the caller's authentication are the way in's own, and must have passed.
+ * already verified → its profile → the domain (among those it is entitled to) → owner → status → a
+ * checked presigned URL. The source check and the caller's authentication are the way in's own,
+ * and must have passed.
+ * @returns the URL, or the choices when the caller is entitled to several domains and named none.
  * @throws a StudioGateError subclass for every refusal or upstream fault.
  */
 export async function issueStudioUrlFor(
@@ -148,16 +174,26 @@ export async function issueStudioUrlFor(
   deps: IssueStudioUrlDeps,
   audit: AuditFacts = {},
   signal?: AbortSignal,
-): Promise<IssuedStudioUrl> {
+): Promise<Issuance> {
   const { config } = deps;
   const call = signal === undefined ? {} : { signal };
   audit.identity = identity.canonical.slice(0, 256);
   const userProfileName = profileNameFor(identity, config.profile);
   audit.userProfileName = userProfileName;
-  const options = parseLaunchOptions(parameters());
+  const query = parameters();
+  const options = parseLaunchOptions(query);
+  const choice = chooseDomain(config.domains, identity.groups ?? [], options.domainId);
+  if (choice.kind === 'choose') {
+    audit.outcome = 'domain-choice';
+    const { domain: _none, ...launch } = query;
+    return { kind: 'choose', domains: choice.domains.map(({ id, label }) => ({ id, label })), launch };
+  }
+  const { domain } = choice;
+  audit.domainId = domain.id;
+  const studio = await deps.studios.studioFor(domain, identity, call);
 
   const presign: PresignRequest = {
-    domainId: config.domainId,
+    domainId: domain.id,
     userProfileName,
     expiresInSeconds: config.urlExpiresInSeconds,
     sessionExpirationDurationInSeconds: config.sessionExpiresInSeconds,
@@ -165,16 +201,17 @@ export async function issueStudioUrlFor(
     ...(options.spaceName !== undefined && { spaceName: options.spaceName }),
   };
   const issuedAt = deps.clock();
-  const authorizedUrl = await checkedPresign(presign, identity, deps, call);
+  const authorizedUrl = await checkedPresign(presign, identity, domain, studio, deps, call);
   const url = assertStudioUrl(authorizedUrl, {
-    domainId: config.domainId,
-    region: config.region,
+    domainId: domain.id,
+    region: domain.region,
     localOrigin: config.localStudioOrigin,
   });
   return {
+    kind: 'issued',
     url,
     expiresAt: new Date(issuedAt + config.urlExpiresInSeconds * 1000).toISOString(),
-    domainId: config.domainId,
+    domainId: domain.id,
     userProfileName,
     redirect: options.redirect,
   };
@@ -187,13 +224,16 @@ export async function issueStudioUrlFor(
 async function checkedPresign(
   presign: PresignRequest,
   identity: CallerIdentity,
+  domain: StudioDomain,
+  studio: StudioPort,
   deps: IssueStudioUrlDeps,
   call: CallOptions,
 ): Promise<string | undefined> {
-  const { config, studio } = deps;
+  const { config } = deps;
   const grants = deps.grants ?? NO_GRANT_CACHE;
   const { userProfileName } = presign;
-  const expectedArn = { region: config.region, domainId: config.domainId, userProfileName };
+  const expectedArn = { region: domain.region, domainId: domain.id, userProfileName };
+  const grantKey = `${domain.id}/${userProfileName}`;
   const owned = config.owner.check === 'on';
   const parallel = config.sagemakerCallMode === 'parallel';
 
@@ -223,13 +263,13 @@ async function checkedPresign(
     spaceName === undefined
       ? Promise.resolve()
       : studio
-          .describeSpace({ domainId: config.domainId, spaceName }, call)
+          .describeSpace({ domainId: domain.id, spaceName }, call)
           .then((space) => assertSpaceOpenableBy(space, userProfileName));
   spaceChecked.catch(() => {}); // read by presignAfter, after the profile's verdicts
 
-  if (grants.has(userProfileName, identity.canonical)) return presignAfter(spaceChecked);
+  if (grants.has(grantKey, identity.canonical)) return presignAfter(spaceChecked);
 
-  const describe = () => studio.describeUserProfile({ domainId: config.domainId, userProfileName }, call);
+  const describe = () => studio.describeUserProfile({ domainId: domain.id, userProfileName }, call);
   const tagsOf = (resourceArn: string) => studio.listTags({ resourceArn, userProfileName }, call);
 
   const sequentialChecks = async (): Promise<void> => {
@@ -237,14 +277,14 @@ async function checkedPresign(
     if (owned)
       assertProfileOwnedBy(await tagsOf(assertProfileArn(profile.arn, expectedArn)), identity.canonical, config.owner.tagKey);
     assertProfileInService(profile.status);
-    grants.remember(userProfileName, identity.canonical);
+    grants.remember(grantKey, identity.canonical);
     await spaceChecked;
   };
 
   // Parallel: every call starts now. With the account known, the profile's ARN is known too and
   // ListTags need not wait for DescribeUserProfile; without it, it waits for that one answer.
   const parallelChecks = async (): Promise<void> => {
-    const { region, domainId, accountId } = config;
+    const { region, id: domainId, accountId } = domain;
     const knownArn =
       accountId === undefined
         ? undefined
@@ -269,7 +309,7 @@ async function checkedPresign(
       assertProfileOwnedBy(ownerTags, identity.canonical, config.owner.tagKey);
     }
     assertProfileInService(profile.value.status);
-    grants.remember(userProfileName, identity.canonical);
+    grants.remember(grantKey, identity.canonical);
     await spaceChecked;
   };
 

@@ -2,8 +2,10 @@
  * The ports the use cases need, implemented in src/adapters (or by fakes in tests).
  * Use cases receive them as arguments; they never import an adapter.
  */
+import type { CallerIdentity } from '../domain/caller';
 import type { ProfileTag } from '../domain/profile-owner';
 import type { SpaceFacts } from '../domain/space-access';
+import type { StudioDomain } from '../domain/studio-domains';
 
 /** Per-call options: the request's deadline, which aborts the call when it passes. */
 export interface CallOptions {
@@ -27,6 +29,23 @@ export interface StudioPort {
   listTags(input: { resourceArn: string; userProfileName: string }, options?: CallOptions): Promise<ProfileTag[]>;
   /** @returns the AuthorizedUrl as SageMaker sent it (validated by the caller). @throws SpaceNotFoundError for an unknown space. */
   createPresignedDomainUrl(input: PresignRequest, options?: CallOptions): Promise<string | undefined>;
+}
+
+/**
+ * The SageMaker port to issue a person's URL in a domain with: the function's own credentials for a
+ * domain without an issuer role, else a session of that role assumed for this person (SourceIdentity
+ * set to them), reused while it lasts.
+ * @throws UpstreamUnavailableError / UpstreamTimeoutError / UpstreamInvalidResponseError when the
+ *   role cannot be assumed (`sts-*` audit reasons), ForbiddenError `issuer-role-access-denied` when
+ *   STS refuses it.
+ */
+export interface StudioDirectory {
+  studioFor(domain: StudioDomain, identity: CallerIdentity, options?: CallOptions): Promise<StudioPort>;
+}
+
+/** A directory that uses one port for every domain (tests, and harnesses with one fake). */
+export function oneStudio(studio: StudioPort): StudioDirectory {
+  return { studioFor: async () => studio };
 }
 
 /** CreatePresignedDomainUrl input, in domain terms. */
@@ -62,6 +81,8 @@ export interface AuditEntry {
    * whichever way they came in: search the log by this.
    */
   readonly identity?: string;
+  /** The Studio domain the request was for, once chosen. */
+  readonly domainId?: string;
   readonly userProfileName?: string;
   readonly sourceIp?: string;
   readonly vpceId?: string;

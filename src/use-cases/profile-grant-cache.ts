@@ -9,7 +9,7 @@
 import { TtlMap } from '../domain/ttl-map';
 import type { Clock } from './ports';
 
-/** Grants remembered per container. */
+/** Grants remembered per container, by profile: `<domain id>/<profile name>`. */
 export interface ProfileGrantCache {
   /** True when `profile` was recently seen InService and owned by `owner`. */
   has(profile: string, owner: string): boolean;

@@ -15,7 +15,7 @@ import { jwtIdentity } from '../domain/caller';
 import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
 import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
-import { type AuditFacts, type IssuedStudioUrl, type IssueStudioUrlDeps, issueStudioUrlFor } from './issue-studio-url';
+import { type AuditFacts, type Issuance, type IssueStudioUrlDeps, issueStudioUrlFor } from './issue-studio-url';
 import type { Clock } from './ports';
 import type { OidcPort, ReplayGuard, SamlPort, SealedState, StateSealer } from './sso-ports';
 
@@ -52,11 +52,12 @@ export interface StartedLogin {
   readonly sealedState: string;
 }
 
-/** The launch options a login may carry (landing, space): validated now, used after sign-in. */
+/** The launch options a login may carry (domain, landing, space): validated now, used after sign-in. */
 function launchState(query: QueryParameters): Record<string, string> {
   if (query.redirect !== undefined) throw new InvalidParameterError('redirect', 'parameter-unknown');
   const options = parseLaunchOptions(query);
   return {
+    ...(options.domainId !== undefined && { domain: options.domainId }),
     ...(options.landingUri !== undefined && { landing: options.landingUri }),
     ...(options.spaceName !== undefined && { space: options.spaceName }),
   };
@@ -65,6 +66,7 @@ function launchState(query: QueryParameters): Record<string, string> {
 /** The launch options back from sealed state, as parameters (validated again by the shared path). */
 function launchParameters(state: SealedState): QueryParameters {
   return {
+    ...(state.domain !== undefined && { domain: [state.domain] }),
     ...(state.landing !== undefined && { landing: [state.landing] }),
     ...(state.space !== undefined && { space: [state.space] }),
   };
@@ -86,17 +88,31 @@ function single(query: QueryParameters, name: string): string | undefined {
   return values[0];
 }
 
-/** What the IdP vouched for → the token path's identity rules → the shared path; always a redirect. */
+/**
+ * What the IdP vouched for → the token path's identity rules → the shared path; a URL is always a
+ * redirect, and several entitled domains without a choice are the chooser's.
+ */
 async function issueForClaims(
   claims: Readonly<Record<string, unknown>>,
   launch: QueryParameters,
   deps: SsoDeps,
   audit: AuditFacts,
   signal?: AbortSignal,
-): Promise<IssuedStudioUrl> {
+): Promise<Issuance> {
   const identity = jwtIdentity(claims, deps.identity);
   const issued = await issueStudioUrlFor(identity, () => launch, deps.issue, audit, signal);
-  return { ...issued, redirect: true };
+  return issued.kind === 'issued' ? { ...issued, redirect: true } : issued;
+}
+
+/**
+ * An IdP-initiated RelayState: a landing URI (`studio::…`, `app:…`), or launch parameters as a query
+ * (`domain=d-…&landing=…`). Either way launch options only, validated as on GET /studio-url.
+ */
+export function relayStateParameters(relayState: string): QueryParameters {
+  if (relayState.startsWith('studio:') || relayState.startsWith('app:')) return { landing: [relayState] };
+  const parameters: Record<string, string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(relayState)) parameters[name] = [...(parameters[name] ?? []), value];
+  return parameters;
 }
 
 /** GET /sso/login: a fresh state, nonce and PKCE verifier, sealed; the browser goes to the IdP. */
@@ -132,7 +148,7 @@ export async function finishOidcLogin(
   deps: OidcDeps,
   audit: AuditFacts = {},
   signal?: AbortSignal,
-): Promise<IssuedStudioUrl> {
+): Promise<Issuance> {
   assertSourceAllowed(callback.source, deps.issue.config.source);
   const sealed = callback.sealedState();
   if (sealed === undefined) throw new UnauthenticatedError('sso-cookie-missing');
@@ -168,12 +184,18 @@ export function samlMetadata(source: RequestSource, deps: SamlDeps): string {
   return deps.saml.metadata();
 }
 
+/** The RelayState an SP-initiated login sends: the landing alone as before, or the launch as a query when it names a domain. */
+function relayStateOf(launch: Record<string, string>): string {
+  if (launch.domain === undefined) return launch.landing ?? '';
+  return new URLSearchParams(launch).toString();
+}
+
 /** GET /sso/saml/login: an AuthnRequest whose id is sealed in the cookie (InResponseTo must match it). */
 export async function startSamlLogin(source: RequestSource, query: QueryParameters, deps: SamlDeps): Promise<StartedLogin> {
   assertSourceAllowed(source, deps.issue.config.source);
   if (!deps.spInitiated) throw new InvalidParameterError('route', 'saml-sp-initiated-not-configured');
   const launch = launchState(query);
-  const { url, requestId } = await deps.saml.loginUrl(launch.landing ?? '');
+  const { url, requestId } = await deps.saml.loginUrl(relayStateOf(launch));
   const sealedState = await deps.sealer.seal('saml', { ...launch, requestId });
   return { location: url, sealedState };
 }
@@ -202,7 +224,7 @@ export async function acceptSamlPost(
   deps: SamlDeps,
   audit: AuditFacts = {},
   signal?: AbortSignal,
-): Promise<IssuedStudioUrl> {
+): Promise<Issuance> {
   assertSourceAllowed(post.source, deps.issue.config.source);
   const form = post.form();
   const sealed = post.sealedState();
@@ -218,7 +240,7 @@ export async function acceptSamlPost(
     launch = launchParameters(state);
   } else {
     if (!deps.allowIdpInitiated) throw new UnauthenticatedError('saml-idp-initiated-refused');
-    launch = form.relayState ? launchParameters(launchState({ landing: [form.relayState] })) : {};
+    launch = form.relayState ? launchParameters(launchState(relayStateParameters(form.relayState))) : {};
   }
   const key = `saml-assertion:${deps.idpEntityId}\n${assertion.assertionId}`;
   if (!(await deps.replay.useOnce(key, assertion.notOnOrAfterMs, signal ? { signal } : {}))) {

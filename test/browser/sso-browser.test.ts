@@ -1,7 +1,8 @@
 /**
  * A real browser through the whole local stack: Debian's chromium driven by playwright-core
  * (never a downloaded browser), the API under serverless-offline, the real OpenID provider's login
- * form. alice signs in and lands on her Studio page; mallory sees the error page. Then the SAML way
+ * form. alice signs in and lands on her Studio page; mallory sees the error page; grace, entitled to
+ * two domains in two accounts, picks each on the chooser page and lands in it. Then the SAML way
  * in through the same stack: `npm run -s saml -- alice` prints alice's Studio.
  * .ci/run installs chromium with apt when it is missing; without it this test fails, never skips.
  */
@@ -82,6 +83,44 @@ it('shows mallory the error page: its code, the audit line’s request id and ti
   expect(stack.output()).toMatch(new RegExp(`"requestId":"${requestId}","decision":"deny","reason":"group-missing"`));
   expect(html).toMatch(/<code id="request-time">\d{4}-\d\d-\d\dT/);
   expect(html).toContain('<a id="sign-in-again" href="/sso/login">Sign in again</a>');
+});
+
+it('shows grace the chooser after sign-in, and each domain she picks opens her own Studio there', async () => {
+  await browser.clearCookies();
+  const page = await browser.newPage();
+  const elsewhere: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).hostname !== '127.0.0.1') elsewhere.push(request.url());
+  });
+  /** Signs in at the IdP when it asks (its own session may spare the form the second time). */
+  const signInIfAsked = async () => {
+    await page.waitForFunction(() => document.querySelector('input[name="login"], #domains, #profile, #error-code') !== null);
+    if ((await page.$('input[name="login"]')) === null) return;
+    await page.fill('input[name="login"]', 'grace');
+    await page.fill('input[name="password"]', 'demo');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[type="submit"]')]);
+  };
+  const landed: Record<string, string> = {};
+  for (const domain of ['d-localrisk', 'd-localdemo']) {
+    await page.goto(`${stack.apiUrl}/sso/login`);
+    await signInIfAsked();
+    await page.waitForSelector('#domains', { timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(stack.apiUrl);
+    const choices = await page.$$eval('#domains a', (links) => links.map((a) => a.getAttribute('data-domain')));
+    expect(choices).toEqual(['d-localdemo', 'd-localrisk']);
+    await Promise.all([page.waitForLoadState('load'), page.click(`#domains a[data-domain="${domain}"]`)]);
+    await signInIfAsked();
+    await page.waitForSelector('#profile', { timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(stack.emulator.url);
+    landed[domain] = `${await page.textContent('#domain')}/${await page.textContent('#profile')}`;
+  }
+  expect(landed).toEqual({ 'd-localrisk': 'd-localrisk/grace', 'd-localdemo': 'd-localdemo/grace' });
+  // The risk domain's URL was issued by a session of its issuer role that names grace.
+  expect(stack.emulator.iam?.calls.filter((c) => c.outcome === 'issued').map((c) => c.sourceIdentity)).toContain(
+    'grace@example.com',
+  );
+  expect(elsewhere).toEqual([]);
+  await page.close();
 });
 
 it('signs erin in SP-initiated over SAML (AuthnRequest, the IdP’s form, the POST binding) into her Studio', async () => {

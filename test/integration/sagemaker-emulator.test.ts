@@ -160,6 +160,7 @@ describe('SageMaker emulator through the real SDK', () => {
       'bob',
       'carol',
       'erin',
+      'grace',
       'john-smith',
       'mallory',
     ]);

@@ -53,8 +53,8 @@ async function callback(handler: ReturnType<typeof handlerFor>, query: Record<st
 }
 
 /** A whole sign-in: /sso/login, the IdP's form, and the callback's query. */
-async function signIn(handler: ReturnType<typeof handlerFor>, person: string) {
-  const started = await login(handler);
+async function signIn(handler: ReturnType<typeof handlerFor>, person: string, query?: Record<string, string[]>) {
+  const started = await login(handler, query);
   const back = await new IdpBrowser().signIn(started.location, person);
   expect(`${back.origin}${back.pathname}`).toBe(sso.redirectUri);
   return { ...started, query: queryOf(back) };
@@ -388,5 +388,60 @@ describe('ID tokens the code exchange may bring back (a hostile IdP on loopback)
     expect((await exchange((c) => signJwt({ ...c, iss: 'https://idp.example.com' }, good))).at(-1)?.reason).toBe(
       'oidc-id-token-iss-mismatch',
     );
+  });
+});
+
+describe('several domains after OIDC sign-in', () => {
+  it('shows grace, entitled to both, the chooser: a link per domain through /sso/login again, and no state of its own', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = handlerFor(env(), entries);
+    const { cookie, query } = await signIn(handler, 'grace');
+    const page = await handler(
+      ssoEvent('GET', '/sso/callback', { query, cookie, headers: { Accept: 'text/html' } }),
+      lambdaContext(),
+    );
+    expect(page.statusCode).toBe(200);
+    expect(page.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(page.headers?.['Content-Security-Policy']).toContain("default-src 'none'");
+    expect(page.body).toContain('<a data-domain="d-localdemo" href="/sso/login?domain=d-localdemo">');
+    expect(page.body).toContain('<a data-domain="d-localrisk" href="/sso/login?domain=d-localrisk">');
+    // The login cookie is cleared, and nothing else is set.
+    expect(page.multiValueHeaders?.['Set-Cookie']).toEqual([expect.stringMatching(/Max-Age=0/)]);
+    expect(entries.at(-1)?.reason).toBe('domain-choice');
+  });
+
+  it('answers a client that asks for JSON with the same choices as GET /studio-url (300)', async () => {
+    const handler = handlerFor(env(), []);
+    const { cookie, query } = await signIn(handler, 'grace');
+    const answer = await callback(handler, query, cookie);
+    expect(answer.statusCode).toBe(300);
+    expect(JSON.parse(answer.body).domains.map((d: { url: string }) => d.url)).toEqual([
+      '/sso/login?domain=d-localdemo',
+      '/sso/login?domain=d-localrisk',
+    ]);
+  });
+
+  it('carries domain= through the IdP in the sealed state, into the chosen domain', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = handlerFor(env(), entries);
+    const { cookie, query } = await signIn(handler, 'grace', { domain: ['d-localrisk'] });
+    const landed = await callback(handler, query, cookie);
+    expect(landed.statusCode).toBe(302);
+    const token = new URL(landed.headers?.Location as string).searchParams.get('token') as string;
+    expect(peers.emulator.sessions.get(token)).toMatchObject({
+      domainId: 'd-localrisk',
+      userProfileName: 'grace',
+      sourceIdentity: 'grace@example.com',
+    });
+    expect(entries.at(-1)).toMatchObject({ reason: 'issued', domainId: 'd-localrisk' });
+  });
+
+  it('refuses alice a domain she is not entitled to, after sign-in, with the forbidden page', async () => {
+    const entries: AuditEntry[] = [];
+    const handler = handlerFor(env(), entries);
+    const { cookie, query } = await signIn(handler, 'alice', { domain: ['d-localrisk'] });
+    const refused = await callback(handler, query, cookie);
+    expect(refused.statusCode).toBe(403);
+    expect(entries.at(-1)?.reason).toBe('domain-not-entitled');
   });
 });

@@ -15,8 +15,14 @@ import { parseEmail } from '../../src/domain/email';
 import { ProfileNotFoundError, StudioGateError } from '../../src/domain/errors';
 import type { ProfileTag } from '../../src/domain/profile-owner';
 import type { SpaceFacts } from '../../src/domain/space-access';
-import { issueStudioUrl, type StudioUrlRequest } from '../../src/use-cases/issue-studio-url';
-import type { PresignRequest, StudioPort, TokenVerifier, UserProfileFacts } from '../../src/use-cases/ports';
+import { type IssuedStudioUrl, issueStudioUrl, type StudioUrlRequest } from '../../src/use-cases/issue-studio-url';
+import {
+  oneStudio,
+  type PresignRequest,
+  type StudioPort,
+  type TokenVerifier,
+  type UserProfileFacts,
+} from '../../src/use-cases/ports';
 import { iamEnv, jwtEnv } from '../support/env';
 import { FIXTURE_SOURCE_IP, FIXTURE_VPC_ID, FIXTURE_VPCE_ID } from '../support/events';
 
@@ -166,7 +172,12 @@ describe('ownership property', () => {
                 };
           let issued: { userProfileName: string } | undefined;
           try {
-            issued = await issueStudioUrl(request, { config, studio, tokens, clock: () => 0 });
+            issued = (await issueStudioUrl(request, {
+              config,
+              studios: oneStudio(studio),
+              tokens,
+              clock: () => 0,
+            })) as IssuedStudioUrl;
           } catch (error) {
             if (!(error instanceof StudioGateError)) throw error;
           }

@@ -1,11 +1,15 @@
 /** Helpers of the SSO tests: the functions' environment, their events, and a browser-like walk through the local IdP. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { DEMO_ACCOUNT, demoDomains } from '../../scripts/local/demo-data';
 import { LOCAL_SAML_IDP_ENTITY_ID, LOCAL_SAML_SP_ENTITY_ID } from '../../scripts/local/saml-idp';
 import type { LocalSso } from '../../scripts/local/stack';
 import { jwtEnv } from './env';
 import { type EventOptions, privateApiEvent } from './events';
 
-/** The SSO functions' environment for these local settings (the fixture event's source allowed). */
+/**
+ * The SSO functions' environment for these local settings (the fixture event's source allowed), with
+ * both demo domains as `npm start` serves them (the risk one through its issuer role at the emulator).
+ */
 export function ssoEnv(
   sso: LocalSso,
   peers: { emulatorUrl: string; issuer: string; dynamoUrl: string; table: string },
@@ -16,7 +20,10 @@ export function ssoEnv(
     JWT_JWKS_URI: `${peers.issuer}/.well-known/jwks.json`,
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulatorUrl,
     LOCAL_STUDIO_ORIGIN: peers.emulatorUrl,
-    STUDIO_ACCOUNT_ID: '000000000000',
+    STUDIO_DOMAIN_ID: '',
+    STUDIO_DOMAINS: demoDomains(peers.emulatorUrl),
+    STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT,
+    AWS_ENDPOINT_URL_STS: peers.emulatorUrl,
     PROFILE_CACHE_TTL_SECONDS: '0',
     OIDC_ISSUER: peers.issuer,
     OIDC_CLIENT_ID: sso.clientId,

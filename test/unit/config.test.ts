@@ -18,7 +18,7 @@ describe('parseConfig', () => {
     const config = parseConfig(jwtEnv());
     expect(config).toMatchObject({
       region: 'eu-west-1',
-      domainId: 'd-localdemo',
+      domains: [{ id: 'd-localdemo', region: 'eu-west-1', label: 'd-localdemo', entitled: { kind: 'any' } }],
       auth: {
         mode: 'jwt',
         issuer: 'http://127.0.0.1:4600',

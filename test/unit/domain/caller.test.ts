@@ -56,6 +56,7 @@ describe('iamIdentity', () => {
     expect(iamIdentity({ accountId: '111122223333', type: 'user', name: 'alice' }, policy)).toEqual({
       canonical: '111122223333:user/alice',
       transformInput: 'alice',
+      groups: ['111122223333:alice'],
     });
   });
 
@@ -64,12 +65,16 @@ describe('iamIdentity', () => {
     expect(iamIdentity(principal, policy)).toEqual({
       canonical: '111122223333:assumed-role/StudioUsers/erin',
       transformInput: 'erin',
+      groups: ['111122223333:StudioUsers'],
     });
   });
 
   it('does not let an untrusted role choose the profile through its session name', () => {
     const principal = { accountId: '111122223333', type: 'assumed-role', name: 'PlatformAdmins', sessionName: 'alice' } as const;
-    expect(iamIdentity(principal, policy)).toEqual({ canonical: '111122223333:role/PlatformAdmins' });
+    expect(iamIdentity(principal, policy)).toEqual({
+      canonical: '111122223333:role/PlatformAdmins',
+      groups: ['111122223333:PlatformAdmins'],
+    });
   });
 
   it.each([
@@ -122,6 +127,7 @@ describe('jwtIdentity', () => {
     expect(jwtIdentity({ ...ok, email: 'Alice@Example.com', groups: ['x', 'studio-users'] }, policy)).toEqual({
       canonical: 'alice@example.com',
       transformInput: 'alice@example.com',
+      groups: ['x', 'studio-users'],
     });
   });
 
@@ -171,6 +177,7 @@ describe('jwtIdentity', () => {
     expect(jwtIdentity({ groups: ['studio-users'], sub: 'Idp|Alice' }, sub)).toEqual({
       canonical: 'Idp|Alice',
       transformInput: 'Idp|Alice',
+      groups: ['studio-users'],
     });
   });
 

@@ -51,7 +51,8 @@ describe('request metrics', () => {
     expect(emf[0]?._aws.CloudWatchMetrics).toEqual([
       {
         Namespace: 'studio-gate',
-        Dimensions: [['service']],
+        // Service-wide, and per domain once the request's domain is known.
+        Dimensions: [['service'], ['service', 'domain']],
         Metrics: [
           { Name: 'Latency', Unit: 'Milliseconds' },
           { Name: 'UrlsIssued', Unit: 'Count' },
@@ -60,6 +61,7 @@ describe('request metrics', () => {
     ]);
     expect(emf[0]).toMatchObject({
       service: 'studio-gate-test',
+      domain: 'd-localdemo',
       UrlsIssued: 1,
       Latency: (audit[0]?.audit as { latencyMs?: number } | undefined)?.latencyMs,
     });
@@ -70,9 +72,18 @@ describe('request metrics', () => {
     const { emf, audit } = await requestsFor(['mallory', 'dave']);
     const denials = emf.filter((e) => 'Denials' in e);
     expect(denials.map((e) => [e.reason, e.Denials])).toEqual(audit.map((a) => [(a.audit as { reason: string }).reason, 1]));
-    for (const d of denials) {
-      expect(d._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'reason']]);
-    }
+    // mallory is refused before any domain is chosen; dave's missing profile is in the demo domain.
+    expect(denials.map((d) => [d.reason, d.domain, d._aws.CloudWatchMetrics[0]?.Dimensions])).toEqual([
+      ['group-missing', undefined, [['service', 'reason']]],
+      [
+        'profile-not-found',
+        'd-localdemo',
+        [
+          ['service', 'reason'],
+          ['service', 'domain', 'reason'],
+        ],
+      ],
+    ]);
     expect(emf.filter((e) => 'UrlsIssued' in e)).toEqual([]);
     expect(emf.filter((e) => 'Latency' in e)).toHaveLength(2);
   });

@@ -1,0 +1,137 @@
+/**
+ * Sessions of a domain's issuer role, one per (role, person): the only code that calls STS. Each is
+ * opened with `sts:AssumeRole` through STS's interface endpoint (AWS_ENDPOINT_URL_STS, or its
+ * private DNS), with `SourceIdentity` set to the person (the domain account's CloudTrail names them
+ * on every call of the session) and a role session name derived from them. A session is reused
+ * until {@link REFRESH_BEFORE_MS} before it expires, from a bounded cache; callers asking for the
+ * same session at once share one AssumeRole, and a failed one is never cached. The call has the
+ * bounds of every upstream: one deadline per attempt end to end, a size cap, capped retries with
+ * backoff, the request's own deadline. Credentials never leave this module but as the SDK's
+ * credential object, and never reach a log; failures keep only a reason from a fixed set.
+ */
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import { StudioGateError, UpstreamInvalidResponseError } from '../domain/errors';
+import { roleSessionNameOf, sourceIdentityOf } from '../domain/role-session';
+import type { UpstreamPolicy } from '../domain/time-budget';
+import { TtlMap } from '../domain/ttl-map';
+import type { CallOptions, Clock } from '../use-cases/ports';
+import { boundedTransport } from './bounded-http-handler';
+import { classifySdkError, commonUpstreamError } from './sdk-errors';
+import type { StaticCredentials } from './static-credentials';
+
+/** A session's credentials, as the SDK clients take them. */
+export interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+/** A session is renewed this long before STS says it expires. */
+export const REFRESH_BEFORE_MS = 5 * 60 * 1000;
+/** Sessions kept per container; the oldest goes first. */
+export const MAX_SESSIONS = 1000;
+/** An AssumeRole answer is a few KB; anything near this is not STS. */
+const MAX_STS_RESPONSE_BYTES = 64 * 1024;
+
+/** Where and how STS is called. */
+export interface StsClientSettings {
+  readonly region: string;
+  readonly stsEndpointUrl?: string;
+  readonly upstream: UpstreamPolicy;
+}
+
+/** The one STS client of the container. */
+export function createStsClient(settings: StsClientSettings, credentials?: StaticCredentials): STSClient {
+  return new STSClient({
+    region: settings.region,
+    ...(credentials && { credentials }),
+    ...(settings.stsEndpointUrl !== undefined && { endpoint: settings.stsEndpointUrl }),
+    ...boundedTransport(settings.upstream, MAX_STS_RESPONSE_BYTES),
+  });
+}
+
+/** What STS's failure means for the request, with a reason from a fixed set (STS's text is never kept). */
+export function toStsError(error: unknown): StudioGateError {
+  if (error instanceof StudioGateError) return error;
+  const { kind, status } = classifySdkError(error);
+  const suffix = status === undefined ? '' : `:${status}`;
+  // An access denial: the issuer role's trust does not admit this function role (or SourceIdentity), a deployment fault.
+  return commonUpstreamError('sts', kind, suffix) ?? new UpstreamInvalidResponseError(`sts-${kind}${suffix}`);
+}
+
+interface Session {
+  readonly credentials: SessionCredentials;
+}
+
+/** Issuer role sessions per (role, person), cached. */
+export class IssuerRoleSessions {
+  private readonly sessions: TtlMap<Session>;
+  private readonly pending = new Map<string, Promise<Session>>();
+
+  constructor(
+    private readonly sts: STSClient,
+    private readonly sessionSeconds: number,
+    private readonly clock: Clock,
+    maxSessions = MAX_SESSIONS,
+  ) {
+    this.sessions = new TtlMap(maxSessions);
+  }
+
+  /**
+   * The credentials of `canonical`'s session of `roleArn`: cached while more than
+   * {@link REFRESH_BEFORE_MS} remain, else from one AssumeRole.
+   * @throws a StudioGateError (`sts-*` reasons) when the role cannot be assumed.
+   */
+  async credentialsFor(roleArn: string, canonical: string, options: CallOptions = {}): Promise<SessionCredentials> {
+    const key = `${roleArn}\n${canonical}`;
+    const cached = this.sessions.get(key, this.clock());
+    if (cached !== undefined) return cached.credentials;
+    let pending = this.pending.get(key);
+    if (pending === undefined) {
+      pending = this.assume(roleArn, canonical, options).finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return (await pending).credentials;
+  }
+
+  private async assume(roleArn: string, canonical: string, options: CallOptions): Promise<Session> {
+    let out: AssumeRoleCommandOutput;
+    try {
+      out = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: roleSessionNameOf(canonical),
+          SourceIdentity: sourceIdentityOf(canonical),
+          DurationSeconds: this.sessionSeconds,
+        }),
+        { abortSignal: options.signal },
+      );
+    } catch (error) {
+      throw toStsError(error);
+    }
+    const c: { [K in 'AccessKeyId' | 'SecretAccessKey' | 'SessionToken' | 'Expiration']?: unknown } = out.Credentials ?? {};
+    const expiration = c.Expiration instanceof Date ? c.Expiration : undefined;
+    if (
+      typeof c.AccessKeyId !== 'string' ||
+      typeof c.SecretAccessKey !== 'string' ||
+      typeof c.SessionToken !== 'string' ||
+      c.AccessKeyId === '' ||
+      expiration === undefined ||
+      Number.isNaN(expiration.getTime())
+    ) {
+      throw new UpstreamInvalidResponseError('sts-malformed-answer');
+    }
+    const session: Session = {
+      credentials: {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration,
+      },
+    };
+    const reuseUntil = expiration.getTime() - REFRESH_BEFORE_MS;
+    if (reuseUntil > this.clock()) this.sessions.set(`${roleArn}\n${canonical}`, session, reuseUntil);
+    return session;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * {@link StudioDirectory} over the SDK: which SageMaker client issues a person's URL in a domain.
+ * - A domain without an issuer role: the function's own credentials, one client per endpoint,
+ *   made on first use and kept for the container.
+ * - A domain with one: a client signed with the person's session of that role
+ *   ({@link IssuerRoleSessions}); the client is kept beside the session, so a repeat caller costs no
+ *   STS call and no new client, and is dropped with it (bounded, like the sessions).
+ */
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CallerIdentity } from '../domain/caller';
+import type { StudioDomain } from '../domain/studio-domains';
+import type { CallOptions, StudioDirectory, StudioPort } from '../use-cases/ports';
+import type { IssuerRoleSessions, SessionCredentials } from './issuer-sessions';
+import { SageMakerStudioAdapter } from './sagemaker-studio';
+
+/** Makes a SageMaker client for a domain's region and endpoint, with these credentials (undefined: the function's own). */
+export type SageMakerClientFactory = (domain: StudioDomain, credentials?: SessionCredentials) => SageMakerClient;
+
+/** Clients kept per role session; the oldest goes first (the sessions' own cache is as bounded). */
+const MAX_SESSION_CLIENTS = 1000;
+
+export class SageMakerStudioDirectory implements StudioDirectory {
+  private readonly ownClients = new Map<string, StudioPort>();
+  private readonly sessionClients = new Map<string, { credentials: SessionCredentials; studio: StudioPort }>();
+
+  constructor(
+    private readonly clientFor: SageMakerClientFactory,
+    private readonly sessions?: IssuerRoleSessions,
+  ) {}
+
+  async studioFor(domain: StudioDomain, identity: CallerIdentity, options: CallOptions = {}): Promise<StudioPort> {
+    const role = domain.issuerRoleArn;
+    if (role === undefined) {
+      const key = `${domain.region}\n${domain.sagemakerEndpointUrl ?? ''}`;
+      let studio = this.ownClients.get(key);
+      if (studio === undefined) {
+        studio = new SageMakerStudioAdapter(this.clientFor(domain));
+        this.ownClients.set(key, studio);
+      }
+      return studio;
+    }
+    if (this.sessions === undefined) throw new Error(`domain ${domain.id} has an issuer role but no STS client was built`);
+    const credentials = await this.sessions.credentialsFor(role, identity.canonical, options);
+    const key = `${domain.id}\n${identity.canonical}`;
+    const kept = this.sessionClients.get(key);
+    // The same credentials object means the same session: its client is reused.
+    if (kept !== undefined && kept.credentials === credentials) return kept.studio;
+    const studio = new SageMakerStudioAdapter(this.clientFor(domain, credentials));
+    this.sessionClients.delete(key);
+    if (this.sessionClients.size >= MAX_SESSION_CLIENTS) {
+      const oldest = this.sessionClients.keys().next().value;
+      if (oldest !== undefined) this.sessionClients.delete(oldest);
+    }
+    this.sessionClients.set(key, { credentials, studio });
+    return studio;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * How a person is named in the session studio-gate opens with a domain's issuer role: the
+ * `SourceIdentity` (which the domain account's CloudTrail shows on every call of the session and no
+ * later hop can change) and the role session name. Both are derived from the canonical identity,
+ * never from anything the request carries. STS allows 2–64 of `[\w+=,.@-]` in each: an identity
+ * that fits is used as it is (`alice@example.com`); one that does not (`111122223333:user/alice`, or
+ * a long one) becomes its allowed characters, shortened, plus a digest of the whole identity, so two
+ * people never share a name and the name still reads as the person.
+ */
+import { createHash } from 'node:crypto';
+
+const STS_NAME = /^[\w+=,.@-]{2,64}$/;
+const STS_NAME_MAX = 64;
+/** The digest's length in hex characters: 64 bits, which no two people of one bank will share. */
+const DIGEST_CHARS = 16;
+const DIGESTED = /-[0-9a-f]{16}$/;
+
+function digest(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, DIGEST_CHARS);
+}
+
+/**
+ * A name STS accepts for `canonical`: itself when it fits, else its allowed characters (others
+ * become `_`), cut to fit, and `-` + a digest of the whole identity. An identity that fits but
+ * already ends like a digest is digested too, so a plain name can never equal another person's
+ * digested one.
+ */
+function stsName(canonical: string, reserve = 0): string {
+  const room = STS_NAME_MAX - reserve;
+  if (STS_NAME.test(canonical) && canonical.length <= room && !DIGESTED.test(canonical)) return canonical;
+  const readable = canonical.replace(/[^\w+=,.@-]/g, '_').slice(0, room - DIGEST_CHARS - 1);
+  return `${readable}-${digest(canonical)}`;
+}
+
+/** The `SourceIdentity` of the person's session: the canonical identity, in STS's alphabet. */
+export function sourceIdentityOf(canonical: string): string {
+  return stsName(canonical);
+}
+
+/** The prefix of studio-gate's role session names, so the domain account tells them from others. */
+export const ROLE_SESSION_PREFIX = 'sg.';
+
+/** The role session name: `sg.` + the person, in STS's alphabet. */
+export function roleSessionNameOf(canonical: string): string {
+  return `${ROLE_SESSION_PREFIX}${stsName(canonical, ROLE_SESSION_PREFIX.length)}`;
+}
