@@ -173,6 +173,16 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     ? { ...localStore, HEALTH_INTERVAL_MINUTES: String(params.health.intervalMinutes) }
     : health.healthEnvironment;
 
+  // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
+  if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined)) {
+    const issuing = ['StudioUrlRole', ...(params.sso.oidc ? ['SsoOidcRole'] : []), ...(params.sso.saml ? ['SsoSamlRole'] : [])];
+    outputs.IssuerTrustedRoleArns = {
+      Description:
+        "studio-gate's function roles that assume the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
+      Value: { 'Fn::Join': [',', issuing.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }))] },
+    };
+  }
+
   // The SSO functions: one role each (src/policies/sso-policies.ts).
   if (params.sso.oidc)
     resources.SsoOidcRole = render(functionRole(params, 'ssoOidc', ssoFunctionStatements(facts, params.service, params.stage)));

@@ -145,7 +145,7 @@ export function buildFunctions(
   // Several domains (studioDomains) replace the one domain and its account.
   const several = raw.studioDomains !== '';
   const oneDomainOnly = new Set(['STUDIO_DOMAIN_ID']);
-  const severalOnly = new Set(['STUDIO_DOMAINS', 'STUDIO_GATE_ACCOUNT_ID']);
+  const severalOnly = new Set(['STUDIO_DOMAINS', 'STUDIO_GATE_ACCOUNT_ID', 'AWS_ENDPOINT_URL_STS', 'ISSUER_SESSION_SECONDS']);
   const studioUrlEnvironment: Record<string, CfnValue> = {
     ...Object.fromEntries(
       Object.entries(STUDIO_URL_VARIABLES)

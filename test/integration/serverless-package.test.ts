@@ -4,7 +4,7 @@
  * (intrinsics resolved with concrete ids) evaluated by the IAM simulator.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,14 @@ function ofType(template: Template, type: string) {
 
 let ci: Packaged;
 let iam: Packaged;
+let several: Packaged;
+
+/** The hub stage (config/params.yml): a domain of this account, one of another (its issuer role), one of another region. */
+const RISK_ACCOUNT = '555566667777';
+const RISK_ROLES = [
+  `arn:aws:iam::${RISK_ACCOUNT}:role/studio-gate-issuer`,
+  `arn:aws:iam::${RISK_ACCOUNT}:role/studio-gate-issuer-us`,
+];
 
 // Finds cfn-lint, or provisions the pinned one into .local/cfn-lint (slow only the first time).
 beforeAll(() => resolveCfnLint(), 600_000);
@@ -103,10 +111,11 @@ beforeAll(async () => {
     ssoOidc: 'false',
     ssoSaml: 'false',
   });
+  several = await packageStage('hub');
 });
 
 afterAll(() => {
-  for (const p of [ci, iam]) if (p) rmSync(p.dir, { recursive: true, force: true });
+  for (const p of [ci, iam, several]) if (p) rmSync(p.dir, { recursive: true, force: true });
   rmSync(join(ROOT, BUILD_DIR), { recursive: true, force: true });
 });
 
@@ -871,5 +880,77 @@ describe('packaged template: the SSO bridge', () => {
   it('deploys no SSO function, role or SSM endpoint where the stage leaves the bridge off', () => {
     const ids = Object.keys(iam.template.Resources);
     expect(ids.filter((id) => /^Sso|^Ssm|ApiGatewayResourceSso/.test(id))).toEqual([]);
+  });
+});
+
+describe('several domains (hub and spoke)', () => {
+  it('gives the issuing functions the domains, and not the single domain’s variables', () => {
+    for (const fn of ['StudioUrlLambdaFunction', 'SsoOidcLambdaFunction', 'SsoSamlLambdaFunction']) {
+      const env = several.template.Resources[fn]?.Properties.Environment.Variables;
+      expect([fn, JSON.parse(env.STUDIO_DOMAINS).map((d: { id: string }) => d.id)]).toEqual([
+        fn,
+        ['d-homedomain01', 'd-riskdomain01', 'd-usdomain0001'],
+      ]);
+      expect([fn, env.STUDIO_GATE_ACCOUNT_ID, env.STUDIO_DOMAIN_ID, env.STUDIO_ACCOUNT_ID]).toEqual([
+        fn,
+        ACCOUNT,
+        undefined,
+        undefined,
+      ]);
+      const config = parseConfig({ ...(resolveIntrinsics(env, IDS) as Record<string, string>), AWS_REGION: 'eu-west-1' });
+      expect(config.domains.map((d) => d.issuerRoleArn ?? 'own')).toEqual(['own', ...RISK_ROLES]);
+    }
+  });
+
+  it('lets the issuing roles assume exactly the configured issuer roles, and names those roles as an output', () => {
+    for (const role of ['StudioUrlRole', 'SsoOidcRole', 'SsoSamlRole']) {
+      const statements = resolveIntrinsics(several.template.Resources[role]?.Properties.Policies[0].PolicyDocument, IDS) as {
+        Statement: { Sid: string; Action: unknown; Resource: unknown }[];
+      };
+      const assume = statements.Statement.find((s) => s.Sid === 'AssumeIssuerRolesAsThePerson');
+      expect([role, assume?.Action, assume?.Resource]).toEqual([role, ['sts:AssumeRole', 'sts:SetSourceIdentity'], RISK_ROLES]);
+    }
+    expect(several.template.Outputs.IssuerTrustedRoleArns).toBeDefined();
+    // The single-domain stage has no such output.
+    expect(ci.template.Outputs.IssuerTrustedRoleArns).toBeUndefined();
+  });
+
+  it('admits through the SageMaker API endpoint the accounts of this region’s domains only', () => {
+    const policy = JSON.stringify(
+      resolveIntrinsics(several.template.Resources.SageMakerApiEndpoint?.Properties.PolicyDocument, IDS),
+    );
+    expect(policy).toContain(`"aws:PrincipalAccount":["${ACCOUNT}","${RISK_ACCOUNT}"]`);
+    expect(policy).toContain(`user-profile/d-riskdomain01/*`);
+    expect(policy).not.toContain('d-usdomain0001');
+  });
+
+  it('passes cfn-lint', async () => {
+    await expect(run(await resolveCfnLint(), ['--', several.templatePath], { cwd: ROOT })).resolves.toMatchObject({ stdout: '' });
+  });
+
+  it('prints a cfn-lint clean issuer role for the domain account', async () => {
+    const file = join(several.dir, 'issuer-role.json');
+    const { stdout } = await run(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [
+        join(ROOT, 'scripts', 'issuer-role.ts'),
+        '--account',
+        RISK_ACCOUNT,
+        '--domain',
+        'd-riskdomain01',
+        '--region',
+        'eu-west-1',
+        '--network-account',
+        ACCOUNT,
+        '--stack-name',
+        'studio-gate-ci',
+        '--sagemaker-endpoint',
+        'vpce-0123456789abcdef1',
+      ],
+      { cwd: ROOT },
+    );
+    writeFileSync(file, stdout);
+    expect(JSON.parse(stdout).Resources.IssuerRole.Type).toBe('AWS::IAM::Role');
+    await expect(run(await resolveCfnLint(), ['--', file], { cwd: ROOT })).resolves.toMatchObject({ stdout: '' });
   });
 });

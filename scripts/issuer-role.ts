@@ -1,0 +1,80 @@
+/**
+ * `npm run -s issuer-role -- --account <domain account> --domain <d-…> --region <region>
+ *  --network-account <studio-gate's account> (--trusted-role-arns <arn,…> | --stack-name <service-stage>)
+ *  [--role-name <name>] [--sagemaker-endpoint <vpce-…>]`
+ * prints the domain account's CloudFormation template (the issuer role) as JSON, and nothing else,
+ * so it composes: `npm run -s issuer-role -- … > issuer-role.json`. Every problem is reported at once.
+ */
+import './local/quiet-node-notice';
+import { type IssuerRoleInput, issuerRoleProblems, issuerRoleTemplate } from '../src/infrastructure/issuer-role';
+
+const FLAGS = {
+  '--account': 'the domain account (where the role is created)',
+  '--domain': 'the Studio domain id (d-…)',
+  '--region': "the domain's region",
+  '--network-account': "the account studio-gate's functions run in",
+  '--trusted-role-arns': 'the function roles that may assume it: the studio-gate stack output IssuerTrustedRoleArns',
+  '--stack-name': "instead: studio-gate's stack (<service>-<stage>), trusting the roles CloudFormation names after it",
+  '--role-name': 'the role name (default studio-gate-issuer)',
+  '--sagemaker-endpoint': "the network account's SageMaker API endpoint id: calls must come through it",
+} as const;
+
+const USAGE = `usage: npm run -s issuer-role -- --account <id> --domain <d-…> --region <region> --network-account <id> (--trusted-role-arns <arn,…> | --stack-name <name>) [options]
+
+Prints the domain account's CloudFormation template: the issuer role studio-gate assumes (one session
+per person, SourceIdentity required) to issue Studio URLs of that domain. Deploy it in the domain account.
+
+${Object.entries(FLAGS)
+  .map(([flag, help]) => `  ${flag.padEnd(21)} ${help}`)
+  .join('\n')}
+`;
+
+/** The template's input from `args`. @throws Error listing every problem. */
+export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
+  const values: Record<string, string> = {};
+  const problems: string[] = [];
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i] as string;
+    const value = args[i + 1];
+    if (!(flag in FLAGS)) problems.push(`unknown argument "${flag}"`);
+    else if (value === undefined || value.startsWith('--')) problems.push(`${flag} needs a value`);
+    else if (flag in values) problems.push(`${flag} is given twice`);
+    else values[flag] = value;
+  }
+  const trusted = values['--trusted-role-arns'];
+  const input: IssuerRoleInput = {
+    domainId: values['--domain'] ?? '',
+    region: values['--region'] ?? '',
+    domainAccountId: values['--account'] ?? '',
+    networkAccountId: values['--network-account'] ?? '',
+    ...(trusted !== undefined && {
+      trustedRoleArns: trusted
+        .split(',')
+        .map((arn) => arn.trim())
+        .filter(Boolean),
+    }),
+    ...(values['--stack-name'] !== undefined && { stackName: values['--stack-name'] }),
+    ...(values['--role-name'] !== undefined && { roleName: values['--role-name'] }),
+    ...(values['--sagemaker-endpoint'] !== undefined && { sagemakerApiVpceId: values['--sagemaker-endpoint'] }),
+  };
+  if (trusted !== undefined && values['--stack-name'] !== undefined)
+    problems.push('give --trusted-role-arns or --stack-name, not both');
+  problems.push(...issuerRoleProblems(input));
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return input;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args.length === 0 || args.includes('--help')) {
+    process.stdout.write(USAGE);
+    process.exitCode = args.length === 0 ? 2 : 0;
+  } else {
+    try {
+      process.stdout.write(`${JSON.stringify(issuerRoleTemplate(issuerRoleInput(args)), null, 2)}\n`);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    }
+  }
+}
