@@ -39,10 +39,10 @@ import { studioUrlHandler } from '../src/http/studio-url-endpoint';
 import { BUNDLE_OPTIONS, lambdaRuntimePlugin } from '../src/infrastructure/bundle';
 import type { AuditLog } from '../src/use-cases/ports';
 import { LOCAL_CREDENTIALS } from './local/credentials';
-import { DEMO_DOMAIN_ID } from './local/demo-data';
+import { DEMO_DOMAIN_ID, REQUIRED_GROUP, RISK_DOMAIN_ID, RISK_GROUP } from './local/demo-data';
 import { benchPerson } from './local/emulator-process';
 import { wholeNumberFlag } from './local/flags';
-import { inProcessEnv, studioUrlEvent } from './local/in-process';
+import { inProcessEnv, severalDomainsEnv, studioUrlEvent } from './local/in-process';
 import { invocationContext } from './local/lambda-context';
 import { median, percentile } from './local/stats';
 import { startTokenIssuer, type TokenIssuer } from './local/token-issuer';
@@ -65,9 +65,9 @@ const DEPLOYED: BuildOptions = { ...BUNDLE, plugins: [lambdaRuntimePlugin(ROOT)]
 
 /** The five functions, and the SDK clients each uses: its floor is an SDK-only bundle of those. */
 const FUNCTIONS = {
-  studioUrl: { entry: 'handlers/studio-url.ts', clients: ['sagemaker'] },
-  ssoOidc: { entry: 'handlers/sso-oidc.ts', clients: ['sagemaker', 'dynamodb', 'ssm'] },
-  ssoSaml: { entry: 'handlers/sso-saml.ts', clients: ['sagemaker', 'dynamodb', 'ssm'] },
+  studioUrl: { entry: 'handlers/studio-url.ts', clients: ['sagemaker', 'sts'] },
+  ssoOidc: { entry: 'handlers/sso-oidc.ts', clients: ['sagemaker', 'sts', 'dynamodb', 'ssm'] },
+  ssoSaml: { entry: 'handlers/sso-saml.ts', clients: ['sagemaker', 'sts', 'dynamodb', 'ssm'] },
   health: { entry: 'handlers/health.ts', clients: ['dynamodb'] },
   healthCheck: { entry: 'handlers/health-check.ts', clients: ['ec2', 'sagemaker', 'dynamodb'] },
 } as const;
@@ -75,6 +75,8 @@ const FUNCTIONS = {
 /** One SDK client as a floor bundle imports and builds it. */
 const CLIENTS = {
   sagemaker: ['@aws-sdk/client-sagemaker', 'SageMakerClient', 'DescribeUserProfileCommand'],
+  // The issuer roles' AssumeRole (several domains).
+  sts: ['@aws-sdk/client-sts', 'STSClient', 'AssumeRoleCommand'],
   dynamodb: ['@aws-sdk/client-dynamodb', 'DynamoDBClient', 'GetItemCommand'],
   ssm: ['@aws-sdk/client-ssm', 'SSMClient', 'GetParametersCommand'],
   ec2: ['@aws-sdk/client-ec2', 'EC2Client', 'DescribeVpcEndpointsCommand'],
@@ -141,13 +143,14 @@ function envFor(emulatorUrl: string, issuer: TokenIssuer, overrides: Record<stri
   return inProcessEnv({ emulator: { url: emulatorUrl }, issuer }, { FUNCTION_TIMEOUT_SECONDS: '20', ...overrides });
 }
 
-/** A handler around a fresh app and the SDK client it uses (the floor runs on the same client). */
-function harness(env: Record<string, string>) {
+/** A handler around a fresh app and the SDK client it uses (the floor runs on the same client); `query` on every request. */
+function harness(env: Record<string, string>, query: Record<string, string[]> = {}) {
   const client = createSageMakerClient(parseConfig(env), LOCAL_CREDENTIALS);
-  const app = buildStudioUrlApp(env, { sagemakerClient: client });
+  // The issuer roles' sessions get clients of their own; STS is called with the function's credentials.
+  const app = buildStudioUrlApp(env, { sagemakerClient: client, credentials: LOCAL_CREDENTIALS });
   const handler = studioUrlHandler(() => app, quiet);
   const invoke = async (token: string) => {
-    const response = (await handler(studioUrlEvent(token), invocationContext())) as APIGatewayProxyResult;
+    const response = (await handler(studioUrlEvent(token, query), invocationContext())) as APIGatewayProxyResult;
     if (response.statusCode !== 200) throw new Error(`the handler answered ${response.statusCode}: ${response.body}`);
   };
   const floor = () => client.send(new DescribeUserProfileCommand({ DomainId: DEMO_DOMAIN_ID, UserProfileName: 'alice' }));
@@ -293,6 +296,32 @@ async function bundles(): Promise<{ handler: string; sdk: string; handlerExterna
   return { handler, sdk, handlerExternal };
 }
 
+/**
+ * The risk domain, issued through its issuer role (several domains, as `npm start` serves them):
+ * - repeat: grace again and again, her session and grant cached (one SageMaker round trip);
+ * - first: a new person every request (one AssumeRole, then the SageMaker calls in parallel).
+ */
+async function issuerRoleSeries(emulatorUrl: string, issuer: TokenIssuer) {
+  const env = envFor(emulatorUrl, issuer, {
+    ...severalDomainsEnv({ emulator: { url: emulatorUrl } }),
+    SAGEMAKER_CALL_MODE: 'parallel',
+  });
+  const risk = harness(env, { domain: [RISK_DOMAIN_ID] });
+  const grace = issuer.tokenFor('grace');
+  const people = Array.from({ length: REQUESTS + 60 }, (_, i) =>
+    issuer.tokenFor('grace', { email: `${benchPerson(i)}@example.com`, groups: [REQUIRED_GROUP, RISK_GROUP] }),
+  );
+  let next = 0;
+  try {
+    return {
+      roleRepeat: await latencies(REQUESTS, () => risk.invoke(grace)),
+      roleFirst: await latencies(REQUESTS, () => risk.invoke(people[next++] as string)),
+    };
+  } finally {
+    risk.close();
+  }
+}
+
 /** A driver that loads a handler bundle, answers one request and exits 0 on a 200. */
 function coldDriver(bundle: string, token: string): string {
   const event = studioUrlEvent(token);
@@ -316,7 +345,8 @@ async function main(): Promise<void> {
     `studio-gate bench: ${REQUESTS} requests per warm series, ${LATENCY_MS} ms added per SageMaker call, ${COLD_RUNS} cold runs`,
   );
   const issuer = await startTokenIssuer({ host: '127.0.0.1', port: 0, audience: 'studio-gate' });
-  const slow = await emulatorProcess(LATENCY_MS, 0);
+  // Bench people in both domains: the issuer-role series asks for a new person on every request.
+  const slow = await emulatorProcess(LATENCY_MS, REQUESTS + 60);
   const fast = await emulatorProcess(0, BENCH_PEOPLE);
   const children = [slow.child, fast.child];
   try {
@@ -330,6 +360,7 @@ async function main(): Promise<void> {
       parallel: await latencies(REQUESTS, () => parallel.invoke(alice)),
       sequential: await latencies(REQUESTS, () => sequential.invoke(alice)),
       floor: await latencies(REQUESTS, () => parallel.floor()),
+      ...(await issuerRoleSeries(slow.url, issuer)),
     };
     log('  warm done');
 
@@ -447,6 +478,18 @@ async function main(): Promise<void> {
         target(warm.parallel.p99 <= warm.floor.p99 + 10),
       ],
       [
+        'warm p50, issuer role, repeat caller',
+        `${warm.roleRepeat.p50} ms`,
+        `floor ${warm.floor.p50} ms: ${ratio(warm.roleRepeat.p50, warm.floor.p50)}`,
+        target(warm.roleRepeat.p50 <= 1.15 * warm.floor.p50),
+      ],
+      [
+        'warm p50, issuer role, first request',
+        `${warm.roleFirst.p50} ms`,
+        `floor ${warm.floor.p50} ms: ${ratio(warm.roleFirst.p50, warm.floor.p50)} (STS + SageMaker)`,
+        target(warm.roleFirst.p50 <= 2.3 * warm.floor.p50),
+      ],
+      [
         'warm p50 / p99, sequential',
         `${warm.sequential.p50} / ${warm.sequential.p99} ms`,
         `${ratio(warm.sequential.p50, warm.floor.p50)} the floor`,
@@ -479,6 +522,12 @@ async function main(): Promise<void> {
         target(bundle.studioUrlBytes <= 0.85 * bundle.sdkFloorBytes),
       ],
       ['bundle, gzip', `${bundle.studioUrlGzipBytes} B`, '', 'reported'],
+      [
+        'studioUrl: bundle vs SageMaker + STS',
+        `${functions.studioUrl.bytes} B`,
+        `the clients it uses, SDK defaults: ${functions.studioUrl.floorBytes} B: ${functions.studioUrl.bytesRatio}×`,
+        target(functions.studioUrl.bytes < 500_000 && functions.studioUrl.bytesRatio <= 1.15),
+      ],
       ...Object.entries(functions).flatMap(([name, f]): [string, string, string, string][] => [
         [
           `${name}: bundle`,

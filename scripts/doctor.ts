@@ -13,11 +13,13 @@ import './local/quiet-node-notice';
 import { readFileSync } from 'node:fs';
 import { NetProbes } from '../src/adapters/net-probes';
 import { healthPortsFor } from '../src/composition/health-check';
+import { readDomains } from '../src/config/domains';
+import { EnvReader } from '../src/config/environment';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
 import { localHealthPlan } from '../src/infrastructure/health-plan';
 import { runHealth } from '../src/use-cases/run-health-checks';
-import { DEMO_DOMAIN_ID, DEMO_REGION } from './local/demo-data';
+import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, demoDomains } from './local/demo-data';
 import { LOCAL_CREDENTIALS } from './local/dynamo';
 import { stackPortsFrom } from './local/stack-ports';
 
@@ -30,6 +32,8 @@ interface Target {
   /** The local stack's API, emulator and issuer (host:port): when none listens, the stack is not running. */
   readonly localPeers: readonly string[];
   readonly sagemakerEndpointUrl?: string;
+  /** Where the issuer roles of several domains are assumed. */
+  readonly stsEndpointUrl?: string;
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -53,8 +57,21 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
   const DEFAULT_PORTS = stackPortsFrom([], env);
   const apiUrl = env.STUDIO_GATE_API_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`;
   const emulatorUrl = env.AWS_ENDPOINT_URL_SAGEMAKER ?? `http://127.0.0.1:${DEFAULT_PORTS.emulator}`;
+  const region = env.AWS_REGION ?? DEMO_REGION;
+  // The demo's two domains, as `npm start` serves them (STUDIO_DOMAINS= in the shell: one domain).
+  const domainsText = env.STUDIO_DOMAINS ?? demoDomains(emulatorUrl);
+  let domains: ReturnType<typeof readDomains>['domains'] | undefined;
+  if (domainsText !== '') {
+    const reader = new EnvReader({
+      STUDIO_DOMAINS: domainsText,
+      STUDIO_GATE_ACCOUNT_ID: env.STUDIO_GATE_ACCOUNT_ID ?? DEMO_ACCOUNT,
+    });
+    domains = readDomains(reader, region, emulatorUrl, true).domains;
+    if (reader.problems.length > 0) throw new UsageError(`STUDIO_DOMAINS:\n- ${reader.problems.join('\n- ')}`);
+  }
   const written = localHealthPlan({
-    region: env.AWS_REGION ?? DEMO_REGION,
+    region,
+    ...(domains && { domains }),
     domainId: env.STUDIO_DOMAIN_ID ?? DEMO_DOMAIN_ID,
     emulatorUrl,
     jwksUrl: env.JWT_JWKS_URI ?? `http://127.0.0.1:${DEFAULT_PORTS.issuer}/.well-known/jwks.json`,
@@ -66,7 +83,14 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
   });
   const plan = planOrThrow(JSON.stringify(written), 'the local plan');
   const localPeers = [apiUrl, emulatorUrl, `http://127.0.0.1:${DEFAULT_PORTS.issuer}`].map((url) => new URL(url).host);
-  return { description: 'the local stack', plan, local: true, localPeers, sagemakerEndpointUrl: emulatorUrl };
+  return {
+    description: 'the local stack',
+    plan,
+    local: true,
+    localPeers,
+    sagemakerEndpointUrl: emulatorUrl,
+    stsEndpointUrl: env.AWS_ENDPOINT_URL_STS ?? emulatorUrl,
+  };
 }
 
 /** The local peers of `target` that accept no TCP connection (a connection only: no request reaches the audit log). */
@@ -90,12 +114,14 @@ async function stageTarget(stage: string, region: string | undefined): Promise<T
   const text = out.Environment?.Variables?.HEALTH_PLAN;
   if (text === undefined) throw new UsageError(`${name} has no HEALTH_PLAN (is the stage deployed?)`);
   const endpoint = out.Environment?.Variables?.AWS_ENDPOINT_URL_SAGEMAKER;
+  const sts = out.Environment?.Variables?.AWS_ENDPOINT_URL_STS;
   return {
     description: `stage ${stage}`,
     plan: planOrThrow(text, name),
     local: false,
     localPeers: [],
     ...(endpoint && { sagemakerEndpointUrl: endpoint }),
+    ...(sts && { stsEndpointUrl: sts }),
   };
 }
 
@@ -156,6 +182,7 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
       plan: target.plan,
       region: target.plan.region,
       ...(target.sagemakerEndpointUrl && { sagemakerEndpointUrl: target.sagemakerEndpointUrl }),
+      ...(target.stsEndpointUrl && { stsEndpointUrl: target.stsEndpointUrl }),
     },
     target.local ? { credentials: LOCAL_CREDENTIALS } : {},
   );

@@ -3,12 +3,25 @@
  * share its event loop (`npm run bench`). Prints one JSON line `{"url":…}` once it listens on
  * 127.0.0.1, and stops on SIGTERM or when its parent's stdin closes.
  *
- * Flags: --latency-ms N (added to every call), --bench-people N (profiles bench-0001… owned by
- * bench-0001@example.com…, InService, besides the demo people).
+ * Flags: --latency-ms N (added to every call, STS's AssumeRole included), --bench-people N (profiles
+ * bench-0001… owned by bench-0001@example.com…, InService, besides the demo people, in both demo
+ * domains). It holds both demo domains and the local IAM, as the local stack's emulator does.
  */
-import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, type DemoProfile, demoProfiles, demoSpaces } from './demo-data';
+import {
+  DEMO_ACCOUNT,
+  DEMO_DOMAIN_ID,
+  DEMO_REGION,
+  type DemoProfile,
+  demoProfiles,
+  demoSpaces,
+  RISK_ACCOUNT,
+  RISK_DOMAIN_ID,
+  riskProfiles,
+  riskSpaces,
+} from './demo-data';
 import { wholeNumberFlag } from './flags';
 import { startSageMakerEmulator } from './sagemaker-emulator';
+import { localIam } from './stack';
 
 /** The bench people's names: bench-0001 … */
 export function benchPerson(i: number): string {
@@ -17,9 +30,11 @@ export function benchPerson(i: number): string {
 
 async function main(): Promise<void> {
   const profiles = new Map<string, DemoProfile>(demoProfiles());
+  const risk = new Map<string, DemoProfile>(riskProfiles());
   for (let i = 0; i < wholeNumberFlag('--bench-people', 0); i++) {
     const name = benchPerson(i);
     profiles.set(name, { name, status: 'InService', owner: `${name}@example.com` });
+    risk.set(name, { name, status: 'InService', owner: `${name}@example.com` });
   }
   const emulator = await startSageMakerEmulator({
     host: '127.0.0.1',
@@ -29,6 +44,10 @@ async function main(): Promise<void> {
     accountId: DEMO_ACCOUNT,
     profiles,
     spaces: demoSpaces(),
+    otherDomains: [
+      { domainId: RISK_DOMAIN_ID, region: DEMO_REGION, accountId: RISK_ACCOUNT, profiles: risk, spaces: riskSpaces() },
+    ],
+    iam: localIam(),
     addedLatencyMs: wholeNumberFlag('--latency-ms', 0),
   });
   const stop = () => emulator.close().then(() => process.exit(0));

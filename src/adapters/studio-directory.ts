@@ -14,27 +14,35 @@ import type { IssuerRoleSessions, SessionCredentials } from './issuer-sessions';
 import { SageMakerStudioAdapter } from './sagemaker-studio';
 
 /** Makes a SageMaker client for a domain's region and endpoint, with these credentials (undefined: the function's own). */
-export type SageMakerClientFactory = (domain: StudioDomain, credentials?: SessionCredentials) => SageMakerClient;
+export type SageMakerClientFactory = (domain: DirectoryDomain, credentials?: SessionCredentials) => SageMakerClient;
 
 /** Clients kept per role session; the oldest goes first (the sessions' own cache is as bounded). */
 const MAX_SESSION_CLIENTS = 1000;
 
-export class SageMakerStudioDirectory implements StudioDirectory {
-  private readonly ownClients = new Map<string, StudioPort>();
-  private readonly sessionClients = new Map<string, { credentials: SessionCredentials; studio: StudioPort }>();
+/** What a directory needs to know of a domain: where it is, and the role that issues there. */
+export type DirectoryDomain = Pick<StudioDomain, 'id' | 'region' | 'issuerRoleArn' | 'sagemakerEndpointUrl'>;
+
+/**
+ * Adapters of type `P` per domain and person (the issuance's {@link SageMakerStudioAdapter}, the
+ * health checks' adapter), over clients with the right credentials.
+ */
+export class SageMakerDirectory<P> {
+  private readonly ownClients = new Map<string, P>();
+  private readonly sessionClients = new Map<string, { credentials: SessionCredentials; studio: P }>();
 
   constructor(
     private readonly clientFor: SageMakerClientFactory,
+    private readonly adapterFor: (client: SageMakerClient) => P,
     private readonly sessions?: IssuerRoleSessions,
   ) {}
 
-  async studioFor(domain: StudioDomain, identity: CallerIdentity, options: CallOptions = {}): Promise<StudioPort> {
+  async studioFor(domain: DirectoryDomain, identity: CallerIdentity, options: CallOptions = {}): Promise<P> {
     const role = domain.issuerRoleArn;
     if (role === undefined) {
       const key = `${domain.region}\n${domain.sagemakerEndpointUrl ?? ''}`;
       let studio = this.ownClients.get(key);
       if (studio === undefined) {
-        studio = new SageMakerStudioAdapter(this.clientFor(domain));
+        studio = this.adapterFor(this.clientFor(domain));
         this.ownClients.set(key, studio);
       }
       return studio;
@@ -45,7 +53,7 @@ export class SageMakerStudioDirectory implements StudioDirectory {
     const kept = this.sessionClients.get(key);
     // The same credentials object means the same session: its client is reused.
     if (kept !== undefined && kept.credentials === credentials) return kept.studio;
-    const studio = new SageMakerStudioAdapter(this.clientFor(domain, credentials));
+    const studio = this.adapterFor(this.clientFor(domain, credentials));
     this.sessionClients.delete(key);
     if (this.sessionClients.size >= MAX_SESSION_CLIENTS) {
       const oldest = this.sessionClients.keys().next().value;
@@ -53,5 +61,12 @@ export class SageMakerStudioDirectory implements StudioDirectory {
     }
     this.sessionClients.set(key, { credentials, studio });
     return studio;
+  }
+}
+
+/** {@link StudioDirectory} of the issuance: a {@link SageMakerStudioAdapter} per domain and person. */
+export class SageMakerStudioDirectory extends SageMakerDirectory<StudioPort> implements StudioDirectory {
+  constructor(clientFor: SageMakerClientFactory, sessions?: IssuerRoleSessions) {
+    super(clientFor, (client) => new SageMakerStudioAdapter(client), sessions);
   }
 }

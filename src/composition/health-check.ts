@@ -8,39 +8,83 @@ import { ResolverDns } from '../adapters/dns-resolver';
 import { createEc2Client, Ec2NetworkAdapter } from '../adapters/ec2-network';
 import { EmfMetrics } from '../adapters/emf-metrics';
 import { healthStoreFor } from '../adapters/health-store';
+import { createStsClient, IssuerRoleSessions } from '../adapters/issuer-sessions';
 import { NetProbes } from '../adapters/net-probes';
 import { SageMakerHealthAdapter } from '../adapters/sagemaker-health';
 import { createSageMakerClient } from '../adapters/sagemaker-studio';
+import { SageMakerDirectory } from '../adapters/studio-directory';
 import { NodeTlsProber } from '../adapters/tls-prober';
 import type { Env } from '../config/environment';
 import { type HealthCheckConfig, parseHealthCheckConfig } from '../config/health';
 import type { HealthSummary } from '../domain/health/check';
 import { type HealthPorts, recordHealth, runHealth } from '../use-cases/run-health-checks';
+import { domainClients } from './issuance';
 import type { LambdaFunction, Overrides } from './lambda-function';
 
 /** The ports of a plan, each built only when the plan needs it. */
+/** The SourceIdentity the health checks' issuer role sessions carry: the check, not a person. */
+export const HEALTH_CHECK_IDENTITY = { canonical: 'studio-gate-health' } as const;
+
 export function healthPortsFor(
-  config: Pick<HealthCheckConfig, 'plan' | 'region' | 'sagemakerEndpointUrl'>,
+  config: Pick<HealthCheckConfig, 'plan' | 'region' | 'sagemakerEndpointUrl' | 'stsEndpointUrl'>,
   overrides: Overrides = {},
 ): HealthPorts {
   const { plan } = config;
   const timeoutMs = plan.checkTimeoutMs;
+  // One attempt each, within the check's own time limit.
+  const upstream = {
+    connectTimeoutMs: Math.min(1000, timeoutMs),
+    requestTimeoutMs: timeoutMs,
+    maxAttempts: 1,
+    backoffBaseMs: 0,
+    backoffCapMs: 0,
+  };
   const studioClient = () =>
     overrides.sagemakerClient ??
     createSageMakerClient(
       {
         region: plan.region,
         ...(config.sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl: config.sagemakerEndpointUrl }),
-        upstream: {
-          connectTimeoutMs: Math.min(1000, timeoutMs),
-          requestTimeoutMs: timeoutMs,
-          maxAttempts: 1,
-          backoffBaseMs: 0,
-          backoffCapMs: 0,
-        },
+        upstream,
       },
       overrides.credentials,
     );
+  const domainsPort = (): HealthPorts['domains'] => {
+    const roles = plan.domains?.some((d) => d.issuerRoleArn !== undefined);
+    const sessions = roles
+      ? new IssuerRoleSessions(
+          overrides.stsClient ??
+            createStsClient(
+              {
+                region: plan.region,
+                upstream,
+                ...(config.stsEndpointUrl !== undefined && { stsEndpointUrl: config.stsEndpointUrl }),
+              },
+              overrides.credentials,
+            ),
+          900,
+          overrides.clock ?? Date.now,
+        )
+      : undefined;
+    const directory = new SageMakerDirectory(
+      domainClients(upstream, overrides),
+      (client) => new SageMakerHealthAdapter(client),
+      sessions,
+    );
+    return {
+      studioFor: (domain, options) =>
+        directory.studioFor(
+          {
+            id: domain.domainId,
+            region: domain.region,
+            ...(domain.issuerRoleArn !== undefined && { issuerRoleArn: domain.issuerRoleArn }),
+            ...(domain.endpointUrl !== undefined && { sagemakerEndpointUrl: domain.endpointUrl }),
+          },
+          HEALTH_CHECK_IDENTITY,
+          options,
+        ),
+    };
+  };
   return {
     dns: new ResolverDns(),
     tls: overrides.tls ?? new NodeTlsProber(),
@@ -48,6 +92,7 @@ export function healthPortsFor(
       network: new Ec2NetworkAdapter(overrides.ec2Client ?? createEc2Client(plan.region, timeoutMs, overrides.credentials)),
     }),
     ...(plan.studio && { studio: new SageMakerHealthAdapter(studioClient()) }),
+    ...(plan.domains && { domains: domainsPort() }),
     ...(plan.probes && { probes: new NetProbes() }),
   };
 }

@@ -6,11 +6,29 @@
 
 import { createStsClient, IssuerRoleSessions } from '../adapters/issuer-sessions';
 import { createSageMakerClient } from '../adapters/sagemaker-studio';
-import { SageMakerStudioDirectory } from '../adapters/studio-directory';
+import { type SageMakerClientFactory, SageMakerStudioDirectory } from '../adapters/studio-directory';
 import type { StudioGateConfig } from '../config/studio-url';
+import type { UpstreamPolicy } from '../domain/time-budget';
 import type { IssueStudioUrlDeps } from '../use-cases/issue-studio-url';
 import { NO_GRANT_CACHE, TtlGrantCache } from '../use-cases/profile-grant-cache';
 import type { Overrides } from './lambda-function';
+
+/**
+ * The SageMaker client of a domain, with a session's credentials or the function's own: the
+ * override's client (tests) stands in for the function's own only, never for a session's.
+ */
+export function domainClients(upstream: UpstreamPolicy, overrides: Overrides): SageMakerClientFactory {
+  return (domain, credentials) =>
+    (credentials === undefined ? overrides.sagemakerClient : undefined) ??
+    createSageMakerClient(
+      {
+        region: domain.region,
+        upstream,
+        ...(domain.sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl: domain.sagemakerEndpointUrl }),
+      },
+      credentials ?? overrides.credentials,
+    );
+}
 
 export function issuanceFor(config: StudioGateConfig, overrides: Overrides = {}): IssueStudioUrlDeps {
   const clock = overrides.clock ?? Date.now;
@@ -23,19 +41,7 @@ export function issuanceFor(config: StudioGateConfig, overrides: Overrides = {})
         clock,
       )
     : undefined;
-  const studios = new SageMakerStudioDirectory(
-    (domain, credentials) =>
-      (credentials === undefined ? overrides.sagemakerClient : undefined) ??
-      createSageMakerClient(
-        {
-          region: domain.region,
-          upstream,
-          ...(domain.sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl: domain.sagemakerEndpointUrl }),
-        },
-        credentials ?? overrides.credentials,
-      ),
-    sessions,
-  );
+  const studios = new SageMakerStudioDirectory(domainClients(upstream, overrides), sessions);
   const grants = config.grantCacheTtlSeconds > 0 ? new TtlGrantCache(config.grantCacheTtlSeconds * 1000, clock) : NO_GRANT_CACHE;
   return { config, studios, clock, grants };
 }

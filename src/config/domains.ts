@@ -31,7 +31,8 @@ export interface DomainSettings {
 }
 
 const ACCOUNT_PATTERN = /^\d{12}$/;
-const FIELDS = new Set(['id', 'region', 'account', 'label', 'groups', 'role', 'endpoint']);
+const FIELDS = new Set(['id', 'region', 'account', 'label', 'groups', 'role', 'endpoint', 'canary']);
+const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const MAX_DOMAINS = 100;
 const MAX_GROUPS = 100;
 const LABEL_MAX = 64;
@@ -118,11 +119,16 @@ function readDomain(value: unknown, index: number, context: DomainContext, probl
   } else {
     endpoint = context.defaultEndpoint;
   }
+  const canary = v.canary;
+  if (canary !== undefined && (typeof canary !== 'string' || !PROFILE_NAME.test(canary))) {
+    problems.push(`${where}: canary must be a user profile name`);
+  }
   return {
     id,
     region,
     accountId,
     label: typeof label === 'string' ? label : id,
+    ...(typeof canary === 'string' && { canaryProfile: canary }),
     entitled,
     ...(typeof role === 'string' && { issuerRoleArn: role }),
     ...(typeof endpoint === 'string' && { sagemakerEndpointUrl: endpoint }),

@@ -22,6 +22,8 @@ export interface HealthStoreConfig {
 export interface HealthCheckConfig extends HealthStoreConfig {
   readonly plan: HealthPlan;
   readonly sagemakerEndpointUrl?: string;
+  /** AWS_ENDPOINT_URL_STS: where the issuer roles of plan.domains are assumed (else STS's private DNS). */
+  readonly stsEndpointUrl?: string;
 }
 
 /** GET /health. */
@@ -50,10 +52,12 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
   if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
   const sagemakerEndpointUrl = reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER'));
+  const stsEndpointUrl = reader.url('AWS_ENDPOINT_URL_STS', reader.optional('AWS_ENDPOINT_URL_STS'));
   return finish(reader, {
     ...store,
     plan: parsed as HealthPlan,
     ...(sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl }),
+    ...(stsEndpointUrl !== undefined && { stsEndpointUrl }),
   });
 }
 

@@ -22,6 +22,8 @@ export interface StudioDomain {
   readonly issuerRoleArn?: string;
   /** The SageMaker API endpoint to reach it by (an interface endpoint's own DNS name); undefined: private DNS. */
   readonly sagemakerEndpointUrl?: string;
+  /** The health checks' canary profile in this domain, if any (checked as a caller's would be). */
+  readonly canaryProfile?: string;
 }
 
 /** A domain id as SageMaker spells them. */

@@ -151,8 +151,9 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         dnsServer: params.local.dnsServer,
         ...(params.health.canary && { canary: params.health.canary }),
         ...(params.ownerTagKey !== undefined && { ownerTagKey: params.ownerTagKey }),
+        ...(params.several && { domains: params.several.domains }),
       })
-    : deployedHealthPlan(planInput);
+    : deployedHealthPlan({ ...planInput, ...(params.several && { domains: params.several.domains }) });
   const health = healthPart(params, facts, healthPlan, render);
   Object.assign(resources, health.resources);
   Object.assign(outputs, health.outputs);
@@ -167,15 +168,26 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         ...localStore,
         HEALTH_PLAN: JSON.stringify(healthPlan),
         AWS_ENDPOINT_URL_SAGEMAKER: params.local?.sagemakerEndpointUrl ?? '',
+        // The issuer roles are assumed at the emulator's STS, as the issuing functions do.
+        ...(params.several && { AWS_ENDPOINT_URL_STS: params.local.sagemakerEndpointUrl }),
       }
-    : health.healthCheckEnvironment;
+    : {
+        ...health.healthCheckEnvironment,
+        ...(params.several?.stsEndpointUrl && { AWS_ENDPOINT_URL_STS: params.several.stsEndpointUrl }),
+      };
   const healthEnvironment = localStore
     ? { ...localStore, HEALTH_INTERVAL_MINUTES: String(params.health.intervalMinutes) }
     : health.healthEnvironment;
 
   // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
   if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined)) {
-    const issuing = ['StudioUrlRole', ...(params.sso.oidc ? ['SsoOidcRole'] : []), ...(params.sso.saml ? ['SsoSamlRole'] : [])];
+    const issuing = [
+      'StudioUrlRole',
+      ...(params.sso.oidc ? ['SsoOidcRole'] : []),
+      ...(params.sso.saml ? ['SsoSamlRole'] : []),
+      // The scheduled run checks each domain through its issuer role too.
+      'HealthCheckRole',
+    ];
     outputs.IssuerTrustedRoleArns = {
       Description:
         "studio-gate's function roles that assume the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",

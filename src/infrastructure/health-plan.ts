@@ -6,8 +6,9 @@
  * Placeholders (`${AWS::Region}`, `${LambdaSecurityGroupId}`, `${ApiGatewayRestApi}`) are left for
  * CloudFormation; the local plan has none.
  */
-import type { HealthPlan, WrittenPlan } from '../domain/health/plan';
+import type { DomainPlan, HealthPlan, WrittenPlan } from '../domain/health/plan';
 import { DEFAULT_OWNER_TAG } from '../domain/profile-owner';
+import type { StudioDomain } from '../domain/studio-domains';
 
 /** Each check's own limit; the function's timeout leaves room for the store and metrics after it. */
 export const HEALTH_CHECK_TIMEOUT_MS = 5000;
@@ -24,6 +25,8 @@ export interface HealthPlanInput {
   readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2' | 'Ssm', boolean>>;
   readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
   readonly ownerTagKey?: string;
+  /** Several domains (studioDomains): each checked through the credentials that issue there. */
+  readonly domains?: readonly StudioDomain[];
 }
 
 const EXTRA = {
@@ -41,6 +44,36 @@ function canaryOf(input: Pick<HealthPlanInput, 'canary' | 'ownerTagKey'>): NonNu
     profileName,
     ...(ownerIdentity !== undefined && { owner: { identity: ownerIdentity, tagKey: input.ownerTagKey ?? DEFAULT_OWNER_TAG } }),
   };
+}
+
+/**
+ * Several domains as the health checks reach them: the stage's canary goes to `primary` (the
+ * domain the single-domain parts are about), each other domain's to its own `canary` field, all
+ * owned by the stage's canary owner.
+ */
+export function domainPlans(
+  domains: readonly StudioDomain[],
+  primary: string,
+  input: Pick<HealthPlanInput, 'canary' | 'ownerTagKey'>,
+): DomainPlan[] {
+  return domains.map((d) => {
+    const profileName = d.canaryProfile ?? (d.id === primary ? input.canary?.profileName : undefined);
+    const canary = profileName === undefined ? undefined : canaryOf({ ...input, canary: { ...input.canary, profileName } });
+    return {
+      domainId: d.id,
+      region: d.region,
+      ...(d.issuerRoleArn !== undefined && { issuerRoleArn: d.issuerRoleArn }),
+      ...(d.sagemakerEndpointUrl !== undefined && { endpointUrl: d.sagemakerEndpointUrl }),
+      ...(canary && { canary }),
+    };
+  });
+}
+
+/** The studio part of a plan: one domain, or several. */
+function studioPart(input: Pick<HealthPlanInput, 'domainId' | 'domains' | 'canary' | 'ownerTagKey'>) {
+  if (input.domains !== undefined) return { domains: domainPlans(input.domains, input.domainId, input) };
+  const canary = canaryOf(input);
+  return { studio: { domainId: input.domainId, ...(canary && { canary }) } };
 }
 
 /** The plan of a deployed stage (with CloudFormation placeholders). */
@@ -79,7 +112,6 @@ export function deployedHealthPlan(input: HealthPlanInput): WrittenPlan {
     });
     names.push({ name: extra.name, host: extra.host, tls: true });
   }
-  const canary = canaryOf(input);
   return {
     region: '${AWS::Region}',
     checkTimeoutMs: HEALTH_CHECK_TIMEOUT_MS,
@@ -94,7 +126,7 @@ export function deployedHealthPlan(input: HealthPlanInput): WrittenPlan {
     // The VPC resolver (the system's), answers judged against the VPC's own ranges.
     dns: { servers: [], privateRanges: [], names },
     tlsPort: 443,
-    studio: { domainId: input.domainId, ...(canary && { canary }) },
+    ...studioPart(input),
   };
 }
 
@@ -113,6 +145,8 @@ export interface LocalPlanInput {
   readonly apiPort?: number;
   /** The doctor also checks the local DynamoDB's port. */
   readonly dynamoUrl?: string;
+  /** Several domains (the demo's two), instead of `domainId` alone. */
+  readonly domains?: readonly StudioDomain[];
 }
 
 /** The plan of the local stack: loopback only. */
@@ -121,7 +155,6 @@ export function localHealthPlan(input: LocalPlanInput): WrittenPlan {
     const u = new URL(url);
     return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
   };
-  const canary = canaryOf(input);
   return {
     region: input.region,
     checkTimeoutMs: 2000,
@@ -134,7 +167,7 @@ export function localHealthPlan(input: LocalPlanInput): WrittenPlan {
       ],
     },
     tlsPort: 443,
-    studio: { domainId: input.domainId, ...(canary && { canary }) },
+    ...studioPart(input),
     probes: {
       ports: [
         { name: 'emulator', label: 'the SageMaker emulator', ...port(input.emulatorUrl) },

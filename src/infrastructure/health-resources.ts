@@ -146,7 +146,15 @@ export function healthPart(
   outputs.DynamoDbEndpointId = { Description: 'DynamoDB interface endpoint id', Value: { Ref: 'DynamoDbEndpoint' } };
 
   resources.HealthCheckRole = render(
-    functionRole(params, 'healthCheck', healthCheckFunctionStatements(facts, health.canary?.profileName)),
+    functionRole(
+      params,
+      'healthCheck',
+      healthCheckFunctionStatements(
+        facts,
+        health.canary?.profileName,
+        Object.fromEntries((plan.domains ?? []).flatMap((d) => (d.canary ? [[d.domainId, d.canary.profileName]] : []))),
+      ),
+    ),
   );
   resources.HealthRole = render(functionRole(params, 'health', healthEndpointFunctionStatements()));
 

@@ -39,8 +39,8 @@ export interface IssuerRoleInput {
 
 /** The default name of the issuer role in each domain account. */
 export const ISSUER_ROLE_NAME = 'studio-gate-issuer';
-/** The roles of the functions that issue URLs, as the main stack names them (./deployment.ts). */
-export const ISSUING_ROLES = ['StudioUrlRole', 'SsoOidcRole', 'SsoSamlRole'] as const;
+/** The roles of the functions that issue URLs, and of the scheduled run that checks the path, as the main stack names them (./deployment.ts). */
+export const ISSUING_ROLES = ['StudioUrlRole', 'SsoOidcRole', 'SsoSamlRole', 'HealthCheckRole'] as const;
 /** The session length studio-gate asks for (ISSUER_SESSION_SECONDS at most this). */
 const MAX_SESSION_SECONDS = 3600;
 

@@ -28,7 +28,12 @@ export interface DeploymentParams {
   /** The domain (with several: the first in this account and region, else the first listed). */
   readonly domainId: string;
   /** With several domains (studioDomains): each, as the functions read them, and this stack's account. */
-  readonly several?: { readonly domains: readonly StudioDomain[]; readonly networkAccountId: string };
+  readonly several?: {
+    readonly domains: readonly StudioDomain[];
+    readonly networkAccountId: string;
+    /** The STS interface endpoint's own DNS name, when given (else STS's private DNS). */
+    readonly stsEndpointUrl?: string;
+  };
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
   readonly studioSecurityGroupIds: readonly string[];
@@ -347,7 +352,11 @@ function severalDomains(
   const endpoint = (raw.sagemakerEndpointUrl ?? '').trim();
   const settings = readDomains(reader, region, endpoint === '' ? undefined : endpoint, local);
   problems.push(...reader.problems.map((problem) => `param studioDomains: ${problem}`));
-  return { domains: settings.domains, networkAccountId: (raw.networkAccountId ?? '').trim() };
+  return {
+    domains: settings.domains,
+    networkAccountId: (raw.networkAccountId ?? '').trim(),
+    ...(settings.stsEndpointUrl !== undefined && { stsEndpointUrl: settings.stsEndpointUrl }),
+  };
 }
 
 /** The domain the single-domain parts (health checks, user policies) are about: the first of this account and region. */

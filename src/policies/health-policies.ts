@@ -7,13 +7,23 @@
 import { domainArn, userProfileArn } from '../domain/arns';
 import { HEALTH_ITEM_KEY } from '../domain/service-table';
 import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
+import { issuerRoleArns } from './sagemaker-policies';
 
 /** The service table's ARN; `${ServiceTableName}` is filled in by the deployment. */
 export const SERVICE_TABLE_ARN = 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${ServiceTableName}';
 
 const onlyHealthItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_ITEM_KEY.pk] } };
 
-export function healthCheckFunctionStatements(f: DeploymentFacts, canaryProfile?: string): PolicyStatement[] {
+/**
+ * @param canaries with several domains, the canary profile of each domain that has one (by id);
+ *   with one, `canaryProfile` is the domain's.
+ */
+export function healthCheckFunctionStatements(
+  f: DeploymentFacts,
+  canaryProfile?: string,
+  canaries: Readonly<Record<string, string>> = {},
+): PolicyStatement[] {
+  if (f.domains !== undefined) return severalDomainsStatements(f, canaries);
   const viaApiEndpoint = { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } };
   return [
     {
@@ -48,6 +58,61 @@ export function healthCheckFunctionStatements(f: DeploymentFacts, canaryProfile?
       Condition: onlyHealthItem,
     },
   ];
+}
+
+/**
+ * With several domains: this account's domains read with the function's own credentials (through
+ * our endpoint when in this region), every other domain through its issuer role, which the run
+ * assumes as itself (SourceIdentity studio-gate-health).
+ */
+function severalDomainsStatements(f: DeploymentFacts, canaries: Readonly<Record<string, string>>): PolicyStatement[] {
+  const own = (f.domains ?? []).filter((d) => d.issuerRoleArn === undefined);
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'ReadTheNetwork',
+      Effect: 'Allow',
+      Action: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
+      Resource: '*',
+    },
+  ];
+  own.forEach((d, i) => {
+    const where = { partition: f.partition, region: d.region, accountId: d.accountId, domainId: d.id };
+    const condition = d.region === f.region ? { Condition: { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } } } : {};
+    statements.push({
+      Sid: `DescribeOwnDomain${i + 1}`,
+      Effect: 'Allow',
+      Action: 'sagemaker:DescribeDomain',
+      Resource: domainArn(where),
+      ...condition,
+    });
+    const canary = canaries[d.id];
+    if (canary !== undefined) {
+      statements.push({
+        Sid: `ReadOwnDomainCanary${i + 1}`,
+        Effect: 'Allow',
+        Action: ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
+        Resource: userProfileArn(where, canary),
+        ...condition,
+      });
+    }
+  });
+  const roles = issuerRoleArns(f);
+  if (roles.length > 0) {
+    statements.push({
+      Sid: 'AssumeIssuerRolesAsTheCheck',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      Resource: roles.length === 1 ? (roles[0] as string) : roles,
+    });
+  }
+  statements.push({
+    Sid: 'WriteTheHealthItem',
+    Effect: 'Allow',
+    Action: 'dynamodb:PutItem',
+    Resource: SERVICE_TABLE_ARN,
+    Condition: onlyHealthItem,
+  });
+  return statements;
 }
 
 export function healthEndpointFunctionStatements(): PolicyStatement[] {

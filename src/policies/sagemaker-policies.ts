@@ -24,6 +24,11 @@ function throughOurSageMakerEndpoints(f: DeploymentFacts) {
   return { StringEquals: { 'aws:SourceVpce': [f.sagemakerApiVpceId, f.studioVpceId] } };
 }
 
+/** The issuer roles of the deployment's domains, each once. */
+export function issuerRoleArns(f: DeploymentFacts): string[] {
+  return [...new Set(domainsOf(f).flatMap((d) => (d.issuerRoleArn === undefined ? [] : [d.issuerRoleArn])))];
+}
+
 /** One ARN, or a list of them when there are several. */
 function arns(list: readonly string[]): string | string[] {
   return list.length === 1 ? (list[0] as string) : [...list];
@@ -43,7 +48,7 @@ function at(f: DeploymentFacts, d: DomainFacts) {
 export function studioUrlFunctionStatements(f: DeploymentFacts): PolicyStatement[] {
   const all = domainsOf(f);
   const own = all.filter((d) => d.issuerRoleArn === undefined);
-  const roles = [...new Set(all.flatMap((d) => (d.issuerRoleArn === undefined ? [] : [d.issuerRoleArn])))];
+  const roles = issuerRoleArns(f);
   const statements: PolicyStatement[] = [];
   // Domains of this region go through our endpoints; another region's through that region's (not ours to name).
   for (const [suffix, domains, condition] of [

@@ -5,6 +5,7 @@
 import type { HealthSummary } from '../domain/health/check';
 import type { DnsAnswer } from '../domain/health/dns';
 import type { EndpointFacts } from '../domain/health/endpoints';
+import type { DomainPlan } from '../domain/health/plan';
 import type { HttpProbe, TcpProbe } from '../domain/health/probes';
 import type { SecurityGroupFacts } from '../domain/health/security-groups';
 import type { DomainFacts } from '../domain/health/studio';
@@ -39,6 +40,15 @@ export interface TlsPort {
 export interface StudioHealthPort extends Pick<StudioPort, 'describeUserProfile' | 'listTags'> {
   /** @returns undefined when the domain does not exist. */
   describeDomain(domainId: string, options?: CallOptions): Promise<DomainFacts | undefined>;
+}
+
+/**
+ * The SageMaker reads of one of several domains, through the credentials that issue its URLs: the
+ * function's own, or a session of the domain's issuer role (opened for the health check itself).
+ * @throws a StudioGateError (`sts-*`) when the role cannot be assumed.
+ */
+export interface DomainHealthPort {
+  studioFor(domain: DomainPlan, options?: CallOptions): Promise<StudioHealthPort>;
 }
 
 export interface ProbePort {

@@ -9,14 +9,15 @@ import { ProfileNotFoundError, plainErrorName, StudioGateError } from '../domain
 import { type CheckOutcome, type CheckResult, fail, type HealthSummary, summarize } from '../domain/health/check';
 import { checkPrivateResolution } from '../domain/health/dns';
 import { checkEndpoint, type EndpointFacts, endpointFor } from '../domain/health/endpoints';
-import type { HealthPlan } from '../domain/health/plan';
+import type { CanaryPlan, HealthPlan } from '../domain/health/plan';
 import { checkApiHealth, checkJwks, checkPort } from '../domain/health/probes';
 import { checkIngress } from '../domain/health/security-groups';
-import { type CanaryFacts, checkCanary, checkDomain } from '../domain/health/studio';
+import { type CanaryFacts, checkAssumeRole, checkCanary, checkDomain } from '../domain/health/studio';
 import { checkTls } from '../domain/health/tls';
 import { type CidrBlock, parseCidr } from '../domain/network-source';
 import type {
   DnsPort,
+  DomainHealthPort,
   HealthLog,
   HealthMetrics,
   HealthStore,
@@ -42,7 +43,26 @@ export interface HealthPorts {
   readonly dns: DnsPort;
   readonly tls: TlsPort;
   readonly studio?: StudioHealthPort;
+  /** Several domains (plan.domains). */
+  readonly domains?: DomainHealthPort;
   readonly probes?: ProbePort;
+}
+
+/** A promise's outcome, without throwing. */
+async function settle<T>(promise: Promise<T>): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  try {
+    await promise;
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** A domain check that could not run because its issuer role could not be assumed (that check says why). */
+class IssuerRoleUnavailable extends StudioGateError {
+  constructor() {
+    super('issuer-role-unavailable');
+  }
 }
 
 /** Shares one call among the checks that need it, started on first use. */
@@ -135,32 +155,58 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     });
   }
 
+  const studioChecks = (
+    suffix: string,
+    domainId: string,
+    canary: CanaryPlan | undefined,
+    studio: (signal: AbortSignal) => Promise<StudioHealthPort>,
+  ) => {
+    checks.push({
+      name: `domain${suffix}`,
+      run: async (signal) => checkDomain(domainId, await (await studio(signal)).describeDomain(domainId, { signal })),
+    });
+    if (canary === undefined) return;
+    checks.push({
+      name: `canary${suffix}`,
+      run: async (signal) => {
+        const port = await studio(signal);
+        let facts: CanaryFacts | undefined;
+        try {
+          const profile = await port.describeUserProfile({ domainId, userProfileName: canary.profileName }, { signal });
+          const tags =
+            canary.owner && profile.arn
+              ? await port.listTags({ resourceArn: profile.arn, userProfileName: canary.profileName }, { signal })
+              : [];
+          facts = { ...(profile.status !== undefined && { status: profile.status }), tags };
+        } catch (error) {
+          if (!(error instanceof ProfileNotFoundError)) throw error;
+        }
+        return checkCanary(canary.profileName, facts, canary.owner);
+      },
+    });
+  };
+
   if (plan.studio !== undefined) {
     const studio = requirePort(ports.studio, 'studio');
-    const { domainId, canary } = plan.studio;
-    checks.push({
-      name: 'domain',
-      run: async (signal) => checkDomain(domainId, await studio.describeDomain(domainId, { signal })),
-    });
-    if (canary !== undefined) {
-      checks.push({
-        name: 'canary',
-        run: async (signal) => {
-          let facts: CanaryFacts | undefined;
-          try {
-            const profile = await studio.describeUserProfile({ domainId, userProfileName: canary.profileName }, { signal });
-            const tags =
-              canary.owner && profile.arn
-                ? await studio.listTags({ resourceArn: profile.arn, userProfileName: canary.profileName }, { signal })
-                : [];
-            facts = { ...(profile.status !== undefined && { status: profile.status }), tags };
-          } catch (error) {
-            if (!(error instanceof ProfileNotFoundError)) throw error;
-          }
-          return checkCanary(canary.profileName, facts, canary.owner);
-        },
-      });
+    studioChecks('', plan.studio.domainId, plan.studio.canary, async () => studio);
+  }
+
+  for (const domain of plan.domains ?? []) {
+    const directory = requirePort(ports.domains, 'domains');
+    // One session (or client) per domain and run, shared by its checks; a failed AssumeRole is its own check.
+    const port = shared(() => directory.studioFor(domain, { signal: runSignal }));
+    port().catch(() => {});
+    const role = domain.issuerRoleArn;
+    if (role !== undefined) {
+      checks.push({ name: `assume-role.${domain.domainId}`, run: async () => checkAssumeRole(role, await settle(port())) });
     }
+    studioChecks(`.${domain.domainId}`, domain.domainId, domain.canary, async () => {
+      try {
+        return await port();
+      } catch (error) {
+        throw role === undefined ? error : new IssuerRoleUnavailable();
+      }
+    });
   }
 
   if (plan.probes !== undefined) {

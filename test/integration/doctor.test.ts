@@ -53,8 +53,11 @@ describe('npm run doctor against the local stack', () => {
     for (const name of [
       'dns.sagemaker-api',
       'dns.studio',
-      'domain',
-      'canary',
+      // Both demo domains: the risk one through its issuer role, assumed at the emulator's STS.
+      'domain.d-localdemo',
+      'canary.d-localdemo',
+      'assume-role.d-localrisk',
+      'domain.d-localrisk',
       'port.emulator',
       'port.issuer',
       'port.api',
@@ -62,7 +65,7 @@ describe('npm run doctor against the local stack', () => {
       'jwks',
       'api-health',
     ]) {
-      expect(stdout).toMatch(new RegExp(`^  ✓ ${name.replace('.', '\\.')} `, 'm'));
+      expect(stdout).toMatch(new RegExp(`^  ✓ ${name.replaceAll('.', '\\.')} `, 'm'));
     }
     expect(stdout).toMatch(/^✓ healthy$/m);
   });
@@ -72,7 +75,7 @@ describe('npm run doctor against the local stack', () => {
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ target: 'the local stack', healthy: true, status: 'pass' });
-    expect(summary.checks).toHaveLength(10);
+    expect(summary.checks).toHaveLength(12);
     expect(summary.checks.every((c: { status: string }) => c.status === 'pass')).toBe(true);
   });
 
@@ -87,18 +90,22 @@ describe('npm run doctor against the local stack', () => {
     try {
       const { code, stdout } = await doctor();
       expect(code).toBe(1);
-      expect(stdout).toMatch(/^ {2}✗ domain +the check could not run/m);
-      expect(stdout).toMatch(/^✗ unhealthy: \d+ failing \(domain/m);
+      expect(stdout).toMatch(/^ {2}✗ domain\.d-localdemo +the check could not run/m);
+      expect(stdout).toMatch(/^ {2}✗ domain\.d-localrisk +the check could not run/m);
+      expect(stdout).toMatch(/^✗ unhealthy: \d+ failing \(domain\.d-localdemo, domain\.d-localrisk/m);
       const json = await doctor('--json');
       expect(json.code).toBe(1);
-      expect(JSON.parse(json.stdout).checks.find((c: { name: string }) => c.name === 'domain').status).toBe('fail');
+      expect(JSON.parse(json.stdout).checks.find((c: { name: string }) => c.name === 'domain.d-localdemo').status).toBe('fail');
 
       await expect(stack.runHealthCheck()).resolves.toEqual({ healthy: false, status: 'fail' });
       const response = await fetch(`${stack.apiUrl}/health`);
       expect(response.status).toBe(503);
-      expect(((await response.json()) as { checks: unknown[] }).checks).toContainEqual({ name: 'domain', status: 'fail' });
+      expect(((await response.json()) as { checks: unknown[] }).checks).toContainEqual({
+        name: 'domain.d-localdemo',
+        status: 'fail',
+      });
       // The doctor reads GET /health too, and names what it reports.
-      expect((await doctor()).stdout).toMatch(/✗ api-health +.*reports unhealthy: domain/);
+      expect((await doctor()).stdout).toMatch(/✗ api-health +.*reports unhealthy: domain\.d-localdemo/);
     } finally {
       stack.emulator.clearFaults();
     }
@@ -116,8 +123,9 @@ describe('npm run doctor against the local stack', () => {
     const { code, stdout } = await doctor();
     expect(code).toBe(1);
     expect(stdout).toMatch(/^ {2}✗ port\.emulator +nothing listens on 127\.0\.0\.1:\d+ \(the SageMaker emulator\)/m);
-    expect(stdout).toMatch(/^ {2}✗ domain /m);
-    expect(stdout).toMatch(/^ {2}✗ canary /m);
+    expect(stdout).toMatch(/^ {2}✗ domain\.d-localdemo /m);
+    expect(stdout).toMatch(/^ {2}✗ canary\.d-localdemo /m);
+    expect(stdout).toMatch(/^ {2}✗ assume-role\.d-localrisk /m);
     expect(stdout).toMatch(/^ {2}✓ jwks /m);
   });
 });

@@ -5,7 +5,7 @@
  * output and result line are parsed and asserted.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DEMO_DOMAIN_ID, DEMO_REGION } from '../../scripts/local/demo-data';
+import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, demoDomains } from '../../scripts/local/demo-data';
 import { type LocalDnsServer, localPrivateNames, startDnsServer } from '../../scripts/local/dns-server';
 import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
 import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
@@ -14,6 +14,8 @@ import type { TokenIssuer } from '../../scripts/local/token-issuer';
 import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildHealthCheckApp } from '../../src/composition/health-check';
 import { buildHealthEndpointApp } from '../../src/composition/health-endpoint';
+import { readDomains } from '../../src/config/domains';
+import { EnvReader } from '../../src/config/environment';
 import { healthHandler } from '../../src/http/health-endpoint';
 import { localHealthPlan } from '../../src/infrastructure/health-plan';
 import type { AuditEntry } from '../../src/use-cases/ports';
@@ -30,6 +32,33 @@ let dynamo: LocalDynamo;
 let dns: LocalDnsServer;
 let now = Date.now();
 const clock = () => now;
+
+/** The demo's two domains as the local stack serves them (`canary` on the risk one: alice's profile there, owned by the canary owner). */
+function demoDomainsWithCanary(roleOf: (role: string) => string = (role) => role) {
+  const list = (JSON.parse(demoDomains(peers.emulator.url)) as { id: string; role?: string }[]).map((d) =>
+    d.role ? { ...d, role: roleOf(d.role), canary: 'alice' } : d,
+  );
+  const reader = new EnvReader({ STUDIO_DOMAINS: JSON.stringify(list), STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT });
+  return readDomains(reader, DEMO_REGION, peers.emulator.url, true).domains;
+}
+
+function severalEnv(roleOf?: (role: string) => string): Record<string, string> {
+  return {
+    ...checkEnv(),
+    AWS_ENDPOINT_URL_STS: peers.emulator.url,
+    HEALTH_PLAN: JSON.stringify(
+      localHealthPlan({
+        region: DEMO_REGION,
+        domainId: DEMO_DOMAIN_ID,
+        domains: demoDomainsWithCanary(roleOf),
+        emulatorUrl: peers.emulator.url,
+        jwksUrl: peers.issuer.jwksUri,
+        dnsServer: dns.server,
+        canary: { profileName: 'alice', ownerIdentity: 'alice@example.com' },
+      }),
+    ),
+  };
+}
 
 function checkEnv(): Record<string, string> {
   return {
@@ -62,9 +91,9 @@ const endpointEnv = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
-async function runScheduled() {
+async function runScheduled(env = checkEnv()) {
   const log = new JsonLineAuditLog();
-  const app = buildHealthCheckApp(checkEnv(), { clock, credentials: LOCAL_CREDENTIALS, log });
+  const app = buildHealthCheckApp(env, { clock, credentials: LOCAL_CREDENTIALS, log });
   const { result, output } = await captureOutput(() => app.run());
   const lines = output
     .split('\n')
@@ -194,6 +223,49 @@ describe('the scheduled run', () => {
     await planted(Array.from({ length: 201 }, () => result('domain')));
     expect((await getHealth()).body.status).toBe('unknown');
     client.destroy();
+  });
+});
+
+describe('several domains', () => {
+  it('checks each domain through the credentials that issue there: its issuer role assumed, the canary per domain', async () => {
+    const before = peers.emulator.iam?.calls.length ?? 0;
+    const { summary } = await runScheduled(severalEnv());
+    expect(summary.checks.filter((c) => /^(domain|canary|assume-role)/.test(c.name)).map((c) => [c.name, c.status])).toEqual([
+      ['domain.d-localdemo', 'pass'],
+      ['canary.d-localdemo', 'pass'],
+      ['assume-role.d-localrisk', 'pass'],
+      ['domain.d-localrisk', 'pass'],
+      ['canary.d-localrisk', 'pass'],
+    ]);
+    expect(summary.healthy).toBe(true);
+    // One session for the run, naming the check itself.
+    expect(peers.emulator.iam?.calls.slice(before).map((c) => [c.sourceIdentity, c.outcome])).toEqual([
+      ['studio-gate-health', 'issued'],
+    ]);
+  });
+
+  it('names a failed AssumeRole as its own failing check with its fix, and the domain’s checks wait for it', async () => {
+    const { summary } = await runScheduled(severalEnv((role) => role.replace('studio-gate-issuer', 'not-trusting-us')));
+    const byName = Object.fromEntries(summary.checks.map((c) => [c.name, c]));
+    expect(summary.healthy).toBe(false);
+    expect(byName['assume-role.d-localrisk']).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('sts-access-denied'),
+      fix: expect.stringContaining('npm run -s issuer-role'),
+    });
+    expect(byName['domain.d-localrisk']).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('issuer-role-unavailable'),
+    });
+    expect(byName['domain.d-localdemo']?.status).toBe('pass');
+  });
+
+  it('fails the assume-role check when STS hangs, within the check’s limit', async () => {
+    peers.emulator.injectFault({ operation: 'AssumeRole', fault: 'stall-body', times: 5 });
+    const started = Date.now();
+    const { summary } = await runScheduled(severalEnv());
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(summary.checks.find((c) => c.name === 'assume-role.d-localrisk')?.status).toBe('fail');
   });
 });
 

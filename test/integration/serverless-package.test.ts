@@ -915,6 +915,25 @@ describe('several domains (hub and spoke)', () => {
     expect(ci.template.Outputs.IssuerTrustedRoleArns).toBeUndefined();
   });
 
+  it('checks every domain from the scheduled run, assuming the issuer roles as itself', () => {
+    const env = several.template.Resources.HealthCheckLambdaFunction?.Properties.Environment.Variables;
+    const plan = JSON.parse(resolveIntrinsics(env.HEALTH_PLAN, IDS) as string);
+    expect(plan.studio).toBeUndefined();
+    expect(plan.domains.map((d: { domainId: string; issuerRoleArn?: string }) => [d.domainId, d.issuerRoleArn ?? 'own'])).toEqual(
+      [
+        ['d-homedomain01', 'own'],
+        ['d-riskdomain01', RISK_ROLES[0]],
+        ['d-usdomain0001', RISK_ROLES[1]],
+      ],
+    );
+    expect(env.AWS_ENDPOINT_URL_STS).toBe('https://vpce-0123456789abcdef8-abcdefgh.sts.eu-west-1.vpce.amazonaws.com');
+    const role = resolveIntrinsics(several.template.Resources.HealthCheckRole?.Properties.Policies[0].PolicyDocument, IDS) as {
+      Statement: { Sid: string; Resource: unknown }[];
+    };
+    expect(role.Statement.find((s) => s.Sid === 'AssumeIssuerRolesAsTheCheck')?.Resource).toEqual(RISK_ROLES);
+    expect(JSON.stringify(several.template.Outputs.IssuerTrustedRoleArns)).toContain('HealthCheckRole');
+  });
+
   it('admits through the SageMaker API endpoint the accounts of this region’s domains only', () => {
     const policy = JSON.stringify(
       resolveIntrinsics(several.template.Resources.SageMakerApiEndpoint?.Properties.PolicyDocument, IDS),

@@ -42,6 +42,8 @@ it('prints the table and one JSON object of the documented shape on the last lin
       parallel: { p50: number, p99: number },
       sequential: { p50: number, p99: number },
       floor: { p50: number, p99: number },
+      roleRepeat: { p50: number, p99: number },
+      roleFirst: { p50: number, p99: number },
     },
     cpu: { repeatUs: number, firstUs: number, floorUs: number },
     cold: { handlerMs: number, sdkFloorMs: number, nodeMs: number, externalMs: number },
@@ -66,7 +68,10 @@ it('prints the table and one JSON object of the documented shape on the last lin
   expect(result.environment.cleared).toEqual(expect.arrayContaining(['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']));
   // One round trip in the parallel mode, three in the sequential one: the emulator adds 5 ms a call.
   expect(result.warm.sequential.p50).toBeGreaterThan(result.warm.parallel.p50);
+  // A first request through an issuer role adds AssumeRole's round trip; a repeat caller does not.
+  expect(result.warm.roleFirst.p50).toBeGreaterThan(result.warm.roleRepeat.p50);
   expect(result.bundle.studioUrlBytes).toBeLessThan(result.bundle.sdkFloorBytes);
   expect(stderr).toMatch(/warm p50, parallel .* floor/);
   expect(stderr).toMatch(/bundle, minified +\d+ B/);
+  expect(stderr).toMatch(/warm p50, issuer role, first request .* \(STS \+ SageMaker\)/);
 });

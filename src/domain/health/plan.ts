@@ -32,13 +32,34 @@ export interface HealthPlan {
   readonly tlsPort: number;
   readonly studio?: {
     readonly domainId: string;
-    readonly canary?: { readonly profileName: string; readonly owner?: { readonly identity: string; readonly tagKey: string } };
+    readonly canary?: CanaryPlan;
   };
+  /**
+   * Several domains (hub and spoke), instead of `studio`: each checked through the credentials that
+   * issue its URLs (the function's own, or a session of its issuer role, which is a check of its own).
+   */
+  readonly domains?: readonly DomainPlan[];
   readonly probes?: {
     readonly ports: readonly { readonly name: string; readonly label: string; readonly host: string; readonly port: number }[];
     readonly jwksUrl?: string;
     readonly apiHealthUrl?: string;
   };
+}
+
+/** A canary profile, and the owner its tag must name. */
+export interface CanaryPlan {
+  readonly profileName: string;
+  readonly owner?: { readonly identity: string; readonly tagKey: string };
+}
+
+/** One of several domains, as the health checks reach it. */
+export interface DomainPlan {
+  readonly domainId: string;
+  readonly region: string;
+  readonly issuerRoleArn?: string;
+  /** The SageMaker API endpoint it is reached by; undefined: private DNS of its region. */
+  readonly endpointUrl?: string;
+  readonly canary?: CanaryPlan;
 }
 
 /** Who may have to reach an endpoint: the functions' group, Studio's groups, the client ranges. */
@@ -111,7 +132,7 @@ export function parsePlan(text: string): HealthPlan | string[] {
   };
 
   const root = obj(raw, 'plan');
-  known(root, ['region', 'checkTimeoutMs', 'network', 'dns', 'tlsPort', 'studio', 'probes'], 'plan');
+  known(root, ['region', 'checkTimeoutMs', 'network', 'dns', 'tlsPort', 'studio', 'domains', 'probes'], 'plan');
   const seen = new Set<string>();
   const unique = (name: string, where: string) => {
     if (seen.has(name)) problems.push(`${where}: check name ${name} is used twice`);
@@ -190,26 +211,46 @@ export function parsePlan(text: string): HealthPlan | string[] {
     problems.push('plan.dns.privateRanges is required without plan.network (the VPC whose ranges answers must lie in)');
   }
 
+  const canaryOf = (value: unknown, where: string): CanaryPlan | undefined => {
+    if (value === undefined) return undefined;
+    const c = obj(value, where);
+    known(c, ['profileName', 'owner'], where);
+    const owner = c.owner === undefined ? undefined : obj(c.owner, `${where}.owner`);
+    return {
+      profileName: str(c, 'profileName', where, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/),
+      ...(owner && {
+        owner: { identity: str(owner, 'identity', `${where}.owner`), tagKey: str(owner, 'tagKey', `${where}.owner`) },
+      }),
+    };
+  };
   let studio: HealthPlan['studio'];
   if (root.studio !== undefined) {
     const s = obj(root.studio, 'plan.studio');
     known(s, ['domainId', 'canary'], 'plan.studio');
-    let canary: NonNullable<HealthPlan['studio']>['canary'];
-    if (s.canary !== undefined) {
-      const c = obj(s.canary, 'plan.studio.canary');
-      known(c, ['profileName', 'owner'], 'plan.studio.canary');
-      const owner = c.owner === undefined ? undefined : obj(c.owner, 'plan.studio.canary.owner');
-      canary = {
-        profileName: str(c, 'profileName', 'plan.studio.canary', /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/),
-        ...(owner && {
-          owner: {
-            identity: str(owner, 'identity', 'plan.studio.canary.owner'),
-            tagKey: str(owner, 'tagKey', 'plan.studio.canary.owner'),
-          },
-        }),
-      };
-    }
+    const canary = canaryOf(s.canary, 'plan.studio.canary');
     studio = { domainId: str(s, 'domainId', 'plan.studio', /^d-(-*[a-z0-9]){1,61}$/), ...(canary && { canary }) };
+  }
+  let domains: HealthPlan['domains'];
+  if (root.domains !== undefined) {
+    if (studio !== undefined) problems.push('plan.studio and plan.domains exclude each other');
+    domains = arr(root, 'domains', 'plan').map((e, i) => {
+      const where = `plan.domains[${i}]`;
+      const d = obj(e, where);
+      known(d, ['domainId', 'region', 'issuerRoleArn', 'endpointUrl', 'canary'], where);
+      const domainId = str(d, 'domainId', where, /^d-(-*[a-z0-9]){1,61}$/);
+      unique(`domain.${domainId}`, where);
+      const optional = (key: string, pattern: RegExp) => (d[key] === undefined ? undefined : str(d, key, where, pattern));
+      const issuerRoleArn = optional('issuerRoleArn', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/);
+      const endpointUrl = optional('endpointUrl', /^https?:\/\/[^\s]+$/);
+      const canary = canaryOf(d.canary, `${where}.canary`);
+      return {
+        domainId,
+        region: str(d, 'region', where, /^[a-z]{2}(-[a-z]+)+-\d$/),
+        ...(issuerRoleArn !== undefined && { issuerRoleArn }),
+        ...(endpointUrl !== undefined && { endpointUrl }),
+        ...(canary && { canary }),
+      };
+    });
   }
 
   let probes: HealthPlan['probes'];
@@ -244,6 +285,7 @@ export function parsePlan(text: string): HealthPlan | string[] {
     dns,
     tlsPort: root.tlsPort === undefined ? 443 : int(root, 'tlsPort', 'plan', 1, 65535),
     ...(studio && { studio }),
+    ...(domains && { domains }),
     ...(probes && { probes }),
   };
   return problems.length > 0 ? problems : plan;

@@ -72,3 +72,22 @@ export function checkCanary(
   }
   return pass(`canary profile ${profileName} is InService${owner ? ' and owned' : ''}`);
 }
+
+/**
+ * The assume-role path of a domain with an issuer role: the session the health check opened (naming
+ * itself as SourceIdentity, as issuance names the person), or why STS refused it.
+ */
+export function checkAssumeRole(roleArn: string, outcome: { ok: true } | { ok: false; error: unknown }): CheckOutcome {
+  if (outcome.ok) return pass(`assumed ${roleArn} with a SourceIdentity`);
+  const reason = outcome.error instanceof StudioGateError ? outcome.error.reason : 'unknown';
+  if (reason.startsWith('sts-access-denied')) {
+    return fail(
+      `STS refused ${roleArn} (${reason})`,
+      "deploy the domain account's issuer role (npm run -s issuer-role) trusting this stack's IssuerTrustedRoleArns, and requiring SourceIdentity",
+    );
+  }
+  return fail(
+    `could not assume ${roleArn} (${reason})`,
+    'check the STS interface endpoint (dns.sts, tls.sts) and the route from the functions to it',
+  );
+}
