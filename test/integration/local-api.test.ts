@@ -211,12 +211,16 @@ describe('the README’s demo, run as written', () => {
     /"code":"profile_not_ready"/, // bob: Pending
     /"code":"profile_not_found"/, // dave
     /"code":"forbidden"/, // bob's private space
+    /"code":"domain_choice_required".*"id":"d-localdemo".*"id":"d-localrisk"/, // grace: the choices
+    undefined, // url=$(… domain=d-localrisk)
+    /"domainId":"d-localrisk","userProfileName":"grace".*"sourceIdentity":"grace@example.com"/, // her own, named
+    /"code":"forbidden"/, // alice: not entitled
     /"code":"forbidden"/, // a foreign domain
     /"code":"forbidden"/, // a bare name
     /"code":"forbidden"/, // not verified
     /"status":"healthy"/, // GET /health
     undefined, // inject a fault
-    /✗ domain[\s\S]*doctor: exit 1/, // the doctor names it
+    /✗ domain\.d-localdemo[\s\S]*doctor: exit 1/, // the doctor names it
     undefined, // clear it
   ];
 
