@@ -10,7 +10,7 @@
  * credential object, and never reach a log; failures keep only a reason from a fixed set.
  */
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import { StudioGateError, UpstreamInvalidResponseError } from '../domain/errors';
+import { StudioGateError, UpstreamInvalidResponseError, UpstreamTimeoutError } from '../domain/errors';
 import { roleSessionNameOf, sourceIdentityOf } from '../domain/role-session';
 import type { UpstreamPolicy } from '../domain/time-budget';
 import { TtlMap } from '../domain/ttl-map';
@@ -48,6 +48,26 @@ export function createStsClient(settings: StsClientSettings, credentials?: Stati
     ...(credentials && { credentials }),
     ...(settings.stsEndpointUrl !== undefined && { endpoint: settings.stsEndpointUrl }),
     ...boundedTransport(settings.upstream, MAX_STS_RESPONSE_BYTES),
+  });
+}
+
+/** `promise`, or a request-deadline timeout when `signal` aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(new UpstreamTimeoutError('request-deadline'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new UpstreamTimeoutError('request-deadline'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }
 
@@ -89,13 +109,16 @@ export class IssuerRoleSessions {
     if (cached !== undefined) return cached.credentials;
     let pending = this.pending.get(key);
     if (pending === undefined) {
-      pending = this.assume(roleArn, canonical, options).finally(() => this.pending.delete(key));
+      // Shared by every caller of this session: bounded by STS's own attempt deadlines, never by one
+      // caller's deadline (a caller that gives up must not fail the others); each waits under its own.
+      pending = this.assume(roleArn, canonical).finally(() => this.pending.delete(key));
+      pending.catch(() => {});
       this.pending.set(key, pending);
     }
-    return (await pending).credentials;
+    return (await untilAborted(pending, options.signal)).credentials;
   }
 
-  private async assume(roleArn: string, canonical: string, options: CallOptions): Promise<Session> {
+  private async assume(roleArn: string, canonical: string): Promise<Session> {
     let out: AssumeRoleCommandOutput;
     try {
       out = await this.sts.send(
@@ -105,7 +128,6 @@ export class IssuerRoleSessions {
           SourceIdentity: sourceIdentityOf(canonical),
           DurationSeconds: this.sessionSeconds,
         }),
-        { abortSignal: options.signal },
       );
     } catch (error) {
       throw toStsError(error);

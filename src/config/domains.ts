@@ -112,7 +112,7 @@ function readDomain(value: unknown, index: number, context: DomainContext, probl
   if (endpoint !== undefined) {
     const problem = typeof endpoint === 'string' ? endpointProblem(endpoint, region, context.local) : 'must be a URL';
     if (problem) problems.push(`${where}: endpoint ${problem}`);
-  } else if (region !== context.functionRegion) {
+  } else if (region !== context.functionRegion && AWS_REGIONS.includes(region)) {
     problems.push(
       `${where}: a domain in another region than the functions' (${context.functionRegion}) needs its endpoint: the DNS name of that region's SageMaker API interface endpoint, reached by peering or Transit Gateway`,
     );
