@@ -1,6 +1,6 @@
 /**
  * `npm run -s issuer-role -- --account <domain account> --domain <d-…> --region <region>
- *  --network-account <studio-gate's account> (--trusted-role-arns <arn,…> | --stack-name <service-stage>)
+ *  --network-account <studio-gate's account> --trusted-role-arns <arn,…> [--health-role-arn <arn>]
  *  [--role-name <name>] [--sagemaker-endpoint <vpce-…>]`
  * prints the domain account's CloudFormation template (the issuer role) as JSON, and nothing else,
  * so it composes: `npm run -s issuer-role -- … > issuer-role.json`. Every problem is reported at once.
@@ -13,13 +13,13 @@ const FLAGS = {
   '--domain': 'the Studio domain id (d-…)',
   '--region': "the domain's region",
   '--network-account': "the account studio-gate's functions run in",
-  '--trusted-role-arns': 'the function roles that may assume it: the studio-gate stack output IssuerTrustedRoleArns',
-  '--stack-name': "instead: studio-gate's stack (<service>-<stage>), trusting the roles CloudFormation names after it",
+  '--trusted-role-arns': 'the issuing function roles that may assume it: the studio-gate stack output IssuerTrustedRoleArns',
+  '--health-role-arn': 'the health check role that may check through it, never issue: the stack output HealthCheckRoleArn',
   '--role-name': 'the role name (default studio-gate-issuer)',
   '--sagemaker-endpoint': "the network account's SageMaker API endpoint id: calls must come through it",
 } as const;
 
-const USAGE = `usage: npm run -s issuer-role -- --account <id> --domain <d-…> --region <region> --network-account <id> (--trusted-role-arns <arn,…> | --stack-name <name>) [options]
+const USAGE = `usage: npm run -s issuer-role -- --account <id> --domain <d-…> --region <region> --network-account <id> --trusted-role-arns <arn,…> [options]
 
 Prints the domain account's CloudFormation template: the issuer role studio-gate assumes (one session
 per person, SourceIdentity required) to issue Studio URLs of that domain. Deploy it in the domain account.
@@ -41,24 +41,19 @@ export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
     else if (flag in values) problems.push(`${flag} is given twice`);
     else values[flag] = value;
   }
-  const trusted = values['--trusted-role-arns'];
   const input: IssuerRoleInput = {
     domainId: values['--domain'] ?? '',
     region: values['--region'] ?? '',
     domainAccountId: values['--account'] ?? '',
     networkAccountId: values['--network-account'] ?? '',
-    ...(trusted !== undefined && {
-      trustedRoleArns: trusted
-        .split(',')
-        .map((arn) => arn.trim())
-        .filter(Boolean),
-    }),
-    ...(values['--stack-name'] !== undefined && { stackName: values['--stack-name'] }),
+    trustedRoleArns: (values['--trusted-role-arns'] ?? '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter(Boolean),
+    ...(values['--health-role-arn'] !== undefined && { healthRoleArn: values['--health-role-arn'] }),
     ...(values['--role-name'] !== undefined && { roleName: values['--role-name'] }),
     ...(values['--sagemaker-endpoint'] !== undefined && { sagemakerApiVpceId: values['--sagemaker-endpoint'] }),
   };
-  if (trusted !== undefined && values['--stack-name'] !== undefined)
-    problems.push('give --trusted-role-arns or --stack-name, not both');
   problems.push(...issuerRoleProblems(input));
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return input;

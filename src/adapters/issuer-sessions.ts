@@ -11,7 +11,7 @@
  */
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import { StudioGateError, UpstreamInvalidResponseError, UpstreamTimeoutError } from '../domain/errors';
-import { roleSessionNameOf, sourceIdentityOf } from '../domain/role-session';
+import { personSession, type SessionNaming } from '../domain/role-session';
 import type { UpstreamPolicy } from '../domain/time-budget';
 import { TtlMap } from '../domain/ttl-map';
 import type { CallOptions, Clock } from '../use-cases/ports';
@@ -89,11 +89,16 @@ export class IssuerRoleSessions {
   private readonly sessions: TtlMap<Session>;
   private readonly pending = new Map<string, Promise<Session>>();
 
+  /**
+   * @param naming how a session names who it is for: the person (issuance), or the health check
+   *   itself whatever `canonical` says (src/domain/role-session.ts).
+   */
   constructor(
     private readonly sts: STSClient,
     private readonly sessionSeconds: number,
     private readonly clock: Clock,
     maxSessions = MAX_SESSIONS,
+    private readonly naming: (canonical: string) => SessionNaming = personSession,
   ) {
     this.sessions = new TtlMap(maxSessions);
   }
@@ -120,12 +125,13 @@ export class IssuerRoleSessions {
 
   private async assume(roleArn: string, canonical: string): Promise<Session> {
     let out: AssumeRoleCommandOutput;
+    const { sourceIdentity, sessionName } = this.naming(canonical);
     try {
       out = await this.sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
-          RoleSessionName: roleSessionNameOf(canonical),
-          SourceIdentity: sourceIdentityOf(canonical),
+          RoleSessionName: sessionName,
+          SourceIdentity: sourceIdentity,
           DurationSeconds: this.sessionSeconds,
         }),
       );

@@ -17,13 +17,14 @@ import { NodeTlsProber } from '../adapters/tls-prober';
 import type { Env } from '../config/environment';
 import { type HealthCheckConfig, parseHealthCheckConfig } from '../config/health';
 import type { HealthSummary } from '../domain/health/check';
+import { HEALTH_SOURCE_IDENTITY, healthCheckSession } from '../domain/role-session';
 import { type HealthPorts, recordHealth, runHealth } from '../use-cases/run-health-checks';
 import { domainClients } from './issuance';
 import type { LambdaFunction, Overrides } from './lambda-function';
 
 /** The ports of a plan, each built only when the plan needs it. */
-/** The SourceIdentity the health checks' issuer role sessions carry: the check, not a person. */
-export const HEALTH_CHECK_IDENTITY = { canonical: 'studio-gate-health' } as const;
+/** Whom the health checks' sessions are for, in the directory's terms (their naming ignores it). */
+const HEALTH_CHECK_IDENTITY = { canonical: HEALTH_SOURCE_IDENTITY } as const;
 
 export function healthPortsFor(
   config: Pick<HealthCheckConfig, 'plan' | 'region' | 'sagemakerEndpointUrl' | 'stsEndpointUrl'>,
@@ -64,6 +65,9 @@ export function healthPortsFor(
             ),
           900,
           overrides.clock ?? Date.now,
+          // One session per run and role, named after the check (the issuer role lets it issue nothing).
+          1000,
+          healthCheckSession,
         )
       : undefined;
     const directory = new SageMakerDirectory(

@@ -11,6 +11,7 @@ import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import {
   AWS_REGIONS,
   DOMAIN_ID_PATTERN,
+  isInterfaceEndpoint,
   isSageMakerApiEndpoint,
   ROLE_ARN_PATTERN,
   roleAccount,
@@ -156,7 +157,17 @@ export function readDomains(
   local: boolean,
 ): DomainSettings {
   const listText = reader.optional('STUDIO_DOMAINS');
-  const stsEndpointUrl = reader.url('AWS_ENDPOINT_URL_STS', reader.optional('AWS_ENDPOINT_URL_STS'));
+  const stsEndpointUrl = reader.optional('AWS_ENDPOINT_URL_STS');
+  // The issuer roles' AssumeRole (signed, answered with credentials) goes to STS's interface endpoint only.
+  if (
+    stsEndpointUrl !== undefined &&
+    !isInterfaceEndpoint(stsEndpointUrl, 'sts', functionRegion) &&
+    !(local && isLoopback(stsEndpointUrl))
+  ) {
+    reader.problems.push(
+      `AWS_ENDPOINT_URL_STS must be the endpoint-specific DNS name of an STS interface endpoint in ${functionRegion} (https://vpce-….sts.${functionRegion}.vpce.amazonaws.com)${local ? ' or a loopback URL' : ''}`,
+    );
+  }
   const issuerSessionSeconds = reader.integer('ISSUER_SESSION_SECONDS', 3600, 900, 3600);
   const shared = { ...(stsEndpointUrl !== undefined && { stsEndpointUrl }), issuerSessionSeconds };
   if (listText === undefined) {

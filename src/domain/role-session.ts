@@ -14,6 +14,14 @@ const STS_NAME_MAX = 64;
 /** The digest's length in hex characters: 64 bits, which no two people of one bank will share. */
 const DIGEST_CHARS = 16;
 const DIGESTED = /-[0-9a-f]{16}$/;
+/** Names only studio-gate's own sessions carry: a person whose identity starts so is digested. */
+const RESERVED = /^studio-gate/i;
+
+/**
+ * The SourceIdentity of the health check's own sessions: the issuer role admits it only from the
+ * health check's role and denies it every issuing action, and no person's name can be it.
+ */
+export const HEALTH_SOURCE_IDENTITY = 'studio-gate-health';
 
 function digest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, DIGEST_CHARS);
@@ -23,11 +31,13 @@ function digest(text: string): string {
  * A name STS accepts for `canonical`: itself when it fits, else its allowed characters (others
  * become `_`), cut to fit, and `-` + a digest of the whole identity. An identity that fits but
  * already ends like a digest is digested too, so a plain name can never equal another person's
- * digested one.
+ * digested one; so is an identity that starts like studio-gate's own names ({@link HEALTH_SOURCE_IDENTITY}).
  */
 function stsName(canonical: string, reserve = 0): string {
   const room = STS_NAME_MAX - reserve;
-  if (STS_NAME.test(canonical) && canonical.length <= room && !DIGESTED.test(canonical)) return canonical;
+  if (STS_NAME.test(canonical) && canonical.length <= room && !DIGESTED.test(canonical) && !RESERVED.test(canonical)) {
+    return canonical;
+  }
   const readable = canonical.replace(/[^\w+=,.@-]/g, '_').slice(0, room - DIGEST_CHARS - 1);
   return `${readable}-${digest(canonical)}`;
 }
@@ -43,4 +53,20 @@ export const ROLE_SESSION_PREFIX = 'sg.';
 /** The role session name: `sg.` + the person, in STS's alphabet. */
 export function roleSessionNameOf(canonical: string): string {
   return `${ROLE_SESSION_PREFIX}${stsName(canonical, ROLE_SESSION_PREFIX.length)}`;
+}
+
+/** How a session names who it is for. */
+export interface SessionNaming {
+  readonly sourceIdentity: string;
+  readonly sessionName: string;
+}
+
+/** A person's session: named after them. */
+export function personSession(canonical: string): SessionNaming {
+  return { sourceIdentity: sourceIdentityOf(canonical), sessionName: roleSessionNameOf(canonical) };
+}
+
+/** The health check's session: named after itself, whoever it checks for. */
+export function healthCheckSession(): SessionNaming {
+  return { sourceIdentity: HEALTH_SOURCE_IDENTITY, sessionName: `${ROLE_SESSION_PREFIX}${HEALTH_SOURCE_IDENTITY}` };
 }

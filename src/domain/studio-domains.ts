@@ -114,15 +114,21 @@ export const AWS_REGIONS: readonly string[] = [
 ];
 
 /**
- * The endpoint-specific DNS name of a SageMaker API interface endpoint in `region` (regional or
- * zonal form), as an https origin. Anything else (the public endpoint, another service, another
- * region) is not one.
+ * Whether `url` is the endpoint-specific DNS name of an interface endpoint of `service`
+ * (`api.sagemaker`, `sts`) in `region`, regional or zonal (the zone in that region), as an https
+ * origin. Anything else (the public endpoint, another service, another region) is not one.
  */
-export function isSageMakerApiEndpoint(url: string, region: string): boolean {
+export function isInterfaceEndpoint(url: string, service: 'api.sagemaker' | 'sts', region: string): boolean {
   const match =
-    /^https:\/\/vpce-[0-9a-f]{8,17}-[a-z0-9]{8}(?:-[a-z]{2}(?:-[a-z]+)+-\d[a-z])?\.api\.sagemaker\.([a-z0-9-]+)\.vpce\.amazonaws\.com(\.cn)?\/?$/.exec(
+    /^https:\/\/vpce-[0-9a-f]{8,17}-[a-z0-9]{8}(?:-([a-z]{2}(?:-[a-z]+)+-\d)[a-z])?\.([a-z.]+)\.([a-z0-9-]+)\.vpce\.amazonaws\.com(\.cn)?\/?$/.exec(
       url,
     );
-  if (match === null || match[1] !== region) return false;
-  return (match[2] !== undefined) === region.startsWith('cn-');
+  if (match === null || match[2] !== service || match[3] !== region) return false;
+  if (match[1] !== undefined && match[1] !== region) return false;
+  return (match[4] !== undefined) === region.startsWith('cn-');
+}
+
+/** The endpoint-specific DNS name of a SageMaker API interface endpoint in `region`. */
+export function isSageMakerApiEndpoint(url: string, region: string): boolean {
+  return isInterfaceEndpoint(url, 'api.sagemaker', region);
 }

@@ -181,17 +181,16 @@ export function buildDeployment(params: DeploymentParams): Deployment {
 
   // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
   if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined)) {
-    const issuing = [
-      'StudioUrlRole',
-      ...(params.sso.oidc ? ['SsoOidcRole'] : []),
-      ...(params.sso.saml ? ['SsoSamlRole'] : []),
-      // The scheduled run checks each domain through its issuer role too.
-      'HealthCheckRole',
-    ];
+    const issuing = ['StudioUrlRole', ...(params.sso.oidc ? ['SsoOidcRole'] : []), ...(params.sso.saml ? ['SsoSamlRole'] : [])];
     outputs.IssuerTrustedRoleArns = {
       Description:
-        "studio-gate's function roles that assume the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
+        "studio-gate's function roles that issue through the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
       Value: { 'Fn::Join': [',', issuing.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }))] },
+    };
+    // The scheduled run checks each domain through its issuer role too, under its own name only.
+    outputs.HealthCheckRoleArn = {
+      Description: 'the health check role the issuer roles let check, never issue (npm run issuer-role -- --health-role-arn)',
+      Value: { 'Fn::GetAtt': ['HealthCheckRole', 'Arn'] },
     };
   }
 

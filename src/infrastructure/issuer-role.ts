@@ -4,15 +4,18 @@
  * domain. `npm run -s issuer-role -- …` prints it for a given domain, its account and region, and
  * the network account studio-gate runs in.
  *
- * - Trust: only studio-gate's function roles of the network account (by ARN: the stack's outputs
- *   name them; by default the roles CloudFormation names after the stack), and only with a
- *   `SourceIdentity` (sts:SetSourceIdentity, required by a Null condition): a session that does not
- *   name its person cannot be opened.
+ * - Trust: only studio-gate's issuing function roles of the network account, by exact ARN (the
+ *   stack's `IssuerTrustedRoleArns` output), and only with a `SourceIdentity` naming a person
+ *   (sts:SetSourceIdentity, required by a Null condition): a session that does not name its person
+ *   cannot be opened. The health check's role (`HealthCheckRoleArn`), when given, only with its own
+ *   SourceIdentity, which no issuing function may use and which no person's name can be.
  * - Permissions: exactly what issuing needs, on this domain only: DescribeUserProfile, ListTags and
  *   CreatePresignedDomainUrl on its profiles, DescribeSpace on its spaces, DescribeDomain (the
- *   health checks); through the network account's SageMaker API endpoint when its id is given.
+ *   health checks); through the network account's SageMaker API endpoint when its id is given. A
+ *   health check session may presign nothing and open no space (an explicit Deny).
  */
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
+import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
 import { DOMAIN_ID_PATTERN } from '../domain/studio-domains';
 import type { PolicyDocument, PolicyStatement } from '../policies/policy-types';
 
@@ -24,13 +27,10 @@ export interface IssuerRoleInput {
   readonly domainAccountId: string;
   /** The account studio-gate's functions run in. */
   readonly networkAccountId: string;
-  /**
-   * studio-gate's function roles that may assume the role: exact ARNs (the stack's
-   * `IssuerTrustedRoleArns` output), or, by default, the roles CloudFormation names after `stackName`.
-   */
-  readonly trustedRoleArns?: readonly string[];
-  /** studio-gate's stack (`<service>-<stage>`), for the default trusted roles. */
-  readonly stackName?: string;
+  /** studio-gate's issuing function roles: exact ARNs (the stack's `IssuerTrustedRoleArns` output). */
+  readonly trustedRoleArns: readonly string[];
+  /** The health check's role (the stack's `HealthCheckRoleArn` output): it may check, never issue. */
+  readonly healthRoleArn?: string;
   /** The role's name; default `studio-gate-issuer`. */
   readonly roleName?: string;
   /** The network account's SageMaker API endpoint: calls must come through it (aws:SourceVpce). */
@@ -39,8 +39,6 @@ export interface IssuerRoleInput {
 
 /** The default name of the issuer role in each domain account. */
 export const ISSUER_ROLE_NAME = 'studio-gate-issuer';
-/** The roles of the functions that issue URLs, and of the scheduled run that checks the path, as the main stack names them (./deployment.ts). */
-export const ISSUING_ROLES = ['StudioUrlRole', 'SsoOidcRole', 'SsoSamlRole', 'HealthCheckRole'] as const;
 /** The session length studio-gate asks for (ISSUER_SESSION_SECONDS at most this). */
 const MAX_SESSION_SECONDS = 3600;
 
@@ -56,15 +54,16 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   ] as const) {
     if (!/^\d{12}$/.test(value)) problems.push(`${flag} must be a 12-digit account id, got "${value}"`);
   }
+  // Exact role ARNs: no wildcard, which in ArnLike would also match a role someone creates under a path.
   const roleArn = new RegExp(`^arn:${partitionOf(input.region)}:iam::${input.networkAccountId}:role/[\\w+=,.@/-]{1,512}$`);
-  for (const arn of input.trustedRoleArns ?? []) {
-    if (!roleArn.test(arn))
-      problems.push(`--trusted-role-arns: "${arn}" is not a role of the network account ${input.networkAccountId}`);
+  for (const arn of [...input.trustedRoleArns, ...(input.healthRoleArn === undefined ? [] : [input.healthRoleArn])]) {
+    if (!roleArn.test(arn)) problems.push(`"${arn}" is not a role of the network account ${input.networkAccountId}`);
   }
-  if ((input.trustedRoleArns ?? []).length === 0 && !/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(input.stackName ?? '')) {
-    problems.push(
-      'name the trusted function roles: --trusted-role-arns (the stack output IssuerTrustedRoleArns), or --stack-name',
-    );
+  if (input.trustedRoleArns.length === 0) {
+    problems.push('--trusted-role-arns must name the issuing function roles (the stack output IssuerTrustedRoleArns)');
+  }
+  if (input.healthRoleArn !== undefined && input.trustedRoleArns.includes(input.healthRoleArn)) {
+    problems.push('--health-role-arn must not also be an issuing role');
   }
   if (input.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(input.roleName))
     problems.push('--role-name must be an IAM role name');
@@ -80,29 +79,41 @@ export interface TrustPolicy {
   readonly Statement: Omit<PolicyStatement, 'Resource'>[];
 }
 
-/** The trust policy: studio-gate's function roles only, and only naming the person (SourceIdentity). */
+/**
+ * The trust policy: studio-gate's issuing roles, each session naming a person (never the health
+ * check's name); the health check's role, only under its own name.
+ */
 export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
   const partition = partitionOf(input.region);
-  const trusted =
-    input.trustedRoleArns !== undefined && input.trustedRoleArns.length > 0
-      ? [...input.trustedRoleArns]
-      : ISSUING_ROLES.map((role) => `arn:${partition}:iam::${input.networkAccountId}:role/${input.stackName}-${role}-*`);
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'StudioGateFunctionsNamingThePerson',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${input.networkAccountId}:root` },
-        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-        Condition: {
-          ArnLike: { 'aws:PrincipalArn': trusted },
-          // No SourceIdentity, no session: the key is absent from a request that does not set it.
-          Null: { 'sts:SourceIdentity': 'false' },
-        },
+  const network = { AWS: `arn:${partition}:iam::${input.networkAccountId}:root` };
+  const actions = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+  const statements: TrustPolicy['Statement'] = [
+    {
+      Sid: 'StudioGateIssuingFunctionsNamingThePerson',
+      Effect: 'Allow',
+      Principal: network,
+      Action: actions,
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': [...input.trustedRoleArns] },
+        // No SourceIdentity, no session: the key is absent from a request that does not set it.
+        Null: { 'sts:SourceIdentity': 'false' },
+        StringNotEquals: { 'sts:SourceIdentity': HEALTH_SOURCE_IDENTITY },
       },
-    ],
-  };
+    },
+  ];
+  if (input.healthRoleArn !== undefined) {
+    statements.push({
+      Sid: 'StudioGateHealthCheckAsItself',
+      Effect: 'Allow',
+      Principal: network,
+      Action: actions,
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': input.healthRoleArn },
+        StringEquals: { 'sts:SourceIdentity': HEALTH_SOURCE_IDENTITY },
+      },
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
 }
 
 /** The role's permissions: what issuing needs, on this domain only. */
@@ -132,6 +143,14 @@ export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
       ),
       allow('DescribeSpacesOfDomain', 'sagemaker:DescribeSpace', spaceArn(where)),
       allow('DescribeTheDomain', 'sagemaker:DescribeDomain', domainArn(where)),
+      {
+        // The health check's sessions read; they never issue.
+        Sid: 'HealthCheckSessionsIssueNothing',
+        Effect: 'Deny',
+        Action: ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeSpace'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceIdentity': HEALTH_SOURCE_IDENTITY } },
+      },
     ],
   };
 }

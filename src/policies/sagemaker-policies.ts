@@ -111,58 +111,56 @@ const SAME_ACCOUNT = (f: DeploymentFacts) => {
  * IAM never matches for CreateApp (it authorizes on app/DOMAIN/PROFILE/APPTYPE/APPNAME).
  */
 export function studioEndpointPolicy(f: DeploymentFacts): PolicyDocument {
-  return policyDocument([
-    {
+  return policyDocument(
+    perAccount(f, {
       Sid: 'CreateKernelGatewayAppsOfDomain',
-      Effect: 'Allow',
-      Principal: '*',
       Action: 'sagemaker:CreateApp',
-      Resource: arns(regionDomains(f).map((d) => appArn(at(f, d), 'KernelGateway'))),
-      Condition: SAME_ACCOUNT(f),
-    },
-  ]);
+      resourceOf: (d) => appArn(at(f, d), 'KernelGateway'),
+    }),
+  );
+}
+
+/**
+ * One Allow per account of this region's domains, for `action` on that account's domains only, by
+ * that account's principals only: a domain account's sessions reach its own domains through our
+ * endpoints, never another account's. With one domain: the one statement of before.
+ */
+function perAccount(
+  f: DeploymentFacts,
+  spec: { Sid: string; Action: string | string[]; resourceOf: (d: DomainFacts) => string },
+): PolicyStatement[] {
+  const domains = regionDomains(f);
+  const accounts = [...new Set(domains.map((d) => d.accountId))];
+  return accounts.map((account, i) => ({
+    Sid: accounts.length === 1 ? spec.Sid : `${spec.Sid}${i + 1}`,
+    Effect: 'Allow',
+    Principal: '*',
+    Action: spec.Action,
+    Resource: arns(domains.filter((d) => d.accountId === account).map(spec.resourceOf)),
+    Condition: { StringEquals: { 'aws:PrincipalAccount': account } },
+  }));
 }
 
 /**
  * Policy of the SageMaker API endpoint (com.amazonaws.REGION.sagemaker.api): what studio-gate
  * needs (presign and describe on our domains' profiles, describe the domains) and what Studio itself
- * calls for its apps and spaces, by principals of our account (and, with several domains, of the
- * accounts of this region's domains, whose issuer role sessions call through it), on those domains only.
+ * calls for its apps and spaces, by principals of our account (and, with several domains, each
+ * domain account's principals on that account's domains only), on those domains only.
  */
 export function sagemakerApiEndpointPolicy(f: DeploymentFacts): PolicyDocument {
   return policyDocument([
-    {
-      Sid: 'StudioGatePresign',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: [...PRESIGN_ACTIONS],
-      Resource: arns(regionDomains(f).map((d) => userProfileArn(at(f, d)))),
-      Condition: SAME_ACCOUNT(f),
-    },
-    {
-      Sid: 'StudioDescribeDomain',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 'sagemaker:DescribeDomain',
-      Resource: arns(regionDomains(f).map((d) => domainArn(at(f, d)))),
-      Condition: SAME_ACCOUNT(f),
-    },
-    {
+    ...perAccount(f, { Sid: 'StudioGatePresign', Action: [...PRESIGN_ACTIONS], resourceOf: (d) => userProfileArn(at(f, d)) }),
+    ...perAccount(f, { Sid: 'StudioDescribeDomain', Action: 'sagemaker:DescribeDomain', resourceOf: (d) => domainArn(at(f, d)) }),
+    ...perAccount(f, {
       Sid: 'StudioAppLifecycle',
-      Effect: 'Allow',
-      Principal: '*',
       Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:DescribeApp'],
-      Resource: arns(regionDomains(f).map((d) => appArn(at(f, d)))),
-      Condition: SAME_ACCOUNT(f),
-    },
-    {
+      resourceOf: (d) => appArn(at(f, d)),
+    }),
+    ...perAccount(f, {
       Sid: 'StudioSpaces',
-      Effect: 'Allow',
-      Principal: '*',
       Action: ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:DescribeSpace'],
-      Resource: arns(regionDomains(f).map((d) => spaceArn(at(f, d)))),
-      Condition: SAME_ACCOUNT(f),
-    },
+      resourceOf: (d) => spaceArn(at(f, d)),
+    }),
     {
       // List* actions have no resource-level permissions in IAM: "*" is the narrowest there is.
       Sid: 'StudioListings',

@@ -45,6 +45,25 @@ export async function readHealth(
     state,
     checkedAt: summary.checkedAt,
     ageSeconds: Math.max(0, Math.round((now - summary.checkedAt) / 1000)),
-    checks: summary.checks.map(({ name, status }) => ({ name, status })),
+    checks: withoutDomainIds(summary.checks.map(({ name, status }) => ({ name, status }))),
   };
+}
+
+/** A check about one of several domains: `domain.<id>`, `canary.<id>`, `assume-role.<id>`. */
+const DOMAIN_CHECK = /^([a-z-]+)\.(d-[a-z0-9-]+)$/;
+
+/**
+ * The checks with each domain's id replaced by its place in the run (`domain.1`, `assume-role.2`):
+ * GET /health answers anyone on an allowed network, unauthenticated, and must not list the domains
+ * (which ones exist is for entitled callers to learn). The run's own log and the doctor keep the ids.
+ */
+function withoutDomainIds<T extends { readonly name: string }>(checks: readonly T[]): T[] {
+  const places = new Map<string, number>();
+  return checks.map((check) => {
+    const match = DOMAIN_CHECK.exec(check.name);
+    if (match === null) return check;
+    const id = match[2] as string;
+    if (!places.has(id)) places.set(id, places.size + 1);
+    return { ...check, name: `${match[1]}.${places.get(id)}` };
+  });
 }

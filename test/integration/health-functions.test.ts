@@ -238,6 +238,12 @@ describe('several domains', () => {
       ['canary.d-localrisk', 'pass'],
     ]);
     expect(summary.healthy).toBe(true);
+    // GET /health answers anyone on the network: it numbers the domains instead of naming them.
+    const { body } = await getHealth();
+    expect(JSON.stringify(body)).not.toMatch(/d-local/);
+    expect(
+      body.checks.map((c: { name: string }) => c.name).filter((n: string) => /^(domain|canary|assume-role)/.test(n)),
+    ).toEqual(['domain.1', 'canary.1', 'assume-role.2', 'domain.2', 'canary.2']);
     // One session for the run, naming the check itself.
     expect(peers.emulator.iam?.calls.slice(before).map((c) => [c.sourceIdentity, c.outcome])).toEqual([
       ['studio-gate-health', 'issued'],

@@ -931,15 +931,19 @@ describe('several domains (hub and spoke)', () => {
       Statement: { Sid: string; Resource: unknown }[];
     };
     expect(role.Statement.find((s) => s.Sid === 'AssumeIssuerRolesAsTheCheck')?.Resource).toEqual(RISK_ROLES);
-    expect(JSON.stringify(several.template.Outputs.IssuerTrustedRoleArns)).toContain('HealthCheckRole');
+    // The health role is named apart: the issuer roles let it check, never issue.
+    expect(JSON.stringify(several.template.Outputs.IssuerTrustedRoleArns)).not.toContain('HealthCheckRole');
+    expect(several.template.Outputs.HealthCheckRoleArn).toMatchObject({ Value: { 'Fn::GetAtt': ['HealthCheckRole', 'Arn'] } });
   });
 
   it('admits through the SageMaker API endpoint the accounts of this region’s domains only', () => {
     const policy = JSON.stringify(
       resolveIntrinsics(several.template.Resources.SageMakerApiEndpoint?.Properties.PolicyDocument, IDS),
     );
-    expect(policy).toContain(`"aws:PrincipalAccount":["${ACCOUNT}","${RISK_ACCOUNT}"]`);
-    expect(policy).toContain(`user-profile/d-riskdomain01/*`);
+    // Each account's principals, on that account's domains only.
+    expect(policy).toContain(
+      `"Resource":"arn:aws:sagemaker:eu-west-1:${RISK_ACCOUNT}:user-profile/d-riskdomain01/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"${RISK_ACCOUNT}"}}`,
+    );
     expect(policy).not.toContain('d-usdomain0001');
   });
 
@@ -961,8 +965,10 @@ describe('several domains (hub and spoke)', () => {
         'eu-west-1',
         '--network-account',
         ACCOUNT,
-        '--stack-name',
-        'studio-gate-ci',
+        '--trusted-role-arns',
+        `arn:aws:iam::${ACCOUNT}:role/studio-gate-hub-StudioUrlRole-1A2B3C4D,arn:aws:iam::${ACCOUNT}:role/studio-gate-hub-SsoOidcRole-1A2B3C4D`,
+        '--health-role-arn',
+        `arn:aws:iam::${ACCOUNT}:role/studio-gate-hub-HealthCheckRole-1A2B3C4D`,
         '--sagemaker-endpoint',
         'vpce-0123456789abcdef1',
       ],

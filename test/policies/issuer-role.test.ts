@@ -17,12 +17,15 @@ const STRANGER = '888899990000';
 const DOMAIN = 'd-riskdomain01';
 const ROLE = `arn:aws:iam::${RISK}:role/studio-gate-issuer`;
 const STUDIO_URL_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-StudioUrlRole-1A2B3C4D5E6F`;
+const OIDC_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-SsoOidcRole-ZZZ`;
+const HEALTH_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-HealthCheckRole-1A2B3C4D5E6F`;
 const input = {
   domainId: DOMAIN,
   region: 'eu-west-1',
   domainAccountId: RISK,
   networkAccountId: NETWORK,
-  stackName: 'studio-gate-prod',
+  trustedRoleArns: [STUDIO_URL_ROLE, OIDC_ROLE],
+  healthRoleArn: HEALTH_ROLE,
   sagemakerApiVpceId: 'vpce-0123456789abcdef0',
 };
 const profile = (name: string, domain = DOMAIN, account = RISK) =>
@@ -53,61 +56,58 @@ async function assume(principal: string, context: Record<string, string> = {}, i
 }
 
 describe('the issuer role’s trust', () => {
+  const grace = { 'sts:SourceIdentity': 'grace@example.com' };
+  const asHealth = { 'sts:SourceIdentity': 'studio-gate-health' };
   it.each<[string, string, Record<string, string>, Decision]>([
-    [
-      'studio-gate’s studio-url role naming the person',
-      STUDIO_URL_ROLE,
-      { 'sts:SourceIdentity': 'grace@example.com' },
-      'Allowed',
-    ],
-    [
-      'studio-gate’s OIDC role naming the person',
-      `arn:aws:iam::${NETWORK}:role/studio-gate-prod-SsoOidcRole-ZZZ`,
-      { 'sts:SourceIdentity': 'grace@example.com' },
-      'Allowed',
-    ],
+    ['studio-gate’s studio-url role naming the person', STUDIO_URL_ROLE, grace, 'Allowed'],
+    ['studio-gate’s OIDC role naming the person', OIDC_ROLE, grace, 'Allowed'],
     ['studio-gate’s role without SourceIdentity', STUDIO_URL_ROLE, {}, 'ImplicitlyDenied'],
+    ['an issuing role under the health check’s name', STUDIO_URL_ROLE, asHealth, 'ImplicitlyDenied'],
+    ['the health check’s role under its own name', HEALTH_ROLE, asHealth, 'Allowed'],
+    // The health role may check, never act for a person (it could then presign as them).
+    ['the health check’s role naming a person', HEALTH_ROLE, grace, 'ImplicitlyDenied'],
+    ['the health check’s role without SourceIdentity', HEALTH_ROLE, {}, 'ImplicitlyDenied'],
+    ['another role of the network account', `arn:aws:iam::${NETWORK}:role/DataScientist`, grace, 'ImplicitlyDenied'],
     [
-      'another role of the network account',
-      `arn:aws:iam::${NETWORK}:role/DataScientist`,
-      { 'sts:SourceIdentity': 'grace@example.com' },
+      'a role someone made with a trusted role’s name as its path',
+      `arn:aws:iam::${NETWORK}:role/studio-gate-prod-StudioUrlRole-1A2B3C4D5E6F/evil`,
+      grace,
       'ImplicitlyDenied',
     ],
     [
-      'another stage’s studio-gate role',
-      `arn:aws:iam::${NETWORK}:role/studio-gate-dev-StudioUrlRole-1A2B`,
-      { 'sts:SourceIdentity': 'grace@example.com' },
+      'a role named like a trusted one',
+      `arn:aws:iam::${NETWORK}:role/studio-gate-prod-StudioUrlRole-mine`,
+      grace,
       'ImplicitlyDenied',
     ],
     [
       'a role of the same name in another account',
       `arn:aws:iam::${STRANGER}:role/studio-gate-prod-StudioUrlRole-1A2B3C4D5E6F`,
-      { 'sts:SourceIdentity': 'grace@example.com' },
+      grace,
       'ImplicitlyDenied',
     ],
     [
       'a role of the domain account itself',
       `arn:aws:iam::${RISK}:role/studio-gate-prod-StudioUrlRole-1A2B3C4D5E6F`,
-      { 'sts:SourceIdentity': 'grace@example.com' },
+      grace,
       'ImplicitlyDenied',
     ],
   ])('%s: %s', async (_what, principal, context, expected) => {
     await expect(assume(principal, context)).resolves.toBe(expected);
   });
 
-  it('names exact roles when the stack’s output is given, and then only those', async () => {
-    const exact = issuerTrustPolicy({ ...input, stackName: undefined, trustedRoleArns: [STUDIO_URL_ROLE] });
-    const decide = (principal: string) =>
+  it('trusts no health role when none is named', async () => {
+    const decide = (principal: string, context: Record<string, string>) =>
       simulate({
         principal,
         action: 'sts:AssumeRole',
         resource: ROLE,
-        context: { ...principalKeys(principal), 'sts:SourceIdentity': 'grace@example.com' },
+        context: { ...principalKeys(principal), ...context },
         identityPolicies: [assumeStatement],
-        resourcePolicy: exact,
+        resourcePolicy: issuerTrustPolicy({ ...input, healthRoleArn: undefined }),
       });
-    await expect(decide(STUDIO_URL_ROLE)).resolves.toBe('Allowed');
-    await expect(decide(`arn:aws:iam::${NETWORK}:role/studio-gate-prod-StudioUrlRole-OTHER`)).resolves.toBe('ImplicitlyDenied');
+    await expect(decide(HEALTH_ROLE, asHealth)).resolves.toBe('ImplicitlyDenied');
+    await expect(decide(STUDIO_URL_ROLE, grace)).resolves.toBe('Allowed');
   });
 });
 
@@ -147,6 +147,26 @@ describe('the issuer role’s permissions', () => {
     ['re-tag a profile', 'sagemaker:AddTags', profile('grace'), viaEndpoint, 'ImplicitlyDenied'],
   ])('%s', async (_what, action, resource, context, expected) => {
     await expect(act(action, resource, context)).resolves.toBe(expected);
+  });
+
+  it('lets a health check session read the domain and the canary, and issue nothing', async () => {
+    const health = `arn:aws:sts::${RISK}:assumed-role/studio-gate-issuer/sg.studio-gate-health`;
+    const asHealth = (action: string, resource: string) =>
+      simulate({
+        principal: health,
+        action,
+        resource,
+        context: { ...viaEndpoint, 'aws:SourceIdentity': 'studio-gate-health' },
+        identityPolicies: [issuerPermissions(input)],
+      });
+    await expect(asHealth('sagemaker:DescribeDomain', `arn:aws:sagemaker:eu-west-1:${RISK}:domain/${DOMAIN}`)).resolves.toBe(
+      'Allowed',
+    );
+    await expect(asHealth('sagemaker:DescribeUserProfile', profile('canary'))).resolves.toBe('Allowed');
+    await expect(asHealth('sagemaker:CreatePresignedDomainUrl', profile('alice'))).resolves.toBe('ExplicitlyDenied');
+    await expect(
+      asHealth('sagemaker:DescribeSpace', `arn:aws:sagemaker:eu-west-1:${RISK}:space/${DOMAIN}/grace-models`),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   it('is one role, its trust and its inline policy, and its ARN as the output', () => {
@@ -260,5 +280,8 @@ describe('the network account’s side, with several domains', () => {
     // An account with no domain in this region, and a domain nobody configured.
     await expect(through(`arn:aws:iam::${STRANGER}:role/x`, profile('grace'))).resolves.toBe('ImplicitlyDenied');
     await expect(through(session, profile('grace', 'd-notconfigured'))).resolves.toBe('ImplicitlyDenied');
+    // A domain account's sessions reach its own domains only, not the network account's.
+    await expect(through(session, profile('alice', 'd-homedomain01', NETWORK))).resolves.toBe('ImplicitlyDenied');
+    await expect(through(STUDIO_URL_ROLE, profile('grace'))).resolves.toBe('ImplicitlyDenied');
   });
 });

@@ -119,3 +119,23 @@ it('refuses a loopback endpoint outside the local stack, a list that is not one,
     'Environment variable STUDIO_GATE_ACCOUNT_ID is required',
   );
 });
+
+it.each([
+  'https://sts.attacker.example',
+  'https://sts.amazonaws.com',
+  'https://sts.eu-west-1.amazonaws.com',
+  'https://vpce-0123456789abcdef0-abcdefgh.sts.us-east-1.vpce.amazonaws.com',
+  'https://vpce-0123456789abcdef0-abcdefgh.api.sagemaker.eu-west-1.vpce.amazonaws.com',
+  'http://localhost:4566',
+])('refuses AWS_ENDPOINT_URL_STS %s: AssumeRole goes to STS’s interface endpoint only', (url) => {
+  expect(problems(env(good, { AWS_ENDPOINT_URL_STS: url })).join('\n')).toMatch(/AWS_ENDPOINT_URL_STS must be/);
+});
+
+it('takes the STS endpoint’s own DNS name, and loopback on the local stack only', () => {
+  expect(
+    problems(env(good, { AWS_ENDPOINT_URL_STS: 'https://vpce-0123456789abcdef0-abcdefgh.sts.eu-west-1.vpce.amazonaws.com' })),
+  ).toEqual([]);
+  expect(
+    problems(env(good, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4599', LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' })),
+  ).toEqual([]);
+});

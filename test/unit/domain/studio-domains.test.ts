@@ -4,7 +4,12 @@
  */
 import { ALLOW_ANY, allowOnly } from '../../../src/domain/allow-list';
 import { ForbiddenError } from '../../../src/domain/errors';
-import { roleSessionNameOf, sourceIdentityOf } from '../../../src/domain/role-session';
+import {
+  HEALTH_SOURCE_IDENTITY,
+  healthCheckSession,
+  roleSessionNameOf,
+  sourceIdentityOf,
+} from '../../../src/domain/role-session';
 import { chooseDomain, isSageMakerApiEndpoint, roleAccount, type StudioDomain } from '../../../src/domain/studio-domains';
 
 const domain = (id: string, entitled: string[] | '*'): StudioDomain => ({
@@ -60,6 +65,8 @@ describe('shapes', () => {
     ['https://a@vpce-0123456789abcdef0-abcdefgh.api.sagemaker.eu-west-1.vpce.amazonaws.com', 'eu-west-1', false],
     ['https://vpce-0123456789abcdef0-abcdefgh.api.sagemaker.eu-west-1.vpce.amazonaws.com.evil.example', 'eu-west-1', false],
     ['https://vpce-0123456789abcdef0-abcdefgh.api.sagemaker.eu-west-1.vpce.amazonaws.com.cn', 'eu-west-1', false],
+    // A zonal name whose zone is in another region.
+    ['https://vpce-0123456789abcdef0-abcdefgh-us-east-1a.api.sagemaker.eu-west-1.vpce.amazonaws.com', 'eu-west-1', false],
   ])('%s is a SageMaker API endpoint of %s: %s', (url, region, expected) => {
     expect(isSageMakerApiEndpoint(url, region)).toBe(expected);
   });
@@ -89,6 +96,14 @@ describe('the person in an issuer role session', () => {
   ])('is readable, in STS’s alphabet and distinct for %s', (canonical) => {
     for (const name of [sourceIdentityOf(canonical), roleSessionNameOf(canonical)]) expect(name).toMatch(STS_NAME);
     expect(sourceIdentityOf(canonical)).not.toBe(canonical);
+  });
+
+  it('never gives a person the health check’s name, however they are called', () => {
+    for (const canonical of ['studio-gate-health', 'Studio-Gate-Health', 'studio-gate-health-0123456789abcdef']) {
+      expect(sourceIdentityOf(canonical)).not.toBe(HEALTH_SOURCE_IDENTITY);
+      expect(sourceIdentityOf(canonical)).toMatch(/-[0-9a-f]{16}$/);
+    }
+    expect(healthCheckSession()).toEqual({ sourceIdentity: 'studio-gate-health', sessionName: 'sg.studio-gate-health' });
   });
 
   it('never gives two people one name, even one who spells the other’s digested form', () => {
