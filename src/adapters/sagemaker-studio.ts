@@ -11,12 +11,13 @@ import {
   CreatePresignedDomainUrlCommand,
   DescribeSpaceCommand,
   DescribeUserProfileCommand,
+  ListSpacesCommand,
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { ProfileNotFoundError, SpaceNotFoundError, StudioGateError, UpstreamInvalidResponseError } from '../domain/errors';
 import type { ProfileTag } from '../domain/profile-owner';
-import type { SpaceFacts } from '../domain/space-access';
+import type { SpaceFacts, SpaceListing } from '../domain/space-access';
 import type { UpstreamPolicy } from '../domain/time-budget';
 import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
 import { boundedTransport, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
@@ -48,7 +49,8 @@ export type StudioOperation =
   | 'ListTags'
   | 'CreatePresignedDomainUrl'
   | 'DescribeDomain'
-  | 'DescribeSpace';
+  | 'DescribeSpace'
+  | 'ListSpaces';
 
 /**
  * Maps whatever the SDK threw to a domain error whose reason comes from a fixed set (plus the HTTP
@@ -112,6 +114,29 @@ export class SageMakerStudioAdapter implements StudioPort {
       };
     } catch (error) {
       throw toDomainError(error, { operation: 'DescribeSpace', userProfileName: '', spaceName: input.spaceName });
+    }
+  }
+
+  async listSpaces(input: { domainId: string }, options: CallOptions = {}): Promise<SpaceListing[]> {
+    try {
+      // One page of 100: the chooser offers a few; a domain with more keeps them reachable by space=.
+      const out = await this.client.send(new ListSpacesCommand({ DomainIdEquals: input.domainId, MaxResults: 100 }), {
+        abortSignal: options.signal,
+      });
+      const spaces: SpaceListing[] = [];
+      for (const space of out.Spaces ?? []) {
+        if (typeof space?.SpaceName !== 'string' || space.DomainId !== input.domainId) continue;
+        const sharingType = space.SpaceSharingSettingsSummary?.SharingType;
+        const owner = space.OwnershipSettingsSummary?.OwnerUserProfileName;
+        spaces.push({
+          spaceName: space.SpaceName,
+          ...(typeof sharingType === 'string' && { sharingType }),
+          ...(typeof owner === 'string' && { ownerUserProfileName: owner }),
+        });
+      }
+      return spaces;
+    } catch (error) {
+      throw toDomainError(error, { operation: 'ListSpaces', userProfileName: '' });
     }
   }
 

@@ -23,3 +23,27 @@ export function assertSpaceOpenableBy(space: SpaceFacts, userProfileName: string
   if (space.sharingType !== 'Private') throw new ForbiddenError('space-sharing-unknown');
   if (space.ownerUserProfileName !== userProfileName) throw new ForbiddenError('space-not-owned');
 }
+
+/** A space as a listing names it. */
+export interface SpaceListing extends SpaceFacts {
+  readonly spaceName: string;
+}
+
+/** The most spaces a chooser offers per domain (the rest stay reachable by `space=`). */
+export const MAX_LISTED_SPACES = 20;
+
+/** The spaces of a listing `userProfileName` may open (the rule above), by name, at most {@link MAX_LISTED_SPACES}. */
+export function openableSpaces(spaces: readonly SpaceListing[], userProfileName: string): string[] {
+  const openable = spaces.filter((space) => {
+    try {
+      assertSpaceOpenableBy(space, userProfileName);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return openable
+    .map((space) => space.spaceName)
+    .sort()
+    .slice(0, MAX_LISTED_SPACES);
+}

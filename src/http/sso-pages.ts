@@ -127,11 +127,21 @@ export function chooserResponse(choices: DomainChoices, page: PageOptions, event
     };
   }
   const items = choices.domains
-    .map(({ id, label }) => {
+    .map(({ id, label, spaces }) => {
       const name = `${escapeHtml(label)} <small>(${escapeHtml(id)})</small>`;
-      return loginPath === undefined
-        ? `<li data-domain="${escapeHtml(id)}">${name}</li>`
-        : `<li><a data-domain="${escapeHtml(id)}" href="${escapeHtml(choiceUrl(loginPath, id, choices.launch))}">${name}</a></li>`;
+      if (loginPath === undefined) return `<li data-domain="${escapeHtml(id)}">${name}</li>`;
+      // The person's spaces there: each a link with the space as a launch option, checked again when followed.
+      const spaceLinks = (spaces ?? [])
+        .map(
+          (space) =>
+            `<li><a data-domain="${escapeHtml(id)}" data-space="${escapeHtml(space)}" href="${escapeHtml(
+              choiceUrl(loginPath, id, { ...choices.launch, space: [space] }),
+            )}">${escapeHtml(space)}</a></li>`,
+        )
+        .join('');
+      return `<li><a data-domain="${escapeHtml(id)}" href="${escapeHtml(choiceUrl(loginPath, id, choices.launch))}">${name}</a>${
+        spaceLinks === '' ? '' : `<ul class="spaces">${spaceLinks}</ul>`
+      }</li>`;
     })
     .join('');
   const how =
@@ -140,7 +150,7 @@ export function chooserResponse(choices: DomainChoices, page: PageOptions, event
       : '<p>Choose the one to open.</p>';
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Choose a Studio domain</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}li{margin:.5rem 0}small{color:#666}</style></head>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}li{margin:.5rem 0}small{color:#666}ul.spaces li{margin:.2rem 0}</style></head>
 <body><h1>Choose a Studio domain</h1><p>You may open SageMaker Studio in more than one domain.</p>${how}<ul id="domains">${items}</ul></body></html>
 `;
   return {

@@ -11,7 +11,8 @@
  *   SourceIdentity, which no issuing function may use and which no person's name can be.
  * - Permissions: exactly what issuing needs, on this domain only: DescribeUserProfile, ListTags and
  *   CreatePresignedDomainUrl on its profiles, DescribeSpace on its spaces, DescribeDomain (the
- *   health checks); through the network account's SageMaker API endpoint when its id is given. A
+ *   health checks), ListSpaces (the SSO chooser; it has no resource-level permissions); through the
+ *   network account's SageMaker API endpoint when its id is given. A
  *   health check session may presign nothing and open no space (an explicit Deny).
  */
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
@@ -143,6 +144,8 @@ export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
       ),
       allow('DescribeSpacesOfDomain', 'sagemaker:DescribeSpace', spaceArn(where)),
       allow('DescribeTheDomain', 'sagemaker:DescribeDomain', domainArn(where)),
+      // The SSO chooser lists the person's spaces. ListSpaces has no resource-level permissions.
+      allow('ListSpacesForTheChooser', 'sagemaker:ListSpaces', '*'),
       {
         // The health check's sessions read; they never issue.
         Sid: 'HealthCheckSessionsIssueNothing',

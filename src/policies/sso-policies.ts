@@ -26,6 +26,19 @@ export function ssoParameterName(
 export function ssoFunctionStatements(f: DeploymentFacts, service: string, stage: string): PolicyStatement[] {
   return [
     ...studioUrlFunctionStatements(f),
+    // Several domains: the chooser lists the person's spaces in this account's domains. ListSpaces
+    // has no resource-level permissions ("*" is the narrowest there is): only through our endpoint.
+    ...(f.domains === undefined
+      ? []
+      : [
+          {
+            Sid: 'ListSpacesForTheChooser',
+            Effect: 'Allow' as const,
+            Action: 'sagemaker:ListSpaces',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } },
+          },
+        ]),
     {
       Sid: 'UseLoginStatesAndAssertionsOnce',
       Effect: 'Allow',

@@ -29,7 +29,7 @@ import { assertSourceAllowed, type RequestSource, type SourcePolicy } from '../d
 import { type ProfileMapping, profileNameFor } from '../domain/profile-mapping';
 import { assertProfileArn, assertProfileOwnedBy, type OwnerPolicy, type ProfileTag } from '../domain/profile-owner';
 import { assertProfileInService } from '../domain/profile-status';
-import { assertSpaceOpenableBy } from '../domain/space-access';
+import { assertSpaceOpenableBy, openableSpaces } from '../domain/space-access';
 import { chooseDomain, type StudioDomain } from '../domain/studio-domains';
 import { assertStudioUrl } from '../domain/studio-url';
 import type { CallOptions, Clock, PresignRequest, StudioDirectory, StudioPort, TokenVerifier } from './ports';
@@ -64,6 +64,8 @@ export interface IssuedStudioUrl {
 export interface DomainOption {
   readonly id: string;
   readonly label: string;
+  /** The spaces the caller may open there (the SSO chooser lists them; see {@link withOpenableSpaces}). */
+  readonly spaces?: readonly string[];
 }
 
 /**
@@ -314,4 +316,36 @@ async function checkedPresign(
   };
 
   return presignAfter(parallel ? parallelChecks() : sequentialChecks());
+}
+
+/**
+ * The choices with, for each domain, the spaces the caller may open there (shared ones, and private
+ * ones of their own profile), listed through the credentials that issue there. A convenience for
+ * the chooser page: a domain whose spaces cannot be listed is offered without them, and a space link
+ * is checked again, in full, when it is followed. Launch options that already name a space list none.
+ */
+export async function withOpenableSpaces(
+  identity: CallerIdentity,
+  choices: DomainChoices,
+  deps: IssueStudioUrlDeps,
+  signal?: AbortSignal,
+): Promise<DomainChoices> {
+  if (choices.launch.space !== undefined) return choices;
+  const { config } = deps;
+  const userProfileName = profileNameFor(identity, config.profile);
+  const call = signal === undefined ? {} : { signal };
+  const domains = await Promise.all(
+    choices.domains.map(async (option): Promise<DomainOption> => {
+      const domain = config.domains.find((d) => d.id === option.id);
+      if (domain === undefined) return option;
+      try {
+        const studio = await deps.studios.studioFor(domain, identity, call);
+        if (studio.listSpaces === undefined) return option;
+        return { ...option, spaces: openableSpaces(await studio.listSpaces({ domainId: domain.id }, call), userProfileName) };
+      } catch {
+        return option;
+      }
+    }),
+  );
+  return { ...choices, domains };
 }

@@ -4,7 +4,7 @@
  */
 import type { CallerIdentity } from '../domain/caller';
 import type { ProfileTag } from '../domain/profile-owner';
-import type { SpaceFacts } from '../domain/space-access';
+import type { SpaceFacts, SpaceListing } from '../domain/space-access';
 import type { StudioDomain } from '../domain/studio-domains';
 
 /** Per-call options: the request's deadline, which aborts the call when it passes. */
@@ -27,6 +27,11 @@ export interface StudioPort {
   describeUserProfile(input: { domainId: string; userProfileName: string }, options?: CallOptions): Promise<UserProfileFacts>;
   /** The profile's tags (ListTags on its ARN). */
   listTags(input: { resourceArn: string; userProfileName: string }, options?: CallOptions): Promise<ProfileTag[]>;
+  /**
+   * The domain's spaces (one page: at most 100), for the SSO chooser. Optional: a port without it
+   * lists none.
+   */
+  listSpaces?(input: { domainId: string }, options?: CallOptions): Promise<SpaceListing[]>;
   /** @returns the AuthorizedUrl as SageMaker sent it (validated by the caller). @throws SpaceNotFoundError for an unknown space. */
   createPresignedDomainUrl(input: PresignRequest, options?: CallOptions): Promise<string | undefined>;
 }

@@ -15,7 +15,13 @@ import { jwtIdentity } from '../domain/caller';
 import { InvalidParameterError, UnauthenticatedError } from '../domain/errors';
 import { parseLaunchOptions, type QueryParameters } from '../domain/launch-options';
 import { assertSourceAllowed, type RequestSource } from '../domain/network-source';
-import { type AuditFacts, type Issuance, type IssueStudioUrlDeps, issueStudioUrlFor } from './issue-studio-url';
+import {
+  type AuditFacts,
+  type Issuance,
+  type IssueStudioUrlDeps,
+  issueStudioUrlFor,
+  withOpenableSpaces,
+} from './issue-studio-url';
 import type { Clock } from './ports';
 import type { OidcPort, ReplayGuard, SamlPort, SealedState, StateSealer } from './sso-ports';
 
@@ -101,7 +107,8 @@ async function issueForClaims(
 ): Promise<Issuance> {
   const identity = jwtIdentity(claims, deps.identity);
   const issued = await issueStudioUrlFor(identity, () => launch, deps.issue, audit, signal);
-  return issued.kind === 'issued' ? { ...issued, redirect: true } : issued;
+  // A browser's chooser lists the person's spaces in each domain too.
+  return issued.kind === 'issued' ? { ...issued, redirect: true } : withOpenableSpaces(identity, issued, deps.issue, signal);
 }
 
 /**

@@ -106,9 +106,14 @@ it('shows grace the chooser after sign-in, and each domain she picks opens her o
     await signInIfAsked();
     await page.waitForSelector('#domains', { timeout: 30_000 });
     expect(new URL(page.url()).origin).toBe(stack.apiUrl);
-    const choices = await page.$$eval('#domains a', (links) => links.map((a) => a.getAttribute('data-domain')));
+    const choices = await page.$$eval('#domains > li > a', (links) => links.map((a) => a.getAttribute('data-domain')));
     expect(choices).toEqual(['d-localdemo', 'd-localrisk']);
-    await Promise.all([page.waitForLoadState('load'), page.click(`#domains a[data-domain="${domain}"]`)]);
+    // Her spaces in each: the shared ones, and her own private one in the risk domain.
+    const spaces = await page.$$eval('#domains a[data-space]', (links) =>
+      links.map((a) => `${a.getAttribute('data-domain')}/${a.getAttribute('data-space')}`),
+    );
+    expect(spaces).toEqual(['d-localdemo/team-a', 'd-localrisk/grace-models', 'd-localrisk/risk-shared']);
+    await Promise.all([page.waitForLoadState('load'), page.click(`#domains > li > a[data-domain="${domain}"]`)]);
     await signInIfAsked();
     await page.waitForSelector('#profile', { timeout: 30_000 });
     expect(new URL(page.url()).origin).toBe(stack.emulator.url);

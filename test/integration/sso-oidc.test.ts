@@ -405,6 +405,12 @@ describe('several domains after OIDC sign-in', () => {
     expect(page.headers?.['Content-Security-Policy']).toContain("default-src 'none'");
     expect(page.body).toContain('<a data-domain="d-localdemo" href="/sso/login?domain=d-localdemo">');
     expect(page.body).toContain('<a data-domain="d-localrisk" href="/sso/login?domain=d-localrisk">');
+    // Her spaces: shared ones and her own private one; never alice's or bob's private spaces.
+    expect([...page.body.matchAll(/data-domain="([^"]+)" data-space="([^"]+)" href="([^"]+)"/g)].map((m) => m.slice(1))).toEqual([
+      ['d-localdemo', 'team-a', '/sso/login?domain=d-localdemo&#38;space=team-a'],
+      ['d-localrisk', 'grace-models', '/sso/login?domain=d-localrisk&#38;space=grace-models'],
+      ['d-localrisk', 'risk-shared', '/sso/login?domain=d-localrisk&#38;space=risk-shared'],
+    ]);
     // The login cookie is cleared, and nothing else is set.
     expect(page.multiValueHeaders?.['Set-Cookie']).toEqual([expect.stringMatching(/Max-Age=0/)]);
     expect(entries.at(-1)?.reason).toBe('domain-choice');

@@ -1,6 +1,7 @@
 import {
   CreatePresignedDomainUrlCommand,
   DescribeUserProfileCommand,
+  ListSpacesCommand,
   ListTagsCommand,
   SageMakerClient,
   SageMakerServiceException,
@@ -207,5 +208,25 @@ describe('toDomainError', () => {
     expect(toDomainError(error, { operation: 'ListTags', userProfileName: 'alice' })).toBeInstanceOf(
       UpstreamInvalidResponseError,
     );
+  });
+});
+
+describe('listSpaces', () => {
+  it('reads one page of this domain’s spaces, dropping any that names another domain or no name', async () => {
+    sagemaker.reset();
+    sagemaker.on(ListSpacesCommand).resolves({
+      Spaces: [
+        { DomainId: 'd-one', SpaceName: 'a', SpaceSharingSettingsSummary: { SharingType: 'Shared' } },
+        { DomainId: 'd-other', SpaceName: 'planted', SpaceSharingSettingsSummary: { SharingType: 'Shared' } },
+        { DomainId: 'd-one', SpaceSharingSettingsSummary: { SharingType: 'Shared' } },
+        { DomainId: 'd-one', SpaceName: 'b', OwnershipSettingsSummary: { OwnerUserProfileName: 'grace' } },
+      ],
+    });
+    const adapter = new SageMakerStudioAdapter(new SageMakerClient({ region: 'eu-west-1' }));
+    await expect(adapter.listSpaces({ domainId: 'd-one' })).resolves.toEqual([
+      { spaceName: 'a', sharingType: 'Shared' },
+      { spaceName: 'b', ownerUserProfileName: 'grace' },
+    ]);
+    expect(sagemaker.commandCalls(ListSpacesCommand)[0]?.args[0].input).toEqual({ DomainIdEquals: 'd-one', MaxResults: 100 });
   });
 });
