@@ -153,7 +153,11 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         ...(params.ownerTagKey !== undefined && { ownerTagKey: params.ownerTagKey }),
         ...(params.several && { domains: params.several.domains }),
       })
-    : deployedHealthPlan({ ...planInput, ...(params.several && { domains: params.several.domains }) });
+    : deployedHealthPlan({
+        ...planInput,
+        ...(params.several && { domains: params.several.domains }),
+        ...(params.several?.stsEndpointUrl !== undefined && { stsEndpointUrl: params.several.stsEndpointUrl }),
+      });
   const health = healthPart(params, facts, healthPlan, render);
   Object.assign(resources, health.resources);
   Object.assign(outputs, health.outputs);

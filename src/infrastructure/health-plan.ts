@@ -27,6 +27,8 @@ export interface HealthPlanInput {
   readonly ownerTagKey?: string;
   /** Several domains (studioDomains): each checked through the credentials that issue there. */
   readonly domains?: readonly StudioDomain[];
+  /** With several domains: the STS endpoint the issuer roles are assumed through, when it is not ours. */
+  readonly stsEndpointUrl?: string;
 }
 
 const EXTRA = {
@@ -111,6 +113,10 @@ export function deployedHealthPlan(input: HealthPlanInput): WrittenPlan {
       ingressFrom: ['function', 'studio'],
     });
     names.push({ name: extra.name, host: extra.host, tls: true });
+  }
+  // An STS endpoint named by its own DNS name (not ours): its name must resolve privately and answer TLS too.
+  if (input.stsEndpointUrl !== undefined && !input.extraEndpoints.Sts) {
+    names.push({ name: 'sts', host: new URL(input.stsEndpointUrl).hostname, tls: true });
   }
   return {
     region: '${AWS::Region}',

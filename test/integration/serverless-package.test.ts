@@ -911,8 +911,19 @@ describe('several domains (hub and spoke)', () => {
       expect([role, assume?.Action, assume?.Resource]).toEqual([role, ['sts:AssumeRole', 'sts:SetSourceIdentity'], RISK_ROLES]);
     }
     expect(several.template.Outputs.IssuerTrustedRoleArns).toBeDefined();
-    // The single-domain stage has no such output.
+    // The single-domain stage has none of it: no output, no STS variable, no AssumeRole, no ListSpaces.
     expect(ci.template.Outputs.IssuerTrustedRoleArns).toBeUndefined();
+    expect(ci.template.Outputs.HealthCheckRoleArn).toBeUndefined();
+    const single = JSON.stringify(ci.template);
+    for (const piece of [
+      'STUDIO_DOMAINS',
+      'AWS_ENDPOINT_URL_STS',
+      'ISSUER_SESSION_SECONDS',
+      'AssumeIssuerRoles',
+      'ListSpacesForTheChooser',
+    ]) {
+      expect([piece, single.includes(piece)]).toEqual([piece, false]);
+    }
   });
 
   it('checks every domain from the scheduled run, assuming the issuer roles as itself', () => {
@@ -927,6 +938,12 @@ describe('several domains (hub and spoke)', () => {
       ],
     );
     expect(env.AWS_ENDPOINT_URL_STS).toBe('https://vpce-0123456789abcdef8-abcdefgh.sts.eu-west-1.vpce.amazonaws.com');
+    // The STS endpoint it names: resolved privately and answering TLS, like every endpoint of the path.
+    expect(plan.dns.names).toContainEqual({
+      name: 'sts',
+      host: 'vpce-0123456789abcdef8-abcdefgh.sts.eu-west-1.vpce.amazonaws.com',
+      tls: true,
+    });
     const role = resolveIntrinsics(several.template.Resources.HealthCheckRole?.Properties.Policies[0].PolicyDocument, IDS) as {
       Statement: { Sid: string; Resource: unknown }[];
     };
