@@ -14,9 +14,13 @@ const FLAGS = {
   '--region': "the domain's region",
   '--network-account': "the account studio-gate's functions run in",
   '--trusted-role-arns': 'the issuing function roles that may assume it: the studio-gate stack output IssuerTrustedRoleArns',
-  '--health-role-arn': 'the health check role that may check through it, never issue: the stack output HealthCheckRoleArn',
+  '--health-role-arn':
+    'the health check role that may check through it, never issue: the stack output HealthCheckRoleArn (without it, assume-role.<domain> fails)',
   '--role-name': 'the role name (default studio-gate-issuer)',
-  '--sagemaker-endpoint': "the network account's SageMaker API endpoint id: calls must come through it",
+  '--sagemaker-endpoint':
+    'the SageMaker API endpoint id the functions reach this domain by (with --studio-endpoint): calls must come through one of the two',
+  '--studio-endpoint':
+    "the Studio endpoint id the corporate network opens this domain's Studio through (with --sagemaker-endpoint)",
 } as const;
 
 const USAGE = `usage: npm run -s issuer-role -- --account <id> --domain <d-…> --region <region> --network-account <id> --trusted-role-arns <arn,…> [options]
@@ -53,6 +57,7 @@ export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
     ...(values['--health-role-arn'] !== undefined && { healthRoleArn: values['--health-role-arn'] }),
     ...(values['--role-name'] !== undefined && { roleName: values['--role-name'] }),
     ...(values['--sagemaker-endpoint'] !== undefined && { sagemakerApiVpceId: values['--sagemaker-endpoint'] }),
+    ...(values['--studio-endpoint'] !== undefined && { studioVpceId: values['--studio-endpoint'] }),
   };
   problems.push(...issuerRoleProblems(input));
   if (problems.length > 0) throw new Error(problems.join('\n'));

@@ -36,6 +36,12 @@ export interface IssuerRoleInput {
   readonly roleName?: string;
   /** The network account's SageMaker API endpoint: calls must come through it (aws:SourceVpce). */
   readonly sagemakerApiVpceId?: string;
+  /**
+   * The Studio endpoint the corporate network opens this domain's Studio through: SageMaker checks
+   * the URL creator's permissions again on every request of the Studio session, which comes through
+   * it, so with `sagemakerApiVpceId` it must be named too.
+   */
+  readonly studioVpceId?: string;
 }
 
 /** The default name of the issuer role in each domain account. */
@@ -68,8 +74,15 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   }
   if (input.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(input.roleName))
     problems.push('--role-name must be an IAM role name');
-  if (input.sagemakerApiVpceId !== undefined && !/^vpce-[0-9a-f]{8,17}$/.test(input.sagemakerApiVpceId)) {
-    problems.push(`--sagemaker-endpoint must be a VPC endpoint id, got "${input.sagemakerApiVpceId}"`);
+  for (const [flag, id] of [
+    ['--sagemaker-endpoint', input.sagemakerApiVpceId],
+    ['--studio-endpoint', input.studioVpceId],
+  ] as const) {
+    if (id !== undefined && !/^vpce-[0-9a-f]{8,17}$/.test(id)) problems.push(`${flag} must be a VPC endpoint id, got "${id}"`);
+  }
+  // Held to the API endpoint alone, every request of the Studio session (through the Studio endpoint) would be refused.
+  if ((input.sagemakerApiVpceId === undefined) !== (input.studioVpceId === undefined)) {
+    problems.push('--sagemaker-endpoint and --studio-endpoint go together (Studio sessions come through the Studio endpoint)');
   }
   return problems;
 }
@@ -126,7 +139,9 @@ export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
     domainId: input.domainId,
   };
   const condition =
-    input.sagemakerApiVpceId === undefined ? {} : { Condition: { StringEquals: { 'aws:SourceVpce': input.sagemakerApiVpceId } } };
+    input.sagemakerApiVpceId === undefined || input.studioVpceId === undefined
+      ? {}
+      : { Condition: { StringEquals: { 'aws:SourceVpce': [input.sagemakerApiVpceId, input.studioVpceId] } } };
   const allow = (Sid: string, Action: string | string[], Resource: string): PolicyStatement => ({
     Sid,
     Effect: 'Allow',

@@ -988,6 +988,8 @@ describe('several domains (hub and spoke)', () => {
         `arn:aws:iam::${ACCOUNT}:role/studio-gate-hub-HealthCheckRole-1A2B3C4D`,
         '--sagemaker-endpoint',
         'vpce-0123456789abcdef1',
+        '--studio-endpoint',
+        'vpce-0123456789abcdef2',
       ],
       { cwd: ROOT },
     );

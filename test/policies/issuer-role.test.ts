@@ -27,6 +27,7 @@ const input = {
   trustedRoleArns: [STUDIO_URL_ROLE, OIDC_ROLE],
   healthRoleArn: HEALTH_ROLE,
   sagemakerApiVpceId: 'vpce-0123456789abcdef0',
+  studioVpceId: 'vpce-0fedcba9876543210',
 };
 const profile = (name: string, domain = DOMAIN, account = RISK) =>
   `arn:aws:sagemaker:eu-west-1:${account}:user-profile/${domain}/${name}`;
@@ -142,7 +143,22 @@ describe('the issuer role’s permissions', () => {
       viaEndpoint,
       'ImplicitlyDenied',
     ],
-    ['presign outside the endpoint', 'sagemaker:CreatePresignedDomainUrl', profile('grace'), {}, 'ImplicitlyDenied'],
+    ['presign outside the endpoints', 'sagemaker:CreatePresignedDomainUrl', profile('grace'), {}, 'ImplicitlyDenied'],
+    // SageMaker checks the creator's permissions again on every Studio request, through the Studio endpoint.
+    [
+      'presign re-checked through the Studio endpoint',
+      'sagemaker:CreatePresignedDomainUrl',
+      profile('grace'),
+      { 'aws:SourceVpce': 'vpce-0fedcba9876543210' },
+      'Allowed',
+    ],
+    [
+      'presign through another endpoint',
+      'sagemaker:CreatePresignedDomainUrl',
+      profile('grace'),
+      { 'aws:SourceVpce': 'vpce-0999999999999999a' },
+      'ImplicitlyDenied',
+    ],
     ['change a profile', 'sagemaker:UpdateUserProfile', profile('grace'), viaEndpoint, 'ImplicitlyDenied'],
     ['re-tag a profile', 'sagemaker:AddTags', profile('grace'), viaEndpoint, 'ImplicitlyDenied'],
   ])('%s', async (_what, action, resource, context, expected) => {
