@@ -18,7 +18,7 @@ import {
   type StudioDomain,
 } from '../domain/studio-domains';
 import { isPrintableAscii } from '../domain/text';
-import type { EnvReader } from './environment';
+import { type EnvReader, isLoopbackUrl } from './environment';
 
 /** The domains, and what issuing in them needs. */
 export interface DomainSettings {
@@ -39,20 +39,10 @@ const MAX_GROUPS = 100;
 const LABEL_MAX = 64;
 const GROUP_MAX = 256;
 
-/** Whether `url` is a loopback http(s) origin (the local stack's emulator). */
-function isLoopback(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return ['127.0.0.1', '[::1]', 'localhost'].includes(parsed.hostname) && /^https?:$/.test(parsed.protocol);
-  } catch {
-    return false;
-  }
-}
-
 /** Reads one endpoint: an interface endpoint's own DNS name in `region`, or loopback on the local stack. */
 function endpointProblem(url: string, region: string, local: boolean): string | undefined {
   if (isSageMakerApiEndpoint(url, region)) return undefined;
-  if (local && isLoopback(url)) return undefined;
+  if (local && isLoopbackUrl(url)) return undefined;
   return `must be the endpoint-specific DNS name of a SageMaker API interface endpoint in ${region} (https://vpce-….api.sagemaker.${region}.vpce.amazonaws.com)${local ? ' or a loopback URL' : ''}`;
 }
 
@@ -162,7 +152,7 @@ export function readDomains(
   if (
     stsEndpointUrl !== undefined &&
     !isInterfaceEndpoint(stsEndpointUrl, 'sts', functionRegion) &&
-    !(local && isLoopback(stsEndpointUrl))
+    !(local && isLoopbackUrl(stsEndpointUrl))
   ) {
     reader.problems.push(
       `AWS_ENDPOINT_URL_STS must be the endpoint-specific DNS name of an STS interface endpoint in ${functionRegion} (https://vpce-….sts.${functionRegion}.vpce.amazonaws.com)${local ? ' or a loopback URL' : ''}`,

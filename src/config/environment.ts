@@ -12,6 +12,16 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The hosts of the local stack's peers: http is accepted only on these. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether `url` parses and names a loopback host with one of `protocols`. */
+export function isLoopbackUrl(url: string, protocols: readonly string[] = ['http:', 'https:']): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return LOOPBACK_HOSTS.has(parsed.hostname) && protocols.includes(parsed.protocol);
+}
+
 /** Collects problems while reading; each reader returns a usable placeholder after recording one. */
 export class EnvReader {
   readonly problems: string[] = [];
@@ -121,7 +131,7 @@ export class EnvReader {
       this.problems.push(`${name} must be a URL, got "${value}"`);
       return undefined;
     }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+    const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
       this.problems.push(`${name} must use https (http is accepted for loopback hosts only)`);
     }

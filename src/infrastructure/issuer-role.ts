@@ -17,7 +17,7 @@
  */
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
-import { DOMAIN_ID_PATTERN } from '../domain/studio-domains';
+import { AWS_REGIONS, DOMAIN_ID_PATTERN, roleAccount } from '../domain/studio-domains';
 import type { PolicyDocument, PolicyStatement } from '../policies/policy-types';
 
 /** What the template is for. */
@@ -54,7 +54,7 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   const problems: string[] = [];
   if (!DOMAIN_ID_PATTERN.test(input.domainId))
     problems.push(`--domain must be a Studio domain id (d-...), got "${input.domainId}"`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(input.region)) problems.push(`--region must be an AWS region, got "${input.region}"`);
+  if (!AWS_REGIONS.includes(input.region)) problems.push(`--region must be an AWS region, got "${input.region}"`);
   for (const [flag, value] of [
     ['--account', input.domainAccountId],
     ['--network-account', input.networkAccountId],
@@ -62,9 +62,10 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
     if (!/^\d{12}$/.test(value)) problems.push(`${flag} must be a 12-digit account id, got "${value}"`);
   }
   // Exact role ARNs: no wildcard, which in ArnLike would also match a role someone creates under a path.
-  const roleArn = new RegExp(`^arn:${partitionOf(input.region)}:iam::${input.networkAccountId}:role/[\\w+=,.@/-]{1,512}$`);
   for (const arn of [...input.trustedRoleArns, ...(input.healthRoleArn === undefined ? [] : [input.healthRoleArn])]) {
-    if (!roleArn.test(arn)) problems.push(`"${arn}" is not a role of the network account ${input.networkAccountId}`);
+    if (roleAccount(arn) !== input.networkAccountId || !arn.startsWith(`arn:${partitionOf(input.region)}:`)) {
+      problems.push(`"${arn}" is not a role of the network account ${input.networkAccountId}`);
+    }
   }
   if (input.trustedRoleArns.length === 0) {
     problems.push('--trusted-role-arns must name the issuing function roles (the stack output IssuerTrustedRoleArns)');

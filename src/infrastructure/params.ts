@@ -5,9 +5,9 @@
  * stage) is accepted.
  */
 import { readDomains } from '../config/domains';
-import { EnvReader } from '../config/environment';
+import { EnvReader, isLoopbackUrl } from '../config/environment';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
-import type { StudioDomain } from '../domain/studio-domains';
+import { isSageMakerApiEndpoint, type StudioDomain } from '../domain/studio-domains';
 
 /** Stage parameters as strings, exactly as serverless resolves them. */
 export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
@@ -70,14 +70,6 @@ export const MIN_PREFIX = { ipv4: 8, ipv6: 16 } as const;
 
 /** The stage `npm start` runs; the only one that may point Studio URLs at a loopback emulator. */
 export const LOCAL_STAGE = 'local';
-
-/** `https://vpce-<id>-<suffix>[-<az>].api.sagemaker.<region>.vpce.amazonaws.com`: a SageMaker API endpoint's own DNS name. */
-function sagemakerEndpointHost(region: string): RegExp {
-  const r = region.replace(/[^a-z0-9-]/g, '');
-  return new RegExp(`^vpce-[0-9a-f]{8,17}-[0-9a-z]{8}(?:-${r}[a-z])?\\.api\\.sagemaker\\.${r}\\.vpce\\.amazonaws\\.com$`);
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Raised with every problem in the parameters at once. */
 export class DeploymentParamsError extends Error {
@@ -175,17 +167,9 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   if (region !== '' && !ID.region.test(region)) problems.push(`param region must be an AWS region, got "${region}"`);
   const endpointUrl = (raw.sagemakerEndpointUrl ?? '').trim();
   if (endpointUrl !== '') {
-    let url: URL | undefined;
-    try {
-      url = new URL(endpointUrl);
-    } catch {
-      url = undefined;
-    }
-    const origin = url !== undefined && endpointUrl.replace(/\/$/, '') === url.origin;
-    const loopback = url !== undefined && stage === LOCAL_STAGE && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-    const endpoint =
-      url !== undefined && url.protocol === 'https:' && sagemakerEndpointHost(region).test(url.hostname) && url.port === '';
-    if (!origin || !(loopback || endpoint)) {
+    const origin = URL.canParse(endpointUrl) && endpointUrl.replace(/\/$/, '') === new URL(endpointUrl).origin;
+    const loopback = stage === LOCAL_STAGE && isLoopbackUrl(endpointUrl, ['http:']);
+    if (!origin || !(loopback || isSageMakerApiEndpoint(endpointUrl, region))) {
       problems.push(
         `param sagemakerEndpointUrl must be https://vpce-….api.sagemaker.${region || 'REGION'}.vpce.amazonaws.com (the SageMaker API endpoint's own DNS name)${stage === LOCAL_STAGE ? ' or a loopback http origin' : ''}, got "${endpointUrl}"`,
       );
@@ -231,7 +215,7 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   if (stage === LOCAL_STAGE) {
     const loopback = (name: string): string => {
       const value = (raw[name] ?? '').trim();
-      if (!URL.canParse(value) || !LOOPBACK_HOSTS.has(new URL(value).hostname) || new URL(value).protocol !== 'http:') {
+      if (!isLoopbackUrl(value, ['http:'])) {
         problems.push(`param ${name} must be a loopback http URL on the local stage, got "${value}"`);
       }
       return value;
