@@ -13,8 +13,7 @@ import './local/quiet-node-notice';
 import { readFileSync } from 'node:fs';
 import { NetProbes } from '../src/adapters/net-probes';
 import { healthPortsFor } from '../src/composition/health-check';
-import { readDomains } from '../src/config/domains';
-import { EnvReader } from '../src/config/environment';
+import { readDomainList } from '../src/config/domains';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
 import { localHealthPlan } from '../src/infrastructure/health-plan';
@@ -60,18 +59,19 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
   const region = env.AWS_REGION ?? DEMO_REGION;
   // The demo's two domains, as `npm start` serves them (STUDIO_DOMAINS= in the shell: one domain).
   const domainsText = env.STUDIO_DOMAINS ?? demoDomains(emulatorUrl);
-  let domains: ReturnType<typeof readDomains>['domains'] | undefined;
-  if (domainsText !== '') {
-    const reader = new EnvReader({
-      STUDIO_DOMAINS: domainsText,
-      STUDIO_GATE_ACCOUNT_ID: env.STUDIO_GATE_ACCOUNT_ID ?? DEMO_ACCOUNT,
-    });
-    domains = readDomains(reader, region, emulatorUrl, true).domains;
-    if (reader.problems.length > 0) throw new UsageError(`STUDIO_DOMAINS:\n- ${reader.problems.join('\n- ')}`);
-  }
+  const read =
+    domainsText === ''
+      ? undefined
+      : readDomainList(
+          { STUDIO_DOMAINS: domainsText, STUDIO_GATE_ACCOUNT_ID: env.STUDIO_GATE_ACCOUNT_ID ?? DEMO_ACCOUNT },
+          region,
+          emulatorUrl,
+          true,
+        );
+  if (read !== undefined && read.problems.length > 0) throw new UsageError(`STUDIO_DOMAINS:\n- ${read.problems.join('\n- ')}`);
   const written = localHealthPlan({
     region,
-    ...(domains && { domains }),
+    ...(read && { domains: read.settings.domains }),
     domainId: env.STUDIO_DOMAIN_ID ?? DEMO_DOMAIN_ID,
     emulatorUrl,
     jwksUrl: env.JWT_JWKS_URI ?? `http://127.0.0.1:${DEFAULT_PORTS.issuer}/.well-known/jwks.json`,

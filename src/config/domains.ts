@@ -18,7 +18,7 @@ import {
   type StudioDomain,
 } from '../domain/studio-domains';
 import { isPrintableAscii } from '../domain/text';
-import { type EnvReader, isLoopbackUrl } from './environment';
+import { type Env, EnvReader, isLoopbackUrl } from './environment';
 
 /** The domains, and what issuing in them needs. */
 export interface DomainSettings {
@@ -208,4 +208,19 @@ export function readDomains(
     seen.add(id);
   }
   return { domains, ...(context.homeAccountId !== undefined && { homeAccountId }), ...shared };
+}
+
+/**
+ * STUDIO_DOMAINS with the variables beside it, read on their own, as the functions read them (the
+ * deployment's stage parameters, the doctor): the domains, and every problem found.
+ */
+export function readDomainList(
+  env: Env,
+  functionRegion: string,
+  sagemakerEndpointUrl: string | undefined,
+  local: boolean,
+): { readonly settings: DomainSettings; readonly problems: readonly string[] } {
+  const reader = new EnvReader(env);
+  const settings = readDomains(reader, functionRegion, sagemakerEndpointUrl, local);
+  return { settings, problems: reader.problems };
 }

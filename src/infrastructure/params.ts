@@ -4,8 +4,8 @@
  * would widen the private path (the whole address space, a loopback emulator outside the local
  * stage) is accepted.
  */
-import { readDomains } from '../config/domains';
-import { EnvReader, isLoopbackUrl } from '../config/environment';
+import { readDomainList } from '../config/domains';
+import { isLoopbackUrl } from '../config/environment';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
 import { isSageMakerApiEndpoint, type StudioDomain } from '../domain/studio-domains';
 
@@ -326,16 +326,20 @@ function severalDomains(
   for (const name of stage === LOCAL_STAGE ? [] : ['domainId', 'studioAccountId']) {
     if ((raw[name] ?? '').trim() !== '') problems.push(`param ${name} must be empty with studioDomains (list the domain there)`);
   }
-  const reader = new EnvReader({
-    STUDIO_DOMAINS: text,
-    STUDIO_GATE_ACCOUNT_ID: raw.networkAccountId,
-    AWS_ENDPOINT_URL_STS: raw.stsEndpointUrl,
-    ISSUER_SESSION_SECONDS: raw.issuerSessionSeconds,
-  });
   const local = stage === LOCAL_STAGE;
   const endpoint = (raw.sagemakerEndpointUrl ?? '').trim();
-  const settings = readDomains(reader, region, endpoint === '' ? undefined : endpoint, local);
-  problems.push(...reader.problems.map((problem) => `param studioDomains: ${problem}`));
+  const { settings, problems: found } = readDomainList(
+    {
+      STUDIO_DOMAINS: text,
+      STUDIO_GATE_ACCOUNT_ID: raw.networkAccountId,
+      AWS_ENDPOINT_URL_STS: raw.stsEndpointUrl,
+      ISSUER_SESSION_SECONDS: raw.issuerSessionSeconds,
+    },
+    region,
+    endpoint === '' ? undefined : endpoint,
+    local,
+  );
+  problems.push(...found.map((problem) => `param studioDomains: ${problem}`));
   return {
     domains: settings.domains,
     networkAccountId: (raw.networkAccountId ?? '').trim(),

@@ -14,8 +14,7 @@ import type { TokenIssuer } from '../../scripts/local/token-issuer';
 import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildHealthCheckApp } from '../../src/composition/health-check';
 import { buildHealthEndpointApp } from '../../src/composition/health-endpoint';
-import { readDomains } from '../../src/config/domains';
-import { EnvReader } from '../../src/config/environment';
+import { readDomainList } from '../../src/config/domains';
 import { healthHandler } from '../../src/http/health-endpoint';
 import { localHealthPlan } from '../../src/infrastructure/health-plan';
 import type { AuditEntry } from '../../src/use-cases/ports';
@@ -38,8 +37,8 @@ function demoDomainsWithCanary(roleOf: (role: string) => string = (role) => role
   const list = (JSON.parse(demoDomains(peers.emulator.url)) as { id: string; role?: string }[]).map((d) =>
     d.role ? { ...d, role: roleOf(d.role), canary: 'alice' } : d,
   );
-  const reader = new EnvReader({ STUDIO_DOMAINS: JSON.stringify(list), STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT });
-  return readDomains(reader, DEMO_REGION, peers.emulator.url, true).domains;
+  const env = { STUDIO_DOMAINS: JSON.stringify(list), STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT };
+  return readDomainList(env, DEMO_REGION, peers.emulator.url, true).settings.domains;
 }
 
 function severalEnv(roleOf?: (role: string) => string): Record<string, string> {
