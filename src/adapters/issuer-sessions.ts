@@ -80,27 +80,29 @@ export function toStsError(error: unknown): StudioGateError {
   return commonUpstreamError('sts', kind, suffix) ?? new UpstreamInvalidResponseError(`sts-${kind}${suffix}`);
 }
 
-interface Session {
-  readonly credentials: SessionCredentials;
+/** How sessions are opened and kept. */
+export interface IssuerSessionOptions {
+  /** DurationSeconds of each session (ISSUER_SESSION_SECONDS). */
+  readonly sessionSeconds: number;
+  readonly clock: Clock;
+  /** Sessions kept; the oldest goes first. */
+  readonly maxSessions?: number;
+  /** How a session names who it is for: the person (issuance), or the health check itself (src/domain/role-session.ts). */
+  readonly naming?: (canonical: string) => SessionNaming;
 }
 
 /** Issuer role sessions per (role, person), cached. */
 export class IssuerRoleSessions {
-  private readonly sessions: TtlMap<Session>;
-  private readonly pending = new Map<string, Promise<Session>>();
+  private readonly sessions: TtlMap<SessionCredentials>;
+  private readonly pending = new Map<string, Promise<SessionCredentials>>();
+  private readonly naming: (canonical: string) => SessionNaming;
 
-  /**
-   * @param naming how a session names who it is for: the person (issuance), or the health check
-   *   itself whatever `canonical` says (src/domain/role-session.ts).
-   */
   constructor(
     private readonly sts: STSClient,
-    private readonly sessionSeconds: number,
-    private readonly clock: Clock,
-    maxSessions = MAX_SESSIONS,
-    private readonly naming: (canonical: string) => SessionNaming = personSession,
+    private readonly options: IssuerSessionOptions,
   ) {
-    this.sessions = new TtlMap(maxSessions);
+    this.sessions = new TtlMap(options.maxSessions ?? MAX_SESSIONS);
+    this.naming = options.naming ?? personSession;
   }
 
   /**
@@ -110,20 +112,20 @@ export class IssuerRoleSessions {
    */
   async credentialsFor(roleArn: string, canonical: string, options: CallOptions = {}): Promise<SessionCredentials> {
     const key = `${roleArn}\n${canonical}`;
-    const cached = this.sessions.get(key, this.clock());
-    if (cached !== undefined) return cached.credentials;
+    const cached = this.sessions.get(key, this.options.clock());
+    if (cached !== undefined) return cached;
     let pending = this.pending.get(key);
     if (pending === undefined) {
       // Shared by every caller of this session: bounded by STS's own attempt deadlines, never by one
       // caller's deadline (a caller that gives up must not fail the others); each waits under its own.
-      pending = this.assume(roleArn, canonical).finally(() => this.pending.delete(key));
+      pending = this.assume(key, roleArn, canonical).finally(() => this.pending.delete(key));
       pending.catch(() => {});
       this.pending.set(key, pending);
     }
-    return (await untilAborted(pending, options.signal)).credentials;
+    return untilAborted(pending, options.signal);
   }
 
-  private async assume(roleArn: string, canonical: string): Promise<Session> {
+  private async assume(key: string, roleArn: string, canonical: string): Promise<SessionCredentials> {
     let out: AssumeRoleCommandOutput;
     const { sourceIdentity, sessionName } = this.naming(canonical);
     try {
@@ -132,7 +134,7 @@ export class IssuerRoleSessions {
           RoleArn: roleArn,
           RoleSessionName: sessionName,
           SourceIdentity: sourceIdentity,
-          DurationSeconds: this.sessionSeconds,
+          DurationSeconds: this.options.sessionSeconds,
         }),
       );
     } catch (error) {
@@ -150,16 +152,14 @@ export class IssuerRoleSessions {
     ) {
       throw new UpstreamInvalidResponseError('sts-malformed-answer');
     }
-    const session: Session = {
-      credentials: {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration,
-      },
+    const credentials: SessionCredentials = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration,
     };
     const reuseUntil = expiration.getTime() - REFRESH_BEFORE_MS;
-    if (reuseUntil > this.clock()) this.sessions.set(`${roleArn}\n${canonical}`, session, reuseUntil);
-    return session;
+    if (reuseUntil > this.options.clock()) this.sessions.set(key, credentials, reuseUntil);
+    return credentials;
   }
 }

@@ -9,15 +9,13 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CallerIdentity } from '../domain/caller';
 import type { StudioDomain } from '../domain/studio-domains';
+import { TtlMap } from '../domain/ttl-map';
 import type { CallOptions, StudioDirectory, StudioPort } from '../use-cases/ports';
-import type { IssuerRoleSessions, SessionCredentials } from './issuer-sessions';
+import { type IssuerRoleSessions, MAX_SESSIONS, type SessionCredentials } from './issuer-sessions';
 import { SageMakerStudioAdapter } from './sagemaker-studio';
 
 /** Makes a SageMaker client for a domain's region and endpoint, with these credentials (undefined: the function's own). */
 export type SageMakerClientFactory = (domain: DirectoryDomain, credentials?: SessionCredentials) => SageMakerClient;
-
-/** Clients kept per role session; the oldest goes first (the sessions' own cache is as bounded). */
-const MAX_SESSION_CLIENTS = 1000;
 
 /** What a directory needs to know of a domain: where it is, and the role that issues there. */
 export type DirectoryDomain = Pick<StudioDomain, 'id' | 'region' | 'issuerRoleArn' | 'sagemakerEndpointUrl'>;
@@ -28,7 +26,8 @@ export type DirectoryDomain = Pick<StudioDomain, 'id' | 'region' | 'issuerRoleAr
  */
 export class SageMakerDirectory<P> {
   private readonly ownClients = new Map<string, P>();
-  private readonly sessionClients = new Map<string, { credentials: SessionCredentials; studio: P }>();
+  /** Per (domain, person): the client of their current session; bounded as the sessions are, the oldest going first. */
+  private readonly sessionClients = new TtlMap<{ credentials: SessionCredentials; studio: P }>(MAX_SESSIONS);
 
   constructor(
     private readonly clientFor: SageMakerClientFactory,
@@ -50,16 +49,12 @@ export class SageMakerDirectory<P> {
     if (this.sessions === undefined) throw new Error(`domain ${domain.id} has an issuer role but no STS client was built`);
     const credentials = await this.sessions.credentialsFor(role, identity.canonical, options);
     const key = `${domain.id}\n${identity.canonical}`;
-    const kept = this.sessionClients.get(key);
-    // The same credentials object means the same session: its client is reused.
+    // The same credentials object means the same session: its client is reused. A session's end is
+    // the sessions' own to judge (they hand out new credentials in time), so the entry never expires here.
+    const kept = this.sessionClients.get(key, 0);
     if (kept !== undefined && kept.credentials === credentials) return kept.studio;
     const studio = this.adapterFor(this.clientFor(domain, credentials));
-    this.sessionClients.delete(key);
-    if (this.sessionClients.size >= MAX_SESSION_CLIENTS) {
-      const oldest = this.sessionClients.keys().next().value;
-      if (oldest !== undefined) this.sessionClients.delete(oldest);
-    }
-    this.sessionClients.set(key, { credentials, studio });
+    this.sessionClients.set(key, { credentials, studio }, Number.POSITIVE_INFINITY);
     return studio;
   }
 }

@@ -22,10 +22,10 @@ import { type HealthPorts, recordHealth, runHealth } from '../use-cases/run-heal
 import { domainClients } from './issuance';
 import type { LambdaFunction, Overrides } from './lambda-function';
 
-/** The ports of a plan, each built only when the plan needs it. */
 /** Whom the health checks' sessions are for, in the directory's terms (their naming ignores it). */
 const HEALTH_CHECK_IDENTITY = { canonical: HEALTH_SOURCE_IDENTITY } as const;
 
+/** The ports of a plan, each built only when the plan needs it. */
 export function healthPortsFor(
   config: Pick<HealthCheckConfig, 'plan' | 'region' | 'sagemakerEndpointUrl' | 'stsEndpointUrl'>,
   overrides: Overrides = {},
@@ -63,11 +63,8 @@ export function healthPortsFor(
               },
               overrides.credentials,
             ),
-          900,
-          overrides.clock ?? Date.now,
-          // One session per run and role, named after the check (the issuer role lets it issue nothing).
-          1000,
-          healthCheckSession,
+          // The shortest session STS grants, named after the check (the issuer role lets it issue nothing).
+          { sessionSeconds: 900, clock: overrides.clock ?? Date.now, naming: healthCheckSession },
         )
       : undefined;
     const directory = new SageMakerDirectory(

@@ -35,11 +35,10 @@ export function issuanceFor(config: StudioGateConfig, overrides: Overrides = {})
   const { upstream } = config;
   // Built only when a domain has a role: a single-domain stage has no STS client at all.
   const sessions = config.domains.some((d) => d.issuerRoleArn !== undefined)
-    ? new IssuerRoleSessions(
-        overrides.stsClient ?? createStsClient(config, overrides.credentials),
-        config.issuerSessionSeconds,
+    ? new IssuerRoleSessions(overrides.stsClient ?? createStsClient(config, overrides.credentials), {
+        sessionSeconds: config.issuerSessionSeconds,
         clock,
-      )
+      })
     : undefined;
   const studios = new SageMakerStudioDirectory(domainClients(upstream, overrides), sessions);
   const grants = config.grantCacheTtlSeconds > 0 ? new TtlGrantCache(config.grantCacheTtlSeconds * 1000, clock) : NO_GRANT_CACHE;

@@ -35,7 +35,7 @@ beforeEach(() => {
 
 it('assumes the role naming the person (SourceIdentity, session name), once per person', async () => {
   answer();
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), 3600, clock);
+  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
   const a = await sessions.credentialsFor(ROLE, 'grace@example.com');
   const again = await sessions.credentialsFor(ROLE, 'grace@example.com');
   const other = await sessions.credentialsFor(ROLE, 'alice@example.com');
@@ -49,7 +49,7 @@ it('assumes the role naming the person (SourceIdentity, session name), once per 
 
 it('renews a session 5 minutes before it expires, and never reuses one of another role', async () => {
   answer();
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), 3600, clock);
+  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
   const first = await sessions.credentialsFor(ROLE, 'grace@example.com');
   now += 60 * 60_000 - REFRESH_BEFORE_MS - 1;
   expect(await sessions.credentialsFor(ROLE, 'grace@example.com')).toBe(first);
@@ -70,7 +70,7 @@ it('shares one AssumeRole among concurrent callers, and one caller’s deadline 
           });
       }),
   );
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), 3600, clock);
+  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
   const impatient = new AbortController();
   const first = sessions.credentialsFor(ROLE, 'grace@example.com', { signal: impatient.signal });
   const second = sessions.credentialsFor(ROLE, 'grace@example.com');
@@ -89,7 +89,7 @@ it('caches no failure, and no answer without usable credentials', async () => {
     () => Promise.resolve({ Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't' } }),
   ];
   sts.on(AssumeRoleCommand).callsFake(() => (answers.shift() as () => Promise<unknown>)());
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), 3600, clock);
+  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
   await expect(sessions.credentialsFor(ROLE, 'grace@example.com')).rejects.toMatchObject({ reason: 'sts-throttled:400' });
   await expect(sessions.credentialsFor(ROLE, 'grace@example.com')).rejects.toMatchObject({ reason: 'sts-malformed-answer' });
   answer();
@@ -98,7 +98,11 @@ it('caches no failure, and no answer without usable credentials', async () => {
 
 it('keeps at most the configured number of sessions, the oldest going first', async () => {
   answer();
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), 3600, clock, 2);
+  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), {
+    sessionSeconds: 3600,
+    clock,
+    maxSessions: 2,
+  });
   for (const who of ['aa', 'bb', 'cc']) await sessions.credentialsFor(ROLE, who);
   await sessions.credentialsFor(ROLE, 'cc');
   await sessions.credentialsFor(ROLE, 'aa');
