@@ -425,26 +425,58 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     res.end(stsErrorXml(error));
   }
 
-  /** STS's AssumeRole, with the faults any operation takes. */
-  async function handleSts(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
-    calls.AssumeRole = (calls.AssumeRole ?? 0) + 1;
+  /** Counts a call received (faulted ones included). */
+  function count(operation: string): void {
+    calls[operation || '(none)'] = (calls[operation || '(none)'] ?? 0) + 1;
+  }
+
+  /** How a protocol answers the faults that are answers: its throttle, its server error, its truncated body. */
+  interface FaultAnswers {
+    throttle(): void;
+    error(): void;
+    malformed: { readonly contentType: string; readonly body: string };
+  }
+
+  /**
+   * Adds the configured latency, and applies the next fault of `operation`.
+   * @returns 'answered' when the fault answered (or cut) the request, else the fault left to apply to
+   *   the answer (`crlf-url`), if any.
+   */
+  async function faulted(
+    operation: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    answers: FaultAnswers,
+  ): Promise<'answered' | FaultSpec | undefined> {
     if (options.addedLatencyMs) await delay(options.addedLatencyMs);
-    const fault = takeFault('AssumeRole');
+    const fault = takeFault(operation);
     if (fault?.fault === 'reset') {
       req.socket.destroy();
-      return;
+      return 'answered';
     }
     if (fault?.fault === 'latency') await delay(fault.latencyMs ?? 0);
-    if (fault?.fault === 'throttle') return sendStsError(res, new StsError('Throttling', 'Rate exceeded', 400));
-    if (fault?.fault === 'error') return sendStsError(res, new StsError('InternalFailure', 'An internal error occurred', 500));
-    if (fault?.fault === 'malformed') {
+    if (fault?.fault === 'throttle') answers.throttle();
+    else if (fault?.fault === 'error') answers.error();
+    else if (fault?.fault === 'malformed') {
       if (!res.destroyed) {
-        res.writeHead(200, { 'Content-Type': 'text/xml' });
-        res.end('<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>');
+        res.writeHead(200, { 'Content-Type': answers.malformed.contentType });
+        res.end(answers.malformed.body);
       }
-      return;
-    }
-    if (fault && ['stall-body', 'drip', 'endless', 'huge'].includes(fault.fault)) return hostileBody(res, fault.fault);
+    } else if (fault && ['stall-body', 'drip', 'endless', 'huge'].includes(fault.fault)) hostileBody(res, fault.fault);
+    else return fault;
+    return 'answered';
+  }
+
+  /** STS's AssumeRole, with the faults any operation takes. */
+  async function handleSts(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    count('AssumeRole');
+    const fault = await faulted('AssumeRole', req, res, {
+      throttle: () => sendStsError(res, new StsError('Throttling', 'Rate exceeded', 400)),
+      error: () => sendStsError(res, new StsError('InternalFailure', 'An internal error occurred', 500)),
+      malformed: { contentType: 'text/xml', body: '<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>' },
+    });
+    if (fault === 'answered') return;
     try {
       const xml = (options.iam as LocalIam).assumeRole(new URLSearchParams(body), accessKeyIdOf(req.headers.authorization));
       if (res.destroyed) return;
@@ -456,28 +488,17 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (isStsRequest(req)) return handleSts(req, res, await readBody(req));
+    if (isStsRequest(req)) return handleSts(req, res);
     const target = req.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : '';
-    calls[operation || '(none)'] = (calls[operation || '(none)'] ?? 0) + 1;
+    count(operation);
     const body = await readBody(req);
-    if (options.addedLatencyMs) await delay(options.addedLatencyMs);
-    const fault = takeFault(operation);
-    if (fault?.fault === 'reset') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.fault === 'latency') await delay(fault.latencyMs ?? 0);
-    if (fault?.fault === 'throttle') return sendError(res, new ApiError('ThrottlingException', 'Rate exceeded'));
-    if (fault?.fault === 'error') return sendError(res, new ApiError('InternalFailure', 'An internal error occurred', 500));
-    if (fault?.fault === 'malformed') {
-      if (!res.destroyed) {
-        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
-        res.end('{"AuthorizedUrl": "http');
-      }
-      return;
-    }
-    if (fault && ['stall-body', 'drip', 'endless', 'huge'].includes(fault.fault)) return hostileBody(res, fault.fault);
+    const fault = await faulted(operation, req, res, {
+      throttle: () => sendError(res, new ApiError('ThrottlingException', 'Rate exceeded')),
+      error: () => sendError(res, new ApiError('InternalFailure', 'An internal error occurred', 500)),
+      malformed: { contentType: 'application/x-amz-json-1.1', body: '{"AuthorizedUrl": "http' },
+    });
+    if (fault === 'answered') return;
     const handler = (operations as Record<string, Operation | undefined>)[operation];
     if (!handler) return sendError(res, new ApiError('UnknownOperationException', `Unknown operation ${operation}`));
     let principal: LocalPrincipal | undefined;
