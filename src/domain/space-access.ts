@@ -14,14 +14,20 @@ export interface SpaceFacts {
 }
 
 /**
- * A shared space opens for anyone of the domain; a private one only for its owner profile. Anything
- * else (a sharing type SageMaker may add later, or none) fails closed.
- * @throws ForbiddenError `space-not-owned` or `space-sharing-unknown`.
+ * Why `userProfileName` may not open `space`, or undefined when it may: a shared space opens for
+ * anyone of the domain; a private one only for its owner profile. Anything else (a sharing type
+ * SageMaker may add later, or none) fails closed.
  */
+function spaceRefusal(space: SpaceFacts, userProfileName: string): 'space-sharing-unknown' | 'space-not-owned' | undefined {
+  if (space.sharingType === 'Shared') return undefined;
+  if (space.sharingType !== 'Private') return 'space-sharing-unknown';
+  return space.ownerUserProfileName === userProfileName ? undefined : 'space-not-owned';
+}
+
+/** @throws ForbiddenError `space-not-owned` or `space-sharing-unknown` (see {@link spaceRefusal}). */
 export function assertSpaceOpenableBy(space: SpaceFacts, userProfileName: string): void {
-  if (space.sharingType === 'Shared') return;
-  if (space.sharingType !== 'Private') throw new ForbiddenError('space-sharing-unknown');
-  if (space.ownerUserProfileName !== userProfileName) throw new ForbiddenError('space-not-owned');
+  const refusal = spaceRefusal(space, userProfileName);
+  if (refusal !== undefined) throw new ForbiddenError(refusal);
 }
 
 /** A space as a listing names it. */
@@ -34,15 +40,8 @@ export const MAX_LISTED_SPACES = 20;
 
 /** The spaces of a listing `userProfileName` may open (the rule above), by name, at most {@link MAX_LISTED_SPACES}. */
 export function openableSpaces(spaces: readonly SpaceListing[], userProfileName: string): string[] {
-  const openable = spaces.filter((space) => {
-    try {
-      assertSpaceOpenableBy(space, userProfileName);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  return openable
+  return spaces
+    .filter((space) => spaceRefusal(space, userProfileName) === undefined)
     .map((space) => space.spaceName)
     .sort()
     .slice(0, MAX_LISTED_SPACES);

@@ -15,6 +15,7 @@ export const SERVICE_TABLE_ARN = 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:
 const onlyHealthItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_ITEM_KEY.pk] } };
 
 /**
+ * The scheduled run's statements: the network reads, the domain reads, and the health item.
  * @param canaries with several domains, the canary profile of each domain that has one (by id);
  *   with one, `canaryProfile` is the domain's.
  */
@@ -23,8 +24,6 @@ export function healthCheckFunctionStatements(
   canaryProfile?: string,
   canaries: Readonly<Record<string, string>> = {},
 ): PolicyStatement[] {
-  if (f.domains !== undefined) return severalDomainsStatements(f, canaries);
-  const viaApiEndpoint = { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } };
   return [
     {
       Sid: 'ReadTheNetwork',
@@ -32,6 +31,21 @@ export function healthCheckFunctionStatements(
       Action: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
       Resource: '*',
     },
+    ...(f.domains === undefined ? oneDomainStatements(f, canaryProfile) : severalDomainsStatements(f, canaries)),
+    {
+      Sid: 'WriteTheHealthItem',
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: SERVICE_TABLE_ARN,
+      Condition: onlyHealthItem,
+    },
+  ];
+}
+
+/** One domain: DescribeDomain and the canary's reads, through our SageMaker API endpoint. */
+function oneDomainStatements(f: DeploymentFacts, canaryProfile: string | undefined): PolicyStatement[] {
+  const viaApiEndpoint = { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } };
+  return [
     {
       Sid: 'DescribeStudioDomain',
       Effect: 'Allow',
@@ -50,13 +64,6 @@ export function healthCheckFunctionStatements(
             Condition: viaApiEndpoint,
           },
         ]),
-    {
-      Sid: 'WriteTheHealthItem',
-      Effect: 'Allow',
-      Action: 'dynamodb:PutItem',
-      Resource: SERVICE_TABLE_ARN,
-      Condition: onlyHealthItem,
-    },
   ];
 }
 
@@ -66,36 +73,30 @@ export function healthCheckFunctionStatements(
  * assumes as itself (SourceIdentity studio-gate-health).
  */
 function severalDomainsStatements(f: DeploymentFacts, canaries: Readonly<Record<string, string>>): PolicyStatement[] {
-  const own = (f.domains ?? []).filter((d) => d.issuerRoleArn === undefined);
-  const statements: PolicyStatement[] = [
-    {
-      Sid: 'ReadTheNetwork',
-      Effect: 'Allow',
-      Action: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
-      Resource: '*',
-    },
-  ];
-  own.forEach((d, i) => {
-    const where = { partition: f.partition, region: d.region, accountId: d.accountId, domainId: d.id };
-    const condition = d.region === f.region ? { Condition: { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } } } : {};
-    statements.push({
-      Sid: `DescribeOwnDomain${i + 1}`,
-      Effect: 'Allow',
-      Action: 'sagemaker:DescribeDomain',
-      Resource: domainArn(where),
-      ...condition,
-    });
-    const canary = canaries[d.id];
-    if (canary !== undefined) {
+  const statements: PolicyStatement[] = [];
+  (f.domains ?? [])
+    .filter((d) => d.issuerRoleArn === undefined)
+    .forEach((d, i) => {
+      const where = { partition: f.partition, region: d.region, accountId: d.accountId, domainId: d.id };
+      const condition = d.region === f.region ? { Condition: { StringEquals: { 'aws:SourceVpce': f.sagemakerApiVpceId } } } : {};
       statements.push({
-        Sid: `ReadOwnDomainCanary${i + 1}`,
+        Sid: `DescribeOwnDomain${i + 1}`,
         Effect: 'Allow',
-        Action: ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
-        Resource: userProfileArn(where, canary),
+        Action: 'sagemaker:DescribeDomain',
+        Resource: domainArn(where),
         ...condition,
       });
-    }
-  });
+      const canary = canaries[d.id];
+      if (canary !== undefined) {
+        statements.push({
+          Sid: `ReadOwnDomainCanary${i + 1}`,
+          Effect: 'Allow',
+          Action: ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
+          Resource: userProfileArn(where, canary),
+          ...condition,
+        });
+      }
+    });
   const roles = issuerRoleArns(f);
   if (roles.length > 0) {
     statements.push({
@@ -105,13 +106,6 @@ function severalDomainsStatements(f: DeploymentFacts, canaries: Readonly<Record<
       Resource: roles.length === 1 ? (roles[0] as string) : roles,
     });
   }
-  statements.push({
-    Sid: 'WriteTheHealthItem',
-    Effect: 'Allow',
-    Action: 'dynamodb:PutItem',
-    Resource: SERVICE_TABLE_ARN,
-    Condition: onlyHealthItem,
-  });
   return statements;
 }
 

@@ -41,8 +41,8 @@ export interface StudioPort {
  * domain without an issuer role, else a session of that role assumed for this person (SourceIdentity
  * set to them), reused while it lasts.
  * @throws UpstreamUnavailableError / UpstreamTimeoutError / UpstreamInvalidResponseError when the
- *   role cannot be assumed (`sts-*` audit reasons), ForbiddenError `issuer-role-access-denied` when
- *   STS refuses it.
+ *   role cannot be assumed (`sts-*` audit reasons; a refusal by STS is `sts-access-denied`, a
+ *   deployment fault).
  */
 export interface StudioDirectory {
   studioFor(domain: StudioDomain, identity: CallerIdentity, options?: CallOptions): Promise<StudioPort>;
