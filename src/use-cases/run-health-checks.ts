@@ -159,17 +159,17 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     suffix: string,
     domainId: string,
     canary: CanaryPlan | undefined,
-    studio: (signal: AbortSignal) => Promise<StudioHealthPort>,
+    studio: () => Promise<StudioHealthPort>,
   ) => {
     checks.push({
       name: `domain${suffix}`,
-      run: async (signal) => checkDomain(domainId, await (await studio(signal)).describeDomain(domainId, { signal })),
+      run: async (signal) => checkDomain(domainId, await (await studio()).describeDomain(domainId, { signal })),
     });
     if (canary === undefined) return;
     checks.push({
       name: `canary${suffix}`,
       run: async (signal) => {
-        const port = await studio(signal);
+        const port = await studio();
         let facts: CanaryFacts | undefined;
         try {
           const profile = await port.describeUserProfile({ domainId, userProfileName: canary.profileName }, { signal });
@@ -195,7 +195,6 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     const directory = requirePort(ports.domains, 'domains');
     // One session (or client) per domain and run, shared by its checks; a failed AssumeRole is its own check.
     const port = shared(() => directory.studioFor(domain, { signal: runSignal }));
-    port().catch(() => {});
     const role = domain.issuerRoleArn;
     if (role !== undefined) {
       checks.push({ name: `assume-role.${domain.domainId}`, run: async () => checkAssumeRole(role, await settle(port())) });
