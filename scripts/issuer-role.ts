@@ -6,6 +6,7 @@
  * so it composes: `npm run -s issuer-role -- … > issuer-role.json`. Every problem is reported at once.
  */
 import './local/quiet-node-notice';
+import { DEFAULT_OWNER_TAG } from '../src/domain/profile-owner';
 import { type IssuerRoleInput, issuerRoleProblems, issuerRoleTemplate } from '../src/infrastructure/issuer-role';
 
 const FLAGS = {
@@ -21,6 +22,10 @@ const FLAGS = {
     'the SageMaker API endpoint id the functions reach this domain by (with --studio-endpoint): calls must come through one of the two',
   '--studio-endpoint':
     "the Studio endpoint id the corporate network opens this domain's Studio through (with --sagemaker-endpoint)",
+  '--owner-tag':
+    "the profiles' owner tag key, which each session carries as the person (default studio-gate:owner; studio-gate's PROFILE_OWNER_TAG)",
+  '--issuance':
+    'tag-bound (default): sessions act only on profiles whose owner tag names their person; direct: on any profile of the domain (the opt-out)',
 } as const;
 
 const USAGE = `usage: npm run -s issuer-role -- --account <id> --domain <d-…> --region <region> --network-account <id> --trusted-role-arns <arn,…> [options]
@@ -58,7 +63,12 @@ export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
     ...(values['--role-name'] !== undefined && { roleName: values['--role-name'] }),
     ...(values['--sagemaker-endpoint'] !== undefined && { sagemakerApiVpceId: values['--sagemaker-endpoint'] }),
     ...(values['--studio-endpoint'] !== undefined && { studioVpceId: values['--studio-endpoint'] }),
+    ...(values['--issuance'] !== 'direct' && { ownerTagKey: values['--owner-tag'] ?? DEFAULT_OWNER_TAG }),
   };
+  const issuance = values['--issuance'];
+  if (issuance !== undefined && issuance !== 'tag-bound' && issuance !== 'direct')
+    problems.push(`--issuance must be tag-bound or direct, got "${issuance}"`);
+  if (issuance === 'direct' && values['--owner-tag'] !== undefined) problems.push('--owner-tag goes with tag-bound issuance');
   problems.push(...issuerRoleProblems(input));
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return input;

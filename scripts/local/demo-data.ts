@@ -13,6 +13,8 @@ export const DEMO_REGION = 'eu-west-1';
 export const DEMO_ACCOUNT = '000000000000';
 export const REQUIRED_GROUP = 'studio-users';
 export const DEMO_EMAIL_DOMAIN = 'example.com';
+/** The demo domain's issuer role, in studio-gate's own account: URLs are issued through it, tag-bound. */
+export const DEMO_ROLE_ARN = `arn:aws:iam::${DEMO_ACCOUNT}:role/studio-gate-issuer`;
 
 /** The second domain: another account, reached through its issuer role. */
 export const RISK_DOMAIN_ID = 'd-localrisk';
@@ -117,10 +119,21 @@ export function riskSpaces(): Map<string, DemoSpace> {
   ]);
 }
 
-/** STUDIO_DOMAINS of the local stack: both domains, the risk one through its issuer role, at `endpoint`. */
+/**
+ * STUDIO_DOMAINS of the local stack: both domains, each through its issuer role (tag-bound, the
+ * default: the emulator refuses a session any profile it does not own), at `endpoint`.
+ */
 export function demoDomains(endpoint: string): string {
   return JSON.stringify([
-    { id: DEMO_DOMAIN_ID, region: DEMO_REGION, account: DEMO_ACCOUNT, label: DEMO_LABEL, groups: [REQUIRED_GROUP], endpoint },
+    {
+      id: DEMO_DOMAIN_ID,
+      region: DEMO_REGION,
+      account: DEMO_ACCOUNT,
+      label: DEMO_LABEL,
+      groups: [REQUIRED_GROUP],
+      role: DEMO_ROLE_ARN,
+      endpoint,
+    },
     {
       id: RISK_DOMAIN_ID,
       region: DEMO_REGION,

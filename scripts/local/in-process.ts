@@ -9,7 +9,15 @@ import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildStudioUrlApp, type StudioGateApp } from '../../src/composition/studio-url';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
 import { LOCAL_CREDENTIALS } from './credentials';
-import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_EMAIL_DOMAIN, DEMO_REGION, demoDomains, REQUIRED_GROUP } from './demo-data';
+import {
+  DEMO_ACCOUNT,
+  DEMO_DOMAIN_ID,
+  DEMO_EMAIL_DOMAIN,
+  DEMO_REGION,
+  DEMO_ROLE_ARN,
+  demoDomains,
+  REQUIRED_GROUP,
+} from './demo-data';
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
@@ -21,6 +29,9 @@ export function inProcessEnv(
   return {
     AWS_REGION: DEMO_REGION,
     STUDIO_DOMAIN_ID: DEMO_DOMAIN_ID,
+    // Tag-bound through the demo domain's issuer role, assumed at the emulator's STS.
+    STUDIO_ISSUER_ROLE_ARN: DEMO_ROLE_ARN,
+    AWS_ENDPOINT_URL_STS: peers.emulator.url,
     AUTH_MODE: 'jwt',
     JWT_ISSUER: peers.issuer.issuer,
     JWT_AUDIENCE: 'studio-gate',
@@ -33,7 +44,7 @@ export function inProcessEnv(
     ALLOWED_VPCE_IDS: 'vpce-0a1b2c3d4e5f60718',
     ALLOWED_VPC_IDS: 'vpc-0123456789abcdef0',
     ALLOWED_SOURCE_CIDRS: '198.51.100.0/24,2001:db8::/32',
-    FUNCTION_TIMEOUT_SECONDS: '20',
+    FUNCTION_TIMEOUT_SECONDS: '25',
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
     LOCAL_STUDIO_ORIGIN: peers.emulator.url,
     ...overrides,
@@ -108,6 +119,7 @@ export function severalDomainsEnv(peers: { readonly emulator: { readonly url: st
   return {
     STUDIO_DOMAIN_ID: '',
     STUDIO_ACCOUNT_ID: '',
+    STUDIO_ISSUER_ROLE_ARN: '',
     STUDIO_DOMAINS: demoDomains(peers.emulator.url),
     STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT,
     AWS_ENDPOINT_URL_STS: peers.emulator.url,

@@ -240,6 +240,19 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     return domain;
   }
 
+  /**
+   * As a tag-bound issuer role's policy: its session may act on a profile only when the profile's
+   * owner tag equals the session's (sagemaker:ResourceTag/<key> = aws:PrincipalTag/<key>).
+   */
+  function requireOwnedBySession(domain: DomainState, name: string, principal: LocalPrincipal | undefined, action: string): void {
+    const tag = principal?.session?.ownerTag;
+    if (tag === undefined) return;
+    const owner = domain.profiles.get(name)?.owner;
+    if (tag.key !== ownerTag || owner === undefined || owner !== tag.value) {
+      throw new ApiError('AccessDeniedException', `User is not authorized to perform: sagemaker:${action} on this resource`);
+    }
+  }
+
   function requireProfile(input: Record<string, unknown>, principal: LocalPrincipal | undefined): [DomainState, string] {
     const domain = requireDomain(input, principal);
     const name = input.UserProfileName;
@@ -291,6 +304,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     },
     DescribeUserProfile(input, principal) {
       const [domain, name] = requireProfile(input, principal);
+      requireOwnedBySession(domain, name, principal, 'DescribeUserProfile');
       return {
         DomainId: domain.domainId,
         UserProfileName: name,
@@ -314,12 +328,14 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
         }
         const profile = domain.profiles.get(arn.slice(prefix.length));
         if (profile === undefined) break;
+        requireOwnedBySession(domain, arn.slice(prefix.length), principal, 'ListTags');
         return { Tags: profile.owner === undefined ? [] : [{ Key: ownerTag, Value: profile.owner }] };
       }
       throw new ApiError('ResourceNotFound', 'Resource not found');
     },
     CreatePresignedDomainUrl(input, principal) {
       const [domain, name] = requireProfile(input, principal);
+      requireOwnedBySession(domain, name, principal, 'CreatePresignedDomainUrl');
       const expiresIn = intInRange(input, 'ExpiresInSeconds', 5, 300, 300);
       intInRange(input, 'SessionExpirationDurationInSeconds', 1800, 43200, 43200);
       const space = input.SpaceName;

@@ -3,17 +3,20 @@
  * serverless-offline as a child process serving the same handlers as Lambda. Used by `npm start`
  * and by the integration tests (on other ports). Everything binds to 127.0.0.1.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { DEFAULT_OWNER_TAG } from '../../src/domain/profile-owner';
 import { LOCAL_CREDENTIALS } from './credentials';
 import {
   DEMO_ACCOUNT,
   DEMO_DOMAIN_ID,
   DEMO_REGION,
+  DEMO_ROLE_ARN,
   demoDomains,
   demoProfiles,
   demoSpaces,
@@ -87,9 +90,19 @@ export function localSsoEnv(sso: LocalSso): NodeJS.ProcessEnv {
   };
 }
 
-/** The local IAM: the functions' own key acts in the demo account, and may assume the risk domain's issuer role. */
+/**
+ * The local IAM: the functions' own key acts in the demo account, and may assume both domains'
+ * issuer roles, each tag-bound to the owner tag.
+ */
 export function localIam(): LocalIam {
-  return new LocalIam(DEMO_ACCOUNT, [{ arn: RISK_ROLE_ARN, trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId] }]);
+  return new LocalIam(
+    DEMO_ACCOUNT,
+    [DEMO_ROLE_ARN, RISK_ROLE_ARN].map((arn) => ({
+      arn,
+      trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId],
+      ownerTagKey: DEFAULT_OWNER_TAG,
+    })),
+  );
 }
 
 /** Starts emulator (both demo domains, STS beside SageMaker) and issuer in-process, without the API. */

@@ -17,13 +17,26 @@ export interface LocalPrincipal {
   /** The principal's account. */
   readonly accountId: string;
   /** For an issuer role session: the role, the person (SourceIdentity) and the session name. */
-  readonly session?: { readonly roleArn: string; readonly sourceIdentity: string; readonly sessionName: string };
+  readonly session?: {
+    readonly roleArn: string;
+    readonly sourceIdentity: string;
+    readonly sessionName: string;
+    /** A tag-bound role's session: the owner tag it carries (aws:PrincipalTag/<key>). */
+    readonly ownerTag?: { readonly key: string; readonly value: string };
+  };
 }
 
 /** An issuer role the local IAM knows: its ARN and the access key ids of the principals it trusts. */
 export interface LocalRole {
   readonly arn: string;
   readonly trustedAccessKeyIds: readonly string[];
+  /**
+   * A tag-bound issuer role (src/infrastructure/issuer-role.ts): its trust admits a session only
+   * with exactly this tag key (sts:TagSession, aws:TagKeys), and its permissions let the session act
+   * only on profiles whose owner tag equals the session's. Without it, a session with tags is refused
+   * (the trust allows no sts:TagSession).
+   */
+  readonly ownerTagKey?: string;
 }
 
 interface IssuedSession {
@@ -39,11 +52,27 @@ export interface AssumeRoleCall {
   readonly callerAccessKeyId: string;
   readonly sourceIdentity?: string;
   readonly sessionName?: string;
+  /** The session tags asked for (keys and values: the values are identities, never secrets). */
+  readonly tags?: readonly { readonly key: string; readonly value: string }[];
   readonly outcome: 'issued' | string;
 }
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const STS_NAME = /^[\w+=,.@-]{2,64}$/;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+/** STS takes at most 50 session tags. */
+const MAX_TAGS = 50;
+
+/** The session tags of an AssumeRole form (`Tags.member.N.Key` / `.Value`), in order. */
+function tagsOf(form: URLSearchParams): { key: string; value: string }[] {
+  const tags: { key: string; value: string }[] = [];
+  for (let n = 1; n <= MAX_TAGS + 1; n += 1) {
+    const key = form.get(`Tags.member.${n}.Key`);
+    if (key === null) break;
+    tags.push({ key, value: form.get(`Tags.member.${n}.Value`) ?? '' });
+  }
+  return tags;
+}
 
 /** An STS error as STS sends it (the SDK reads `Code` and the status). */
 export class StsError extends Error {
@@ -109,12 +138,14 @@ export class LocalIam {
     const roleArn = form.get('RoleArn') ?? '';
     const sourceIdentity = form.get('SourceIdentity') ?? undefined;
     const sessionName = form.get('RoleSessionName') ?? undefined;
+    const tags = tagsOf(form);
     const record = (outcome: string) =>
       this.calls.push({
         roleArn,
         callerAccessKeyId: callerAccessKeyId ?? '',
         ...(sourceIdentity !== undefined && { sourceIdentity }),
         ...(sessionName !== undefined && { sessionName }),
+        ...(tags.length > 0 && { tags }),
         outcome,
       });
     try {
@@ -136,11 +167,24 @@ export class LocalIam {
         );
       }
       const role = this.roles.get(roleArn);
+      // Every key of the functions' own role is that role (a trust names the role, not a key).
+      const asHome = (key: string) => (this.homeKeys.has(key) ? LOCAL_CREDENTIALS.accessKeyId : key);
       const trusted =
-        role !== undefined && callerAccessKeyId !== undefined && role.trustedAccessKeyIds.includes(callerAccessKeyId);
+        role !== undefined &&
+        callerAccessKeyId !== undefined &&
+        role.trustedAccessKeyIds.map(asHome).includes(asHome(callerAccessKeyId));
       // As the template's trust policy: a trusted principal, and SourceIdentity set (sts:SetSourceIdentity).
       if (!trusted || sourceIdentity === undefined) {
         throw new StsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
+      // As the trust's sts:TagSession statement: exactly the owner tag key, with a value; no tags at all without one.
+      const [tag, ...moreTags] = tags;
+      const tagsAdmitted =
+        role.ownerTagKey === undefined
+          ? tag === undefined
+          : tag !== undefined && moreTags.length === 0 && tag.key === role.ownerTagKey && TAG_VALUE.test(tag.value);
+      if (!tagsAdmitted) {
+        throw new StsError('AccessDenied', `User is not authorized to perform: sts:TagSession on resource: ${roleArn}`);
       }
       const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
       const session: IssuedSession = {
@@ -149,7 +193,7 @@ export class LocalIam {
         expiresAt: this.clock() + duration * 1000,
         principal: {
           accountId: ROLE_ARN.exec(roleArn)?.[1] as string,
-          session: { roleArn, sourceIdentity, sessionName },
+          session: { roleArn, sourceIdentity, sessionName, ...(tag !== undefined && { ownerTag: tag }) },
         },
       };
       this.sessions.set(accessKeyId, session);

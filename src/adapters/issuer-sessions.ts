@@ -10,8 +10,8 @@
  * credential object, and never reach a log; failures keep only a reason from a fixed set.
  */
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import { StudioGateError, UpstreamInvalidResponseError, UpstreamTimeoutError } from '../domain/errors';
-import { personSession, type SessionNaming } from '../domain/role-session';
+import { ForbiddenError, StudioGateError, UpstreamInvalidResponseError, UpstreamTimeoutError } from '../domain/errors';
+import { ownerSessionTag, personSession, type SessionNaming, type SessionTag } from '../domain/role-session';
 import type { UpstreamPolicy } from '../domain/time-budget';
 import { TtlMap } from '../domain/ttl-map';
 import type { CallOptions, Clock } from '../use-cases/ports';
@@ -91,7 +91,16 @@ export interface IssuerSessionOptions {
   readonly naming?: (canonical: string) => SessionNaming;
 }
 
-/** Issuer role sessions per (role, person), cached. */
+/** What a session is asked for beyond the person. */
+export interface SessionRequest extends CallOptions {
+  /**
+   * Tag-bound issuance: the owner tag's key. The session carries the person's canonical identity as
+   * this tag, and the issuer role acts only on profiles whose owner tag equals it.
+   */
+  readonly ownerTagKey?: string;
+}
+
+/** Issuer role sessions per (role, person, binding), cached. */
 export class IssuerRoleSessions {
   private readonly sessions: TtlMap<SessionCredentials>;
   private readonly pending = new Map<string, Promise<SessionCredentials>>();
@@ -108,24 +117,31 @@ export class IssuerRoleSessions {
   /**
    * The credentials of `canonical`'s session of `roleArn`: cached while more than
    * {@link REFRESH_BEFORE_MS} remain, else from one AssumeRole.
-   * @throws a StudioGateError (`sts-*` reasons) when the role cannot be assumed.
+   * @throws a StudioGateError (`sts-*` reasons) when the role cannot be assumed; ForbiddenError
+   *   `identity-untaggable` when a tag-bound session is asked for an identity no tag can hold.
    */
-  async credentialsFor(roleArn: string, canonical: string, options: CallOptions = {}): Promise<SessionCredentials> {
-    const key = `${roleArn}\n${canonical}`;
+  async credentialsFor(roleArn: string, canonical: string, options: SessionRequest = {}): Promise<SessionCredentials> {
+    let tag: SessionTag | undefined;
+    if (options.ownerTagKey !== undefined) {
+      tag = ownerSessionTag(options.ownerTagKey, canonical);
+      if (tag === undefined) throw new ForbiddenError('identity-untaggable');
+    }
+    // A tagged and an untagged session of one role and person are different sessions.
+    const key = `${roleArn}\n${tag?.key ?? ''}\n${canonical}`;
     const cached = this.sessions.get(key, this.options.clock());
     if (cached !== undefined) return cached;
     let pending = this.pending.get(key);
     if (pending === undefined) {
       // Shared by every caller of this session: bounded by STS's own attempt deadlines, never by one
       // caller's deadline (a caller that gives up must not fail the others); each waits under its own.
-      pending = this.assume(key, roleArn, canonical).finally(() => this.pending.delete(key));
+      pending = this.assume(key, roleArn, canonical, tag).finally(() => this.pending.delete(key));
       pending.catch(() => {});
       this.pending.set(key, pending);
     }
     return untilAborted(pending, options.signal);
   }
 
-  private async assume(key: string, roleArn: string, canonical: string): Promise<SessionCredentials> {
+  private async assume(key: string, roleArn: string, canonical: string, tag?: SessionTag): Promise<SessionCredentials> {
     let out: AssumeRoleCommandOutput;
     const { sourceIdentity, sessionName } = this.naming(canonical);
     try {
@@ -135,6 +151,7 @@ export class IssuerRoleSessions {
           RoleSessionName: sessionName,
           SourceIdentity: sourceIdentity,
           DurationSeconds: this.options.sessionSeconds,
+          ...(tag !== undefined && { Tags: [{ Key: tag.key, Value: tag.value }] }),
         }),
       );
     } catch (error) {

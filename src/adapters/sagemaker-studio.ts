@@ -15,7 +15,13 @@ import {
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { ProfileNotFoundError, SpaceNotFoundError, StudioGateError, UpstreamInvalidResponseError } from '../domain/errors';
+import {
+  ForbiddenError,
+  ProfileNotFoundError,
+  SpaceNotFoundError,
+  StudioGateError,
+  UpstreamInvalidResponseError,
+} from '../domain/errors';
 import type { ProfileTag } from '../domain/profile-owner';
 import type { SpaceFacts, SpaceListing } from '../domain/space-access';
 import type { UpstreamPolicy } from '../domain/time-budget';
@@ -58,10 +64,12 @@ export type StudioOperation =
  */
 export function toDomainError(
   error: unknown,
-  context: { operation: StudioOperation; userProfileName: string; spaceName?: string },
+  context: { operation: StudioOperation; userProfileName: string; spaceName?: string; tagBound?: boolean },
 ): StudioGateError {
   if (error instanceof StudioGateError) return error;
   const { kind, status } = classifySdkError(error);
+  // IAM holding the door: the person's tagged session may not touch this profile (or space).
+  if (kind === 'access-denied' && context.tagBound === true) return new ForbiddenError('issuer-role-refused');
   const suffix = status === undefined ? '' : `:${status}`;
   const common = commonUpstreamError('sagemaker', kind, suffix);
   if (common !== undefined) return common;
@@ -81,7 +89,14 @@ export function toDomainError(
 
 /** {@link StudioPort} over the AWS SDK v3 SageMaker client. */
 export class SageMakerStudioAdapter implements StudioPort {
-  constructor(protected readonly client: SageMakerClient) {}
+  /**
+   * @param tagBound the client is a tag-bound issuer role session's: IAM refusing it an action is a
+   *   refusal of the person (a profile or space they do not own), not a fault of the deployment.
+   */
+  constructor(
+    protected readonly client: SageMakerClient,
+    private readonly tagBound = false,
+  ) {}
 
   async describeUserProfile(
     input: { domainId: string; userProfileName: string },
@@ -97,7 +112,11 @@ export class SageMakerStudioAdapter implements StudioPort {
         ...(typeof out.UserProfileArn === 'string' && { arn: out.UserProfileArn }),
       };
     } catch (error) {
-      throw toDomainError(error, { operation: 'DescribeUserProfile', userProfileName: input.userProfileName });
+      throw toDomainError(error, {
+        tagBound: this.tagBound,
+        operation: 'DescribeUserProfile',
+        userProfileName: input.userProfileName,
+      });
     }
   }
 
@@ -113,7 +132,12 @@ export class SageMakerStudioAdapter implements StudioPort {
         ...(typeof owner === 'string' && { ownerUserProfileName: owner }),
       };
     } catch (error) {
-      throw toDomainError(error, { operation: 'DescribeSpace', userProfileName: '', spaceName: input.spaceName });
+      throw toDomainError(error, {
+        tagBound: this.tagBound,
+        operation: 'DescribeSpace',
+        userProfileName: '',
+        spaceName: input.spaceName,
+      });
     }
   }
 
@@ -136,7 +160,11 @@ export class SageMakerStudioAdapter implements StudioPort {
       }
       return spaces;
     } catch (error) {
-      throw toDomainError(error, { operation: 'ListSpaces', userProfileName: '' });
+      throw toDomainError(error, {
+        tagBound: this.tagBound,
+        operation: 'ListSpaces',
+        userProfileName: '',
+      });
     }
   }
 
@@ -153,7 +181,11 @@ export class SageMakerStudioAdapter implements StudioPort {
       }
       return tags;
     } catch (error) {
-      throw toDomainError(error, { operation: 'ListTags', userProfileName: input.userProfileName });
+      throw toDomainError(error, {
+        tagBound: this.tagBound,
+        operation: 'ListTags',
+        userProfileName: input.userProfileName,
+      });
     }
   }
 
@@ -173,6 +205,7 @@ export class SageMakerStudioAdapter implements StudioPort {
       return out.AuthorizedUrl;
     } catch (error) {
       throw toDomainError(error, {
+        tagBound: this.tagBound,
         operation: 'CreatePresignedDomainUrl',
         userProfileName: input.userProfileName,
         ...(input.spaceName !== undefined && { spaceName: input.spaceName }),

@@ -23,7 +23,6 @@ import { domainClients } from './issuance';
 import type { LambdaFunction, Overrides } from './lambda-function';
 
 /** Whom the health checks' sessions are for, in the directory's terms (their naming ignores it). */
-const HEALTH_CHECK_IDENTITY = { canonical: HEALTH_SOURCE_IDENTITY } as const;
 
 /** The ports of a plan, each built only when the plan needs it. */
 export function healthPortsFor(
@@ -67,21 +66,33 @@ export function healthPortsFor(
           { sessionSeconds: 900, clock: overrides.clock ?? Date.now, naming: healthCheckSession },
         )
       : undefined;
-    const directory = new SageMakerDirectory(
-      domainClients(upstream, overrides),
-      (client) => new SageMakerHealthAdapter(client),
-      sessions,
-    );
+    // One directory per owner tag key (a plan names one, but nothing here assumes it).
+    const directories = new Map<string | undefined, SageMakerDirectory<SageMakerHealthAdapter>>();
+    const directoryFor = (tagKey: string | undefined) => {
+      let directory = directories.get(tagKey);
+      if (directory === undefined) {
+        directory = new SageMakerDirectory(
+          domainClients(upstream, overrides),
+          (client) => new SageMakerHealthAdapter(client),
+          sessions,
+          tagKey,
+        );
+        directories.set(tagKey, directory);
+      }
+      return directory;
+    };
     return {
       studioFor: (domain, options) =>
-        directory.studioFor(
+        directoryFor(domain.ownerTagKey).studioFor(
           {
             id: domain.domainId,
             region: domain.region,
             ...(domain.issuerRoleArn !== undefined && { issuerRoleArn: domain.issuerRoleArn }),
             ...(domain.endpointUrl !== undefined && { sagemakerEndpointUrl: domain.endpointUrl }),
+            issuance: domain.ownerTagKey === undefined ? 'direct' : 'tag-bound',
           },
-          HEALTH_CHECK_IDENTITY,
+          // A tag-bound session acts as the canary's owner, as the canary's own session would.
+          { canonical: domain.canary?.owner?.identity ?? HEALTH_SOURCE_IDENTITY },
           options,
         ),
     };

@@ -40,7 +40,7 @@ export function issuanceFor(config: StudioGateConfig, overrides: Overrides = {})
         clock,
       })
     : undefined;
-  const studios = new SageMakerStudioDirectory(domainClients(upstream, overrides), sessions);
+  const studios = new SageMakerStudioDirectory(domainClients(upstream, overrides), sessions, config.owner.tagKey);
   const grants = config.grantCacheTtlSeconds > 0 ? new TtlGrantCache(config.grantCacheTtlSeconds * 1000, clock) : NO_GRANT_CACHE;
   return { config, studios, clock, grants };
 }

@@ -11,6 +11,8 @@ import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import {
   AWS_REGIONS,
   DOMAIN_ID_PATTERN,
+  ISSUANCES,
+  type Issuance,
   isInterfaceEndpoint,
   isSageMakerApiEndpoint,
   ROLE_ARN_PATTERN,
@@ -32,7 +34,7 @@ export interface DomainSettings {
 }
 
 const ACCOUNT_PATTERN = /^\d{12}$/;
-const FIELDS = new Set(['id', 'region', 'account', 'label', 'groups', 'role', 'endpoint', 'canary']);
+const FIELDS = new Set(['id', 'region', 'account', 'label', 'groups', 'role', 'issuance', 'endpoint', 'canary']);
 const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const MAX_DOMAINS = 100;
 const MAX_GROUPS = 100;
@@ -92,12 +94,21 @@ function readDomain(value: unknown, index: number, context: DomainContext, probl
   }
   const entitled = readGroups(v.groups, where, problems);
   const role = v.role;
+  const issuance = v.issuance ?? 'tag-bound';
+  if (!ISSUANCES.includes(issuance as Issuance)) {
+    problems.push(`${where}: issuance must be "tag-bound" (the default) or "direct"`);
+  }
+  const outside = context.homeAccountId !== undefined && accountId !== context.homeAccountId && ACCOUNT_PATTERN.test(accountId);
   if (role !== undefined) {
     if (typeof role !== 'string' || !ROLE_ARN_PATTERN.test(role)) problems.push(`${where}: role must be an IAM role ARN`);
     else if (roleAccount(role) !== accountId)
       problems.push(`${where}: role is in account ${roleAccount(role)}, not the domain's ${accountId}`);
-  } else if (context.homeAccountId !== undefined && accountId !== context.homeAccountId && ACCOUNT_PATTERN.test(accountId)) {
+  } else if (outside) {
     problems.push(`${where}: a domain outside studio-gate's account (${context.homeAccountId}) needs the role to issue through`);
+  } else if (issuance === 'tag-bound') {
+    problems.push(
+      `${where}: a tag-bound domain needs the role to issue through (npm run -s issuer-role), or "issuance": "direct" to opt out`,
+    );
   }
   let endpoint = v.endpoint;
   if (endpoint !== undefined) {
@@ -122,6 +133,7 @@ function readDomain(value: unknown, index: number, context: DomainContext, probl
     ...(typeof canary === 'string' && { canaryProfile: canary }),
     entitled,
     ...(typeof role === 'string' && { issuerRoleArn: role }),
+    issuance: issuance === 'direct' ? 'direct' : 'tag-bound',
     ...(typeof endpoint === 'string' && { sagemakerEndpointUrl: endpoint }),
   };
 }
@@ -166,17 +178,30 @@ export function readDomains(
     if (accountId !== undefined && !ACCOUNT_PATTERN.test(accountId)) {
       reader.problems.push(`STUDIO_ACCOUNT_ID must be a 12-digit account id, got "${accountId}"`);
     }
+    const issuance = reader.choice('STUDIO_ISSUANCE', ISSUANCES, 'tag-bound');
+    const role = reader.optional('STUDIO_ISSUER_ROLE_ARN');
+    if (role !== undefined && !ROLE_ARN_PATTERN.test(role)) {
+      reader.problems.push(`STUDIO_ISSUER_ROLE_ARN must be an IAM role ARN, got "${role.slice(0, 80)}"`);
+    } else if (role !== undefined && accountId !== undefined && roleAccount(role) !== accountId) {
+      reader.problems.push(`STUDIO_ISSUER_ROLE_ARN is in account ${roleAccount(role)}, not the domain's ${accountId}`);
+    } else if (role === undefined && issuance === 'tag-bound') {
+      reader.problems.push(
+        'STUDIO_ISSUER_ROLE_ARN must name the issuer role URLs are issued through (tag-bound issuance), or STUDIO_ISSUANCE=direct to opt out',
+      );
+    }
     const domain: StudioDomain = {
       id,
       region: functionRegion,
       ...(accountId !== undefined && { accountId }),
       label: id,
       entitled: ALLOW_ANY,
+      ...(role !== undefined && { issuerRoleArn: role }),
+      issuance,
       ...(sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl }),
     };
     return { domains: [domain], ...shared };
   }
-  for (const name of ['STUDIO_DOMAIN_ID', 'STUDIO_ACCOUNT_ID']) {
+  for (const name of ['STUDIO_DOMAIN_ID', 'STUDIO_ACCOUNT_ID', 'STUDIO_ISSUER_ROLE_ARN', 'STUDIO_ISSUANCE']) {
     if (reader.optional(name) !== undefined)
       reader.problems.push(`${name} must not be set beside STUDIO_DOMAINS (list the domain there)`);
   }

@@ -75,5 +75,5 @@ export function readOwner(reader: EnvReader): OwnerPolicy {
       `PROFILE_OWNER_TAG must be a tag key (1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…), got "${tagKey}"`,
     );
   }
-  return check === 'off' ? { check: 'off' } : { check: 'on', tagKey };
+  return { check, tagKey };
 }

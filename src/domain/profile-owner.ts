@@ -12,8 +12,14 @@ export interface ProfileTag {
   readonly value: string;
 }
 
-/** The owner check of a deployment: on (the default) with its tag key, or explicitly off. */
-export type OwnerPolicy = { readonly check: 'on'; readonly tagKey: string } | { readonly check: 'off' };
+/**
+ * The owner check of a deployment: on (the default) or explicitly off, and the owner tag's key
+ * (which tag-bound issuer role sessions carry too: switching the code's check off leaves IAM's).
+ */
+export interface OwnerPolicy {
+  readonly check: 'on' | 'off';
+  readonly tagKey: string;
+}
 
 /** The default owner tag key. */
 export const DEFAULT_OWNER_TAG = 'studio-gate:owner';

@@ -61,6 +61,28 @@ export interface SessionNaming {
   readonly sessionName: string;
 }
 
+/** A session tag, as STS takes it. */
+export interface SessionTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * What STS (session tags) and SageMaker (resource tags) accept as a tag value: up to 256 of letters,
+ * spaces, digits and `_ . : / = + - @`. A canonical identity outside it cannot be any profile's owner
+ * tag, so no tag-bound session can be opened for it.
+ */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+
+/**
+ * The tag that binds a session to its person: the owner tag's key, and the canonical identity as
+ * its value, exactly (the issuer role compares it with each profile's owner tag).
+ * @returns undefined when the identity cannot be a tag value.
+ */
+export function ownerSessionTag(tagKey: string, canonical: string): SessionTag | undefined {
+  return TAG_VALUE.test(canonical) ? { key: tagKey, value: canonical } : undefined;
+}
+
 /** A person's session: named after them. */
 export function personSession(canonical: string): SessionNaming {
   return { sourceIdentity: sourceIdentityOf(canonical), sessionName: roleSessionNameOf(canonical) };

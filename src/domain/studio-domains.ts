@@ -18,13 +18,24 @@ export interface StudioDomain {
   readonly label: string;
   /** The groups whose members may open it (`*`: any caller who passed the way in's own checks). */
   readonly entitled: AllowList<string>;
-  /** The role assumed to issue URLs there (required when the account is not studio-gate's own). */
+  /** The role assumed to issue URLs there (required unless issuance is `direct` in studio-gate's own account). */
   readonly issuerRoleArn?: string;
+  /**
+   * How its URLs are issued: `tag-bound` (the default) through a session of the issuer role tagged
+   * with the person's canonical identity, which IAM lets act only on profiles whose owner tag equals
+   * it; `direct` (an opt-out) through the function's own credentials, or a session of the issuer role
+   * without the tag: only studio-gate's code stands between one person and another's profile.
+   */
+  readonly issuance: Issuance;
   /** The SageMaker API endpoint to reach it by (an interface endpoint's own DNS name); undefined: private DNS. */
   readonly sagemakerEndpointUrl?: string;
   /** The health checks' canary profile in this domain, if any (checked as a caller's would be). */
   readonly canaryProfile?: string;
 }
+
+/** How a domain's URLs are issued (see {@link StudioDomain.issuance}). */
+export type Issuance = 'tag-bound' | 'direct';
+export const ISSUANCES: readonly Issuance[] = ['tag-bound', 'direct'];
 
 /** A domain id as SageMaker spells them. */
 export const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;

@@ -9,6 +9,7 @@
  */
 
 import type { WrittenPlan } from '../domain/health/plan';
+import { DEFAULT_OWNER_TAG } from '../domain/profile-owner';
 import { SECURITY_HEADERS } from '../http/headers';
 import { apiResourcePolicyStatements, executeApiEndpointPolicy } from '../policies/api-policies';
 import type { DeploymentFacts, PolicyDocument } from '../policies/policy-types';
@@ -22,12 +23,15 @@ import { ssmEndpointPolicy, ssoFunctionStatements, ssoParameterName } from '../p
 import { type CfnValue, toCloudFormation } from './cloudformation';
 import { deployedHealthPlan, localHealthPlan } from './health-plan';
 import { DYNAMO_ENDPOINT_URL, healthPart } from './health-resources';
+import { issuerRoleResource } from './issuer-role';
 import { addNetwork } from './network';
 import type { DeploymentParams } from './params';
 import { functionRole } from './roles';
 
 /** What serverless.yml takes from the deployment. */
 export interface Deployment {
+  /** One tag-bound domain: the issuer role its URLs are issued through (STUDIO_ISSUER_ROLE_ARN). */
+  readonly issuerRoleArn?: CfnValue;
   /** `resources:` fragment: Resources and Outputs. */
   readonly resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> };
   /** `provider.apiGateway.resourcePolicy` statements. */
@@ -65,11 +69,21 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     return `\${${name}VpceId}`;
   };
 
+  // Named, not referenced: the function roles may assume it by ARN while its trust names them (no cycle).
+  const ownIssuerRoleName = `${params.service}-${params.stage}-\${AWS::Region}-issuer`;
   const facts: DeploymentFacts = {
     partition: '${AWS::Partition}',
     region: '${AWS::Region}',
     accountId: '${AWS::AccountId}',
     domainId: params.domainId,
+    // One domain: tag-bound through its issuer role (the param's, or the one made below), or direct.
+    ...(!params.several && {
+      issuance: params.issuance,
+      ...(params.issuance === 'tag-bound' && {
+        issuerRoleArn: params.issuerRoleArn ?? `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${ownIssuerRoleName}`,
+      }),
+    }),
+    ...(params.ownerTagKey !== undefined && { ownerTagKey: params.ownerTagKey }),
     // With several domains: this stack's own account and region as placeholders, the others as written.
     ...(params.several && {
       domains: params.several.domains.map((d) => ({
@@ -77,6 +91,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         region: d.region === params.region ? '${AWS::Region}' : d.region,
         accountId: d.accountId === params.several?.networkAccountId ? '${AWS::AccountId}' : (d.accountId as string),
         ...(d.issuerRoleArn !== undefined && { issuerRoleArn: d.issuerRoleArn }),
+        issuance: d.issuance,
       })),
     }),
     vpcId: params.vpcId,
@@ -91,6 +106,12 @@ export function buildDeployment(params: DeploymentParams): Deployment {
   vars.ServiceTableName = { Ref: 'ServiceTable' };
   vars.ApiGatewayRestApi = { Ref: 'ApiGatewayRestApi' };
   const render = (value: unknown) => toCloudFormation(value, vars);
+  // The function roles that issue URLs (the issuer roles trust exactly these).
+  const issuingRoles = [
+    'StudioUrlRole',
+    ...(params.sso.oidc ? ['SsoOidcRole'] : []),
+    ...(params.sso.saml ? ['SsoSamlRole'] : []),
+  ];
 
   addNetwork(
     params,
@@ -185,7 +206,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
 
   // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
   if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined)) {
-    const issuing = ['StudioUrlRole', ...(params.sso.oidc ? ['SsoOidcRole'] : []), ...(params.sso.saml ? ['SsoSamlRole'] : [])];
+    const issuing = issuingRoles;
     outputs.IssuerTrustedRoleArns = {
       Description:
         "studio-gate's function roles that issue through the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
@@ -195,6 +216,31 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     outputs.HealthCheckRoleArn = {
       Description: 'the health check role the issuer roles let check, never issue (npm run issuer-role -- --health-role-arn)',
       Value: { 'Fn::GetAtt': ['HealthCheckRole', 'Arn'] },
+    };
+  }
+
+  // One tag-bound domain without an issuerRoleArn param: its issuer role, trusted by exactly the
+  // issuing function roles, each session naming and tagged with the person (src/infrastructure/issuer-role.ts).
+  if (!params.several && params.issuance === 'tag-bound' && params.issuerRoleArn === undefined && !params.local) {
+    const roleVars = Object.fromEntries(issuingRoles.map((role) => [`${role}Arn`, { 'Fn::GetAtt': [role, 'Arn'] }]));
+    resources.IssuerRole = toCloudFormation(
+      issuerRoleResource({
+        domainId: params.domainId,
+        region: '${AWS::Region}',
+        partition: '${AWS::Partition}',
+        domainAccountId: '${AWS::AccountId}',
+        networkAccountId: '${AWS::AccountId}',
+        trustedRoleArns: issuingRoles.map((role) => `\${${role}Arn}`),
+        roleName: ownIssuerRoleName,
+        sagemakerApiVpceId: facts.sagemakerApiVpceId,
+        studioVpceId: facts.studioVpceId,
+        ownerTagKey: params.ownerTagKey ?? DEFAULT_OWNER_TAG,
+      }),
+      { ...vars, ...roleVars },
+    );
+    outputs.IssuerRoleArn = {
+      Description: 'the issuer role every Studio URL of the domain is issued through, tag-bound to its owner',
+      Value: { 'Fn::GetAtt': ['IssuerRole', 'Arn'] },
     };
   }
 
@@ -225,6 +271,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     lambdaVpc: { securityGroupIds: [{ Ref: 'LambdaSecurityGroup' }], subnetIds: [...params.subnetIds] },
     allowedVpceIds: render(facts.executeApiVpceIds.join(',')),
     allowedVpcIds: params.vpcId,
+    ...(!params.several && facts.issuerRoleArn !== undefined && { issuerRoleArn: render(facts.issuerRoleArn) }),
     facts,
   };
 }

@@ -29,6 +29,8 @@ export interface FunctionDefinition {
 /** The studio-url function's variables that are stage parameters as written (what src/config/ reads, SSO and health aside). */
 export const STUDIO_URL_VARIABLES = {
   STUDIO_DOMAIN_ID: 'domainId',
+  STUDIO_ISSUANCE: 'issuance',
+  STUDIO_ISSUER_ROLE_ARN: 'issuerRoleArn',
   STUDIO_DOMAINS: 'studioDomains',
   STUDIO_GATE_ACCOUNT_ID: 'networkAccountId',
   AWS_ENDPOINT_URL_STS: 'stsEndpointUrl',
@@ -144,7 +146,7 @@ export function buildFunctions(
 
   // Several domains (studioDomains) replace the one domain and its account.
   const several = raw.studioDomains !== '';
-  const oneDomainOnly = new Set(['STUDIO_DOMAIN_ID']);
+  const oneDomainOnly = new Set(['STUDIO_DOMAIN_ID', 'STUDIO_ISSUANCE', 'STUDIO_ISSUER_ROLE_ARN']);
   const severalOnly = new Set(['STUDIO_DOMAINS', 'STUDIO_GATE_ACCOUNT_ID', 'AWS_ENDPOINT_URL_STS', 'ISSUER_SESSION_SECONDS']);
   const studioUrlEnvironment: Record<string, CfnValue> = {
     ...Object.fromEntries(
@@ -155,6 +157,8 @@ export function buildFunctions(
     ...sources,
     // With one domain, its account, for ARNs built before SageMaker names them: this stack's unless a param says.
     ...(!several && { STUDIO_ACCOUNT_ID: raw.studioAccountId !== '' ? raw.studioAccountId : { Ref: 'AWS::AccountId' } }),
+    // With one tag-bound domain, the issuer role every URL is issued through (the param's, or the stack's own).
+    ...(deployment.issuerRoleArn !== undefined && { STUDIO_ISSUER_ROLE_ARN: deployment.issuerRoleArn }),
     METRICS_SERVICE: deployment.metricsService,
   };
   const functions: Record<string, FunctionDefinition> = {

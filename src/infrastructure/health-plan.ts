@@ -66,6 +66,7 @@ export function domainPlans(
       region: d.region,
       ...(d.issuerRoleArn !== undefined && { issuerRoleArn: d.issuerRoleArn }),
       ...(d.sagemakerEndpointUrl !== undefined && { endpointUrl: d.sagemakerEndpointUrl }),
+      ...(d.issuance === 'tag-bound' && { ownerTagKey: input.ownerTagKey ?? DEFAULT_OWNER_TAG }),
       ...(canary && { canary }),
     };
   });

@@ -42,6 +42,14 @@ export interface IssuerRoleInput {
    * it, so with `sagemakerApiVpceId` it must be named too.
    */
   readonly studioVpceId?: string;
+  /**
+   * Tag-bound (the default of `npm run issuer-role`): the owner tag's key. Sessions must carry exactly
+   * this tag (the person's canonical identity) and may act only on profiles whose owner tag equals
+   * it; a session without it may do nothing. Undefined: direct, any profile of the domain.
+   */
+  readonly ownerTagKey?: string;
+  /** The partition, when the region is a placeholder (studio-gate's own stack); else the region's. */
+  readonly partition?: string;
 }
 
 /** The default name of the issuer role in each domain account. */
@@ -63,7 +71,7 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   }
   // Exact role ARNs: no wildcard, which in ArnLike would also match a role someone creates under a path.
   for (const arn of [...input.trustedRoleArns, ...(input.healthRoleArn === undefined ? [] : [input.healthRoleArn])]) {
-    if (roleAccount(arn) !== input.networkAccountId || !arn.startsWith(`arn:${partitionOf(input.region)}:`)) {
+    if (roleAccount(arn) !== input.networkAccountId || !arn.startsWith(`arn:${input.partition ?? partitionOf(input.region)}:`)) {
       problems.push(`"${arn}" is not a role of the network account ${input.networkAccountId}`);
     }
   }
@@ -72,6 +80,14 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   }
   if (input.healthRoleArn !== undefined && input.trustedRoleArns.includes(input.healthRoleArn)) {
     problems.push('--health-role-arn must not also be an issuing role');
+  }
+  if (
+    input.ownerTagKey !== undefined &&
+    (!/^[A-Za-z0-9 _.:/=+@-]{1,128}$/.test(input.ownerTagKey) || input.ownerTagKey.toLowerCase().startsWith('aws:'))
+  ) {
+    problems.push(
+      `--owner-tag must be a tag key (1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…), got "${input.ownerTagKey}"`,
+    );
   }
   if (input.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(input.roleName))
     problems.push('--role-name must be an IAM role name');
@@ -99,9 +115,17 @@ export interface TrustPolicy {
  * check's name); the health check's role, only under its own name.
  */
 export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
-  const partition = partitionOf(input.region);
+  const partition = input.partition ?? partitionOf(input.region);
   const network = { AWS: `arn:${partition}:iam::${input.networkAccountId}:root` };
+  const key = input.ownerTagKey;
+  // Tag-bound: every session carries the owner tag and no other (sts:TagSession, checked on the
+  // AssumeRole too, so an untagged session cannot be opened). `ForAllValues` alone would also pass a
+  // request without tags: the Null condition is what requires the tag.
   const actions = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+  const tagged =
+    key === undefined
+      ? undefined
+      : { null: { [`aws:RequestTag/${key}`]: 'false' }, only: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [key] } } };
   const statements: TrustPolicy['Statement'] = [
     {
       Sid: 'StudioGateIssuingFunctionsNamingThePerson',
@@ -111,11 +135,23 @@ export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
       Condition: {
         ArnEquals: { 'aws:PrincipalArn': [...input.trustedRoleArns] },
         // No SourceIdentity, no session: the key is absent from a request that does not set it.
-        Null: { 'sts:SourceIdentity': 'false' },
+        Null: { 'sts:SourceIdentity': 'false', ...tagged?.null },
         StringNotEquals: { 'sts:SourceIdentity': HEALTH_SOURCE_IDENTITY },
+        ...tagged?.only,
       },
     },
   ];
+  if (tagged !== undefined) {
+    // The tag itself (its own authorization, without SourceIdentity in its context): the same principals.
+    const principals = [...input.trustedRoleArns, ...(input.healthRoleArn === undefined ? [] : [input.healthRoleArn])];
+    statements.push({
+      Sid: 'StudioGateTagsTheSessionWithTheOwnerOnly',
+      Effect: 'Allow',
+      Principal: network,
+      Action: 'sts:TagSession',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': principals }, Null: tagged.null, ...tagged.only },
+    });
+  }
   if (input.healthRoleArn !== undefined) {
     statements.push({
       Sid: 'StudioGateHealthCheckAsItself',
@@ -125,6 +161,8 @@ export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
       Condition: {
         ArnEquals: { 'aws:PrincipalArn': input.healthRoleArn },
         StringEquals: { 'sts:SourceIdentity': HEALTH_SOURCE_IDENTITY },
+        ...(tagged && { Null: tagged.null }),
+        ...tagged?.only,
       },
     });
   }
@@ -134,31 +172,40 @@ export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
 /** The role's permissions: what issuing needs, on this domain only. */
 export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
   const where = {
-    partition: partitionOf(input.region),
+    partition: input.partition ?? partitionOf(input.region),
     region: input.region,
     accountId: input.domainAccountId,
     domainId: input.domainId,
   };
-  const condition =
+  const throughEndpoints =
     input.sagemakerApiVpceId === undefined || input.studioVpceId === undefined
-      ? {}
-      : { Condition: { StringEquals: { 'aws:SourceVpce': [input.sagemakerApiVpceId, input.studioVpceId] } } };
-  const allow = (Sid: string, Action: string | string[], Resource: string): PolicyStatement => ({
-    Sid,
-    Effect: 'Allow',
-    Action,
-    Resource,
-    ...condition,
-  });
+      ? undefined
+      : { 'aws:SourceVpce': [input.sagemakerApiVpceId, input.studioVpceId] };
+  const key = input.ownerTagKey;
+  /** Tag-bound: the resource's owner tag must equal the session's (`…IfExists`: or the resource has none). */
+  const owned = (operator: 'StringEquals' | 'StringEqualsIfExists'): Record<string, Record<string, string | string[]>> =>
+    key === undefined ? {} : { [operator]: { [`sagemaker:ResourceTag/${key}`]: `\${aws:PrincipalTag/${key}}` } };
+  const allow = (
+    Sid: string,
+    Action: string | string[],
+    Resource: string,
+    ownership: Record<string, Record<string, string | string[]>> = {},
+  ): PolicyStatement => {
+    const conditions = { ...ownership };
+    if (throughEndpoints !== undefined) conditions.StringEquals = { ...conditions.StringEquals, ...throughEndpoints };
+    return { Sid, Effect: 'Allow', Action, Resource, ...(Object.keys(conditions).length > 0 && { Condition: conditions }) };
+  };
   return {
     Version: '2012-10-17',
     Statement: [
       allow(
-        'IssueStudioUrlsOfDomainProfiles',
+        key === undefined ? 'IssueStudioUrlsOfDomainProfiles' : 'IssueStudioUrlsOfProfilesTheSessionOwns',
         ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags', 'sagemaker:CreatePresignedDomainUrl'],
         userProfileArn(where),
+        owned('StringEquals'),
       ),
-      allow('DescribeSpacesOfDomain', 'sagemaker:DescribeSpace', spaceArn(where)),
+      // A shared space carries no owner tag (it is the domain's); a private one tagged for someone else is refused.
+      allow('DescribeSpacesOfDomain', 'sagemaker:DescribeSpace', spaceArn(where), owned('StringEqualsIfExists')),
       allow('DescribeTheDomain', 'sagemaker:DescribeDomain', domainArn(where)),
       // The SSO chooser lists the person's spaces. ListSpaces has no resource-level permissions.
       allow('ListSpacesForTheChooser', 'sagemaker:ListSpaces', '*'),
@@ -170,28 +217,42 @@ export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceIdentity': HEALTH_SOURCE_IDENTITY } },
       },
+      ...(key === undefined
+        ? []
+        : [
+            {
+              // A session that does not carry the owner tag names nobody: it may do nothing at all.
+              Sid: 'UntaggedSessionsDoNothing',
+              Effect: 'Deny' as const,
+              Action: '*',
+              Resource: '*',
+              Condition: { Null: { [`aws:PrincipalTag/${key}`]: 'true' } },
+            },
+          ]),
     ],
+  };
+}
+
+/** The role itself: its name, trust and inline policy (the domain account's template, or studio-gate's own stack). */
+export function issuerRoleResource(input: IssuerRoleInput): Record<string, unknown> {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      RoleName: input.roleName ?? ISSUER_ROLE_NAME,
+      Description: `studio-gate issues Studio URLs of ${input.domainId} through this role, one session per person (SourceIdentity${input.ownerTagKey === undefined ? '' : ', and the owner tag it may act on'})`,
+      MaxSessionDuration: MAX_SESSION_SECONDS,
+      AssumeRolePolicyDocument: issuerTrustPolicy(input),
+      Policies: [{ PolicyName: 'issue-studio-urls', PolicyDocument: issuerPermissions(input) }],
+    },
   };
 }
 
 /** The template: one role, its trust and its inline policy; its ARN as an output. */
 export function issuerRoleTemplate(input: IssuerRoleInput): Record<string, unknown> {
-  const roleName = input.roleName ?? ISSUER_ROLE_NAME;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `studio-gate issuer role for Studio domain ${input.domainId} (${input.region}), trusted by studio-gate in ${input.networkAccountId}`,
-    Resources: {
-      IssuerRole: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          RoleName: roleName,
-          Description: `studio-gate issues Studio URLs of ${input.domainId} through this role, one session per person (SourceIdentity)`,
-          MaxSessionDuration: MAX_SESSION_SECONDS,
-          AssumeRolePolicyDocument: issuerTrustPolicy(input),
-          Policies: [{ PolicyName: 'issue-studio-urls', PolicyDocument: issuerPermissions(input) }],
-        },
-      },
-    },
+    Resources: { IssuerRole: issuerRoleResource(input) },
     Outputs: {
       IssuerRoleArn: {
         Description: `The role of STUDIO_DOMAINS' "role" for ${input.domainId}`,

@@ -7,7 +7,7 @@
 import { readDomainList } from '../config/domains';
 import { isLoopbackUrl } from '../config/environment';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
-import { isSageMakerApiEndpoint, type StudioDomain } from '../domain/studio-domains';
+import { ISSUANCES, type Issuance, isSageMakerApiEndpoint, ROLE_ARN_PATTERN, type StudioDomain } from '../domain/studio-domains';
 
 /** Stage parameters as strings, exactly as serverless resolves them. */
 export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
@@ -34,6 +34,12 @@ export interface DeploymentParams {
     /** The STS interface endpoint's own DNS name, when given (else STS's private DNS). */
     readonly stsEndpointUrl?: string;
   };
+  /**
+   * One domain: how its URLs are issued, and (tag-bound) the issuer role: the one named by the
+   * issuerRoleArn param, or (undefined) the one this stack creates. With several, each domain says.
+   */
+  readonly issuance: Issuance;
+  readonly issuerRoleArn?: string;
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
   readonly studioSecurityGroupIds: readonly string[];
@@ -250,6 +256,17 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
   }
 
   const several = severalDomains(raw, stage, region, problems);
+  const issuanceRaw = (raw.issuance ?? '').trim();
+  const issuance: Issuance = issuanceRaw === 'direct' ? 'direct' : 'tag-bound';
+  if (issuanceRaw !== '' && !ISSUANCES.includes(issuanceRaw as Issuance))
+    problems.push(`param issuance must be tag-bound (the default) or direct, got "${issuanceRaw}"`);
+  const issuerRoleArn = optional('issuerRoleArn', ROLE_ARN_PATTERN, 'an IAM role ARN');
+  if (several && (issuanceRaw !== '' || issuerRoleArn !== undefined)) {
+    problems.push('params issuance and issuerRoleArn are for one domain; with studioDomains, each domain says (issuance, role)');
+  }
+  if (issuance === 'direct' && issuerRoleArn !== undefined) problems.push('param issuerRoleArn goes with issuance tag-bound');
+  // The single domain's own issuer role, assumed through STS's interface endpoint (ours, or private DNS).
+  const ownIssuerRole = !several && issuance === 'tag-bound';
 
   const sso = { oidc: flag('ssoOidc', false), saml: flag('ssoSaml', false) };
   if ((sso.oidc || sso.saml) && authMode === 'iam') {
@@ -264,6 +281,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
       ? primaryDomain(several.domains, region, several.networkAccountId)
       : need('domainId', ID.domain, 'a Studio domain id (d-...)'),
     ...(several && { several }),
+    issuance,
+    ...(issuerRoleArn !== undefined && { issuerRoleArn }),
     vpcId: need('vpcId', ID.vpc, 'a VPC id'),
     subnetIds: ids('subnetIds', ID.subnet, 'subnet id', 2),
     studioSecurityGroupIds: ids('studioSecurityGroupIds', ID.sg, 'security group id', 1),
@@ -277,8 +296,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
       // Issuer roles are assumed through STS's interface endpoint: ours, unless stsEndpointUrl names another.
       Sts:
         flag('createStsEndpoint', false) ||
-        (several?.domains.some((d) => d.issuerRoleArn !== undefined) === true &&
-          (raw.stsEndpointUrl ?? '').trim() === '' &&
+        (((several?.domains.some((d) => d.issuerRoleArn !== undefined) === true && (raw.stsEndpointUrl ?? '').trim() === '') ||
+          ownIssuerRole) &&
           !local),
       Logs: flag('createLogsEndpoint', false),
       Monitoring: flag('createMonitoringEndpoint', false),
@@ -349,6 +368,6 @@ function severalDomains(
 
 /** The domain the single-domain parts (health checks, user policies) are about: the first of this account and region. */
 function primaryDomain(domains: readonly StudioDomain[], region: string, account: string): string {
-  const home = domains.find((d) => d.region === region && d.accountId === account && d.issuerRoleArn === undefined);
+  const home = domains.find((d) => d.region === region && d.accountId === account);
   return (home ?? domains[0])?.id ?? '';
 }

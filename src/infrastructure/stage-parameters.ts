@@ -36,6 +36,8 @@ export const STAGE_PARAMETERS = [
   'networkAccountId',
   'stsEndpointUrl',
   'issuerSessionSeconds',
+  'issuance',
+  'issuerRoleArn',
   'authMode',
   'jwtIssuer',
   'jwtAudience',

@@ -4,6 +4,7 @@
  * Facts are plain strings; when rendering into CloudFormation they may be placeholders such as
  * `${AWS::AccountId}` (see src/infrastructure/cloudformation.ts).
  */
+import type { Issuance } from '../domain/studio-domains';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -34,6 +35,11 @@ export interface DeploymentFacts {
    * the issuer role it is issued through, if any. Undefined: the one domain above.
    */
   readonly domains?: readonly DomainFacts[];
+  /** The one domain's issuance (undefined: direct) and, tag-bound, its issuer role. */
+  readonly issuance?: Issuance;
+  readonly issuerRoleArn?: string;
+  /** The owner tag's key: tag-bound sessions carry the person under it. */
+  readonly ownerTagKey?: string;
   readonly vpcId: string;
   /** The SageMaker API interface endpoint (com.amazonaws.REGION.sagemaker.api). */
   readonly sagemakerApiVpceId: string;
@@ -56,11 +62,23 @@ export interface DomainFacts {
   readonly region: string;
   readonly accountId: string;
   readonly issuerRoleArn?: string;
+  /** Undefined: direct. */
+  readonly issuance?: Issuance;
 }
 
 /** The domains of a deployment: several, or the one of `f.domainId` in this account and region. */
 export function domainsOf(f: DeploymentFacts): readonly DomainFacts[] {
-  return f.domains ?? [{ id: f.domainId, region: f.region, accountId: f.accountId }];
+  return (
+    f.domains ?? [
+      {
+        id: f.domainId,
+        region: f.region,
+        accountId: f.accountId,
+        ...(f.issuerRoleArn !== undefined && { issuerRoleArn: f.issuerRoleArn }),
+        ...(f.issuance !== undefined && { issuance: f.issuance }),
+      },
+    ]
+  );
 }
 
 /** The policy document for a list of statements. */

@@ -3,6 +3,7 @@
  * and the user-side managed policies a platform team attaches to people's roles.
  */
 import { appArn, domainArn, spaceArn, userProfileArn } from '../domain/arns';
+import { DEFAULT_OWNER_TAG } from '../domain/profile-owner';
 import {
   type DeploymentFacts,
   type DomainFacts,
@@ -27,6 +28,35 @@ function throughOurSageMakerEndpoints(f: DeploymentFacts) {
 /** The issuer roles of the deployment's domains, each once. */
 export function issuerRoleArns(f: DeploymentFacts): string[] {
   return [...new Set(domainsOf(f).flatMap((d) => (d.issuerRoleArn === undefined ? [] : [d.issuerRoleArn])))];
+}
+
+/** The issuer roles of tag-bound domains, each once: their sessions carry the owner tag. */
+export function tagBoundRoleArns(f: DeploymentFacts): string[] {
+  return [
+    ...new Set(
+      domainsOf(f).flatMap((d) => (d.issuerRoleArn === undefined || d.issuance !== 'tag-bound' ? [] : [d.issuerRoleArn])),
+    ),
+  ];
+}
+
+/** `sts:TagSession` on the tag-bound issuer roles, with the owner tag's key only (none without such roles). */
+export function tagSessionStatements(f: DeploymentFacts, Sid: string): PolicyStatement[] {
+  const roles = tagBoundRoleArns(f);
+  if (roles.length === 0) return [];
+  return [
+    {
+      Sid,
+      Effect: 'Allow',
+      Action: 'sts:TagSession',
+      Resource: arns(roles),
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [ownerTagKeyOf(f)] } },
+    },
+  ];
+}
+
+/** The owner tag's key of a deployment. */
+export function ownerTagKeyOf(f: DeploymentFacts): string {
+  return f.ownerTagKey ?? DEFAULT_OWNER_TAG;
 }
 
 /** One ARN, or a list of them when there are several. */
@@ -82,6 +112,8 @@ export function studioUrlFunctionStatements(f: DeploymentFacts): PolicyStatement
       Resource: arns(roles),
     });
   }
+  // Tag-bound domains: the session carries the person under the owner tag's key, and no other tag.
+  statements.push(...tagSessionStatements(f, 'TagIssuerSessionsWithTheOwner'));
   return statements;
 }
 

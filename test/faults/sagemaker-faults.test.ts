@@ -32,8 +32,11 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  pipeline = await startInProcessPipeline({ ...TIMEOUTS, SAGEMAKER_CALL_MODE: 'sequential' });
-  parallel = await startInProcessPipeline({ ...TIMEOUTS, SAGEMAKER_CALL_MODE: 'parallel' });
+  // SageMaker's faults, call by call: with the function's own client (direct), so the counts are
+  // SageMaker's alone; STS's faults and the tag-bound path have their own tests (many-domains, tag-bound).
+  const direct = { STUDIO_ISSUANCE: 'direct', STUDIO_ISSUER_ROLE_ARN: '' };
+  pipeline = await startInProcessPipeline({ ...TIMEOUTS, ...direct, SAGEMAKER_CALL_MODE: 'sequential' });
+  parallel = await startInProcessPipeline({ ...TIMEOUTS, ...direct, SAGEMAKER_CALL_MODE: 'parallel' });
   const { upstream, auth } = pipeline.app.config;
   worstMs = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
 });

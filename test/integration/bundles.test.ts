@@ -191,7 +191,8 @@ it('fails closed with 503, auditing why, when Lambda gives the function no crede
     };
     const { stdout } = await promisify(execFile)(process.execPath, [driver], { env, timeout: 60_000 });
     expect(stdout).toContain('STATUS 503');
-    expect(stdout).toMatch(/"decision":"error","reason":"sagemaker-credentials-unavailable","status":503/);
+    // Tag-bound (the default): the issuer role's AssumeRole is the first call, and it has nothing to sign with.
+    expect(stdout).toMatch(/"decision":"error","reason":"sts-credentials-unavailable","status":503/);
     expect(peers.emulator.calls).toEqual({});
     expect(existsSync(ran)).toBe(false);
   } finally {

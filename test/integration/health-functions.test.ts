@@ -5,7 +5,7 @@
  * output and result line are parsed and asserted.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, demoDomains } from '../../scripts/local/demo-data';
+import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, demoDomains, RISK_ROLE_ARN } from '../../scripts/local/demo-data';
 import { type LocalDnsServer, localPrivateNames, startDnsServer } from '../../scripts/local/dns-server';
 import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
 import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
@@ -230,6 +230,7 @@ describe('several domains', () => {
     const before = peers.emulator.iam?.calls.length ?? 0;
     const { summary } = await runScheduled(severalEnv());
     expect(summary.checks.filter((c) => /^(domain|canary|assume-role)/.test(c.name)).map((c) => [c.name, c.status])).toEqual([
+      ['assume-role.d-localdemo', 'pass'],
       ['domain.d-localdemo', 'pass'],
       ['canary.d-localdemo', 'pass'],
       ['assume-role.d-localrisk', 'pass'],
@@ -242,15 +243,18 @@ describe('several domains', () => {
     expect(JSON.stringify(body)).not.toMatch(/d-local/);
     expect(
       body.checks.map((c: { name: string }) => c.name).filter((n: string) => /^(domain|canary|assume-role)/.test(n)),
-    ).toEqual(['domain.1', 'canary.1', 'assume-role.2', 'domain.2', 'canary.2']);
-    // One session for the run, naming the check itself.
-    expect(peers.emulator.iam?.calls.slice(before).map((c) => [c.sourceIdentity, c.outcome])).toEqual([
-      ['studio-gate-health', 'issued'],
+    ).toEqual(['assume-role.1', 'domain.1', 'canary.1', 'assume-role.2', 'domain.2', 'canary.2']);
+    // One session per domain and run, naming the check itself, tagged as the canary's owner (both tag-bound).
+    expect(peers.emulator.iam?.calls.slice(before).map((c) => [c.sourceIdentity, c.tags?.[0]?.value, c.outcome])).toEqual([
+      ['studio-gate-health', 'alice@example.com', 'issued'],
+      ['studio-gate-health', 'alice@example.com', 'issued'],
     ]);
   });
 
   it('names a failed AssumeRole as its own failing check with its fix, and the domain’s checks wait for it', async () => {
-    const { summary } = await runScheduled(severalEnv((role) => role.replace('studio-gate-issuer', 'not-trusting-us')));
+    const { summary } = await runScheduled(
+      severalEnv((role) => (role === RISK_ROLE_ARN ? role.replace('studio-gate-issuer', 'not-trusting-us') : role)),
+    );
     const byName = Object.fromEntries(summary.checks.map((c) => [c.name, c]));
     expect(summary.healthy).toBe(false);
     expect(byName['assume-role.d-localrisk']).toMatchObject({

@@ -59,7 +59,8 @@ describe('local stack: GET /studio-url', () => {
     const response = await get('/studio-url', stack.issuer.tokenFor('john_smith'));
     expect(response.status).toBe(403);
     expect(response.text).not.toContain('owner');
-    expect(stack.output()).toMatch(/"reason":"profile-owner-mismatch"[^\n]*"userProfileName":"john-smith"/);
+    // Tag-bound: IAM refuses john_smith's session john.smith's profile before studio-gate's own owner check reads it.
+    expect(stack.output()).toMatch(/"reason":"issuer-role-refused"[^\n]*"userProfileName":"john-smith"/);
   });
 
   it('answers a SageMaker answer that hangs after its headers with 504 within the shell-set budget, and audits it', async () => {

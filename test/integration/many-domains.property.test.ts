@@ -62,8 +62,8 @@ it('issues a URL only for the caller’s own profile, in a domain their groups e
           if (domain !== undefined) expect(session?.domainId).toBe(domain);
           // Their own profile: the one their address maps to, which names them as its owner.
           expect(session?.userProfileName).toBe(email.split('@')[0]?.replace(/[._]/g, '-'));
-          // Another account's domain: only through its issuer role, naming them.
-          expect(session?.sourceIdentity).toBe(session?.domainId === RISK_DOMAIN_ID ? email : undefined);
+          // Every domain is tag-bound: only through its issuer role, naming them.
+          expect(session?.sourceIdentity).toBe(email);
         } else if (result.statusCode === 300) {
           expect(domain).toBeUndefined();
           expect(entitled.length).toBeGreaterThan(1);

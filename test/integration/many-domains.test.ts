@@ -104,7 +104,8 @@ describe('choosing among several domains', () => {
     await expect(opened(p, demo.body.url)).resolves.toEqual({
       domainId: DEMO_DOMAIN_ID,
       userProfileName: 'grace',
-      sourceIdentity: undefined,
+      // Tag-bound in studio-gate's own account too: through the demo domain's issuer role, naming her.
+      sourceIdentity: 'grace@example.com',
     });
     const risk = await ask(p, 'grace', { domain: [RISK_DOMAIN_ID] });
     expect(risk.status).toBe(200);
@@ -119,6 +120,7 @@ describe('choosing among several domains', () => {
       callerAccessKeyId: LOCAL_CREDENTIALS.accessKeyId,
       sourceIdentity: 'grace@example.com',
       sessionName: 'sg.grace@example.com',
+      tags: [{ key: 'studio-gate:owner', value: 'grace@example.com' }],
       outcome: 'issued',
     });
   });

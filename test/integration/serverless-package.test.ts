@@ -81,6 +81,8 @@ let several: Packaged;
 
 /** The hub stage (config/params.yml): a domain of this account, one of another (its issuer role), one of another region. */
 const RISK_ACCOUNT = '555566667777';
+/** The hub stage's home domain: tag-bound through an issuer role in studio-gate's own account. */
+const HOME_ROLE = 'arn:aws:iam::111122223333:role/studio-gate-issuer';
 const RISK_ROLES = [
   `arn:aws:iam::${RISK_ACCOUNT}:role/studio-gate-issuer`,
   `arn:aws:iam::${RISK_ACCOUNT}:role/studio-gate-issuer-us`,
@@ -204,6 +206,8 @@ describe('packaged template (stage ci: create everything)', () => {
       'StudioUrlRole',
       'HealthCheckRole',
       'HealthRole',
+      // Tag-bound (the default): every URL is issued through it.
+      'IssuerRole',
       'SsoOidcRole',
       'SsoSamlRole',
     ]);
@@ -370,11 +374,51 @@ describe('packaged template (stage ci: create everything)', () => {
       'ImplicitlyDenied',
     ],
   ];
-  it.each(decisions)('deployed role: %s → %s', async (_what, action, resource, context, expected) => {
-    const doc = resolveIntrinsics(ci.template.Resources.StudioUrlRole?.Properties.Policies[0].PolicyDocument, IDS);
+  // Tag-bound (the default): the stack's issuer role issues, in alice's session, on profiles she owns.
+  const OWNER = 'studio-gate:owner';
+  const alice = { [`aws:PrincipalTag/${OWNER}`]: 'alice@example.com' };
+  it.each(decisions)('deployed issuer role, alice’s session: %s → %s', async (_what, action, resource, context, expected) => {
+    const doc = resolveIntrinsics(ci.template.Resources.IssuerRole?.Properties.Policies[0].PolicyDocument, IDS);
+    const owned: Record<string, string> = resource.startsWith('user-profile/')
+      ? { [`sagemaker:ResourceTag/${OWNER}`]: 'alice@example.com' }
+      : {};
     await expect(
-      simulate({ action, resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:${resource}`, context, identityPolicies: [doc] }),
+      simulate({
+        action,
+        resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:${resource}`,
+        context: { ...context, ...alice, ...owned },
+        identityPolicies: [doc],
+      }),
     ).resolves.toBe(expected);
+  });
+
+  it('deployed issuer role: alice’s session presigns no profile owned by someone else, an untagged session nothing', async () => {
+    const doc = resolveIntrinsics(ci.template.Resources.IssuerRole?.Properties.Policies[0].PolicyDocument, IDS);
+    const bob = `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/bob`;
+    const via = { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' };
+    const presign = (context: Record<string, string>) =>
+      simulate({
+        action: 'sagemaker:CreatePresignedDomainUrl',
+        resource: bob,
+        context: { ...via, ...context },
+        identityPolicies: [doc],
+      });
+    await expect(presign({ ...alice, [`sagemaker:ResourceTag/${OWNER}`]: 'bob@example.com' })).resolves.toBe('ImplicitlyDenied');
+    await expect(presign({ [`sagemaker:ResourceTag/${OWNER}`]: 'bob@example.com' })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  it('deployed function role: presigns, describes and reads tags of no profile itself', async () => {
+    const doc = resolveIntrinsics(ci.template.Resources.StudioUrlRole?.Properties.Policies[0].PolicyDocument, IDS);
+    for (const action of ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile', 'sagemaker:ListTags']) {
+      await expect(
+        simulate({
+          action,
+          resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/alice`,
+          context: { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1' },
+          identityPolicies: [doc],
+        }),
+      ).resolves.toBe('ImplicitlyDenied');
+    }
   });
 
   it('deployed endpoint policies: KernelGateway apps through Studio, presign through the API, our account only', async () => {
@@ -501,13 +545,13 @@ describe('packaged template (iam mode, existing endpoints)', () => {
   });
 
   it('creates no endpoint it is given (only the table’s DynamoDB one) and names the existing ones in every policy', () => {
-    expect(ofType(iam.template, 'AWS::EC2::VPCEndpoint').map(([id]) => id)).toEqual(['DynamoDbEndpoint']);
+    // STS's endpoint is made for the tag-bound issuer role (existing endpoints stand for the three of them only).
+    expect(ofType(iam.template, 'AWS::EC2::VPCEndpoint').map(([id]) => id)).toEqual(['StsEndpoint', 'DynamoDbEndpoint']);
     expect(iam.template.Resources.SageMakerApiPrivateZone).toBeUndefined();
     const api = iam.template.Resources.ApiGatewayRestApi?.Properties as Record<string, any>;
     expect(api.EndpointConfiguration.VpcEndpointIds).toEqual(['vpce-0123456789abcdef3']);
-    const role = JSON.stringify(
-      resolveIntrinsics(iam.template.Resources.StudioUrlRole?.Properties.Policies[0].PolicyDocument, IDS),
-    );
+    // The issuer role acts only through the given endpoints.
+    const role = JSON.stringify(resolveIntrinsics(iam.template.Resources.IssuerRole?.Properties.Policies[0].PolicyDocument, IDS));
     expect(role).toContain('"aws:SourceVpce":["vpce-0123456789abcdef1","vpce-0123456789abcdef2"]');
     const env = iam.template.Resources.StudioUrlLambdaFunction?.Properties.Environment.Variables;
     expect(env.ALLOWED_VPCE_IDS).toBe('vpce-0123456789abcdef3');
@@ -846,10 +890,18 @@ describe('packaged template: the SSO bridge', () => {
       [id, 'writes no parameter', 'ssm:PutParameter', parameter('ci', 'sso-cookie-keys'), {}, 'ImplicitlyDenied'],
       [
         id,
-        'presigns through our endpoint',
+        'presigns nothing itself (only through the issuer role)',
         'sagemaker:CreatePresignedDomainUrl',
         `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/alice`,
         viaApi,
+        'ImplicitlyDenied',
+      ],
+      [
+        id,
+        'assumes the issuer role',
+        'sts:AssumeRole',
+        `arn:aws:iam::${ACCOUNT}:role/studio-gate-ci-eu-west-1-issuer`,
+        {},
         'Allowed',
       ],
       [
@@ -898,7 +950,7 @@ describe('several domains (hub and spoke)', () => {
         undefined,
       ]);
       const config = parseConfig({ ...(resolveIntrinsics(env, IDS) as Record<string, string>), AWS_REGION: 'eu-west-1' });
-      expect(config.domains.map((d) => d.issuerRoleArn ?? 'own')).toEqual(['own', ...RISK_ROLES]);
+      expect(config.domains.map((d) => d.issuerRoleArn ?? 'own')).toEqual([HOME_ROLE, ...RISK_ROLES]);
     }
   });
 
@@ -908,20 +960,18 @@ describe('several domains (hub and spoke)', () => {
         Statement: { Sid: string; Action: unknown; Resource: unknown }[];
       };
       const assume = statements.Statement.find((s) => s.Sid === 'AssumeIssuerRolesAsThePerson');
-      expect([role, assume?.Action, assume?.Resource]).toEqual([role, ['sts:AssumeRole', 'sts:SetSourceIdentity'], RISK_ROLES]);
+      expect([role, assume?.Action, assume?.Resource]).toEqual([
+        role,
+        ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        [HOME_ROLE, ...RISK_ROLES],
+      ]);
     }
     expect(several.template.Outputs.IssuerTrustedRoleArns).toBeDefined();
-    // The single-domain stage has none of it: no output, no STS variable, no AssumeRole, no ListSpaces.
+    // The single-domain stage has none of it: no output, no STS variable, no domain list (its issuer role is its own stack's).
     expect(ci.template.Outputs.IssuerTrustedRoleArns).toBeUndefined();
     expect(ci.template.Outputs.HealthCheckRoleArn).toBeUndefined();
     const single = JSON.stringify(ci.template);
-    for (const piece of [
-      'STUDIO_DOMAINS',
-      'AWS_ENDPOINT_URL_STS',
-      'ISSUER_SESSION_SECONDS',
-      'AssumeIssuerRoles',
-      'ListSpacesForTheChooser',
-    ]) {
+    for (const piece of ['STUDIO_DOMAINS', 'AWS_ENDPOINT_URL_STS', 'ISSUER_SESSION_SECONDS']) {
       expect([piece, single.includes(piece)]).toEqual([piece, false]);
     }
   });
@@ -932,7 +982,7 @@ describe('several domains (hub and spoke)', () => {
     expect(plan.studio).toBeUndefined();
     expect(plan.domains.map((d: { domainId: string; issuerRoleArn?: string }) => [d.domainId, d.issuerRoleArn ?? 'own'])).toEqual(
       [
-        ['d-homedomain01', 'own'],
+        ['d-homedomain01', HOME_ROLE],
         ['d-riskdomain01', RISK_ROLES[0]],
         ['d-usdomain0001', RISK_ROLES[1]],
       ],
@@ -947,7 +997,8 @@ describe('several domains (hub and spoke)', () => {
     const role = resolveIntrinsics(several.template.Resources.HealthCheckRole?.Properties.Policies[0].PolicyDocument, IDS) as {
       Statement: { Sid: string; Resource: unknown }[];
     };
-    expect(role.Statement.find((s) => s.Sid === 'AssumeIssuerRolesAsTheCheck')?.Resource).toEqual(RISK_ROLES);
+    expect(role.Statement.find((s) => s.Sid === 'AssumeIssuerRolesAsTheCheck')?.Resource).toEqual([HOME_ROLE, ...RISK_ROLES]);
+    expect(role.Statement.find((s) => s.Sid === 'TagTheCheckSessionWithTheOwner')?.Resource).toEqual([HOME_ROLE, ...RISK_ROLES]);
     // The health role is named apart: the issuer roles let it check, never issue.
     expect(JSON.stringify(several.template.Outputs.IssuerTrustedRoleArns)).not.toContain('HealthCheckRole');
     expect(several.template.Outputs.HealthCheckRoleArn).toMatchObject({ Value: { 'Fn::GetAtt': ['HealthCheckRole', 'Arn'] } });

@@ -3,11 +3,19 @@
  * Query protocol and parses the emulator's XML; the SageMaker emulator reads each request's SigV4
  * credential (and session token) and answers as IAM would for that session's account.
  */
-import { DescribeDomainCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePresignedDomainUrlCommand,
+  DescribeDomainCommand,
+  DescribeUserProfileCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/credentials';
 import { DEMO_DOMAIN_ID, RISK_DOMAIN_ID, RISK_ROLE_ARN } from '../../scripts/local/demo-data';
 import { startPeers } from '../../scripts/local/stack';
+
+/** The owner tag a tag-bound session of grace carries. */
+const GRACE_TAG = { Key: 'studio-gate:owner', Value: 'grace@example.com' };
 
 let peers: Awaited<ReturnType<typeof startPeers>>;
 let sts: STSClient;
@@ -39,6 +47,7 @@ it('issues a session of the issuer role to a trusted caller that names the perso
       RoleSessionName: 'sg.grace@example.com',
       SourceIdentity: 'grace@example.com',
       DurationSeconds: 900,
+      Tags: [GRACE_TAG],
     }),
   );
   expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
@@ -66,7 +75,15 @@ it('issues a session of the issuer role to a trusted caller that names the perso
 it('refuses AssumeRole without SourceIdentity, from an untrusted key, and for an unknown role', async () => {
   const assume = (client: STSClient, input: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>) =>
     client
-      .send(new AssumeRoleCommand({ RoleArn: RISK_ROLE_ARN, RoleSessionName: 'sg.grace', SourceIdentity: 'grace', ...input }))
+      .send(
+        new AssumeRoleCommand({
+          RoleArn: RISK_ROLE_ARN,
+          RoleSessionName: 'sg.grace',
+          SourceIdentity: 'grace',
+          Tags: [GRACE_TAG],
+          ...input,
+        }),
+      )
       .then(
         () => 'issued',
         (error: { name: string }) => error.name,
@@ -82,6 +99,10 @@ it('refuses AssumeRole without SourceIdentity, from an untrusted key, and for an
     await expect(assume(stranger, {})).resolves.toBe('AccessDenied');
     await expect(assume(sts, { RoleArn: 'arn:aws:iam::111111111111:role/other' })).resolves.toBe('AccessDenied');
     await expect(assume(sts, { DurationSeconds: 7200 })).resolves.toBe('ValidationError');
+    // The role is tag-bound: no session without exactly the owner tag.
+    await expect(assume(sts, { Tags: undefined })).resolves.toBe('AccessDenied');
+    await expect(assume(sts, { Tags: [{ Key: 'team', Value: 'grace@example.com' }] })).resolves.toBe('AccessDenied');
+    await expect(assume(sts, { Tags: [GRACE_TAG, { Key: 'team', Value: 'risk' }] })).resolves.toBe('AccessDenied');
   } finally {
     stranger.destroy();
   }
@@ -89,7 +110,7 @@ it('refuses AssumeRole without SourceIdentity, from an untrusted key, and for an
 
 it('refuses a session’s key with another token, and an unknown key', async () => {
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: RISK_ROLE_ARN, RoleSessionName: 'sg.grace', SourceIdentity: 'grace' }),
+    new AssumeRoleCommand({ RoleArn: RISK_ROLE_ARN, RoleSessionName: 'sg.grace', SourceIdentity: 'grace', Tags: [GRACE_TAG] }),
   );
   const forged = sagemakerAs({
     accessKeyId: out.Credentials?.AccessKeyId as string,
@@ -103,5 +124,40 @@ it('refuses a session’s key with another token, and an unknown key', async () 
   } finally {
     forged.destroy();
     unknown.destroy();
+  }
+});
+
+it('lets a tagged session act only on the profiles whose owner tag equals its tag, as the issuer role’s policy does', async () => {
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: RISK_ROLE_ARN,
+      RoleSessionName: 'sg.grace@example.com',
+      SourceIdentity: 'grace@example.com',
+      Tags: [GRACE_TAG],
+    }),
+  );
+  const session = sagemakerAs({
+    accessKeyId: out.Credentials?.AccessKeyId as string,
+    secretAccessKey: out.Credentials?.SecretAccessKey as string,
+    sessionToken: out.Credentials?.SessionToken as string,
+  });
+  const presign = (profile: string) =>
+    session.send(new CreatePresignedDomainUrlCommand({ DomainId: RISK_DOMAIN_ID, UserProfileName: profile })).then(
+      (answer) => (answer.AuthorizedUrl === undefined ? 'none' : 'url'),
+      (error: { name: string }) => error.name,
+    );
+  const profile = (name: string) =>
+    session.send(new DescribeUserProfileCommand({ DomainId: RISK_DOMAIN_ID, UserProfileName: name })).then(
+      (answer) => answer.UserProfileName,
+      (error: { name: string }) => error.name,
+    );
+  try {
+    await expect(presign('grace')).resolves.toBe('url');
+    await expect(profile('grace')).resolves.toBe('grace');
+    // alice's profile in the risk domain is owned by alice: grace's session may neither read nor presign it.
+    await expect(presign('alice')).resolves.toBe('AccessDeniedException');
+    await expect(profile('alice')).resolves.toBe('AccessDeniedException');
+  } finally {
+    session.destroy();
   }
 });

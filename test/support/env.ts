@@ -8,6 +8,8 @@ export function jwtEnv(overrides: Record<string, string | undefined> = {}): Reco
   return {
     AWS_REGION: TEST_REGION,
     STUDIO_DOMAIN_ID: TEST_DOMAIN_ID,
+    // The opt-out: the function's own client (one mocked SageMakerClient). Tag-bound issuance has its own tests.
+    STUDIO_ISSUANCE: 'direct',
     AUTH_MODE: 'jwt',
     JWT_ISSUER: 'http://127.0.0.1:4600',
     JWT_AUDIENCE: 'studio-gate',

@@ -21,6 +21,7 @@ export function ssoEnv(
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulatorUrl,
     LOCAL_STUDIO_ORIGIN: peers.emulatorUrl,
     STUDIO_DOMAIN_ID: '',
+    STUDIO_ISSUANCE: '',
     STUDIO_DOMAINS: demoDomains(peers.emulatorUrl),
     STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT,
     AWS_ENDPOINT_URL_STS: peers.emulatorUrl,

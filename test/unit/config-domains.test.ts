@@ -5,7 +5,7 @@ import { jwtEnv } from './../support/env';
 
 const ENDPOINT = 'https://vpce-0123456789abcdef0-abcdefgh.api.sagemaker.eu-west-1.vpce.amazonaws.com';
 const good = [
-  { id: 'd-home', region: 'eu-west-1', account: '222233334444', label: 'Home', groups: ['studio-users'] },
+  { id: 'd-home', region: 'eu-west-1', account: '222233334444', label: 'Home', groups: ['studio-users'], issuance: 'direct' },
   {
     id: 'd-risk',
     region: 'eu-west-1',
@@ -19,6 +19,7 @@ const good = [
 const env = (domains: unknown, more: Record<string, string | undefined> = {}) =>
   jwtEnv({
     STUDIO_DOMAIN_ID: undefined,
+    STUDIO_ISSUANCE: undefined,
     STUDIO_DOMAINS: JSON.stringify(domains),
     STUDIO_GATE_ACCOUNT_ID: '222233334444',
     ...more,
@@ -43,6 +44,7 @@ it('reads the domains, their entitlements, roles and canaries', () => {
       accountId: '222233334444',
       label: 'Home',
       entitled: { kind: 'only', values: ['studio-users'] },
+      issuance: 'direct',
       sagemakerEndpointUrl: ENDPOINT,
     },
     {
@@ -52,6 +54,7 @@ it('reads the domains, their entitlements, roles and canaries', () => {
       label: 'Risk',
       entitled: { kind: 'only', values: ['risk'] },
       issuerRoleArn: 'arn:aws:iam::555566667777:role/studio-gate-issuer',
+      issuance: 'tag-bound',
       sagemakerEndpointUrl: ENDPOINT,
       canaryProfile: 'canary',
     },
@@ -79,16 +82,18 @@ it('reports every problem of every domain at once', () => {
       groups: ['a'],
       role: 'arn:aws:iam::888899990000:role/r',
     },
-    { id: 'd-far', region: 'us-east-1', account: '222233334444', label: 'x', groups: ['a'] },
+    { id: 'd-far', region: 'us-east-1', account: '222233334444', label: 'x', groups: ['a'], issuance: 'direct' },
     {
       id: 'd-public',
       region: 'eu-west-1',
       account: '222233334444',
       label: 'x',
       groups: ['a'],
+      issuance: 'direct',
       endpoint: 'https://api.sagemaker.eu-west-1.amazonaws.com',
     },
     { id: 'd-canary', region: 'eu-west-1', account: '222233334444', label: 'x', groups: ['a'], canary: 'not a name' },
+    { id: 'd-nokind', region: 'eu-west-1', account: '222233334444', label: 'x', groups: ['a'], issuance: 'open' },
   ];
   expect(problems(env(bad, { STUDIO_DOMAIN_ID: 'd-x', STUDIO_ACCOUNT_ID: '222233334444' }))).toEqual([
     'STUDIO_DOMAIN_ID must not be set beside STUDIO_DOMAINS (list the domain there)',
@@ -99,12 +104,15 @@ it('reports every problem of every domain at once', () => {
     'STUDIO_DOMAINS[2]: account must be a 12-digit account id',
     'STUDIO_DOMAINS[2]: label must be 1–64 printable characters',
     'STUDIO_DOMAINS[2]: groups must list at least one group (or "*" for every caller)',
+    'STUDIO_DOMAINS[2]: a tag-bound domain needs the role to issue through (npm run -s issuer-role), or "issuance": "direct" to opt out',
     'STUDIO_DOMAINS[3] (d-other): "*" must stand alone in groups',
     "STUDIO_DOMAINS[3] (d-other): a domain outside studio-gate's account (222233334444) needs the role to issue through",
     "STUDIO_DOMAINS[4] (d-role): role is in account 888899990000, not the domain's 555566667777",
     "STUDIO_DOMAINS[5] (d-far): a domain in another region than the functions' (eu-west-1) needs its endpoint: the DNS name of that region's SageMaker API interface endpoint, reached by peering or Transit Gateway",
     'STUDIO_DOMAINS[6] (d-public): endpoint must be the endpoint-specific DNS name of a SageMaker API interface endpoint in eu-west-1 (https://vpce-….api.sagemaker.eu-west-1.vpce.amazonaws.com)',
+    'STUDIO_DOMAINS[7] (d-canary): a tag-bound domain needs the role to issue through (npm run -s issuer-role), or "issuance": "direct" to opt out',
     'STUDIO_DOMAINS[7] (d-canary): canary must be a user profile name',
+    'STUDIO_DOMAINS[8] (d-nokind): issuance must be "tag-bound" (the default) or "direct"',
     'STUDIO_DOMAINS: domain d-home is listed more than once',
   ]);
 });

@@ -170,7 +170,7 @@ describe('parseConfig', () => {
   });
 
   it('switches the owner check off only when told so, and keeps email_verified on unless switched off', () => {
-    expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: 'off' })).owner).toEqual({ check: 'off' });
+    expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: 'off' })).owner).toEqual({ check: 'off', tagKey: 'studio-gate:owner' });
     expect(parseConfig(jwtEnv({ PROFILE_OWNER_CHECK: '' })).owner).toEqual({ check: 'on', tagKey: 'studio-gate:owner' });
     expect(parseConfig(jwtEnv({ PROFILE_OWNER_TAG: 'owner' })).owner).toEqual({ check: 'on', tagKey: 'owner' });
     expect(parseConfig(jwtEnv({ JWT_REQUIRE_EMAIL_VERIFIED: 'false' })).auth).toMatchObject({ requireEmailVerified: false });

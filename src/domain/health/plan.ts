@@ -59,6 +59,11 @@ export interface DomainPlan {
   readonly issuerRoleArn?: string;
   /** The SageMaker API endpoint it is reached by; undefined: private DNS of its region. */
   readonly endpointUrl?: string;
+  /**
+   * Tag-bound issuance: the owner tag's key. The checks' session carries the canary's owner (or
+   * `studio-gate-health`, which owns nothing) under it, as a person's session would.
+   */
+  readonly ownerTagKey?: string;
   readonly canary?: CanaryPlan;
 }
 
@@ -236,18 +241,21 @@ export function parsePlan(text: string): HealthPlan | string[] {
     domains = arr(root, 'domains', 'plan').map((e, i) => {
       const where = `plan.domains[${i}]`;
       const d = obj(e, where);
-      known(d, ['domainId', 'region', 'issuerRoleArn', 'endpointUrl', 'canary'], where);
+      known(d, ['domainId', 'region', 'issuerRoleArn', 'endpointUrl', 'ownerTagKey', 'canary'], where);
       const domainId = str(d, 'domainId', where, /^d-(-*[a-z0-9]){1,61}$/);
       unique(`domain.${domainId}`, where);
       const optional = (key: string, pattern: RegExp) => (d[key] === undefined ? undefined : str(d, key, where, pattern));
       const issuerRoleArn = optional('issuerRoleArn', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/);
       const endpointUrl = optional('endpointUrl', /^https?:\/\/[^\s]+$/);
+      const ownerTagKey = optional('ownerTagKey', /^[A-Za-z0-9 _.:/=+@-]{1,128}$/);
+      if (ownerTagKey !== undefined && issuerRoleArn === undefined) problems.push(`${where}.ownerTagKey needs issuerRoleArn`);
       const canary = canaryOf(d.canary, `${where}.canary`);
       return {
         domainId,
         region: str(d, 'region', where, /^[a-z]{2}(-[a-z]+)+-\d$/),
         ...(issuerRoleArn !== undefined && { issuerRoleArn }),
         ...(endpointUrl !== undefined && { endpointUrl }),
+        ...(ownerTagKey !== undefined && { ownerTagKey }),
         ...(canary && { canary }),
       };
     });

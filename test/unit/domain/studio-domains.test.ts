@@ -17,6 +17,7 @@ const domain = (id: string, entitled: string[] | '*'): StudioDomain => ({
   region: 'eu-west-1',
   label: id,
   entitled: entitled === '*' ? ALLOW_ANY : allowOnly(entitled),
+  issuance: 'direct',
 });
 const DOMAINS = [domain('d-open', '*'), domain('d-risk', ['risk']), domain('d-ops', ['ops', 'risk'])];
 

@@ -25,7 +25,8 @@ describe('parseDeploymentParams', () => {
     expect(params).toMatchObject({
       subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
       privateDns: { SageMakerApi: true, Studio: true },
-      extraEndpoints: { Sts: false, Logs: false, Monitoring: false, Ec2: false },
+      // The single domain is tag-bound: its issuer role is assumed through an STS endpoint of the stack's.
+      extraEndpoints: { Sts: true, Logs: false, Monitoring: false, Ec2: false },
       existing: {},
     });
   });
@@ -128,6 +129,7 @@ describe('buildDeployment', () => {
     expect(types.filter(([, t]) => t === 'AWS::EC2::VPCEndpoint').map(([id]) => id)).toEqual([
       'SageMakerApiEndpoint',
       'ExecuteApiEndpoint',
+      'StsEndpoint',
       'DynamoDbEndpoint',
     ]);
     expect(types.filter(([, t]) => t === 'AWS::Route53::HostedZone')).toEqual([]);

@@ -53,6 +53,9 @@ describe('the deployed plan', () => {
       'security-group.execute-api',
       'endpoint.dynamodb',
       'security-group.dynamodb',
+      // The tag-bound domain's issuer role is assumed through STS's endpoint.
+      'endpoint.sts',
+      'security-group.sts',
       'endpoint.ec2',
       'security-group.ec2',
       'dns.sagemaker-api',
@@ -60,6 +63,8 @@ describe('the deployed plan', () => {
       'dns.studio',
       'tls.studio',
       'dns.execute-api',
+      'dns.sts',
+      'tls.sts',
       'dns.ec2',
       'tls.ec2',
       'domain',
@@ -70,6 +75,7 @@ describe('the deployed plan', () => {
       'api.sagemaker.eu-west-1.amazonaws.com',
       'd-exampledomain.studio.eu-west-1.sagemaker.aws',
       'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
+      'sts.eu-west-1.amazonaws.com',
       'ec2.eu-west-1.amazonaws.com',
     ]);
     expect(plan.studio).toEqual({
