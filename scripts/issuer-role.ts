@@ -7,6 +7,7 @@
  */
 import './local/quiet-node-notice';
 import { DEFAULT_OWNER_TAG } from '../src/domain/profile-owner';
+import { isIssuanceMode } from '../src/domain/studio-domains';
 import { type IssuerRoleInput, issuerRoleProblems, issuerRoleTemplate } from '../src/infrastructure/issuer-role';
 
 const FLAGS = {
@@ -66,7 +67,7 @@ export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
     ...(values['--issuance'] !== 'direct' && { ownerTagKey: values['--owner-tag'] ?? DEFAULT_OWNER_TAG }),
   };
   const issuance = values['--issuance'];
-  if (issuance !== undefined && issuance !== 'tag-bound' && issuance !== 'direct')
+  if (issuance !== undefined && !isIssuanceMode(issuance))
     problems.push(`--issuance must be tag-bound or direct, got "${issuance}"`);
   if (issuance === 'direct' && values['--owner-tag'] !== undefined) problems.push('--owner-tag goes with tag-bound issuance');
   problems.push(...issuerRoleProblems(input));

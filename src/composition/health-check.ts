@@ -22,8 +22,6 @@ import { type HealthPorts, recordHealth, runHealth } from '../use-cases/run-heal
 import { domainClients } from './issuance';
 import type { LambdaFunction, Overrides } from './lambda-function';
 
-/** Whom the health checks' sessions are for, in the directory's terms (their naming ignores it). */
-
 /** The ports of a plan, each built only when the plan needs it. */
 export function healthPortsFor(
   config: Pick<HealthCheckConfig, 'plan' | 'region' | 'sagemakerEndpointUrl' | 'stsEndpointUrl'>,
@@ -66,24 +64,16 @@ export function healthPortsFor(
           { sessionSeconds: 900, clock: overrides.clock ?? Date.now, naming: healthCheckSession },
         )
       : undefined;
-    // One directory per owner tag key (a plan names one, but nothing here assumes it).
-    const directories = new Map<string | undefined, SageMakerDirectory<SageMakerHealthAdapter>>();
-    const directoryFor = (tagKey: string | undefined) => {
-      let directory = directories.get(tagKey);
-      if (directory === undefined) {
-        directory = new SageMakerDirectory(
-          domainClients(upstream, overrides),
-          (client) => new SageMakerHealthAdapter(client),
-          sessions,
-          tagKey,
-        );
-        directories.set(tagKey, directory);
-      }
-      return directory;
-    };
+    // A plan names one owner tag key (parsePlan holds its domains to it).
+    const directory = new SageMakerDirectory(
+      domainClients(upstream, overrides),
+      (client) => new SageMakerHealthAdapter(client),
+      sessions,
+      plan.domains?.find((d) => d.ownerTagKey !== undefined)?.ownerTagKey,
+    );
     return {
       studioFor: (domain, options) =>
-        directoryFor(domain.ownerTagKey).studioFor(
+        directory.studioFor(
           {
             id: domain.domainId,
             region: domain.region,

@@ -11,9 +11,9 @@ import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import {
   AWS_REGIONS,
   DOMAIN_ID_PATTERN,
-  ISSUANCES,
-  type Issuance,
+  ISSUANCE_MODES,
   isInterfaceEndpoint,
+  isIssuanceMode,
   isSageMakerApiEndpoint,
   ROLE_ARN_PATTERN,
   roleAccount,
@@ -95,7 +95,7 @@ function readDomain(value: unknown, index: number, context: DomainContext, probl
   const entitled = readGroups(v.groups, where, problems);
   const role = v.role;
   const issuance = v.issuance ?? 'tag-bound';
-  if (!ISSUANCES.includes(issuance as Issuance)) {
+  if (!isIssuanceMode(issuance)) {
     problems.push(`${where}: issuance must be "tag-bound" (the default) or "direct"`);
   }
   const outside = context.homeAccountId !== undefined && accountId !== context.homeAccountId && ACCOUNT_PATTERN.test(accountId);
@@ -178,7 +178,7 @@ export function readDomains(
     if (accountId !== undefined && !ACCOUNT_PATTERN.test(accountId)) {
       reader.problems.push(`STUDIO_ACCOUNT_ID must be a 12-digit account id, got "${accountId}"`);
     }
-    const issuance = reader.choice('STUDIO_ISSUANCE', ISSUANCES, 'tag-bound');
+    const issuance = reader.choice('STUDIO_ISSUANCE', ISSUANCE_MODES, 'tag-bound');
     const role = reader.optional('STUDIO_ISSUER_ROLE_ARN');
     if (role !== undefined && !ROLE_ARN_PATTERN.test(role)) {
       reader.problems.push(`STUDIO_ISSUER_ROLE_ARN must be an IAM role ARN, got "${role.slice(0, 80)}"`);

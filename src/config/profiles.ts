@@ -6,7 +6,7 @@
  */
 import { mapKeyProblem } from '../domain/principals';
 import { PROFILE_NAME_PATTERN, PROFILE_TRANSFORM_STEPS, type ProfileTransformStep } from '../domain/profile-mapping';
-import { DEFAULT_OWNER_TAG, type OwnerPolicy } from '../domain/profile-owner';
+import { DEFAULT_OWNER_TAG, isTagKey, type OwnerPolicy, TAG_KEY_RULE } from '../domain/profile-owner';
 import type { IamAuthConfig, JwtAuthConfig } from './auth';
 import type { EnvReader } from './environment';
 
@@ -70,10 +70,6 @@ export function readProfileMap(reader: EnvReader, auth: JwtAuthConfig | IamAuthC
 export function readOwner(reader: EnvReader): OwnerPolicy {
   const check = reader.choice('PROFILE_OWNER_CHECK', ['on', 'off'] as const, 'on');
   const tagKey = reader.optional('PROFILE_OWNER_TAG') ?? DEFAULT_OWNER_TAG;
-  if (!/^[A-Za-z0-9 _.:/=+@-]{1,128}$/.test(tagKey) || tagKey.toLowerCase().startsWith('aws:')) {
-    reader.problems.push(
-      `PROFILE_OWNER_TAG must be a tag key (1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…), got "${tagKey}"`,
-    );
-  }
+  if (!isTagKey(tagKey)) reader.problems.push(`PROFILE_OWNER_TAG must be a tag key (${TAG_KEY_RULE}), got "${tagKey}"`);
   return { check, tagKey };
 }

@@ -24,6 +24,20 @@ export interface OwnerPolicy {
 /** The default owner tag key. */
 export const DEFAULT_OWNER_TAG = 'studio-gate:owner';
 
+/** What a tag key may be, as SageMaker's resource tags and STS's session tags both take it, in words. */
+export const TAG_KEY_RULE = '1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…';
+
+/**
+ * Whether `key` is a tag key SageMaker (resource tags) and STS (session tags) both accept, and that
+ * IAM can name as `aws:PrincipalTag/<key>` and `sagemaker:ResourceTag/<key>` ({@link TAG_KEY_RULE}).
+ */
+export function isTagKey(key: string): boolean {
+  return TAG_KEY_PATTERN.test(key);
+}
+
+/** {@link isTagKey} as a pattern. */
+export const TAG_KEY_PATTERN = /^(?![Aa][Ww][Ss]:)[A-Za-z0-9 _.:/=+@-]{1,128}$/;
+
 /**
  * @throws ForbiddenError `profile-owner-missing` when the profile has no owner tag (or an empty one),
  *   `profile-owner-mismatch` when it names someone else or holds the key more than once.

@@ -26,7 +26,7 @@ export interface StudioDomain {
    * it; `direct` (an opt-out) through the function's own credentials, or a session of the issuer role
    * without the tag: only studio-gate's code stands between one person and another's profile.
    */
-  readonly issuance: Issuance;
+  readonly issuance: IssuanceMode;
   /** The SageMaker API endpoint to reach it by (an interface endpoint's own DNS name); undefined: private DNS. */
   readonly sagemakerEndpointUrl?: string;
   /** The health checks' canary profile in this domain, if any (checked as a caller's would be). */
@@ -34,8 +34,13 @@ export interface StudioDomain {
 }
 
 /** How a domain's URLs are issued (see {@link StudioDomain.issuance}). */
-export type Issuance = 'tag-bound' | 'direct';
-export const ISSUANCES: readonly Issuance[] = ['tag-bound', 'direct'];
+export type IssuanceMode = 'tag-bound' | 'direct';
+export const ISSUANCE_MODES: readonly IssuanceMode[] = ['tag-bound', 'direct'];
+
+/** Whether `value` names an issuance mode. */
+export function isIssuanceMode(value: unknown): value is IssuanceMode {
+  return ISSUANCE_MODES.includes(value as IssuanceMode);
+}
 
 /** A domain id as SageMaker spells them. */
 export const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;

@@ -16,6 +16,7 @@
  *   health check session may presign nothing and open no space (an explicit Deny).
  */
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
+import { isTagKey, TAG_KEY_RULE } from '../domain/profile-owner';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
 import { AWS_REGIONS, DOMAIN_ID_PATTERN, roleAccount } from '../domain/studio-domains';
 import type { PolicyDocument, PolicyStatement } from '../policies/policy-types';
@@ -81,13 +82,8 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   if (input.healthRoleArn !== undefined && input.trustedRoleArns.includes(input.healthRoleArn)) {
     problems.push('--health-role-arn must not also be an issuing role');
   }
-  if (
-    input.ownerTagKey !== undefined &&
-    (!/^[A-Za-z0-9 _.:/=+@-]{1,128}$/.test(input.ownerTagKey) || input.ownerTagKey.toLowerCase().startsWith('aws:'))
-  ) {
-    problems.push(
-      `--owner-tag must be a tag key (1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…), got "${input.ownerTagKey}"`,
-    );
+  if (input.ownerTagKey !== undefined && !isTagKey(input.ownerTagKey)) {
+    problems.push(`--owner-tag must be a tag key (${TAG_KEY_RULE}), got "${input.ownerTagKey}"`);
   }
   if (input.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(input.roleName))
     problems.push('--role-name must be an IAM role name');

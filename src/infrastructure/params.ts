@@ -7,7 +7,13 @@
 import { readDomainList } from '../config/domains';
 import { isLoopbackUrl } from '../config/environment';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
-import { ISSUANCES, type Issuance, isSageMakerApiEndpoint, ROLE_ARN_PATTERN, type StudioDomain } from '../domain/studio-domains';
+import {
+  type IssuanceMode,
+  isIssuanceMode,
+  isSageMakerApiEndpoint,
+  ROLE_ARN_PATTERN,
+  type StudioDomain,
+} from '../domain/studio-domains';
 
 /** Stage parameters as strings, exactly as serverless resolves them. */
 export type RawDeploymentParams = Readonly<Record<string, string | undefined>>;
@@ -38,7 +44,7 @@ export interface DeploymentParams {
    * One domain: how its URLs are issued, and (tag-bound) the issuer role: the one named by the
    * issuerRoleArn param, or (undefined) the one this stack creates. With several, each domain says.
    */
-  readonly issuance: Issuance;
+  readonly issuance: IssuanceMode;
   readonly issuerRoleArn?: string;
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
@@ -257,8 +263,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
 
   const several = severalDomains(raw, stage, region, problems);
   const issuanceRaw = (raw.issuance ?? '').trim();
-  const issuance: Issuance = issuanceRaw === 'direct' ? 'direct' : 'tag-bound';
-  if (issuanceRaw !== '' && !ISSUANCES.includes(issuanceRaw as Issuance))
+  const issuance: IssuanceMode = issuanceRaw === 'direct' ? 'direct' : 'tag-bound';
+  if (issuanceRaw !== '' && !isIssuanceMode(issuanceRaw))
     problems.push(`param issuance must be tag-bound (the default) or direct, got "${issuanceRaw}"`);
   const issuerRoleArn = optional('issuerRoleArn', ROLE_ARN_PATTERN, 'an IAM role ARN');
   if (several && (issuanceRaw !== '' || issuerRoleArn !== undefined)) {

@@ -4,7 +4,7 @@
  * Facts are plain strings; when rendering into CloudFormation they may be placeholders such as
  * `${AWS::AccountId}` (see src/infrastructure/cloudformation.ts).
  */
-import type { Issuance } from '../domain/studio-domains';
+import type { IssuanceMode } from '../domain/studio-domains';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -36,7 +36,7 @@ export interface DeploymentFacts {
    */
   readonly domains?: readonly DomainFacts[];
   /** The one domain's issuance (undefined: direct) and, tag-bound, its issuer role. */
-  readonly issuance?: Issuance;
+  readonly issuance?: IssuanceMode;
   readonly issuerRoleArn?: string;
   /** The owner tag's key: tag-bound sessions carry the person under it. */
   readonly ownerTagKey?: string;
@@ -63,7 +63,7 @@ export interface DomainFacts {
   readonly accountId: string;
   readonly issuerRoleArn?: string;
   /** Undefined: direct. */
-  readonly issuance?: Issuance;
+  readonly issuance?: IssuanceMode;
 }
 
 /** The domains of a deployment: several, or the one of `f.domainId` in this account and region. */

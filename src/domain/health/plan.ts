@@ -4,6 +4,7 @@
  * the same plan for a stage or for the local stack. Parsed strictly: a plan that does not say
  * exactly what to check is a configuration error, never a silently shorter run.
  */
+import { TAG_KEY_PATTERN } from '../profile-owner';
 import type { EndpointExpectation } from './endpoints';
 
 export interface EndpointPlan extends EndpointExpectation {
@@ -247,7 +248,7 @@ export function parsePlan(text: string): HealthPlan | string[] {
       const optional = (key: string, pattern: RegExp) => (d[key] === undefined ? undefined : str(d, key, where, pattern));
       const issuerRoleArn = optional('issuerRoleArn', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/);
       const endpointUrl = optional('endpointUrl', /^https?:\/\/[^\s]+$/);
-      const ownerTagKey = optional('ownerTagKey', /^[A-Za-z0-9 _.:/=+@-]{1,128}$/);
+      const ownerTagKey = optional('ownerTagKey', TAG_KEY_PATTERN);
       if (ownerTagKey !== undefined && issuerRoleArn === undefined) problems.push(`${where}.ownerTagKey needs issuerRoleArn`);
       const canary = canaryOf(d.canary, `${where}.canary`);
       return {
@@ -259,6 +260,10 @@ export function parsePlan(text: string): HealthPlan | string[] {
         ...(canary && { canary }),
       };
     });
+    // The functions have one owner tag (PROFILE_OWNER_TAG): every tag-bound domain's sessions carry it.
+    if (new Set(domains.flatMap((d) => (d.ownerTagKey === undefined ? [] : [d.ownerTagKey]))).size > 1) {
+      problems.push('plan.domains must all name the same ownerTagKey');
+    }
   }
 
   let probes: HealthPlan['probes'];

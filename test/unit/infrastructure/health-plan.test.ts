@@ -206,6 +206,24 @@ describe('parsePlan', () => {
       { ...minimal, probes: { ports: [{ name: 'p', label: 'l', host: '127.0.0.1', port: 70000 }] } },
       /port must be an integer 1–65535/,
     ],
+    [
+      'an owner tag key IAM cannot name, or one without a role',
+      { ...minimal, domains: [{ domainId: 'd-one', region: 'eu-west-1', ownerTagKey: 'aws:owner' }] },
+      /domains\[0\]\.ownerTagKey is missing or malformed[\s\S]*ownerTagKey needs issuerRoleArn/,
+    ],
+    [
+      'two owner tag keys (the functions have one)',
+      {
+        ...minimal,
+        domains: ['d-one', 'd-two'].map((domainId, i) => ({
+          domainId,
+          region: 'eu-west-1',
+          issuerRoleArn: 'arn:aws:iam::111122223333:role/studio-gate-issuer',
+          ownerTagKey: i === 0 ? 'studio-gate:owner' : 'owner',
+        })),
+      },
+      /plan\.domains must all name the same ownerTagKey/,
+    ],
   ])('refuses %s', (_, plan, problem) => {
     const result = parsePlan(typeof plan === 'string' ? plan : JSON.stringify(plan));
     expect(Array.isArray(result)).toBe(true);
