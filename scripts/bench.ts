@@ -140,7 +140,7 @@ async function emulatorProcess(latencyMs: number, benchPeople: number): Promise<
 
 /** The environment of the handler under test, pointed at this emulator and issuer. */
 function envFor(emulatorUrl: string, issuer: TokenIssuer, overrides: Record<string, string>): Record<string, string> {
-  return inProcessEnv({ emulator: { url: emulatorUrl }, issuer }, { FUNCTION_TIMEOUT_SECONDS: '25', ...overrides });
+  return inProcessEnv({ emulator: { url: emulatorUrl }, issuer }, overrides);
 }
 
 /** A handler around a fresh app and the SDK client it uses (the floor runs on the same client); `query` on every request. */

@@ -21,6 +21,12 @@ import {
 import { invocationContext } from './lambda-context';
 import { startPeers } from './stack';
 
+/**
+ * The opt-out (docs/iam-guardrails.md): issuing with the function's own client, no issuer role. For
+ * tests whose subject is SageMaker alone, and for the test that shows what the opt-out gives up.
+ */
+export const DIRECT_ISSUANCE: Readonly<Record<string, string>> = { STUDIO_ISSUANCE: 'direct', STUDIO_ISSUER_ROLE_ARN: '' };
+
 /** Environment of the in-process pipeline; `overrides` wins (e.g. shorter SageMaker timeouts). */
 export function inProcessEnv(
   peers: { readonly emulator: { readonly url: string }; readonly issuer: { readonly issuer: string; readonly jwksUri: string } },

@@ -98,6 +98,11 @@ export class SageMakerStudioAdapter implements StudioPort {
     private readonly tagBound = false,
   ) {}
 
+  /** {@link toDomainError}, knowing whose session the client is. */
+  private failure(error: unknown, context: Omit<Parameters<typeof toDomainError>[1], 'tagBound'>): StudioGateError {
+    return toDomainError(error, { ...context, tagBound: this.tagBound });
+  }
+
   async describeUserProfile(
     input: { domainId: string; userProfileName: string },
     options: CallOptions = {},
@@ -112,11 +117,7 @@ export class SageMakerStudioAdapter implements StudioPort {
         ...(typeof out.UserProfileArn === 'string' && { arn: out.UserProfileArn }),
       };
     } catch (error) {
-      throw toDomainError(error, {
-        tagBound: this.tagBound,
-        operation: 'DescribeUserProfile',
-        userProfileName: input.userProfileName,
-      });
+      throw this.failure(error, { operation: 'DescribeUserProfile', userProfileName: input.userProfileName });
     }
   }
 
@@ -132,12 +133,7 @@ export class SageMakerStudioAdapter implements StudioPort {
         ...(typeof owner === 'string' && { ownerUserProfileName: owner }),
       };
     } catch (error) {
-      throw toDomainError(error, {
-        tagBound: this.tagBound,
-        operation: 'DescribeSpace',
-        userProfileName: '',
-        spaceName: input.spaceName,
-      });
+      throw this.failure(error, { operation: 'DescribeSpace', userProfileName: '', spaceName: input.spaceName });
     }
   }
 
@@ -160,11 +156,7 @@ export class SageMakerStudioAdapter implements StudioPort {
       }
       return spaces;
     } catch (error) {
-      throw toDomainError(error, {
-        tagBound: this.tagBound,
-        operation: 'ListSpaces',
-        userProfileName: '',
-      });
+      throw this.failure(error, { operation: 'ListSpaces', userProfileName: '' });
     }
   }
 
@@ -181,11 +173,7 @@ export class SageMakerStudioAdapter implements StudioPort {
       }
       return tags;
     } catch (error) {
-      throw toDomainError(error, {
-        tagBound: this.tagBound,
-        operation: 'ListTags',
-        userProfileName: input.userProfileName,
-      });
+      throw this.failure(error, { operation: 'ListTags', userProfileName: input.userProfileName });
     }
   }
 
@@ -204,8 +192,7 @@ export class SageMakerStudioAdapter implements StudioPort {
       );
       return out.AuthorizedUrl;
     } catch (error) {
-      throw toDomainError(error, {
-        tagBound: this.tagBound,
+      throw this.failure(error, {
         operation: 'CreatePresignedDomainUrl',
         userProfileName: input.userProfileName,
         ...(input.spaceName !== undefined && { spaceName: input.spaceName }),

@@ -4,8 +4,9 @@
  *   made on first use and kept for the container.
  * - A domain with one: a client signed with the person's session of that role
  *   ({@link IssuerRoleSessions}), tagged with their identity when the domain is tag-bound (IAM then
- *   refuses every profile they do not own, whatever studio-gate's code decided); the client is kept beside the session, so a repeat caller costs no
- *   STS call and no new client, and is dropped with it (bounded, like the sessions).
+ *   refuses every profile they do not own, whatever studio-gate's code decided). The client is kept
+ *   beside the session, so a repeat caller costs no STS call and no new client, and is dropped with
+ *   it (bounded, like the sessions).
  */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CallerIdentity } from '../domain/caller';

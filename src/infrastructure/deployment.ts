@@ -9,11 +9,11 @@
  */
 
 import type { WrittenPlan } from '../domain/health/plan';
-import { DEFAULT_OWNER_TAG } from '../domain/profile-owner';
 import { SECURITY_HEADERS } from '../http/headers';
 import { apiResourcePolicyStatements, executeApiEndpointPolicy } from '../policies/api-policies';
 import type { DeploymentFacts, PolicyDocument } from '../policies/policy-types';
 import {
+  ownerTagKeyOf,
   sagemakerApiEndpointPolicy,
   studioEndpointPolicy,
   studioUrlFunctionStatements,
@@ -206,11 +206,10 @@ export function buildDeployment(params: DeploymentParams): Deployment {
 
   // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
   if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined)) {
-    const issuing = issuingRoles;
     outputs.IssuerTrustedRoleArns = {
       Description:
         "studio-gate's function roles that issue through the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
-      Value: { 'Fn::Join': [',', issuing.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }))] },
+      Value: { 'Fn::Join': [',', issuingRoles.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }))] },
     };
     // The scheduled run checks each domain through its issuer role too, under its own name only.
     outputs.HealthCheckRoleArn = {
@@ -234,7 +233,7 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         roleName: ownIssuerRoleName,
         sagemakerApiVpceId: facts.sagemakerApiVpceId,
         studioVpceId: facts.studioVpceId,
-        ownerTagKey: params.ownerTagKey ?? DEFAULT_OWNER_TAG,
+        ownerTagKey: ownerTagKeyOf(facts),
       }),
       { ...vars, ...roleVars },
     );

@@ -5,7 +5,7 @@
  * token in anything printed. The matrix here is the one in docs/faults-and-load.md.
  */
 
-import { type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';
+import { DIRECT_ISSUANCE, type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';
 import type { EmulatedOperation, FaultKind } from '../../scripts/local/sagemaker-emulator';
 import { worstCaseUpstreamMs } from '../../src/domain/time-budget';
 import { captureOutput, leaksIn } from '../support/capture';
@@ -34,9 +34,8 @@ beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   // SageMaker's faults, call by call: with the function's own client (direct), so the counts are
   // SageMaker's alone; STS's faults and the tag-bound path have their own tests (many-domains, tag-bound).
-  const direct = { STUDIO_ISSUANCE: 'direct', STUDIO_ISSUER_ROLE_ARN: '' };
-  pipeline = await startInProcessPipeline({ ...TIMEOUTS, ...direct, SAGEMAKER_CALL_MODE: 'sequential' });
-  parallel = await startInProcessPipeline({ ...TIMEOUTS, ...direct, SAGEMAKER_CALL_MODE: 'parallel' });
+  pipeline = await startInProcessPipeline({ ...TIMEOUTS, ...DIRECT_ISSUANCE, SAGEMAKER_CALL_MODE: 'sequential' });
+  parallel = await startInProcessPipeline({ ...TIMEOUTS, ...DIRECT_ISSUANCE, SAGEMAKER_CALL_MODE: 'parallel' });
   const { upstream, auth } = pipeline.app.config;
   worstMs = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
 });

@@ -34,6 +34,19 @@ function sagemakerAs(credentials: { accessKeyId: string; secretAccessKey: string
   return new SageMakerClient({ region: 'eu-west-1', endpoint: peers.emulator.url, credentials, maxAttempts: 1 });
 }
 
+/** grace's tagged session of the risk domain's issuer role, as studio-gate opens it. */
+function graceSession(more: { DurationSeconds?: number } = {}) {
+  return sts.send(
+    new AssumeRoleCommand({
+      RoleArn: RISK_ROLE_ARN,
+      RoleSessionName: 'sg.grace@example.com',
+      SourceIdentity: 'grace@example.com',
+      Tags: [GRACE_TAG],
+      ...more,
+    }),
+  );
+}
+
 const describe_ = (client: SageMakerClient, domainId: string) =>
   client.send(new DescribeDomainCommand({ DomainId: domainId })).then(
     (out) => out.DomainId,
@@ -41,15 +54,7 @@ const describe_ = (client: SageMakerClient, domainId: string) =>
   );
 
 it('issues a session of the issuer role to a trusted caller that names the person, and the session acts in the role’s account only', async () => {
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: RISK_ROLE_ARN,
-      RoleSessionName: 'sg.grace@example.com',
-      SourceIdentity: 'grace@example.com',
-      DurationSeconds: 900,
-      Tags: [GRACE_TAG],
-    }),
-  );
+  const out = await graceSession({ DurationSeconds: 900 });
   expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
   expect(out.Credentials?.Expiration).toBeInstanceOf(Date);
   expect(out.SourceIdentity).toBe('grace@example.com');
@@ -109,9 +114,7 @@ it('refuses AssumeRole without SourceIdentity, from an untrusted key, and for an
 });
 
 it('refuses a session’s key with another token, and an unknown key', async () => {
-  const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: RISK_ROLE_ARN, RoleSessionName: 'sg.grace', SourceIdentity: 'grace', Tags: [GRACE_TAG] }),
-  );
+  const out = await graceSession();
   const forged = sagemakerAs({
     accessKeyId: out.Credentials?.AccessKeyId as string,
     secretAccessKey: out.Credentials?.SecretAccessKey as string,
@@ -128,14 +131,7 @@ it('refuses a session’s key with another token, and an unknown key', async () 
 });
 
 it('lets a tagged session act only on the profiles whose owner tag equals its tag, as the issuer role’s policy does', async () => {
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: RISK_ROLE_ARN,
-      RoleSessionName: 'sg.grace@example.com',
-      SourceIdentity: 'grace@example.com',
-      Tags: [GRACE_TAG],
-    }),
-  );
+  const out = await graceSession();
   const session = sagemakerAs({
     accessKeyId: out.Credentials?.AccessKeyId as string,
     secretAccessKey: out.Credentials?.SecretAccessKey as string,

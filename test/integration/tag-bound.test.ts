@@ -7,7 +7,7 @@
  * not, which is exactly what it gives up.
  */
 import { DEMO_ROLE_ARN } from '../../scripts/local/demo-data';
-import { type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';
+import { DIRECT_ISSUANCE, type InProcessPipeline, startInProcessPipeline, studioUrlEvent } from '../../scripts/local/in-process';
 import { captureOutput } from '../support/capture';
 
 jest.setTimeout(60_000);
@@ -26,7 +26,7 @@ let honest: InProcessPipeline;
 beforeAll(async () => {
   [bound, direct, honest] = await Promise.all([
     startInProcessPipeline(MISMAPPED),
-    startInProcessPipeline({ ...MISMAPPED, STUDIO_ISSUANCE: 'direct', STUDIO_ISSUER_ROLE_ARN: '' }),
+    startInProcessPipeline({ ...MISMAPPED, ...DIRECT_ISSUANCE }),
     startInProcessPipeline({ PROFILE_CACHE_TTL_SECONDS: '0' }),
   ]);
 });
