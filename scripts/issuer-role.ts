@@ -9,6 +9,7 @@ import './local/quiet-node-notice';
 import { DEFAULT_OWNER_TAG } from '../src/domain/profile-owner';
 import { isIssuanceMode } from '../src/domain/studio-domains';
 import { type IssuerRoleInput, issuerRoleProblems, issuerRoleTemplate } from '../src/infrastructure/issuer-role';
+import { flagHelp, listFlag, namedFlags, printJsonCommand } from './local/flags';
 
 const FLAGS = {
   '--account': 'the domain account (where the role is created)',
@@ -34,32 +35,18 @@ const USAGE = `usage: npm run -s issuer-role -- --account <id> --domain <d-…> 
 Prints the domain account's CloudFormation template: the issuer role studio-gate assumes (one session
 per person, SourceIdentity required) to issue Studio URLs of that domain. Deploy it in the domain account.
 
-${Object.entries(FLAGS)
-  .map(([flag, help]) => `  ${flag.padEnd(21)} ${help}`)
-  .join('\n')}
+${flagHelp(FLAGS)}
 `;
 
 /** The template's input from `args`. @throws Error listing every problem. */
 export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
-  const values: Record<string, string> = {};
-  const problems: string[] = [];
-  for (let i = 0; i < args.length; i += 2) {
-    const flag = args[i] as string;
-    const value = args[i + 1];
-    if (!(flag in FLAGS)) problems.push(`unknown argument "${flag}"`);
-    else if (value === undefined || value.startsWith('--')) problems.push(`${flag} needs a value`);
-    else if (flag in values) problems.push(`${flag} is given twice`);
-    else values[flag] = value;
-  }
+  const { values, problems } = namedFlags(args, FLAGS);
   const input: IssuerRoleInput = {
     domainId: values['--domain'] ?? '',
     region: values['--region'] ?? '',
     domainAccountId: values['--account'] ?? '',
     networkAccountId: values['--network-account'] ?? '',
-    trustedRoleArns: (values['--trusted-role-arns'] ?? '')
-      .split(',')
-      .map((arn) => arn.trim())
-      .filter(Boolean),
+    trustedRoleArns: listFlag(values['--trusted-role-arns']),
     ...(values['--health-role-arn'] !== undefined && { healthRoleArn: values['--health-role-arn'] }),
     ...(values['--role-name'] !== undefined && { roleName: values['--role-name'] }),
     ...(values['--sagemaker-endpoint'] !== undefined && { sagemakerApiVpceId: values['--sagemaker-endpoint'] }),
@@ -75,17 +62,4 @@ export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
   return input;
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  if (args.length === 0 || args.includes('--help')) {
-    process.stdout.write(USAGE);
-    process.exitCode = args.length === 0 ? 2 : 0;
-  } else {
-    try {
-      process.stdout.write(`${JSON.stringify(issuerRoleTemplate(issuerRoleInput(args)), null, 2)}\n`);
-    } catch (error) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      process.exitCode = 2;
-    }
-  }
-}
+if (require.main === module) printJsonCommand(USAGE, (args) => issuerRoleTemplate(issuerRoleInput(args)));

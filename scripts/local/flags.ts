@@ -12,3 +12,53 @@ export function wholeNumberFlag(name: string, fallback: number, min = 0, max = 1
     throw new Error(`${name} takes a whole number from ${min} to ${max}`);
   return value;
 }
+
+/**
+ * `--flag value` pairs of a command whose flags are the keys of `known`: the values by flag, and every
+ * problem at once (an unknown flag, a flag without a value, a flag given twice).
+ */
+export function namedFlags(args: readonly string[], known: Readonly<Record<string, string>>) {
+  const values: Record<string, string> = {};
+  const problems: string[] = [];
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i] as string;
+    const value = args[i + 1];
+    if (!(flag in known)) problems.push(`unknown argument "${flag}"`);
+    else if (value === undefined || value.startsWith('--')) problems.push(`${flag} needs a value`);
+    else if (flag in values) problems.push(`${flag} is given twice`);
+    else values[flag] = value;
+  }
+  return { values, problems };
+}
+
+/** A comma-separated list flag's items, trimmed, empty ones dropped. */
+export const listFlag = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** The usage lines of `known`'s flags. */
+export const flagHelp = (known: Readonly<Record<string, string>>, width = 21): string =>
+  Object.entries(known)
+    .map(([flag, help]) => `  ${flag.padEnd(width)} ${help}`)
+    .join('\n');
+
+/**
+ * Runs a command that prints one JSON value built from its arguments: usage (exit 2) without any,
+ * usage (exit 0) with --help, the JSON alone on stdout, or every problem and the usage on stderr (exit 2).
+ */
+export function printJsonCommand(usage: string, produce: (args: readonly string[]) => unknown): void {
+  const args = process.argv.slice(2);
+  if (args.length === 0 || args.includes('--help')) {
+    process.stdout.write(usage);
+    process.exitCode = args.length === 0 ? 2 : 0;
+    return;
+  }
+  try {
+    process.stdout.write(`${JSON.stringify(produce(args), null, 2)}\n`);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}`);
+    process.exitCode = 2;
+  }
+}

@@ -165,6 +165,9 @@ export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/** What the role does with a person's profile. */
+const PROFILE_ACTIONS = ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags', 'sagemaker:CreatePresignedDomainUrl'];
+
 /** The role's permissions: what issuing needs, on this domain only. */
 export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
   const where = {
@@ -196,7 +199,7 @@ export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
     Statement: [
       allow(
         key === undefined ? 'IssueStudioUrlsOfDomainProfiles' : 'IssueStudioUrlsOfProfilesTheSessionOwns',
-        ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags', 'sagemaker:CreatePresignedDomainUrl'],
+        PROFILE_ACTIONS,
         userProfileArn(where),
         owned('StringEquals'),
       ),
@@ -216,6 +219,16 @@ export function issuerPermissions(input: IssuerRoleInput): PolicyDocument {
       ...(key === undefined
         ? []
         : [
+            {
+              // The Allow above binds the session only while it is the role's only grant: a policy attached
+              // later (AmazonSageMakerFullAccess, a seed pattern) would add every profile back. This Deny
+              // holds whatever else is attached; an untagged profile never matches (the key is missing).
+              Sid: 'OtherPeoplesProfilesNever',
+              Effect: 'Deny' as const,
+              Action: PROFILE_ACTIONS,
+              Resource: userProfileArn(where),
+              Condition: { StringNotEquals: { [`sagemaker:ResourceTag/${key}`]: `\${aws:PrincipalTag/${key}}` } },
+            },
             {
               // A session that does not carry the owner tag names nobody: it may do nothing at all.
               Sid: 'UntaggedSessionsDoNothing',

@@ -403,7 +403,7 @@ describe('packaged template (stage ci: create everything)', () => {
         context: { ...via, ...context },
         identityPolicies: [doc],
       });
-    await expect(presign({ ...alice, [`sagemaker:ResourceTag/${OWNER}`]: 'bob@example.com' })).resolves.toBe('ImplicitlyDenied');
+    await expect(presign({ ...alice, [`sagemaker:ResourceTag/${OWNER}`]: 'bob@example.com' })).resolves.toBe('ExplicitlyDenied');
     await expect(presign({ [`sagemaker:ResourceTag/${OWNER}`]: 'bob@example.com' })).resolves.toBe('ExplicitlyDenied');
   });
 

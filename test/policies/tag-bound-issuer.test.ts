@@ -97,13 +97,17 @@ describe('the tag-bound issuer role’s trust', () => {
 
 describe('the tag-bound issuer role’s permissions', () => {
   const through = { 'aws:SourceVpce': 'vpce-0123456789abcdef0' };
-  /** `action` on `resource` by a session carrying `sessionTag` (undefined: none), the resource tagged `resourceTag`. */
+  /**
+   * `action` on `resource` by a session carrying `sessionTag` (undefined: none), the resource tagged
+   * `resourceTag`; `attached`: policies someone attached to the role beside studio-gate's.
+   */
   const act = (
     action: string,
     resource: string,
     sessionTag: string | undefined,
     resourceTag: string | undefined,
     extra: Record<string, string> = {},
+    attached: unknown[] = [],
   ) =>
     simulate({
       principal: `arn:aws:sts::${DOMAIN_ACCOUNT}:assumed-role/studio-gate-issuer/sg.alice@example.com`,
@@ -115,17 +119,30 @@ describe('the tag-bound issuer role’s permissions', () => {
         ...(resourceTag !== undefined && { [`sagemaker:ResourceTag/${KEY}`]: resourceTag }),
         ...extra,
       },
-      identityPolicies: [issuerPermissions(input)],
+      identityPolicies: [issuerPermissions(input), ...attached],
     });
   const PROFILE_ACTIONS = ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile', 'sagemaker:ListTags'];
 
   it.each(PROFILE_ACTIONS)('lets alice’s session %s alice’s profile, and nobody else’s', async (action) => {
     await expect(act(action, profile('alice'), ALICE, ALICE)).resolves.toBe('Allowed');
-    await expect(act(action, profile('bob'), ALICE, BOB)).resolves.toBe('ImplicitlyDenied');
+    await expect(act(action, profile('bob'), ALICE, BOB)).resolves.toBe('ExplicitlyDenied');
     // A look-alike value is another value: IAM compares exactly.
-    await expect(act(action, profile('alice'), ALICE, 'Alice@example.com')).resolves.toBe('ImplicitlyDenied');
-    await expect(act(action, profile('untagged'), ALICE, undefined)).resolves.toBe('ImplicitlyDenied');
+    await expect(act(action, profile('alice'), ALICE, 'Alice@example.com')).resolves.toBe('ExplicitlyDenied');
+    await expect(act(action, profile('untagged'), ALICE, undefined)).resolves.toBe('ExplicitlyDenied');
   });
+
+  it.each(PROFILE_ACTIONS)(
+    'keeps alice’s session out of bob’s profile (%s) when a broad grant is attached to the role too',
+    async (action) => {
+      // AmazonSageMakerFullAccess, or a seed pattern, attached to the issuer role by someone else later.
+      const broad = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' }] };
+      const withBroad = (resource: string, resourceTag: string | undefined) =>
+        act(action, resource, ALICE, resourceTag, {}, [broad]);
+      await expect(withBroad(profile('alice'), ALICE)).resolves.toBe('Allowed');
+      await expect(withBroad(profile('bob'), BOB)).resolves.toBe('ExplicitlyDenied');
+      await expect(withBroad(profile('untagged'), undefined)).resolves.toBe('ExplicitlyDenied');
+    },
+  );
 
   it.each(PROFILE_ACTIONS)('lets an untagged session %s nothing, not even a profile tagged with nobody', async (action) => {
     await expect(act(action, profile('alice'), undefined, ALICE)).resolves.toBe('ExplicitlyDenied');

@@ -19,6 +19,10 @@ export interface SimulationInput {
   identityPolicies?: unknown[];
   resourcePolicy?: unknown;
   endpointPolicies?: unknown[];
+  /** SCPs of the request's account (each level of the organization also carries FullAWSAccess). */
+  scps?: readonly unknown[];
+  /** The principal's permissions boundary. */
+  permissionsBoundary?: unknown;
 }
 
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
@@ -39,7 +43,22 @@ export async function simulate(input: SimulationInput): Promise<Decision> {
         name: `identity-${i}`,
         policy,
       })),
-      serviceControlPolicies: [],
+      serviceControlPolicies:
+        input.scps === undefined
+          ? []
+          : [
+              { orgIdentifier: 'r-root', policies: [{ name: 'FullAWSAccess', policy: ALLOW_ALL }] },
+              {
+                orgIdentifier: accountId,
+                policies: [
+                  { name: 'FullAWSAccess', policy: ALLOW_ALL },
+                  ...input.scps.map((policy, i) => ({ name: `scp-${i}`, policy })),
+                ],
+              },
+            ],
+      ...(input.permissionsBoundary !== undefined && {
+        permissionBoundaryPolicies: [{ name: 'boundary', policy: input.permissionsBoundary }],
+      }),
       resourceControlPolicies: [],
       ...(input.resourcePolicy !== undefined && { resourcePolicy: input.resourcePolicy }),
       ...(input.endpointPolicies && {

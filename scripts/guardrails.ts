@@ -1,0 +1,86 @@
+/**
+ * `npm run -s guardrails -- --account <domain account> --region <region> --domain <d-…>
+ *  --issuer-role-arns <arn,…> --provisioning-role-arn <arn> [--break-glass-role-arn <arn>]
+ *  [--execution-role-arns <arn,…>] [--owner-tag <key>] [--issuance tag-bound|direct] [--only <document>]`
+ * prints the guardrail policies of one domain (docs/iam-guardrails.md, "Guardrails") as JSON and
+ * nothing else, so it composes: `npm run -s guardrails -- … --only scp > scp.json`. Every problem is
+ * reported at once.
+ */
+import './local/quiet-node-notice';
+import { DEFAULT_OWNER_TAG } from '../src/domain/profile-owner';
+import { isIssuanceMode } from '../src/domain/studio-domains';
+import {
+  type GuardrailInput,
+  type Guardrails,
+  guardrailProblems,
+  guardrailSizeProblems,
+  guardrails,
+} from '../src/policies/guardrail-policies';
+import { flagHelp, listFlag, namedFlags, printJsonCommand } from './local/flags';
+
+const DOCUMENTS: Readonly<Record<string, keyof Guardrails>> = {
+  scp: 'scp',
+  'permissions-boundary': 'permissionsBoundary',
+  'execution-role-policy': 'executionRolePolicy',
+};
+
+const FLAGS = {
+  '--account': 'the domain account (where its profiles, and every principal that may presign them, live)',
+  '--region': "the domain's region",
+  '--domain': 'the Studio domain id (d-…)',
+  '--issuer-role-arns':
+    "the roles studio-gate issues this domain's URLs through: its issuer role (tag-bound), or studio-gate's function roles (direct, in their own account)",
+  '--provisioning-role-arn': 'the only role that creates profiles and sets or changes their owner tag',
+  '--break-glass-role-arn': "the platform's break-glass role, which may presign any profile (default: none)",
+  '--execution-role-arns':
+    'Studio execution roles: each may presign only the profile its session names (the domain needs ExecutionRoleIdentityConfig USER_PROFILE_NAME)',
+  '--owner-tag': "the profiles' owner tag key (default studio-gate:owner; studio-gate's PROFILE_OWNER_TAG)",
+  '--issuance': "tag-bound (default) or direct: how the issuer roles issue (the domain's issuance in studio-gate)",
+  '--only': `print one document: ${Object.keys(DOCUMENTS).join(', ')} (default: all three in one object)`,
+} as const;
+
+const USAGE = `usage: npm run -s guardrails -- --account <id> --region <region> --domain <d-…> --issuer-role-arns <arn,…> --provisioning-role-arn <arn> [options]
+
+Prints the guardrails that make studio-gate the only door to a domain's Studio:
+  scp                    only studio-gate presigns, and owner tags only the provisioning role sets:
+                         attach to the domain account as an SCP, beside FullAWSAccess;
+  permissionsBoundary    the same as a permissions boundary, where SCPs are not in use;
+  executionRolePolicy    attach to Studio execution roles: each presigns only its own profile.
+
+${flagHelp(FLAGS, 24)}
+`;
+
+/** The input from `args`. @throws Error listing every problem. */
+export function guardrailInput(args: readonly string[]): { input: GuardrailInput; only?: keyof Guardrails } {
+  const { values, problems } = namedFlags(args, FLAGS);
+  const issuance = values['--issuance'] ?? 'tag-bound';
+  if (!isIssuanceMode(issuance)) problems.push(`--issuance must be tag-bound or direct, got "${issuance}"`);
+  const only = values['--only'];
+  if (only !== undefined && DOCUMENTS[only] === undefined)
+    problems.push(`--only must be one of ${Object.keys(DOCUMENTS).join(', ')}, got "${only}"`);
+  const executionRoleArns = listFlag(values['--execution-role-arns']);
+  const input: GuardrailInput = {
+    accountId: values['--account'] ?? '',
+    region: values['--region'] ?? '',
+    domainId: values['--domain'] ?? '',
+    issuerRoleArns: listFlag(values['--issuer-role-arns']),
+    issuance: isIssuanceMode(issuance) ? issuance : 'tag-bound',
+    ownerTagKey: values['--owner-tag'] ?? DEFAULT_OWNER_TAG,
+    provisioningRoleArn: values['--provisioning-role-arn'] ?? '',
+    ...(values['--break-glass-role-arn'] !== undefined && { breakGlassRoleArn: values['--break-glass-role-arn'] }),
+    ...(executionRoleArns.length > 0 && { executionRoleArns }),
+  };
+  problems.push(...guardrailProblems(input));
+  if (problems.length === 0) problems.push(...guardrailSizeProblems(guardrails(input)));
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return { input, ...(only !== undefined && { only: DOCUMENTS[only] }) };
+}
+
+/** What the command prints for `args`. @throws Error listing every problem. */
+export function guardrailOutput(args: readonly string[]): unknown {
+  const { input, only } = guardrailInput(args);
+  const documents = guardrails(input);
+  return only === undefined ? documents : documents[only];
+}
+
+if (require.main === module) printJsonCommand(USAGE, guardrailOutput);

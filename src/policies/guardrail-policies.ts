@@ -1,0 +1,232 @@
+/**
+ * The guardrails that close the ways into a domain's Studio other than studio-gate
+ * (docs/iam-guardrails.md, "Guardrails"). `npm run -s guardrails -- …` prints them for one domain:
+ *
+ * - **Only studio-gate presigns**: `CreatePresignedDomainUrl` on the domain's profiles is denied to
+ *   every principal but the issuer roles (and the break-glass role, if named). A tag-bound issuer
+ *   role's session may presign only the profile whose owner tag equals its own, and an untagged
+ *   one nothing, so the binding holds even if someone widens the issuer role. Studio execution roles,
+ *   when named, may presign only the profile named by their session's SourceIdentity.
+ * - **Ownership cannot be rewritten**: adding, changing or removing the owner tag of a profile (any
+ *   spelling of its key), or creating a profile that carries it, only by the provisioning role; no
+ *   profile is created without it.
+ * - **Execution roles stay in their own profile**: the identity policy for Studio execution roles,
+ *   which Studio's UI expects to presign its own profile, and nothing else of the kind.
+ *
+ * The first two are one document, attached either as an SCP to the domain account (beside
+ * FullAWSAccess) or as a permissions boundary of its principals (which then carries an Allow of
+ * everything, since a boundary only narrows). The third is attached to the execution roles.
+ */
+import { partitionOf, userProfileArn } from '../domain/arns';
+import { isTagKey, TAG_KEY_RULE } from '../domain/profile-owner';
+import { AWS_REGIONS, DOMAIN_ID_PATTERN, type IssuanceMode, roleAccount } from '../domain/studio-domains';
+import type { ConditionBlock, PolicyStatement } from './policy-types';
+
+/** A statement that names its resources, or everything but some (the guardrails need `NotResource`). */
+export type GuardrailStatement = Omit<PolicyStatement, 'Resource' | 'Principal'> &
+  ({ Resource: string | string[] } | { NotResource: string | string[] });
+
+export interface GuardrailDocument {
+  Version: '2012-10-17';
+  Statement: GuardrailStatement[];
+}
+
+export interface GuardrailInput {
+  /** The domain's account: the profiles live there, and so must every principal that presigns them. */
+  readonly accountId: string;
+  readonly region: string;
+  readonly domainId: string;
+  /** The roles studio-gate issues this domain's URLs through (tag-bound: the issuer role). */
+  readonly issuerRoleArns: readonly string[];
+  /** How those roles issue: tag-bound sessions carry the owner tag; direct ones do not. */
+  readonly issuance: IssuanceMode;
+  /** The profiles' owner tag key (PROFILE_OWNER_TAG). */
+  readonly ownerTagKey: string;
+  /** The only role that may create profiles and set or change their owner tag. */
+  readonly provisioningRoleArn: string;
+  /** The platform's break-glass role, which may presign any profile of the domain; none if undefined. */
+  readonly breakGlassRoleArn?: string;
+  /** Studio execution roles, which may presign the profile their session names (SourceIdentity) only. */
+  readonly executionRoleArns?: readonly string[];
+}
+
+/** What IAM lets each kind of document hold, in characters without white space. */
+export const POLICY_SIZE_LIMITS = { scp: 5120, permissionsBoundary: 6144, executionRolePolicy: 6144 } as const;
+
+const PRESIGN = 'sagemaker:CreatePresignedDomainUrl';
+/** Written into the policy as IAM's policy variable, resolved per request. */
+const SOURCE_IDENTITY = '${aws:SourceIdentity}';
+
+/** Every problem with the input, at once. */
+export function guardrailProblems(input: GuardrailInput): string[] {
+  const problems: string[] = [];
+  if (!/^\d{12}$/.test(input.accountId)) problems.push(`--account must be a 12-digit account id, got "${input.accountId}"`);
+  if (!AWS_REGIONS.includes(input.region)) problems.push(`--region must be an AWS region, got "${input.region}"`);
+  if (!DOMAIN_ID_PATTERN.test(input.domainId))
+    problems.push(`--domain must be a Studio domain id (d-...), got "${input.domainId}"`);
+  if (!isTagKey(input.ownerTagKey)) problems.push(`--owner-tag ${TAG_KEY_RULE}, got "${input.ownerTagKey}"`);
+  if (input.issuerRoleArns.length === 0) problems.push('--issuer-role-arns must name the roles studio-gate issues through');
+  if (input.provisioningRoleArn === '')
+    problems.push('--provisioning-role-arn must name the role that creates profiles and sets their owner tag');
+  const partition = partitionOf(input.region);
+  const named: [string, string][] = [
+    ...input.issuerRoleArns.map((arn) => ['--issuer-role-arns', arn] as [string, string]),
+    ...(input.provisioningRoleArn === '' ? [] : [['--provisioning-role-arn', input.provisioningRoleArn] as [string, string]]),
+    ...(input.breakGlassRoleArn === undefined ? [] : [['--break-glass-role-arn', input.breakGlassRoleArn] as [string, string]]),
+    ...(input.executionRoleArns ?? []).map((arn) => ['--execution-role-arns', arn] as [string, string]),
+  ];
+  for (const [flag, arn] of named) {
+    // Exact role ARNs of the domain account: SCPs and boundaries govern that account's principals, and
+    // a wildcard would also admit a role someone creates later under a matching name.
+    if (!arn.startsWith(`arn:${partition}:iam::`) || roleAccount(arn) !== input.accountId || /[*?]/.test(arn)) {
+      problems.push(`${flag}: "${arn}" is not an exact role ARN of the domain account ${input.accountId}`);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const [flag, arn] of named) {
+    const earlier = seen.get(arn);
+    if (earlier !== undefined && earlier !== flag)
+      problems.push(`"${arn}" is given as ${earlier} and as ${flag}: one role, one job`);
+    seen.set(arn, flag);
+  }
+  return problems;
+}
+
+const where = (input: GuardrailInput) => ({
+  partition: partitionOf(input.region),
+  region: input.region,
+  accountId: input.accountId,
+  domainId: input.domainId,
+});
+
+const principalIn = (arns: readonly string[]): ConditionBlock => ({ ArnLike: { 'aws:PrincipalArn': [...arns] } });
+const principalNotIn = (arns: readonly string[]): ConditionBlock => ({ ArnNotLike: { 'aws:PrincipalArn': [...arns] } });
+
+/** The execution roles' rule: their own profile (the session's SourceIdentity), and only with one. */
+function ownProfileOnly(input: GuardrailInput, sid: string, extra: ConditionBlock = {}): GuardrailStatement[] {
+  const own = userProfileArn(where(input), SOURCE_IDENTITY);
+  const when = (block: ConditionBlock) => ({ ...(Object.keys(block).length > 0 && { Condition: block }) });
+  return [
+    { Sid: `${sid}OtherProfilesNever`, Effect: 'Deny', Action: PRESIGN, NotResource: own, ...when(extra) },
+    {
+      // Without a SourceIdentity the variable above names nothing and the Deny would not apply.
+      Sid: `${sid}NeverWithoutAProfileName`,
+      Effect: 'Deny',
+      Action: PRESIGN,
+      Resource: '*',
+      Condition: { ...extra, Null: { 'aws:SourceIdentity': 'true' } },
+    },
+  ];
+}
+
+/** Only studio-gate's issuer roles (and the break-glass role) presign the domain's profiles; see the file's doc. */
+export function onlyStudioGatePresigns(input: GuardrailInput): GuardrailStatement[] {
+  const profiles = userProfileArn(where(input));
+  const key = input.ownerTagKey;
+  const executionRoles = input.executionRoleArns ?? [];
+  const exempt = [
+    ...input.issuerRoleArns,
+    ...(input.breakGlassRoleArn === undefined ? [] : [input.breakGlassRoleArn]),
+    ...executionRoles,
+  ];
+  return [
+    { Sid: 'OnlyStudioGatePresigns', Effect: 'Deny', Action: PRESIGN, Resource: profiles, Condition: principalNotIn(exempt) },
+    ...(input.issuance === 'tag-bound'
+      ? ([
+          {
+            Sid: 'IssuerSessionsPresignOnlyTheirOwnersProfile',
+            Effect: 'Deny',
+            Action: PRESIGN,
+            Resource: profiles,
+            Condition: {
+              ...principalIn(input.issuerRoleArns),
+              StringNotEquals: { [`sagemaker:ResourceTag/${key}`]: `\${aws:PrincipalTag/${key}}` },
+            },
+          },
+          {
+            Sid: 'UntaggedIssuerSessionsPresignNothing',
+            Effect: 'Deny',
+            Action: PRESIGN,
+            Resource: profiles,
+            Condition: { ...principalIn(input.issuerRoleArns), Null: { [`aws:PrincipalTag/${key}`]: 'true' } },
+          },
+        ] satisfies GuardrailStatement[])
+      : []),
+    ...(executionRoles.length === 0 ? [] : ownProfileOnly(input, 'ExecutionRoles', principalIn(executionRoles))),
+  ];
+}
+
+/** Ownership cannot be rewritten; see the file's doc. */
+export function ownerTagIsFixed(input: GuardrailInput): GuardrailStatement[] {
+  const profiles = userProfileArn(where(input));
+  const key = input.ownerTagKey;
+  return [
+    {
+      // IgnoreCase: IAM's tag condition keys (aws:RequestTag/…, sagemaker:ResourceTag/…) match a tag key
+      // in any case, so "Studio-Gate:Owner" would be a second owner tag to the issuer role's conditions.
+      Sid: 'OwnerTagOnlyByProvisioning',
+      Effect: 'Deny',
+      Action: ['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:CreateUserProfile'],
+      Resource: profiles,
+      Condition: {
+        'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [key] },
+        ...principalNotIn([input.provisioningRoleArn]),
+      },
+    },
+    {
+      Sid: 'ProfilesAreBornWithAnOwner',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateUserProfile',
+      Resource: profiles,
+      Condition: { Null: { [`aws:RequestTag/${key}`]: 'true' } },
+    },
+  ];
+}
+
+/** The Studio execution roles' policy: their own profile only; see the file's doc. */
+export function executionRolePolicy(input: GuardrailInput): GuardrailDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'PresignTheOwnProfile', Effect: 'Allow', Action: PRESIGN, Resource: userProfileArn(where(input), SOURCE_IDENTITY) },
+      ...ownProfileOnly(input, ''),
+      {
+        // The other kind of presigned workspace URL: a notebook instance is nobody's own profile.
+        Sid: 'NoNotebookInstanceUrls',
+        Effect: 'Deny',
+        Action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+/** The three documents `npm run -s guardrails` prints. */
+export interface Guardrails {
+  /** Both closing guardrails, as an SCP for the domain account (attach beside FullAWSAccess). */
+  readonly scp: GuardrailDocument;
+  /** The same, as a permissions boundary for the account's principals where SCPs are not used. */
+  readonly permissionsBoundary: GuardrailDocument;
+  readonly executionRolePolicy: GuardrailDocument;
+}
+
+export function guardrails(input: GuardrailInput): Guardrails {
+  const closing = [...onlyStudioGatePresigns(input), ...ownerTagIsFixed(input)];
+  return {
+    scp: { Version: '2012-10-17', Statement: closing },
+    permissionsBoundary: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'BoundaryAllowsWhatIdentityPoliciesGrant', Effect: 'Allow', Action: '*', Resource: '*' }, ...closing],
+    },
+    executionRolePolicy: executionRolePolicy(input),
+  };
+}
+
+/** The documents over IAM's size limits, as problems (IAM counts characters without white space). */
+export function guardrailSizeProblems(documents: Guardrails): string[] {
+  return (Object.keys(POLICY_SIZE_LIMITS) as (keyof Guardrails)[]).flatMap((name) => {
+    const size = JSON.stringify(documents[name]).length;
+    const limit = POLICY_SIZE_LIMITS[name];
+    return size > limit ? [`the ${name} is ${size} characters, over IAM's ${limit}: name fewer roles`] : [];
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * The two commands that print policies for accounts studio-gate does not deploy to:
+ * `npm run -s guardrails` and `npm run -s issuer-role`. Each prints exactly what the policy builders
+ * (proven in test/policies) build from its flags, and reports every problem at once instead of
+ * printing a policy that would not do what was asked.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { guardrailOutput } from '../../../scripts/guardrails';
+import { issuerRoleInput } from '../../../scripts/issuer-role';
+import { guardrails } from '../../../src/policies/guardrail-policies';
+
+const A = '555566667777';
+const role = (name: string, account = A) => `arn:aws:iam::${account}:role/${name}`;
+const ARGS = [
+  '--account',
+  A,
+  '--region',
+  'eu-west-1',
+  '--domain',
+  'd-riskdomain01',
+  '--issuer-role-arns',
+  role('studio-gate-issuer'),
+  '--provisioning-role-arn',
+  role('profile-provisioner'),
+];
+
+describe('npm run -s guardrails', () => {
+  it('prints the three documents built from its flags, with the default owner tag and tag-bound issuance', () => {
+    expect(guardrailOutput(ARGS)).toEqual(
+      guardrails({
+        accountId: A,
+        region: 'eu-west-1',
+        domainId: 'd-riskdomain01',
+        issuerRoleArns: [role('studio-gate-issuer')],
+        issuance: 'tag-bound',
+        ownerTagKey: 'studio-gate:owner',
+        provisioningRoleArn: role('profile-provisioner'),
+      }),
+    );
+  });
+
+  it('prints one document with --only, ready for `aws organizations create-policy --content file://…`', () => {
+    const scp = guardrailOutput([...ARGS, '--only', 'scp', '--break-glass-role-arn', role('BreakGlass')]) as {
+      Statement: { Sid: string; Condition?: { ArnNotLike?: Record<string, string[]> } }[];
+    };
+    expect(scp.Statement.map((s) => s.Sid)).toEqual([
+      'OnlyStudioGatePresigns',
+      'IssuerSessionsPresignOnlyTheirOwnersProfile',
+      'UntaggedIssuerSessionsPresignNothing',
+      'OwnerTagOnlyByProvisioning',
+      'ProfilesAreBornWithAnOwner',
+    ]);
+    expect(scp.Statement[0]?.Condition?.ArnNotLike?.['aws:PrincipalArn']).toEqual([
+      role('studio-gate-issuer'),
+      role('BreakGlass'),
+    ]);
+    const direct = guardrailOutput([...ARGS, '--only', 'scp', '--issuance', 'direct']) as { Statement: { Sid: string }[] };
+    expect(direct.Statement.map((s) => s.Sid)).not.toContain('IssuerSessionsPresignOnlyTheirOwnersProfile');
+  });
+
+  it('reports every problem at once: no policy that would not do what was asked', () => {
+    const attempt = () =>
+      guardrailOutput([
+        '--account',
+        '12345',
+        '--region',
+        'mars-1',
+        '--domain',
+        'domain',
+        '--issuer-role-arns',
+        `${role('studio-gate-issuer', '999988887777')},arn:aws:iam::${A}:role/studio-gate-*`,
+        '--break-glass-role-arn',
+        role('studio-gate-issuer', '999988887777'),
+        '--owner-tag',
+        'aws:owner',
+        '--issuance',
+        'sometimes',
+        '--only',
+        'everything',
+        '--unknown',
+        'x',
+      ]);
+    const other = role('studio-gate-issuer', '999988887777');
+    expect(attempt).toThrow(
+      new Error(
+        [
+          'unknown argument "--unknown"',
+          '--issuance must be tag-bound or direct, got "sometimes"',
+          '--only must be one of scp, permissions-boundary, execution-role-policy, got "everything"',
+          '--account must be a 12-digit account id, got "12345"',
+          '--region must be an AWS region, got "mars-1"',
+          '--domain must be a Studio domain id (d-...), got "domain"',
+          '--owner-tag 1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…, got "aws:owner"',
+          '--provisioning-role-arn must name the role that creates profiles and sets their owner tag',
+          `--issuer-role-arns: "${other}" is not an exact role ARN of the domain account 12345`,
+          `--issuer-role-arns: "arn:aws:iam::${A}:role/studio-gate-*" is not an exact role ARN of the domain account 12345`,
+          `--break-glass-role-arn: "${other}" is not an exact role ARN of the domain account 12345`,
+          `"${other}" is given as --issuer-role-arns and as --break-glass-role-arn: one role, one job`,
+        ].join('\n'),
+      ),
+    );
+  });
+
+  it('refuses roles of other accounts, wildcards, one role in two jobs, and a missing provisioning role', () => {
+    const problems = (args: string[]) => {
+      try {
+        guardrailOutput(args);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const base = ARGS.slice(0, 8);
+    expect(problems([...base, '--provisioning-role-arn', role('x', '999988887777')])).toContain(
+      `--provisioning-role-arn: "${role('x', '999988887777')}" is not an exact role ARN of the domain account ${A}`,
+    );
+    expect(problems([...base, '--provisioning-role-arn', `arn:aws:iam::${A}:role/prov*`])).toContain('is not an exact role ARN');
+    expect(problems([...base, '--provisioning-role-arn', role('studio-gate-issuer')])).toContain(
+      'is given as --issuer-role-arns and as --provisioning-role-arn: one role, one job',
+    );
+    expect(problems(base)).toContain('--provisioning-role-arn must name the role that creates profiles');
+    expect(problems([...ARGS, '--account'])).toContain('--account needs a value');
+  });
+
+  it('refuses documents over IAM’s size limits instead of printing one IAM would reject', () => {
+    const many = Array.from({ length: 120 }, (_, i) => role(`studio-execution-role-${i}`)).join(',');
+    expect(() => guardrailOutput([...ARGS, '--execution-role-arns', many])).toThrow(/the scp is \d+ characters, over IAM's 5120/);
+  });
+
+  it('runs as a command: JSON on stdout alone, usage and exit code 2 on a problem', () => {
+    const script = join(__dirname, '..', '..', '..', 'scripts', 'guardrails.ts');
+    const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const out = execFileSync(tsx, [script, ...ARGS, '--only', 'execution-role-policy'], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(guardrailOutput([...ARGS, '--only', 'execution-role-policy']));
+    const bad = spawnSync(tsx, [script, ...ARGS, '--region', 'mars-1'], { encoding: 'utf8' });
+    expect([bad.status, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toContain('--region is given twice');
+  });
+});
+
+describe('npm run -s issuer-role', () => {
+  it('reads its flags through the same parser: every problem at once', () => {
+    expect(() => issuerRoleInput(['--domain', 'd-riskdomain01', '--domain', 'd-other', '--bogus', '1', '--region'])).toThrow(
+      /--domain is given twice\nunknown argument "--bogus"\n--region needs a value/,
+    );
+  });
+});
