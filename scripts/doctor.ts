@@ -6,23 +6,30 @@
  *   npm run doctor -- --stage prod      the plan of a deployed stage (read from its health function, AWS credentials)
  *   npm run doctor -- --plan plan.json  a plan from a file (the HEALTH_PLAN of a deployment), AWS credentials
  *   --json                              the summary as JSON instead of the table
+ *   --untagged [--owner-tag KEY]        instead of the checks: the target's profiles without an owner
+ *                                       tag, per domain (read with your credentials, in the domain's account)
  *
- * Exit code 1 when any check fails, 0 otherwise (warnings included), 2 on a usage error.
+ * Exit code 1 when any check fails (with --untagged: any profile untagged, any domain unread), 0
+ * otherwise (warnings included), 2 on a usage error.
  */
 import './local/quiet-node-notice';
 import { readFileSync } from 'node:fs';
 import { NetProbes } from '../src/adapters/net-probes';
 import { healthPortsFor } from '../src/composition/health-check';
+import { inventoryDomains, inventoryPortFor } from '../src/composition/untagged-profiles';
 import { readDomainList } from '../src/config/domains';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
+import { isTagKey, TAG_KEY_RULE } from '../src/domain/profile-owner';
 import { localHealthPlan } from '../src/infrastructure/health-plan';
 import { runHealth } from '../src/use-cases/run-health-checks';
+import { findUntaggedProfiles, type OwnerTagReport } from '../src/use-cases/untagged-profiles';
 import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, demoDomains } from './local/demo-data';
 import { LOCAL_CREDENTIALS } from './local/dynamo';
 import { stackPortsFrom } from './local/stack-ports';
 
-const USAGE = 'usage: npm run doctor [-- [--json] [--stage STAGE [--region REGION]] [--plan FILE]]';
+const USAGE =
+  'usage: npm run doctor [-- [--json] [--stage STAGE [--region REGION]] [--plan FILE] [--untagged [--owner-tag KEY]]]';
 
 interface Target {
   readonly description: string;
@@ -147,14 +154,54 @@ export function renderTable(summary: HealthSummary, description: string, elapsed
   return lines.join('\n');
 }
 
+/** How long the roll-out listing may take in all (a domain of thousands of profiles takes seconds). */
+const UNTAGGED_TIMEOUT_MS = 120_000;
+
+/** The roll-out list, readable: per domain, its profiles without an owner tag, or why it was not read. */
+export function renderUntagged(reports: readonly OwnerTagReport[], description: string): string {
+  const lines = [`studio-gate doctor: profiles without an owner tag, ${description}`, ''];
+  for (const r of reports) {
+    const where = `${r.domainId} (${r.region}${r.accountId === undefined ? '' : `, account ${r.accountId}`}, owner tag ${r.ownerTagKey})`;
+    if (!r.readable) {
+      lines.push(
+        `  ✗ ${where}: not read: ${r.reason}`,
+        "      fix: run with credentials of the domain's account that may DescribeDomain, ListUserProfiles and ListTags",
+      );
+    } else if (r.untagged.length === 0) {
+      lines.push(`  ✓ ${where}: all ${r.profiles} profiles carry it`);
+    } else {
+      lines.push(
+        `  ! ${where}: ${r.untagged.length} of ${r.profiles} profiles carry none`,
+        ...r.untagged.map((name) => `      ${name}`),
+      );
+    }
+  }
+  const untagged = reports.reduce((n, r) => n + (r.readable ? r.untagged.length : 0), 0);
+  const unread = reports.filter((r) => !r.readable).length;
+  lines.push('');
+  if (untagged === 0 && unread === 0)
+    lines.push('✓ every profile carries its owner tag: tag-bound issuance and the guardrails can go on');
+  if (untagged > 0) {
+    lines.push(
+      `! ${untagged} profile(s) without an owner tag: studio-gate refuses each to everyone until the provisioning role tags it (docs/iam-guardrails.md)`,
+    );
+  }
+  if (unread > 0) lines.push(`✗ ${unread} domain(s) not read`);
+  lines.push('');
+  return lines.join('\n');
+}
+
 /** Runs the doctor; @returns the exit code. */
 export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<number> {
-  const known = new Set(['--json', '--stage', '--region', '--plan', '--help']);
+  const known = new Set(['--json', '--stage', '--region', '--plan', '--help', '--untagged', '--owner-tag']);
+  const valued = ['--stage', '--region', '--plan', '--owner-tag'];
   for (const [i, a] of args.entries()) {
     if (a.startsWith('--') && !known.has(a)) throw new UsageError(`unknown option ${a}`);
-    if (!a.startsWith('--') && !['--stage', '--region', '--plan'].includes(args[i - 1] ?? ''))
-      throw new UsageError(`unexpected ${a}`);
+    if (!a.startsWith('--') && !valued.includes(args[i - 1] ?? '')) throw new UsageError(`unexpected ${a}`);
   }
+  const ownerTag = option(args, '--owner-tag');
+  if (ownerTag !== undefined && !args.includes('--untagged')) throw new UsageError('--owner-tag goes with --untagged');
+  if (ownerTag !== undefined && !isTagKey(ownerTag)) throw new UsageError(`--owner-tag ${TAG_KEY_RULE}, got "${ownerTag}"`);
   if (args.includes('--help')) {
     out(`${USAGE}\n`);
     return 0;
@@ -176,6 +223,24 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
       );
       return 1;
     }
+  }
+  if (args.includes('--untagged')) {
+    const domains = inventoryDomains(target.plan, ownerTag);
+    if (domains.length === 0) throw new UsageError(`${target.description} names no Studio domain`);
+    const reports = await findUntaggedProfiles(
+      domains,
+      inventoryPortFor(
+        { ...(target.sagemakerEndpointUrl && { sagemakerEndpointUrl: target.sagemakerEndpointUrl }) },
+        target.local ? { credentials: LOCAL_CREDENTIALS } : {},
+      ),
+      { signal: AbortSignal.timeout(UNTAGGED_TIMEOUT_MS) },
+    );
+    out(
+      args.includes('--json')
+        ? `${JSON.stringify({ target: target.description, domains: reports }, null, 2)}\n`
+        : renderUntagged(reports, target.description),
+    );
+    return reports.every((r) => r.readable && r.untagged.length === 0) ? 0 : 1;
   }
   const ports = healthPortsFor(
     {

@@ -4,8 +4,8 @@
  * `studio-users`; the risk domain (another account, issued through its issuer role) only to
  * `risk-analysts`, which grace alone is in: she is asked which one she means.
  * Tests, the load script and the README rely on exactly these names and outcomes. Every profile
- * carries its owner tag, as a platform team's provisioning would write it; `john-smith` and the
- * person `john_smith` show the owner check refusing a pair that collides under the transform.
+ * but one carries its owner tag, as a platform team's provisioning would write it; `john-smith` and
+ * the person `john_smith` show the owner check refusing a pair that collides under the transform.
  */
 
 export const DEMO_DOMAIN_ID = 'd-localdemo';
@@ -146,9 +146,15 @@ export function demoDomains(endpoint: string): string {
   ]);
 }
 
+/**
+ * A profile from before the owner tags: nobody maps to it, and `npm run doctor -- --untagged` lists
+ * it as the roll-out's work (docs/iam-guardrails.md).
+ */
+export const UNTAGGED_DEMO_PROFILE: DemoProfile = { name: 'legacy-analyst', status: 'InService' };
+
 /** Profiles the emulator is seeded with, by name. */
 export function demoProfiles(): Map<string, DemoProfile> {
-  const profiles = new Map<string, DemoProfile>();
+  const profiles = new Map<string, DemoProfile>([[UNTAGGED_DEMO_PROFILE.name, UNTAGGED_DEMO_PROFILE]]);
   for (const person of Object.values(DEMO_PEOPLE)) {
     if (person.profile !== undefined) profiles.set(person.profile.name, person.profile);
   }

@@ -394,17 +394,39 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       };
     },
     ListUserProfiles(input, principal) {
-      return {
-        UserProfiles: visibleDomains(principal, input.DomainIdEquals).flatMap((domain) =>
-          [...domain.profiles].map(([name, profile]) => ({
-            DomainId: domain.domainId,
-            UserProfileName: name,
-            Status: profile.status,
-          })),
-        ),
-      };
+      const all = visibleDomains(principal, input.DomainIdEquals).flatMap((domain) =>
+        [...domain.profiles].map(([name, profile]) => ({
+          DomainId: domain.domainId,
+          UserProfileName: name,
+          Status: profile.status,
+        })),
+      );
+      return page(all, input, 'UserProfiles');
     },
   };
+
+  /**
+   * One page of a listing, as SageMaker pages: MaxResults 1–100 (default 10, so a client that reads
+   * one page without asking for more misses the rest), NextToken an opaque offset.
+   */
+  function page<T>(items: T[], input: Record<string, unknown>, field: string): Record<string, unknown> {
+    const max = input.MaxResults ?? 10;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100) {
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: Value at 'maxResults' failed to satisfy constraint",
+      );
+    }
+    const start =
+      input.NextToken === undefined ? 0 : Number.parseInt(Buffer.from(String(input.NextToken), 'base64url').toString(), 10);
+    if (!Number.isInteger(start) || start < 0 || start > items.length)
+      throw new ApiError('ValidationException', 'Invalid NextToken');
+    const end = start + max;
+    return {
+      [field]: items.slice(start, end),
+      ...(end < items.length && { NextToken: Buffer.from(String(end)).toString('base64url') }),
+    };
+  }
 
   function takeFault(operation: string): FaultSpec | undefined {
     const active = faults.find((f) => f.spec.operation === '*' || f.spec.operation === operation);

@@ -56,7 +56,8 @@ export type StudioOperation =
   | 'CreatePresignedDomainUrl'
   | 'DescribeDomain'
   | 'DescribeSpace'
-  | 'ListSpaces';
+  | 'ListSpaces'
+  | 'ListUserProfiles';
 
 /**
  * Maps whatever the SDK threw to a domain error whose reason comes from a fixed set (plus the HTTP

@@ -110,6 +110,25 @@ describe('npm run doctor against the local stack', () => {
     await expect(stack.runHealthCheck()).resolves.toEqual({ healthy: true, status: 'pass' });
   });
 
+  it('--untagged lists the profiles without an owner tag, per domain, and exits 1 while any is left', async () => {
+    const { code, stdout } = await doctor('--untagged');
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      '  ! d-localdemo (eu-west-1, account 000000000000, owner tag studio-gate:owner): 1 of 8 profiles carry none\n      legacy-analyst\n',
+    );
+    // The local operator's credentials are the demo account's: the risk domain is another account's.
+    expect(stdout).toMatch(/^ {2}✗ d-localrisk \(eu-west-1, account 111111111111, owner tag studio-gate:owner\): not read: /m);
+    const json = JSON.parse((await doctor('--untagged', '--json', '--owner-tag', 'team')).stdout) as {
+      domains: { domainId: string; readable: boolean; untagged?: string[] }[];
+    };
+    // Under a key no profile carries, every profile of the readable domain is listed.
+    expect(json.domains[0]?.untagged).toHaveLength(8);
+    await expect(doctor('--owner-tag', 'team')).resolves.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--owner-tag goes with --untagged/),
+    });
+  });
+
   it('refuses unknown options with exit 2', async () => {
     const { code, stderr } = await doctor('--frobnicate');
     expect(code).toBe(2);

@@ -162,6 +162,7 @@ describe('SageMaker emulator through the real SDK', () => {
       'erin',
       'grace',
       'john-smith',
+      'legacy-analyst',
       'mallory',
     ]);
   });
