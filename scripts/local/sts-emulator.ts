@@ -37,6 +37,11 @@ export interface LocalRole {
    * (the trust allows no sts:TagSession).
    */
   readonly ownerTagKey?: string;
+  /**
+   * A tag-bound role someone widened (a broad grant attached beside its policy, its Deny removed): it
+   * still takes the tag, but its sessions act on any profile. For the health check's negative probe.
+   */
+  readonly widened?: boolean;
 }
 
 interface IssuedSession {
@@ -128,6 +133,11 @@ export class LocalIam {
     return session.principal;
   }
 
+  /** Creates another role (a test's misconfigured one, for instance). */
+  addRole(role: LocalRole): void {
+    this.roles.set(role.arn, role);
+  }
+
   /** Admits another key of the functions' own role (as Lambda may hand its credentials out another way). */
   addHomeKey(accessKeyId: string): void {
     this.homeKeys.add(accessKeyId);
@@ -193,7 +203,7 @@ export class LocalIam {
         expiresAt: this.clock() + duration * 1000,
         principal: {
           accountId: ROLE_ARN.exec(roleArn)?.[1] as string,
-          session: { roleArn, sourceIdentity, sessionName, ...(tag !== undefined && { ownerTag: tag }) },
+          session: { roleArn, sourceIdentity, sessionName, ...(tag !== undefined && role.widened !== true && { ownerTag: tag }) },
         },
       };
       this.sessions.set(accessKeyId, session);

@@ -67,12 +67,12 @@ export function healthPortsFor(
     // A plan names one owner tag key (parsePlan holds its domains to it).
     const directory = new SageMakerDirectory(
       domainClients(upstream, overrides),
-      (client) => new SageMakerHealthAdapter(client),
+      (client, tagBound) => new SageMakerHealthAdapter(client, tagBound),
       sessions,
       plan.domains?.find((d) => d.ownerTagKey !== undefined)?.ownerTagKey,
     );
     return {
-      studioFor: (domain, options) =>
+      studioFor: (domain, options, as) =>
         directory.studioFor(
           {
             id: domain.domainId,
@@ -82,7 +82,7 @@ export function healthPortsFor(
             issuance: domain.ownerTagKey === undefined ? 'direct' : 'tag-bound',
           },
           // A tag-bound session acts as the canary's owner, as the canary's own session would.
-          { canonical: domain.canary?.owner?.identity ?? HEALTH_SOURCE_IDENTITY },
+          { canonical: as ?? domain.canary?.owner?.identity ?? HEALTH_SOURCE_IDENTITY },
           options,
         ),
     };

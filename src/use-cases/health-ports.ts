@@ -48,7 +48,11 @@ export interface StudioHealthPort extends Pick<StudioPort, 'describeUserProfile'
  * @throws a StudioGateError (`sts-*`) when the role cannot be assumed.
  */
 export interface DomainHealthPort {
-  studioFor(domain: DomainPlan, options?: CallOptions): Promise<StudioHealthPort>;
+  /**
+   * The domain's reads, through its issuer role when it has one. `as`: the identity a tag-bound
+   * session is tagged with (default: the canary's owner, else one that owns nothing).
+   */
+  studioFor(domain: DomainPlan, options?: CallOptions, as?: string): Promise<StudioHealthPort>;
 }
 
 export interface ProbePort {

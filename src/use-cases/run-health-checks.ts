@@ -12,9 +12,10 @@ import { checkEndpoint, type EndpointFacts, endpointFor } from '../domain/health
 import type { CanaryPlan, HealthPlan } from '../domain/health/plan';
 import { checkApiHealth, checkJwks, checkPort } from '../domain/health/probes';
 import { checkIngress } from '../domain/health/security-groups';
-import { type CanaryFacts, checkAssumeRole, checkCanary, checkDomain } from '../domain/health/studio';
+import { type CanaryFacts, checkAssumeRole, checkBinding, checkCanary, checkDomain } from '../domain/health/studio';
 import { checkTls } from '../domain/health/tls';
 import { type CidrBlock, parseCidr } from '../domain/network-source';
+import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
 import type {
   DnsPort,
   DomainHealthPort,
@@ -206,6 +207,21 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
         throw role === undefined ? error : new IssuerRoleUnavailable();
       }
     });
+    // The negative probe: a second session, tagged as nobody, must be refused the canary (read-only).
+    const canary = domain.canary;
+    if (role !== undefined && domain.ownerTagKey !== undefined && canary?.owner !== undefined) {
+      const stranger = shared(() => directory.studioFor(domain, { signal: runSignal }, HEALTH_SOURCE_IDENTITY));
+      checks.push({
+        name: `binding.${domain.domainId}`,
+        run: async (signal) => {
+          const probe = await stranger().catch(() => {
+            throw new IssuerRoleUnavailable();
+          });
+          const read = probe.describeUserProfile({ domainId: domain.domainId, userProfileName: canary.profileName }, { signal });
+          return checkBinding(role, canary.profileName, await settle(read));
+        },
+      });
+    }
   }
 
   if (plan.probes !== undefined) {

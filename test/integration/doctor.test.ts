@@ -56,6 +56,8 @@ describe('npm run doctor against the local stack', () => {
       // Both demo domains: the risk one through its issuer role, assumed at the emulator's STS.
       'domain.d-localdemo',
       'canary.d-localdemo',
+      // Its canary has an owner: a session tagged as nobody is refused it.
+      'binding.d-localdemo',
       'assume-role.d-localrisk',
       'domain.d-localrisk',
       'port.emulator',
@@ -75,8 +77,8 @@ describe('npm run doctor against the local stack', () => {
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ target: 'the local stack', healthy: true, status: 'pass' });
-    // Both demo domains are tag-bound: each has its assume-role check.
-    expect(summary.checks).toHaveLength(13);
+    // Both demo domains are tag-bound: each has its assume-role check, and the one with a canary its binding probe.
+    expect(summary.checks).toHaveLength(14);
     expect(summary.checks.every((c: { status: string }) => c.status === 'pass')).toBe(true);
   });
 

@@ -15,6 +15,7 @@ import { JsonLineAuditLog } from '../../src/adapters/audit-log';
 import { buildHealthCheckApp } from '../../src/composition/health-check';
 import { buildHealthEndpointApp } from '../../src/composition/health-endpoint';
 import { readDomainList } from '../../src/config/domains';
+import { DEFAULT_OWNER_TAG } from '../../src/domain/profile-owner';
 import { healthHandler } from '../../src/http/health-endpoint';
 import { localHealthPlan } from '../../src/infrastructure/health-plan';
 import type { AuditEntry } from '../../src/use-cases/ports';
@@ -229,25 +230,34 @@ describe('several domains', () => {
   it('checks each domain through the credentials that issue there: its issuer role assumed, the canary per domain', async () => {
     const before = peers.emulator.iam?.calls.length ?? 0;
     const { summary } = await runScheduled(severalEnv());
-    expect(summary.checks.filter((c) => /^(domain|canary|assume-role)/.test(c.name)).map((c) => [c.name, c.status])).toEqual([
+    expect(
+      summary.checks.filter((c) => /^(domain|canary|assume-role|binding)/.test(c.name)).map((c) => [c.name, c.status]),
+    ).toEqual([
       ['assume-role.d-localdemo', 'pass'],
       ['domain.d-localdemo', 'pass'],
       ['canary.d-localdemo', 'pass'],
+      ['binding.d-localdemo', 'pass'],
       ['assume-role.d-localrisk', 'pass'],
       ['domain.d-localrisk', 'pass'],
       ['canary.d-localrisk', 'pass'],
+      ['binding.d-localrisk', 'pass'],
     ]);
+    expect(summary.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(summary.healthy).toBe(true);
     // GET /health answers anyone on the network: it numbers the domains instead of naming them.
     const { body } = await getHealth();
     expect(JSON.stringify(body)).not.toMatch(/d-local/);
     expect(
-      body.checks.map((c: { name: string }) => c.name).filter((n: string) => /^(domain|canary|assume-role)/.test(n)),
-    ).toEqual(['assume-role.1', 'domain.1', 'canary.1', 'assume-role.2', 'domain.2', 'canary.2']);
-    // One session per domain and run, naming the check itself, tagged as the canary's owner (both tag-bound).
-    expect(peers.emulator.iam?.calls.slice(before).map((c) => [c.sourceIdentity, c.tags?.[0]?.value, c.outcome])).toEqual([
+      body.checks.map((c: { name: string }) => c.name).filter((n: string) => /^(domain|canary|assume-role|binding)/.test(n)),
+    ).toEqual(['assume-role.1', 'domain.1', 'canary.1', 'binding.1', 'assume-role.2', 'domain.2', 'canary.2', 'binding.2']);
+    // Two sessions per domain and run, both naming the check itself: one tagged as the canary's owner
+    // (the reads), one tagged as nobody (the negative probe, which IAM must refuse the canary).
+    const sessions = peers.emulator.iam?.calls.slice(before).map((c) => [c.sourceIdentity, c.tags?.[0]?.value, c.outcome]);
+    expect(sessions?.sort()).toEqual([
       ['studio-gate-health', 'alice@example.com', 'issued'],
       ['studio-gate-health', 'alice@example.com', 'issued'],
+      ['studio-gate-health', 'studio-gate-health', 'issued'],
+      ['studio-gate-health', 'studio-gate-health', 'issued'],
     ]);
   });
 
@@ -267,6 +277,26 @@ describe('several domains', () => {
       reason: expect.stringContaining('issuer-role-unavailable'),
     });
     expect(byName['domain.d-localdemo']?.status).toBe('pass');
+  });
+
+  it('fails the binding probe, and only it, when a domain’s issuer role has been widened to any profile', async () => {
+    // The risk domain's role as someone left it: a broad grant attached beside the issuer policy.
+    const widened = RISK_ROLE_ARN.replace('studio-gate-issuer', 'studio-gate-issuer-widened');
+    peers.emulator.iam?.addRole({
+      arn: widened,
+      trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId],
+      ownerTagKey: DEFAULT_OWNER_TAG,
+      widened: true,
+    });
+    const { summary } = await runScheduled(severalEnv((role) => (role === RISK_ROLE_ARN ? widened : role)));
+    expect(summary.healthy).toBe(false);
+    expect(summary.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.reason, c.fix])).toEqual([
+      [
+        'binding.d-localrisk',
+        `${widened} let a session that owns nothing read canary profile alice: the owner binding is gone`,
+        'deploy the issuer role as npm run -s issuer-role prints it, and detach any policy attached beside it',
+      ],
+    ]);
   });
 
   it('fails the assume-role check when STS hangs, within the check’s limit', async () => {

@@ -3,7 +3,7 @@
  * the way studio-gate promises); the optional canary profile passes exactly the rules GET
  * /studio-url applies (owner tag, then InService).
  */
-import { ProfileNotReadyError, StudioGateError } from '../errors';
+import { ForbiddenError, ProfileNotFoundError, ProfileNotReadyError, StudioGateError } from '../errors';
 import { assertProfileOwnedBy, type ProfileTag } from '../profile-owner';
 import { assertProfileInService } from '../profile-status';
 import { type CheckOutcome, combine, fail, pass, warn } from './check';
@@ -90,4 +90,31 @@ export function checkAssumeRole(roleArn: string, outcome: { ok: true } | { ok: f
     `could not assume ${roleArn} (${reason})`,
     'check the STS interface endpoint (dns.sts, tls.sts) and the route from the functions to it',
   );
+}
+
+/**
+ * The issuer role's owner binding, probed (docs/health-checks.md): a session tagged as nobody asked
+ * to read the canary profile, which its owner tag gives to someone else. IAM refusing it is the
+ * binding holding; an answer means the issuer role was widened (a grant attached beside its policy,
+ * its Deny removed) and would let studio-gate open anyone's Studio if its own checks failed.
+ */
+export function checkBinding(
+  roleArn: string,
+  profileName: string,
+  outcome: { ok: true } | { ok: false; error: unknown },
+): CheckOutcome {
+  if (outcome.ok) {
+    return fail(
+      `${roleArn} let a session that owns nothing read canary profile ${profileName}: the owner binding is gone`,
+      'deploy the issuer role as npm run -s issuer-role prints it, and detach any policy attached beside it',
+    );
+  }
+  const { error } = outcome;
+  if (error instanceof ForbiddenError && error.reason === 'issuer-role-refused') {
+    return pass(`${roleArn} refuses canary profile ${profileName} to a session that does not own it`);
+  }
+  if (error instanceof ProfileNotFoundError) {
+    return warn(`canary profile ${profileName} does not exist: the owner binding was not probed`, 'create the canary profile');
+  }
+  throw error;
 }

@@ -2,12 +2,14 @@
  * Every health rule, table-driven over realistic facts: pass, warn and fail, with the reason and
  * the fix each one promises.
  */
+
+import { ForbiddenError, ProfileNotFoundError, UpstreamUnavailableError } from '../../../../src/domain/errors';
 import { combine, fail, healthState, pass, summarize, warn } from '../../../../src/domain/health/check';
 import { checkPrivateResolution, type DnsAnswer } from '../../../../src/domain/health/dns';
 import { checkEndpoint, type EndpointExpectation, type EndpointFacts } from '../../../../src/domain/health/endpoints';
 import { checkApiHealth, checkJwks, checkPort } from '../../../../src/domain/health/probes';
 import { checkIngress, type IngressExpectation, type SecurityGroupFacts } from '../../../../src/domain/health/security-groups';
-import { checkCanary, checkDomain } from '../../../../src/domain/health/studio';
+import { checkBinding, checkCanary, checkDomain } from '../../../../src/domain/health/studio';
 import { checkTls } from '../../../../src/domain/health/tls';
 import { type CidrBlock, parseCidr } from '../../../../src/domain/network-source';
 
@@ -296,6 +298,32 @@ describe('checkDomain and checkCanary', () => {
     const outcome = checkCanary('alice', facts, rule_);
     expect(outcome.status).toBe(status);
     expect(outcome.reason).toMatch(reason);
+  });
+});
+
+describe('checkBinding (the negative probe)', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/studio-gate-issuer';
+  it('passes only when IAM refuses the session that owns nothing', () => {
+    expect(checkBinding(ROLE, 'alice', { ok: false, error: new ForbiddenError('issuer-role-refused') })).toMatchObject({
+      status: 'pass',
+    });
+    expect(checkBinding(ROLE, 'alice', { ok: true })).toMatchObject({
+      status: 'fail',
+      reason: `${ROLE} let a session that owns nothing read canary profile alice: the owner binding is gone`,
+    });
+  });
+
+  it('warns that nothing was probed when the canary is missing, and fails on any other error (thrown to the runner)', () => {
+    expect(checkBinding(ROLE, 'alice', { ok: false, error: new ProfileNotFoundError('alice') })).toMatchObject({
+      status: 'warn',
+    });
+    // Another refusal (the owner check's, say) is not IAM's: it proves nothing about the role.
+    expect(() => checkBinding(ROLE, 'alice', { ok: false, error: new ForbiddenError('profile-owner-mismatch') })).toThrow(
+      'profile-owner-mismatch',
+    );
+    expect(() =>
+      checkBinding(ROLE, 'alice', { ok: false, error: new UpstreamUnavailableError('sagemaker-unreachable', 5) }),
+    ).toThrow();
   });
 });
 
