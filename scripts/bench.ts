@@ -5,7 +5,8 @@
  *
  * - warm: p50/p99 of the real handler and SDK against the emulator (in its own process) with a fixed
  *   latency added to every SageMaker call, in the parallel and the sequential mode (grant cache off,
- *   so each request makes every call), next to one call through the same SDK client;
+ *   so each request makes every call), next to one call through the same SDK client; and tag-bound
+ *   issuance beside the direct opt-out, for a repeat caller and a first request;
  * - cpu: CPU time per request with a zero-latency emulator, a repeat caller (grant cache on) and a
  *   first-time caller (a new person each time), next to one bare SDK call;
  * - cold: a fresh Node process that loads the bundled handler and answers its first request, next to
@@ -42,7 +43,7 @@ import { LOCAL_CREDENTIALS } from './local/credentials';
 import { DEMO_DOMAIN_ID, REQUIRED_GROUP, RISK_DOMAIN_ID, RISK_GROUP } from './local/demo-data';
 import { benchPerson } from './local/emulator-process';
 import { wholeNumberFlag } from './local/flags';
-import { inProcessEnv, severalDomainsEnv, studioUrlEvent } from './local/in-process';
+import { DIRECT_ISSUANCE, inProcessEnv, severalDomainsEnv, studioUrlEvent } from './local/in-process';
 import { invocationContext } from './local/lambda-context';
 import { median, percentile } from './local/stats';
 import { startTokenIssuer, type TokenIssuer } from './local/token-issuer';
@@ -55,6 +56,8 @@ const REQUESTS = Math.max(wholeNumberFlag('--requests', 1000), 10);
 const COLD_RUNS = Math.max(wholeNumberFlag('--cold-runs', 21), 3);
 const JSON_OUT = process.argv.includes('--json');
 const CPU_REQUESTS = Math.min(REQUESTS, 2000);
+/** Requests per path and kind in the tag-bound vs direct comparison (four series, interleaved). */
+const ISSUANCE_REQUESTS = Math.min(REQUESTS, 500);
 /** Distinct first-time callers: warm-up plus every measured round. */
 const BENCH_PEOPLE = CPU_REQUESTS + 600;
 
@@ -322,6 +325,65 @@ async function issuerRoleSeries(emulatorUrl: string, issuer: TokenIssuer) {
   }
 }
 
+/**
+ * Tag-bound issuance beside the opt-out (docs/iam-guardrails.md), one domain, same emulator, same
+ * caches (a real repeat caller's: grant and session cached), series interleaved in rounds so that
+ * drift falls on both alike:
+ * - repeat: alice again and again (tag-bound: her session cached, no STS call; one SageMaker round trip);
+ * - first: a new person every request (tag-bound: one AssumeRole with the owner tag first).
+ */
+async function issuanceSeries(emulatorUrl: string, issuer: TokenIssuer, n: number) {
+  const paths = {
+    tagBound: harness(envFor(emulatorUrl, issuer, { SAGEMAKER_CALL_MODE: 'parallel' })),
+    direct: harness(envFor(emulatorUrl, issuer, { SAGEMAKER_CALL_MODE: 'parallel', ...DIRECT_ISSUANCE })),
+  };
+  const alice = issuer.tokenFor('alice');
+  const people = Array.from({ length: n + 60 }, (_, i) =>
+    issuer.tokenFor('alice', { email: `${benchPerson(i)}@example.com`, groups: [REQUIRED_GROUP] }),
+  );
+  const rounds = 5;
+  const perRound = Math.max(2, Math.ceil(n / rounds));
+  const samples = {
+    tagBound: { repeat: [] as number[], first: [] as number[] },
+    direct: { repeat: [] as number[], first: [] as number[] },
+  };
+  const timed = async (into: number[], fn: () => Promise<unknown>) => {
+    const started = performance.now();
+    await fn();
+    into.push(performance.now() - started);
+  };
+  try {
+    // Warm-up: each path's repeat caller, and its first 60 people (not measured).
+    for (const path of Object.values(paths)) {
+      for (let i = 0; i < 50; i++) await path.invoke(alice);
+      for (let i = 0; i < 60; i++) await path.invoke(people[i] as string);
+    }
+    let next = 60;
+    for (let r = 0; r < rounds; r++) {
+      const from = next;
+      for (const [name, path] of Object.entries(paths) as [keyof typeof paths, (typeof paths)[keyof typeof paths]][]) {
+        for (let k = 0; k < perRound; k++) await timed(samples[name].repeat, () => path.invoke(alice));
+        // Both paths meet the same new people, each for the first time (each has its own caches).
+        for (let k = 0; k < perRound && from + k < people.length; k++) {
+          await timed(samples[name].first, () => path.invoke(people[from + k] as string));
+        }
+      }
+      next = Math.min(people.length, from + perRound);
+    }
+  } finally {
+    for (const path of Object.values(paths)) path.close();
+  }
+  const summary = (values: number[]) => {
+    values.sort((a, b) => a - b);
+    return { p50: round(percentile(values, 50), 2), p99: round(percentile(values, 99), 2) };
+  };
+  return {
+    requests: samples.direct.repeat.length,
+    tagBound: { repeat: summary(samples.tagBound.repeat), first: summary(samples.tagBound.first) },
+    direct: { repeat: summary(samples.direct.repeat), first: summary(samples.direct.first) },
+  };
+}
+
 /** A driver that loads a handler bundle, answers one request and exits 0 on a 200. */
 function coldDriver(bundle: string, token: string): string {
   const event = studioUrlEvent(token);
@@ -361,6 +423,7 @@ async function main(): Promise<void> {
       sequential: await latencies(REQUESTS, () => sequential.invoke(alice)),
       floor: await latencies(REQUESTS, () => parallel.floor()),
       ...(await issuerRoleSeries(slow.url, issuer)),
+      issuance: await issuanceSeries(slow.url, issuer, ISSUANCE_REQUESTS),
     };
     log('  warm done');
 
@@ -488,6 +551,18 @@ async function main(): Promise<void> {
         `${warm.roleFirst.p50} ms`,
         `floor ${warm.floor.p50} ms: ${ratio(warm.roleFirst.p50, warm.floor.p50)} (STS + SageMaker)`,
         target(warm.roleFirst.p50 <= 2.3 * warm.floor.p50),
+      ],
+      [
+        'warm p50 / p99, repeat caller, tag-bound',
+        `${warm.issuance.tagBound.repeat.p50} / ${warm.issuance.tagBound.repeat.p99} ms`,
+        `direct ${warm.issuance.direct.repeat.p50} / ${warm.issuance.direct.repeat.p99} ms: ${ratio(warm.issuance.tagBound.repeat.p50, warm.issuance.direct.repeat.p50)}`,
+        target(warm.issuance.tagBound.repeat.p50 <= 1.05 * warm.issuance.direct.repeat.p50),
+      ],
+      [
+        'warm p50 / p99, first request, tag-bound',
+        `${warm.issuance.tagBound.first.p50} / ${warm.issuance.tagBound.first.p99} ms`,
+        `direct ${warm.issuance.direct.first.p50} / ${warm.issuance.direct.first.p99} ms: +${round(warm.issuance.tagBound.first.p50 - warm.issuance.direct.first.p50, 2)} ms (AssumeRole)`,
+        target(warm.issuance.tagBound.first.p50 <= warm.issuance.direct.first.p50 + 1.5 * LATENCY_MS),
       ],
       [
         'warm p50 / p99, sequential',

@@ -44,6 +44,11 @@ it('prints the table and one JSON object of the documented shape on the last lin
       floor: { p50: number, p99: number },
       roleRepeat: { p50: number, p99: number },
       roleFirst: { p50: number, p99: number },
+      issuance: {
+        requests: number,
+        tagBound: { repeat: { p50: number, p99: number }, first: { p50: number, p99: number } },
+        direct: { repeat: { p50: number, p99: number }, first: { p50: number, p99: number } },
+      },
     },
     cpu: { repeatUs: number, firstUs: number, floorUs: number },
     cold: { handlerMs: number, sdkFloorMs: number, nodeMs: number, externalMs: number },
