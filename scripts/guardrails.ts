@@ -1,6 +1,6 @@
 /**
  * `npm run -s guardrails -- --account <domain account> --region <region> --domain <d-…>
- *  --issuer-role-arns <arn,…> --provisioning-role-arn <arn> [--break-glass-role-arn <arn>]
+ *  --issuer-role-arns <arn,…> --provisioning-role-arn <arn> --deployer-role-arn <arn> [--break-glass-role-arn <arn>]
  *  [--execution-role-arns <arn,…>] [--owner-tag <key>] [--issuance tag-bound|direct] [--only <document>]`
  * prints the guardrail policies of one domain (docs/iam-guardrails.md, "Guardrails") as JSON and
  * nothing else, so it composes: `npm run -s guardrails -- … --only scp > scp.json`. Every problem is
@@ -31,6 +31,7 @@ const FLAGS = {
   '--issuer-role-arns':
     "the roles studio-gate issues this domain's URLs through: its issuer role (tag-bound), or studio-gate's function roles (direct, in their own account)",
   '--provisioning-role-arn': 'the only role that creates profiles and sets or changes their owner tag',
+  '--deployer-role-arn': 'the only role that may change the issuer roles (the one that deploys their stacks)',
   '--break-glass-role-arn': "the platform's break-glass role, which may presign any profile (default: none)",
   '--execution-role-arns':
     'Studio execution roles: each may presign only the profile its session names (the domain needs ExecutionRoleIdentityConfig USER_PROFILE_NAME)',
@@ -39,7 +40,8 @@ const FLAGS = {
   '--only': `print one document: ${Object.keys(DOCUMENTS).join(', ')} (default: all three in one object)`,
 } as const;
 
-const USAGE = `usage: npm run -s guardrails -- --account <id> --region <region> --domain <d-…> --issuer-role-arns <arn,…> --provisioning-role-arn <arn> [options]
+const USAGE = `usage: npm run -s guardrails -- --account <id> --region <region> --domain <d-…> --issuer-role-arns <arn,…>
+  --provisioning-role-arn <arn> --deployer-role-arn <arn> [options]
 
 Prints the guardrails that make studio-gate the only door to a domain's Studio:
   scp                    only studio-gate presigns, and owner tags only the provisioning role sets:
@@ -67,6 +69,7 @@ export function guardrailInput(args: readonly string[]): { input: GuardrailInput
     issuance: isIssuanceMode(issuance) ? issuance : 'tag-bound',
     ownerTagKey: values['--owner-tag'] ?? DEFAULT_OWNER_TAG,
     provisioningRoleArn: values['--provisioning-role-arn'] ?? '',
+    deployerRoleArn: values['--deployer-role-arn'] ?? '',
     ...(values['--break-glass-role-arn'] !== undefined && { breakGlassRoleArn: values['--break-glass-role-arn'] }),
     ...(executionRoleArns.length > 0 && { executionRoleArns }),
   };

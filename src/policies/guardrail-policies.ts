@@ -6,7 +6,8 @@
  *   every principal but the issuer roles (and the break-glass role, if named). A tag-bound issuer
  *   role's session may presign only the profile whose owner tag equals its own, and an untagged
  *   one nothing, so the binding holds even if someone widens the issuer role. Studio execution roles,
- *   when named, may presign only the profile named by their session's SourceIdentity.
+ *   when named, may presign only the profile named by their session's SourceIdentity. The issuer
+ *   roles themselves can be changed (trust, policies, deleted and recreated) only by the deployer role.
  * - **Ownership cannot be rewritten**: adding, changing or removing the owner tag of a profile (any
  *   spelling of its key), or creating a profile that carries it, only by the provisioning role; no
  *   profile is created without it.
@@ -44,6 +45,8 @@ export interface GuardrailInput {
   readonly ownerTagKey: string;
   /** The only role that may create profiles and set or change their owner tag. */
   readonly provisioningRoleArn: string;
+  /** The only role that may change the issuer roles (the one that deploys their stacks). */
+  readonly deployerRoleArn: string;
   /** The platform's break-glass role, which may presign any profile of the domain; none if undefined. */
   readonly breakGlassRoleArn?: string;
   /** Studio execution roles, which may presign the profile their session names (SourceIdentity) only. */
@@ -68,10 +71,12 @@ export function guardrailProblems(input: GuardrailInput): string[] {
   if (input.issuerRoleArns.length === 0) problems.push('--issuer-role-arns must name the roles studio-gate issues through');
   if (input.provisioningRoleArn === '')
     problems.push('--provisioning-role-arn must name the role that creates profiles and sets their owner tag');
+  if (input.deployerRoleArn === '') problems.push('--deployer-role-arn must name the role that deploys the issuer roles');
   const partition = partitionOf(input.region);
   const named: [string, string][] = [
     ...input.issuerRoleArns.map((arn) => ['--issuer-role-arns', arn] as [string, string]),
     ...(input.provisioningRoleArn === '' ? [] : [['--provisioning-role-arn', input.provisioningRoleArn] as [string, string]]),
+    ...(input.deployerRoleArn === '' ? [] : [['--deployer-role-arn', input.deployerRoleArn] as [string, string]]),
     ...(input.breakGlassRoleArn === undefined ? [] : [['--break-glass-role-arn', input.breakGlassRoleArn] as [string, string]]),
     ...(input.executionRoleArns ?? []).map((arn) => ['--execution-role-arns', arn] as [string, string]),
   ];
@@ -153,8 +158,33 @@ export function onlyStudioGatePresigns(input: GuardrailInput): GuardrailStatemen
         ] satisfies GuardrailStatement[])
       : []),
     ...(executionRoles.length === 0 ? [] : ownProfileOnly(input, 'ExecutionRoles', principalIn(executionRoles))),
+    {
+      // The exemption above is by role name: whoever could rewrite an issuer role's trust or policy
+      // (or delete it and create one by the same name) would hold studio-gate's door.
+      Sid: 'IssuerRolesStayAsDeployed',
+      Effect: 'Deny',
+      Action: ISSUER_ROLE_CHANGES,
+      Resource: [...input.issuerRoleArns],
+      Condition: principalNotIn([input.deployerRoleArn]),
+    },
   ];
 }
+
+/** Every IAM action that creates, deletes or changes what a role may do or who may assume it. */
+const ISSUER_ROLE_CHANGES = [
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:UpdateRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:TagRole',
+  'iam:UntagRole',
+];
 
 /** Ownership cannot be rewritten; see the file's doc. */
 export function ownerTagIsFixed(input: GuardrailInput): GuardrailStatement[] {

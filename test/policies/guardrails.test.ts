@@ -23,6 +23,7 @@ const PROVISIONER = role('profile-provisioner');
 const BREAK_GLASS = role('platform-break-glass');
 const EXECUTION = role('StudioExecutionRole');
 const SCIENTIST = role('DataScientist');
+const DEPLOYER = role('platform-deployer');
 const input: GuardrailInput = {
   accountId: ACCOUNT,
   region: F.region,
@@ -31,6 +32,7 @@ const input: GuardrailInput = {
   issuance: 'tag-bound',
   ownerTagKey: KEY,
   provisioningRoleArn: PROVISIONER,
+  deployerRoleArn: DEPLOYER,
   breakGlassRoleArn: BREAK_GLASS,
   executionRoleArns: [EXECUTION],
 };
@@ -177,6 +179,33 @@ describe.each(WITH)('only studio-gate presigns, %s', (_with, seed) => {
     await expect(widened(ALICE, ALICE, 'alice')).resolves.toBe('Allowed');
     await expect(widened(ALICE, BOB, 'bob')).resolves.toBe('ExplicitlyDenied');
     await expect(widened(undefined, BOB, 'bob')).resolves.toBe('ExplicitlyDenied');
+  });
+
+  it.each(PRESIGN_GUARDS)('%s: nobody but the deployer changes, deletes or re-creates an issuer role', async (guard) => {
+    // The exemption is by role name: rewriting the role's trust would hand the door to whoever it then trusts.
+    const change = (roleArn: string, action: string) =>
+      ask({ roleArn, action, resource: ISSUER, identity: [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])], guard });
+    for (const action of [
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:AttachRolePolicy',
+      'iam:DeleteRole',
+      'iam:CreateRole',
+    ]) {
+      await expect(change(SCIENTIST, action)).resolves.toBe('ExplicitlyDenied');
+      await expect(change(BREAK_GLASS, action)).resolves.toBe('ExplicitlyDenied');
+      await expect(change(DEPLOYER, action)).resolves.toBe('Allowed');
+    }
+    // Other roles are not its business.
+    await expect(
+      ask({
+        roleArn: SCIENTIST,
+        action: 'iam:PutRolePolicy',
+        resource: role('SomeOtherRole'),
+        identity: [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])],
+        guard,
+      }),
+    ).resolves.toBe('Allowed');
   });
 
   it.each(PRESIGN_GUARDS)('%s: the break-glass role named in it still presigns any profile', async (guard) => {

@@ -23,6 +23,8 @@ const ARGS = [
   role('studio-gate-issuer'),
   '--provisioning-role-arn',
   role('profile-provisioner'),
+  '--deployer-role-arn',
+  role('platform-deployer'),
 ];
 
 describe('npm run -s guardrails', () => {
@@ -36,6 +38,7 @@ describe('npm run -s guardrails', () => {
         issuance: 'tag-bound',
         ownerTagKey: 'studio-gate:owner',
         provisioningRoleArn: role('profile-provisioner'),
+        deployerRoleArn: role('platform-deployer'),
       }),
     );
   });
@@ -48,6 +51,7 @@ describe('npm run -s guardrails', () => {
       'OnlyStudioGatePresigns',
       'IssuerSessionsPresignOnlyTheirOwnersProfile',
       'UntaggedIssuerSessionsPresignNothing',
+      'IssuerRolesStayAsDeployed',
       'OwnerTagOnlyByProvisioning',
       'ProfilesAreBornWithAnOwner',
     ]);
@@ -93,6 +97,7 @@ describe('npm run -s guardrails', () => {
           '--domain must be a Studio domain id (d-...), got "domain"',
           '--owner-tag 1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…, got "aws:owner"',
           '--provisioning-role-arn must name the role that creates profiles and sets their owner tag',
+          '--deployer-role-arn must name the role that deploys the issuer roles',
           `--issuer-role-arns: "${other}" is not an exact role ARN of the domain account 12345`,
           `--issuer-role-arns: "arn:aws:iam::${A}:role/studio-gate-*" is not an exact role ARN of the domain account 12345`,
           `--break-glass-role-arn: "${other}" is not an exact role ARN of the domain account 12345`,
@@ -111,7 +116,7 @@ describe('npm run -s guardrails', () => {
         return (error as Error).message;
       }
     };
-    const base = ARGS.slice(0, 8);
+    const base = [...ARGS.slice(0, 8), ...ARGS.slice(10)];
     expect(problems([...base, '--provisioning-role-arn', role('x', '999988887777')])).toContain(
       `--provisioning-role-arn: "${role('x', '999988887777')}" is not an exact role ARN of the domain account ${A}`,
     );
