@@ -48,7 +48,7 @@ export function healthPortsFor(
       overrides.credentials,
     );
   const domainsPort = (): HealthPorts['domains'] => {
-    const roles = plan.domains?.some((d) => d.issuerRoleArn !== undefined);
+    const roles = plan.studio?.binding !== undefined || plan.domains?.some((d) => d.issuerRoleArn !== undefined);
     const sessions = roles
       ? new IssuerRoleSessions(
           overrides.stsClient ??
@@ -69,7 +69,7 @@ export function healthPortsFor(
       domainClients(upstream, overrides),
       (client, tagBound) => new SageMakerHealthAdapter(client, tagBound),
       sessions,
-      plan.domains?.find((d) => d.ownerTagKey !== undefined)?.ownerTagKey,
+      plan.domains?.find((d) => d.ownerTagKey !== undefined)?.ownerTagKey ?? plan.studio?.binding?.ownerTagKey,
     );
     return {
       studioFor: (domain, options, as) =>
@@ -78,7 +78,10 @@ export function healthPortsFor(
             id: domain.domainId,
             region: domain.region,
             ...(domain.issuerRoleArn !== undefined && { issuerRoleArn: domain.issuerRoleArn }),
-            ...(domain.endpointUrl !== undefined && { sagemakerEndpointUrl: domain.endpointUrl }),
+            // A domain without its own endpoint is reached as the function reaches SageMaker (our endpoint).
+            ...((domain.endpointUrl ?? config.sagemakerEndpointUrl) !== undefined && {
+              sagemakerEndpointUrl: domain.endpointUrl ?? config.sagemakerEndpointUrl,
+            }),
             issuance: domain.ownerTagKey === undefined ? 'direct' : 'tag-bound',
           },
           // A tag-bound session acts as the canary's owner, as the canary's own session would.
@@ -94,7 +97,8 @@ export function healthPortsFor(
       network: new Ec2NetworkAdapter(overrides.ec2Client ?? createEc2Client(plan.region, timeoutMs, overrides.credentials)),
     }),
     ...(plan.studio && { studio: new SageMakerHealthAdapter(studioClient()) }),
-    ...(plan.domains && { domains: domainsPort() }),
+    // Several domains; or one whose binding the negative probe checks through its issuer role.
+    ...((plan.domains || plan.studio?.binding) && { domains: domainsPort() }),
     ...(plan.probes && { probes: new NetProbes() }),
   };
 }

@@ -176,6 +176,8 @@ export function buildDeployment(params: DeploymentParams): Deployment {
       })
     : deployedHealthPlan({
         ...planInput,
+        // One tag-bound domain: the negative probe goes through its issuer role.
+        ...(!params.several && facts.issuerRoleArn !== undefined && { issuerRoleArn: facts.issuerRoleArn }),
         ...(params.several && { domains: params.several.domains }),
         ...(params.several?.stsEndpointUrl !== undefined && { stsEndpointUrl: params.several.stsEndpointUrl }),
       });
@@ -205,7 +207,11 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     : health.healthEnvironment;
 
   // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
-  if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined)) {
+  // (One domain whose issuer role is made elsewhere needs them too; the stack's own trusts its roles itself.)
+  if (
+    params.several?.domains.some((d) => d.issuerRoleArn !== undefined) ||
+    (!params.several && params.issuerRoleArn !== undefined)
+  ) {
     outputs.IssuerTrustedRoleArns = {
       Description:
         "studio-gate's function roles that issue through the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
@@ -221,7 +227,9 @@ export function buildDeployment(params: DeploymentParams): Deployment {
   // One tag-bound domain without an issuerRoleArn param: its issuer role, trusted by exactly the
   // issuing function roles, each session naming and tagged with the person (src/infrastructure/issuer-role.ts).
   if (!params.several && params.issuance === 'tag-bound' && params.issuerRoleArn === undefined && !params.local) {
-    const roleVars = Object.fromEntries(issuingRoles.map((role) => [`${role}Arn`, { 'Fn::GetAtt': [role, 'Arn'] }]));
+    const roleVars = Object.fromEntries(
+      [...issuingRoles, 'HealthCheckRole'].map((role) => [`${role}Arn`, { 'Fn::GetAtt': [role, 'Arn'] }]),
+    );
     resources.IssuerRole = toCloudFormation(
       issuerRoleResource({
         domainId: params.domainId,
@@ -230,6 +238,8 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         domainAccountId: '${AWS::AccountId}',
         networkAccountId: '${AWS::AccountId}',
         trustedRoleArns: issuingRoles.map((role) => `\${${role}Arn}`),
+        // The negative probe (binding): the health run as itself, reading, never issuing.
+        healthRoleArn: '${HealthCheckRoleArn}',
         roleName: ownIssuerRoleName,
         sagemakerApiVpceId: facts.sagemakerApiVpceId,
         studioVpceId: facts.studioVpceId,

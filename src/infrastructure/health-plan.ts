@@ -25,6 +25,8 @@ export interface HealthPlanInput {
   readonly extraEndpoints: Readonly<Record<'Sts' | 'Logs' | 'Monitoring' | 'Ec2' | 'Ssm', boolean>>;
   readonly canary?: { readonly profileName: string; readonly ownerIdentity?: string };
   readonly ownerTagKey?: string;
+  /** One tag-bound domain: its issuer role, which the negative probe checks (with a canary that has an owner). */
+  readonly issuerRoleArn?: string;
   /** Several domains (studioDomains): each checked through the credentials that issue there. */
   readonly domains?: readonly StudioDomain[];
   /** With several domains: the STS endpoint the issuer roles are assumed through, when it is not ours. */
@@ -73,10 +75,14 @@ export function domainPlans(
 }
 
 /** The studio part of a plan: one domain, or several. */
-function studioPart(input: Pick<HealthPlanInput, 'domainId' | 'domains' | 'canary' | 'ownerTagKey'>) {
+function studioPart(input: Pick<HealthPlanInput, 'domainId' | 'domains' | 'canary' | 'ownerTagKey' | 'issuerRoleArn'>) {
   if (input.domains !== undefined) return { domains: domainPlans(input.domains, input.domainId, input) };
   const canary = canaryOf(input);
-  return { studio: { domainId: input.domainId, ...(canary && { canary }) } };
+  const binding =
+    input.issuerRoleArn !== undefined && canary?.owner !== undefined
+      ? { issuerRoleArn: input.issuerRoleArn, ownerTagKey: canary.owner.tagKey }
+      : undefined;
+  return { studio: { domainId: input.domainId, ...(canary && { canary }), ...(binding && { binding }) } };
 }
 
 /** The plan of a deployed stage (with CloudFormation placeholders). */
@@ -154,6 +160,8 @@ export interface LocalPlanInput {
   readonly dynamoUrl?: string;
   /** Several domains (the demo's two), instead of `domainId` alone. */
   readonly domains?: readonly StudioDomain[];
+  /** One tag-bound domain: its issuer role (at the emulator's STS), for the negative probe. */
+  readonly issuerRoleArn?: string;
 }
 
 /** The plan of the local stack: loopback only. */

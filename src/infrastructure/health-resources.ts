@@ -89,7 +89,7 @@ export function checkNamesOf(
   const names: string[] = [];
   for (const e of plan.network?.endpoints ?? []) names.push(`endpoint.${e.name}`, `security-group.${e.name}`);
   for (const n of plan.dns.names) names.push(`dns.${n.name}`, ...(n.tls ? [`tls.${n.name}`] : []));
-  if (plan.studio) names.push('domain', ...(plan.studio.canary ? ['canary'] : []));
+  if (plan.studio) names.push('domain', ...(plan.studio.canary ? ['canary'] : []), ...(plan.studio.binding ? ['binding'] : []));
   for (const p of plan.probes?.ports ?? []) names.push(`port.${p.name}`);
   if (plan.probes?.jwksUrl) names.push('jwks');
   if (plan.probes?.apiHealthUrl) names.push('api-health');
@@ -153,6 +153,7 @@ export function healthPart(
         facts,
         health.canary?.profileName,
         Object.fromEntries((plan.domains ?? []).flatMap((d) => (d.canary ? [[d.domainId, d.canary.profileName]] : []))),
+        plan.studio?.binding !== undefined,
       ),
     ),
   );

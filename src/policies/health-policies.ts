@@ -18,11 +18,14 @@ const onlyHealthItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': 
  * The scheduled run's statements: the network reads, the domain reads, and the health item.
  * @param canaries with several domains, the canary profile of each domain that has one (by id);
  *   with one, `canaryProfile` is the domain's.
+ * @param probesBinding with one tag-bound domain: the run opens a session of its issuer role (as
+ *   itself, tagged as nobody) for the negative probe.
  */
 export function healthCheckFunctionStatements(
   f: DeploymentFacts,
   canaryProfile?: string,
   canaries: Readonly<Record<string, string>> = {},
+  probesBinding = false,
 ): PolicyStatement[] {
   return [
     {
@@ -31,7 +34,9 @@ export function healthCheckFunctionStatements(
       Action: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
       Resource: '*',
     },
-    ...(f.domains === undefined ? oneDomainStatements(f, canaryProfile) : severalDomainsStatements(f, canaries)),
+    ...(f.domains === undefined
+      ? [...oneDomainStatements(f, canaryProfile), ...(probesBinding ? assumeAsTheCheck(f) : [])]
+      : severalDomainsStatements(f, canaries)),
     {
       Sid: 'WriteTheHealthItem',
       Effect: 'Allow',
@@ -97,18 +102,27 @@ function severalDomainsStatements(f: DeploymentFacts, canaries: Readonly<Record<
         });
       }
     });
-  const roles = issuerRoleArns(f);
-  if (roles.length > 0) {
-    statements.push({
-      Sid: 'AssumeIssuerRolesAsTheCheck',
-      Effect: 'Allow',
-      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-      Resource: roles.length === 1 ? (roles[0] as string) : roles,
-    });
-  }
-  // A tag-bound domain's session acts as the canary's owner (or as nobody): the owner tag, no other.
-  statements.push(...tagSessionStatements(f, 'TagTheCheckSessionWithTheOwner'));
+  statements.push(...assumeAsTheCheck(f));
   return statements;
+}
+
+/** Sessions of the issuer roles, as the check itself (SourceIdentity studio-gate-health). */
+function assumeAsTheCheck(f: DeploymentFacts): PolicyStatement[] {
+  const roles = issuerRoleArns(f);
+  return [
+    ...(roles.length === 0
+      ? []
+      : [
+          {
+            Sid: 'AssumeIssuerRolesAsTheCheck',
+            Effect: 'Allow' as const,
+            Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+            Resource: roles.length === 1 ? (roles[0] as string) : roles,
+          },
+        ]),
+    // A tag-bound domain's session acts as the canary's owner (or as nobody): the owner tag, no other.
+    ...tagSessionStatements(f, 'TagTheCheckSessionWithTheOwner'),
+  ];
 }
 
 export function healthEndpointFunctionStatements(): PolicyStatement[] {

@@ -9,7 +9,7 @@ import { ProfileNotFoundError, plainErrorName, StudioGateError } from '../domain
 import { type CheckOutcome, type CheckResult, fail, type HealthSummary, summarize } from '../domain/health/check';
 import { checkPrivateResolution } from '../domain/health/dns';
 import { checkEndpoint, type EndpointFacts, endpointFor } from '../domain/health/endpoints';
-import type { CanaryPlan, HealthPlan } from '../domain/health/plan';
+import type { CanaryPlan, DomainPlan, HealthPlan } from '../domain/health/plan';
 import { checkApiHealth, checkJwks, checkPort } from '../domain/health/probes';
 import { checkIngress } from '../domain/health/security-groups';
 import { type CanaryFacts, checkAssumeRole, checkBinding, checkCanary, checkDomain } from '../domain/health/studio';
@@ -187,9 +187,30 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     });
   };
 
+  /** The negative probe: a second issuer-role session, tagged as nobody, must be refused the canary (read-only). */
+  const bindingCheck = (suffix: string, domain: DomainPlan, role: string, canary: CanaryPlan, directory: DomainHealthPort) => {
+    const stranger = shared(() => directory.studioFor(domain, { signal: runSignal }, HEALTH_SOURCE_IDENTITY));
+    checks.push({
+      name: `binding${suffix}`,
+      run: async (signal) => {
+        const probe = await stranger().catch(() => {
+          throw new IssuerRoleUnavailable();
+        });
+        const read = probe.describeUserProfile({ domainId: domain.domainId, userProfileName: canary.profileName }, { signal });
+        return checkBinding(role, canary.profileName, await settle(read));
+      },
+    });
+  };
+
   if (plan.studio !== undefined) {
     const studio = requirePort(ports.studio, 'studio');
     studioChecks('', plan.studio.domainId, plan.studio.canary, async () => studio);
+    const { binding, canary, domainId } = plan.studio;
+    if (binding !== undefined && canary !== undefined) {
+      // One domain, tag-bound: its reads use the function's own role; the probe a session of the issuer role.
+      const domain = { domainId, region: plan.region, ...binding, canary };
+      bindingCheck('', domain, binding.issuerRoleArn, canary, requirePort(ports.domains, 'domains'));
+    }
   }
 
   for (const domain of plan.domains ?? []) {
@@ -207,20 +228,9 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
         throw role === undefined ? error : new IssuerRoleUnavailable();
       }
     });
-    // The negative probe: a second session, tagged as nobody, must be refused the canary (read-only).
     const canary = domain.canary;
     if (role !== undefined && domain.ownerTagKey !== undefined && canary?.owner !== undefined) {
-      const stranger = shared(() => directory.studioFor(domain, { signal: runSignal }, HEALTH_SOURCE_IDENTITY));
-      checks.push({
-        name: `binding.${domain.domainId}`,
-        run: async (signal) => {
-          const probe = await stranger().catch(() => {
-            throw new IssuerRoleUnavailable();
-          });
-          const read = probe.describeUserProfile({ domainId: domain.domainId, userProfileName: canary.profileName }, { signal });
-          return checkBinding(role, canary.profileName, await settle(read));
-        },
-      });
+      bindingCheck(`.${domain.domainId}`, domain, role, canary, directory);
     }
   }
 

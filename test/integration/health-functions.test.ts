@@ -5,7 +5,14 @@
  * output and result line are parsed and asserted.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DEMO_ACCOUNT, DEMO_DOMAIN_ID, DEMO_REGION, demoDomains, RISK_ROLE_ARN } from '../../scripts/local/demo-data';
+import {
+  DEMO_ACCOUNT,
+  DEMO_DOMAIN_ID,
+  DEMO_REGION,
+  DEMO_ROLE_ARN,
+  demoDomains,
+  RISK_ROLE_ARN,
+} from '../../scripts/local/demo-data';
 import { type LocalDnsServer, localPrivateNames, startDnsServer } from '../../scripts/local/dns-server';
 import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
 import type { SageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
@@ -60,13 +67,15 @@ function severalEnv(roleOf?: (role: string) => string): Record<string, string> {
   };
 }
 
-function checkEnv(): Record<string, string> {
+/** The one-domain stage's environment; `issuerRoleArn`: tag-bound through it (the probe's session, at the emulator's STS). */
+function checkEnv(issuerRoleArn?: string): Record<string, string> {
   return {
     AWS_REGION: DEMO_REGION,
     HEALTH_TABLE_NAME: TABLE,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
     METRICS_SERVICE: 'studio-gate-test',
+    ...(issuerRoleArn !== undefined && { AWS_ENDPOINT_URL_STS: peers.emulator.url }),
     HEALTH_PLAN: JSON.stringify(
       localHealthPlan({
         region: DEMO_REGION,
@@ -75,6 +84,7 @@ function checkEnv(): Record<string, string> {
         jwksUrl: peers.issuer.jwksUri,
         dnsServer: dns.server,
         canary: { profileName: 'alice', ownerIdentity: 'alice@example.com' },
+        ...(issuerRoleArn !== undefined && { issuerRoleArn }),
       }),
     ),
   };
@@ -90,6 +100,18 @@ const endpointEnv = (overrides: Record<string, string> = {}) => ({
   ALLOWED_SOURCE_CIDRS: '198.51.100.0/24',
   ...overrides,
 });
+
+/** A copy of `role` in the emulated IAM as someone left it: a broad grant attached beside the issuer policy. */
+function widenedRole(role: string): string {
+  const arn = role.replace('studio-gate-issuer', 'studio-gate-issuer-widened');
+  peers.emulator.iam?.addRole({
+    arn,
+    trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId],
+    ownerTagKey: DEFAULT_OWNER_TAG,
+    widened: true,
+  });
+  return arn;
+}
 
 async function runScheduled(env = checkEnv()) {
   const log = new JsonLineAuditLog();
@@ -280,14 +302,7 @@ describe('several domains', () => {
   });
 
   it('fails the binding probe, and only it, when a domain’s issuer role has been widened to any profile', async () => {
-    // The risk domain's role as someone left it: a broad grant attached beside the issuer policy.
-    const widened = RISK_ROLE_ARN.replace('studio-gate-issuer', 'studio-gate-issuer-widened');
-    peers.emulator.iam?.addRole({
-      arn: widened,
-      trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId],
-      ownerTagKey: DEFAULT_OWNER_TAG,
-      widened: true,
-    });
+    const widened = widenedRole(RISK_ROLE_ARN);
     const { summary } = await runScheduled(severalEnv((role) => (role === RISK_ROLE_ARN ? widened : role)));
     expect(summary.healthy).toBe(false);
     expect(summary.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.reason, c.fix])).toEqual([
@@ -297,6 +312,18 @@ describe('several domains', () => {
         'deploy the issuer role as npm run -s issuer-role prints it, and detach any policy attached beside it',
       ],
     ]);
+  });
+
+  it('probes one tag-bound domain’s binding through its issuer role too, and fails the probe when the role was widened', async () => {
+    const held = await runScheduled(checkEnv(DEMO_ROLE_ARN));
+    expect(held.summary.checks.filter((c) => /^(domain|canary|binding)$/.test(c.name)).map((c) => [c.name, c.status])).toEqual([
+      ['domain', 'pass'],
+      ['canary', 'pass'],
+      ['binding', 'pass'],
+    ]);
+    const widened = widenedRole(DEMO_ROLE_ARN);
+    const { summary } = await runScheduled(checkEnv(widened));
+    expect(summary.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.status])).toEqual([['binding', 'fail']]);
   });
 
   it('fails the assume-role check when STS hangs, within the check’s limit', async () => {

@@ -407,6 +407,49 @@ describe('packaged template (stage ci: create everything)', () => {
     await expect(presign({ [`sagemaker:ResourceTag/${OWNER}`]: 'bob@example.com' })).resolves.toBe('ExplicitlyDenied');
   });
 
+  it('deployed issuer role: the health run may open a session as itself for the negative probe, which reads nothing it does not own and presigns nothing', async () => {
+    const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/studio-gate-ci-${name}-1A2B3C`;
+    const ids = {
+      ...IDS,
+      ...Object.fromEntries(
+        ['HealthCheckRole', 'StudioUrlRole', 'SsoOidcRole', 'SsoSamlRole'].map((r) => [`${r}.Arn`, roleArn(r)]),
+      ),
+    };
+    const issuer = ci.template.Resources.IssuerRole?.Properties;
+    const trust = resolveIntrinsics(issuer?.AssumeRolePolicyDocument, ids);
+    const permissions = resolveIntrinsics(issuer?.Policies[0].PolicyDocument, IDS);
+    const health = resolveIntrinsics(ci.template.Resources.HealthCheckRole?.Properties.Policies[0].PolicyDocument, IDS);
+    const ISSUER = `arn:aws:iam::${ACCOUNT}:role/studio-gate-ci-eu-west-1-issuer`;
+    const nobody = { 'aws:TagKeys': [OWNER], [`aws:RequestTag/${OWNER}`]: 'studio-gate-health' };
+    const assume = (action: string, sourceIdentity: string) =>
+      simulate({
+        principal: roleArn('HealthCheckRole'),
+        action,
+        resource: ISSUER,
+        context: { 'aws:PrincipalArn': roleArn('HealthCheckRole'), 'sts:SourceIdentity': sourceIdentity, ...nobody },
+        identityPolicies: [health],
+        resourcePolicy: trust,
+      });
+    await expect(assume('sts:AssumeRole', 'studio-gate-health')).resolves.toBe('Allowed');
+    await expect(assume('sts:TagSession', 'studio-gate-health')).resolves.toBe('Allowed');
+    // Never as a person: that name is the issuing functions' alone.
+    await expect(assume('sts:AssumeRole', 'alice@example.com')).resolves.toBe('ImplicitlyDenied');
+    const probe = (action: string) =>
+      simulate({
+        action,
+        resource: `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:user-profile/d-exampledomain/studio-gate-canary`,
+        context: {
+          'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaa1',
+          'aws:SourceIdentity': 'studio-gate-health',
+          [`aws:PrincipalTag/${OWNER}`]: 'studio-gate-health',
+          [`sagemaker:ResourceTag/${OWNER}`]: 'studio-gate-canary@example.com',
+        },
+        identityPolicies: [permissions],
+      });
+    await expect(probe('sagemaker:DescribeUserProfile')).resolves.toBe('ExplicitlyDenied');
+    await expect(probe('sagemaker:CreatePresignedDomainUrl')).resolves.toBe('ExplicitlyDenied');
+  });
+
   it('deployed function role: presigns, describes and reads tags of no profile itself', async () => {
     const doc = resolveIntrinsics(ci.template.Resources.StudioUrlRole?.Properties.Policies[0].PolicyDocument, IDS);
     for (const action of ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile', 'sagemaker:ListTags']) {

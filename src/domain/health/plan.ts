@@ -34,6 +34,11 @@ export interface HealthPlan {
   readonly studio?: {
     readonly domainId: string;
     readonly canary?: CanaryPlan;
+    /**
+     * Tag-bound through an issuer role: the negative probe's session (a second one, tagged as
+     * nobody, must be refused the canary). Needs a canary with an owner.
+     */
+    readonly binding?: { readonly issuerRoleArn: string; readonly ownerTagKey: string };
   };
   /**
    * Several domains (hub and spoke), instead of `studio`: each checked through the credentials that
@@ -69,6 +74,9 @@ export interface DomainPlan {
 }
 
 /** Who may have to reach an endpoint: the functions' group, Studio's groups, the client ranges. */
+/** An IAM role's ARN, as the plan names issuer roles. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
 export const PEER_SETS = ['function', 'studio', 'clients'] as const;
 export type PeerSet = (typeof PEER_SETS)[number];
 
@@ -232,9 +240,23 @@ export function parsePlan(text: string): HealthPlan | string[] {
   let studio: HealthPlan['studio'];
   if (root.studio !== undefined) {
     const s = obj(root.studio, 'plan.studio');
-    known(s, ['domainId', 'canary'], 'plan.studio');
+    known(s, ['domainId', 'canary', 'binding'], 'plan.studio');
     const canary = canaryOf(s.canary, 'plan.studio.canary');
-    studio = { domainId: str(s, 'domainId', 'plan.studio', /^d-(-*[a-z0-9]){1,61}$/), ...(canary && { canary }) };
+    let binding: { issuerRoleArn: string; ownerTagKey: string } | undefined;
+    if (s.binding !== undefined) {
+      const b = obj(s.binding, 'plan.studio.binding');
+      known(b, ['issuerRoleArn', 'ownerTagKey'], 'plan.studio.binding');
+      binding = {
+        issuerRoleArn: str(b, 'issuerRoleArn', 'plan.studio.binding', ROLE_ARN),
+        ownerTagKey: str(b, 'ownerTagKey', 'plan.studio.binding', TAG_KEY_PATTERN),
+      };
+      if (canary?.owner === undefined) problems.push('plan.studio.binding needs a canary with an owner (the profile it probes)');
+    }
+    studio = {
+      domainId: str(s, 'domainId', 'plan.studio', /^d-(-*[a-z0-9]){1,61}$/),
+      ...(canary && { canary }),
+      ...(binding && { binding }),
+    };
   }
   let domains: HealthPlan['domains'];
   if (root.domains !== undefined) {
@@ -246,7 +268,7 @@ export function parsePlan(text: string): HealthPlan | string[] {
       const domainId = str(d, 'domainId', where, /^d-(-*[a-z0-9]){1,61}$/);
       unique(`domain.${domainId}`, where);
       const optional = (key: string, pattern: RegExp) => (d[key] === undefined ? undefined : str(d, key, where, pattern));
-      const issuerRoleArn = optional('issuerRoleArn', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/);
+      const issuerRoleArn = optional('issuerRoleArn', ROLE_ARN);
       const endpointUrl = optional('endpointUrl', /^https?:\/\/[^\s]+$/);
       const ownerTagKey = optional('ownerTagKey', TAG_KEY_PATTERN);
       if (ownerTagKey !== undefined && issuerRoleArn === undefined) problems.push(`${where}.ownerTagKey needs issuerRoleArn`);

@@ -69,6 +69,8 @@ describe('the deployed plan', () => {
       'tls.ec2',
       'domain',
       'canary',
+      // The negative probe: a session of the stack's issuer role, tagged as nobody, is refused the canary.
+      'binding',
     ]);
     expect(plan.dns).toEqual(expect.objectContaining({ servers: [], privateRanges: [] }));
     expect(plan.dns.names.map((n) => n.host)).toEqual([
@@ -81,7 +83,29 @@ describe('the deployed plan', () => {
     expect(plan.studio).toEqual({
       domainId: 'd-exampledomain',
       canary: { profileName: 'canary', owner: { identity: 'canary@example.com', tagKey: 'studio-gate:owner' } },
+      binding: {
+        issuerRoleArn: 'arn:aws:iam::111122223333:role/studio-gate-ci-eu-west-1-issuer',
+        ownerTagKey: 'studio-gate:owner',
+      },
     });
+  });
+
+  it('probes the binding only where there is one and a canary owner to probe it with', () => {
+    expect(deployedPlan({ ...CI, issuance: 'direct' }).studio?.binding).toBeUndefined();
+    const { healthCanaryOwner: _, ...noOwner } = CI;
+    expect(deployedPlan(noOwner).studio?.binding).toBeUndefined();
+  });
+
+  it('refuses a binding the run could not probe', () => {
+    const plan = (studio: unknown) =>
+      parsePlan(JSON.stringify({ region: 'eu-west-1', checkTimeoutMs: 5000, dns: { names: [] }, tlsPort: 443, studio }));
+    const binding = { issuerRoleArn: 'arn:aws:iam::111122223333:role/studio-gate-issuer', ownerTagKey: 'studio-gate:owner' };
+    expect(plan({ domainId: 'd-exampledomain', canary: { profileName: 'canary' }, binding })).toEqual([
+      'plan.studio.binding needs a canary with an owner (the profile it probes)',
+    ]);
+    expect(
+      plan({ domainId: 'd-exampledomain', binding: { ...binding, issuerRoleArn: 'arn:aws:iam::*:role/x', extra: 1 } }),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/plan\.studio\.binding/)]));
   });
 
   it('expects each endpoint reached by exactly the peers the deployment lets in', () => {
