@@ -223,6 +223,7 @@ describe('the README’s demo, run as written', () => {
     undefined, // inject a fault
     /✗ domain\.d-localdemo[\s\S]*doctor: exit 1/, // the doctor names it
     undefined, // clear it
+    /! d-localdemo [^\n]*1 of 8 profiles carry none\n +legacy-analyst\n[\s\S]*doctor: exit 1/, // the untagged profiles
   ];
 
   it('prints what the README says, on this stack’s ports', async () => {
