@@ -10,6 +10,7 @@ import './local/quiet-node-notice';
 import { DEFAULT_OWNER_TAG } from '../src/domain/profile-owner';
 import { isIssuanceMode } from '../src/domain/studio-domains';
 import {
+  DEFAULT_BOUNDARY_NAME,
   type GuardrailInput,
   type Guardrails,
   guardrailProblems,
@@ -18,11 +19,15 @@ import {
 } from '../src/policies/guardrail-policies';
 import { flagHelp, listFlag, namedFlags, printJsonCommand } from './local/flags';
 
+/** `--only`'s names for the documents (each also by its key in the full output). */
 const DOCUMENTS: Readonly<Record<string, keyof Guardrails>> = {
   scp: 'scp',
   'permissions-boundary': 'permissionsBoundary',
+  permissionsBoundary: 'permissionsBoundary',
   'execution-role-policy': 'executionRolePolicy',
+  executionRolePolicy: 'executionRolePolicy',
 };
+const DOCUMENT_NAMES = ['scp', 'permissions-boundary', 'execution-role-policy'];
 
 const FLAGS = {
   '--account': 'the domain account (where its profiles, and every principal that may presign them, live)',
@@ -36,14 +41,15 @@ const FLAGS = {
   '--execution-role-arns':
     'Studio execution roles: each may presign only the profile its session names (the domain needs ExecutionRoleIdentityConfig USER_PROFILE_NAME)',
   '--owner-tag': "the profiles' owner tag key (default studio-gate:owner; studio-gate's PROFILE_OWNER_TAG)",
+  '--boundary-name': `the managed policy name you create the permissions boundary under (default ${DEFAULT_BOUNDARY_NAME}): it keeps itself on`,
   '--issuance': "tag-bound (default) or direct: how the issuer roles issue (the domain's issuance in studio-gate)",
-  '--only': `print one document: ${Object.keys(DOCUMENTS).join(', ')} (default: all three in one object)`,
+  '--only': `print one document, on one line as AWS takes it: ${DOCUMENT_NAMES.join(', ')} (default: all three in one object, indented to read)`,
 } as const;
 
 const USAGE = `usage: npm run -s guardrails -- --account <id> --region <region> --domain <d-…> --issuer-role-arns <arn,…>
   --provisioning-role-arn <arn> --deployer-role-arn <arn> [options]
 
-Prints the guardrails that make studio-gate the only door to a domain's Studio:
+Prints, as JSON, the guardrails that make studio-gate the only door to a domain's Studio:
   scp                    only studio-gate presigns, and owner tags only the provisioning role sets:
                          attach to the domain account as an SCP, beside FullAWSAccess;
   permissionsBoundary    the same as a permissions boundary, where SCPs are not in use;
@@ -59,7 +65,7 @@ export function guardrailInput(args: readonly string[]): { input: GuardrailInput
   if (!isIssuanceMode(issuance)) problems.push(`--issuance must be tag-bound or direct, got "${issuance}"`);
   const only = values['--only'];
   if (only !== undefined && DOCUMENTS[only] === undefined)
-    problems.push(`--only must be one of ${Object.keys(DOCUMENTS).join(', ')}, got "${only}"`);
+    problems.push(`--only must be one of ${DOCUMENT_NAMES.join(', ')}, got "${only}"`);
   const executionRoleArns = listFlag(values['--execution-role-arns']);
   const input: GuardrailInput = {
     accountId: values['--account'] ?? '',
@@ -72,6 +78,7 @@ export function guardrailInput(args: readonly string[]): { input: GuardrailInput
     deployerRoleArn: values['--deployer-role-arn'] ?? '',
     ...(values['--break-glass-role-arn'] !== undefined && { breakGlassRoleArn: values['--break-glass-role-arn'] }),
     ...(executionRoleArns.length > 0 && { executionRoleArns }),
+    ...(values['--boundary-name'] !== undefined && { boundaryName: values['--boundary-name'] }),
   };
   problems.push(...guardrailProblems(input));
   if (problems.length === 0) problems.push(...guardrailSizeProblems(guardrails(input)));
@@ -86,4 +93,5 @@ export function guardrailOutput(args: readonly string[]): unknown {
   return only === undefined ? documents : documents[only];
 }
 
-if (require.main === module) printJsonCommand(USAGE, guardrailOutput);
+// One document is printed as AWS counts it (without white space), ready for `create-policy --content file://…`.
+if (require.main === module) printJsonCommand(USAGE, guardrailOutput, (args) => args.includes('--only'));

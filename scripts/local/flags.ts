@@ -45,18 +45,28 @@ export const flagHelp = (known: Readonly<Record<string, string>>, width = 21): s
     .join('\n');
 
 /**
- * Runs a command that prints one JSON value built from its arguments: usage (exit 2) without any,
- * usage (exit 0) with --help, the JSON alone on stdout, or every problem and the usage on stderr (exit 2).
+ * Runs a command that prints one JSON value built from its arguments: the usage on stdout with
+ * --help (exit 0); the JSON alone on stdout (`compact`: on one line, as a policy is sent to AWS);
+ * otherwise nothing on stdout, so `> file` never captures a usage, and on stderr the usage, with
+ * every problem first (exit 2).
  */
-export function printJsonCommand(usage: string, produce: (args: readonly string[]) => unknown): void {
+export function printJsonCommand(
+  usage: string,
+  produce: (args: readonly string[]) => unknown,
+  compact: (args: readonly string[]) => boolean = () => false,
+): void {
   const args = process.argv.slice(2);
-  if (args.length === 0 || args.includes('--help')) {
+  if (args.includes('--help')) {
     process.stdout.write(usage);
-    process.exitCode = args.length === 0 ? 2 : 0;
+    return;
+  }
+  if (args.length === 0) {
+    process.stderr.write(usage);
+    process.exitCode = 2;
     return;
   }
   try {
-    process.stdout.write(`${JSON.stringify(produce(args), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(produce(args), null, compact(args) ? undefined : 2)}\n`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${usage}`);
     process.exitCode = 2;

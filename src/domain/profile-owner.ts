@@ -25,7 +25,7 @@ export interface OwnerPolicy {
 export const DEFAULT_OWNER_TAG = 'studio-gate:owner';
 
 /** What a tag key may be, as SageMaker's resource tags and STS's session tags both take it, in words. */
-export const TAG_KEY_RULE = '1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…';
+export const TAG_KEY_RULE = '1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…, no space at either end';
 
 /**
  * Whether `key` is a tag key SageMaker (resource tags) and STS (session tags) both accept, and that
@@ -36,16 +36,29 @@ export function isTagKey(key: string): boolean {
 }
 
 /** {@link isTagKey} as a pattern. */
-export const TAG_KEY_PATTERN = /^(?![Aa][Ww][Ss]:)[A-Za-z0-9 _.:/=+@-]{1,128}$/;
+// A space at either end makes a key that looks like the owner tag and is another: refused.
+export const TAG_KEY_PATTERN = /^(?![Aa][Ww][Ss]:)(?! )[A-Za-z0-9 _.:/=+@-]{0,127}[A-Za-z0-9_.:/=+@-]$/;
+
+/**
+ * The tags IAM may read as the owner tag: its key in any case (IAM's tag condition keys ignore case),
+ * so `Studio-Gate:Owner` is a second owner tag to the issuer role's conditions.
+ */
+export function ownerTagsOf(tags: readonly ProfileTag[], tagKey: string): ProfileTag[] {
+  const key = tagKey.toLowerCase();
+  return tags.filter((tag) => tag.key.toLowerCase() === key);
+}
 
 /**
  * @throws ForbiddenError `profile-owner-missing` when the profile has no owner tag (or an empty one),
- *   `profile-owner-mismatch` when it names someone else or holds the key more than once.
+ *   `profile-owner-mismatch` when it names someone else or holds the key more than once, in any case.
  */
 export function assertProfileOwnedBy(tags: readonly ProfileTag[], canonicalIdentity: string, tagKey: string): void {
-  const owners = tags.filter((tag) => tag.key === tagKey);
+  const owners = ownerTagsOf(tags, tagKey);
   if (owners.length === 0 || owners.every((tag) => tag.value === '')) throw new ForbiddenError('profile-owner-missing');
-  if (owners.length !== 1 || owners[0]?.value !== canonicalIdentity) throw new ForbiddenError('profile-owner-mismatch');
+  const [owner] = owners;
+  if (owners.length !== 1 || owner?.key !== tagKey || owner.value !== canonicalIdentity) {
+    throw new ForbiddenError('profile-owner-mismatch');
+  }
 }
 
 /**

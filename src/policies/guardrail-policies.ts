@@ -18,8 +18,9 @@
  * FullAWSAccess) or as a permissions boundary of its principals (which then carries an Allow of
  * everything, since a boundary only narrows). The third is attached to the execution roles.
  */
-import { partitionOf, userProfileArn } from '../domain/arns';
+import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
 import { isTagKey, TAG_KEY_RULE } from '../domain/profile-owner';
+import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
 import { AWS_REGIONS, DOMAIN_ID_PATTERN, type IssuanceMode, roleAccount } from '../domain/studio-domains';
 import type { ConditionBlock, PolicyStatement } from './policy-types';
 
@@ -51,10 +52,23 @@ export interface GuardrailInput {
   readonly breakGlassRoleArn?: string;
   /** Studio execution roles, which may presign the profile their session names (SourceIdentity) only. */
   readonly executionRoleArns?: readonly string[];
+  /** The name the permissions boundary is created under (a managed policy of the domain account). */
+  readonly boundaryName?: string;
 }
 
-/** What IAM lets each kind of document hold, in characters without white space. */
+/** The permissions boundary's default name. */
+export const DEFAULT_BOUNDARY_NAME = 'studio-gate-guardrails';
+
+/**
+ * What AWS lets each kind of document hold, in characters, counted as `--only` prints them (without
+ * white space): an SCP (AWS Organizations), a managed policy (IAM), an inline role policy is 10,240.
+ */
 export const POLICY_SIZE_LIMITS = { scp: 5120, permissionsBoundary: 6144, executionRolePolicy: 6144 } as const;
+const LIMIT_OWNER = {
+  scp: 'AWS Organizations allows an SCP',
+  permissionsBoundary: 'IAM allows a managed policy',
+  executionRolePolicy: 'IAM allows a managed policy',
+} as const;
 
 const PRESIGN = 'sagemaker:CreatePresignedDomainUrl';
 /** Written into the policy as IAM's policy variable, resolved per request. */
@@ -72,6 +86,8 @@ export function guardrailProblems(input: GuardrailInput): string[] {
   if (input.provisioningRoleArn === '')
     problems.push('--provisioning-role-arn must name the role that creates profiles and sets their owner tag');
   if (input.deployerRoleArn === '') problems.push('--deployer-role-arn must name the role that deploys the issuer roles');
+  if (input.boundaryName !== undefined && !/^[\w+=,.@-]{1,128}$/.test(input.boundaryName))
+    problems.push(`--boundary-name must be an IAM policy name, got "${input.boundaryName}"`);
   const partition = partitionOf(input.region);
   const named: [string, string][] = [
     ...input.issuerRoleArns.map((arn) => ['--issuer-role-arns', arn] as [string, string]),
@@ -87,12 +103,14 @@ export function guardrailProblems(input: GuardrailInput): string[] {
       problems.push(`${flag}: "${arn}" is not an exact role ARN of the domain account ${input.accountId}`);
     }
   }
+  // IAM role names are unique whatever their case and path: `Role`, `role` and `/path/role` are one role.
   const seen = new Map<string, string>();
   for (const [flag, arn] of named) {
-    const earlier = seen.get(arn);
+    const name = arn.slice(arn.lastIndexOf('/') + 1).toLowerCase();
+    const earlier = seen.get(name);
     if (earlier !== undefined && earlier !== flag)
-      problems.push(`"${arn}" is given as ${earlier} and as ${flag}: one role, one job`);
-    seen.set(arn, flag);
+      problems.push(`"${arn}" is given as ${earlier} and as ${flag} (role names ignore case and path): one role, one job`);
+    seen.set(name, flag);
   }
   return problems;
 }
@@ -155,23 +173,57 @@ export function onlyStudioGatePresigns(input: GuardrailInput): GuardrailStatemen
             Resource: profiles,
             Condition: { ...principalIn(input.issuerRoleArns), Null: { [`aws:PrincipalTag/${key}`]: 'true' } },
           },
+          {
+            // The health run's sessions may carry any owner's tag to read a canary: they never presign.
+            Sid: 'HealthCheckSessionsPresignNothing',
+            Effect: 'Deny',
+            Action: PRESIGN,
+            Resource: profiles,
+            Condition: { ...principalIn(input.issuerRoleArns), StringEquals: { 'aws:SourceIdentity': HEALTH_SOURCE_IDENTITY } },
+          },
         ] satisfies GuardrailStatement[])
       : []),
-    ...(executionRoles.length === 0 ? [] : ownProfileOnly(input, 'ExecutionRoles', principalIn(executionRoles))),
+    ...(executionRoles.length === 0
+      ? []
+      : [
+          ...ownProfileOnly(input, 'ExecutionRoles', principalIn(executionRoles)),
+          {
+            // SageMaker (a service principal, which no SCP governs) opens their sessions and names the
+            // profile; a principal of the account that could assume one could name any profile.
+            Sid: 'OnlySageMakerAssumesExecutionRoles',
+            Effect: 'Deny' as const,
+            Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+            Resource: [...executionRoles],
+          },
+        ]),
     {
-      // The exemption above is by role name: whoever could rewrite an issuer role's trust or policy
-      // (or delete it and create one by the same name) would hold studio-gate's door.
-      Sid: 'IssuerRolesStayAsDeployed',
+      // Every exemption here is by role name: whoever could rewrite a named role's trust or policies
+      // (or delete it and create one by the same name) would hold what it holds. The deployer included:
+      // only the deployer changes the deployer.
+      Sid: 'NamedRolesStayAsDeployed',
       Effect: 'Deny',
-      Action: ISSUER_ROLE_CHANGES,
-      Resource: [...input.issuerRoleArns],
+      Action: ROLE_CHANGES,
+      Resource: namedRoles(input),
       Condition: principalNotIn([input.deployerRoleArn]),
     },
   ];
 }
 
+/** Every role the guardrails name, each once. */
+function namedRoles(input: GuardrailInput): string[] {
+  return [
+    ...new Set([
+      ...input.issuerRoleArns,
+      input.provisioningRoleArn,
+      input.deployerRoleArn,
+      ...(input.breakGlassRoleArn === undefined ? [] : [input.breakGlassRoleArn]),
+      ...(input.executionRoleArns ?? []),
+    ]),
+  ];
+}
+
 /** Every IAM action that creates, deletes or changes what a role may do or who may assume it. */
-const ISSUER_ROLE_CHANGES = [
+const ROLE_CHANGES = [
   'iam:CreateRole',
   'iam:DeleteRole',
   'iam:UpdateRole',
@@ -196,12 +248,23 @@ export function ownerTagIsFixed(input: GuardrailInput): GuardrailStatement[] {
       // in any case, so "Studio-Gate:Owner" would be a second owner tag to the issuer role's conditions.
       Sid: 'OwnerTagOnlyByProvisioning',
       Effect: 'Deny',
-      Action: ['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:CreateUserProfile'],
-      Resource: profiles,
+      Action: ['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:CreateUserProfile', 'sagemaker:CreateSpace'],
+      // Spaces too: the issuer role opens a space only untagged or tagged with the person.
+      Resource: [profiles, spaceArn(where(input))],
       Condition: {
         'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [key] },
         ...principalNotIn([input.provisioningRoleArn]),
       },
+    },
+    {
+      // A person's workspace settings (execution role, lifecycle configurations that run code in their
+      // apps) and the domain's defaults are the provisioning role's to change: otherwise anyone could
+      // plant code that runs as a colleague.
+      Sid: 'ProfilesAndDomainOnlyByProvisioning',
+      Effect: 'Deny',
+      Action: ['sagemaker:UpdateUserProfile', 'sagemaker:DeleteUserProfile', 'sagemaker:UpdateDomain', 'sagemaker:DeleteDomain'],
+      Resource: [profiles, domainArn(where(input))],
+      Condition: principalNotIn([input.provisioningRoleArn]),
     },
     {
       Sid: 'ProfilesAreBornWithAnOwner',
@@ -231,6 +294,38 @@ export function executionRolePolicy(input: GuardrailInput): GuardrailDocument {
   };
 }
 
+/**
+ * A boundary binds only the principals it is on, and only while it stays on: nobody but the deployer
+ * removes it, creates a role or user without it, or rewrites it.
+ */
+export function boundaryStaysOn(input: GuardrailInput): GuardrailStatement[] {
+  const boundary = `arn:${partitionOf(input.region)}:iam::${input.accountId}:policy/${input.boundaryName ?? DEFAULT_BOUNDARY_NAME}`;
+  const unlessDeployer = principalNotIn([input.deployerRoleArn]);
+  return [
+    {
+      Sid: 'BoundaryStaysOn',
+      Effect: 'Deny',
+      Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+      Resource: '*',
+      Condition: unlessDeployer,
+    },
+    {
+      Sid: 'NewPrincipalsCarryTheBoundary',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+      Resource: '*',
+      Condition: { ...unlessDeployer, StringNotEquals: { 'iam:PermissionsBoundary': boundary } },
+    },
+    {
+      Sid: 'BoundaryStaysAsWritten',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+      Resource: boundary,
+      Condition: unlessDeployer,
+    },
+  ];
+}
+
 /** The three documents `npm run -s guardrails` prints. */
 export interface Guardrails {
   /** Both closing guardrails, as an SCP for the domain account (attach beside FullAWSAccess). */
@@ -246,17 +341,21 @@ export function guardrails(input: GuardrailInput): Guardrails {
     scp: { Version: '2012-10-17', Statement: closing },
     permissionsBoundary: {
       Version: '2012-10-17',
-      Statement: [{ Sid: 'BoundaryAllowsWhatIdentityPoliciesGrant', Effect: 'Allow', Action: '*', Resource: '*' }, ...closing],
+      Statement: [
+        { Sid: 'BoundaryAllowsWhatIdentityPoliciesGrant', Effect: 'Allow', Action: '*', Resource: '*' },
+        ...closing,
+        ...boundaryStaysOn(input),
+      ],
     },
     executionRolePolicy: executionRolePolicy(input),
   };
 }
 
-/** The documents over IAM's size limits, as problems (IAM counts characters without white space). */
+/** The documents over AWS's size limits, as problems (counted without white space, as `--only` prints them). */
 export function guardrailSizeProblems(documents: Guardrails): string[] {
   return (Object.keys(POLICY_SIZE_LIMITS) as (keyof Guardrails)[]).flatMap((name) => {
     const size = JSON.stringify(documents[name]).length;
     const limit = POLICY_SIZE_LIMITS[name];
-    return size > limit ? [`the ${name} is ${size} characters, over IAM's ${limit}: name fewer roles`] : [];
+    return size > limit ? [`the ${name} is ${size} characters, over the ${limit} ${LIMIT_OWNER[name]}: name fewer roles`] : [];
   });
 }

@@ -181,32 +181,65 @@ describe.each(WITH)('only studio-gate presigns, %s', (_with, seed) => {
     await expect(widened(undefined, BOB, 'bob')).resolves.toBe('ExplicitlyDenied');
   });
 
-  it.each(PRESIGN_GUARDS)('%s: nobody but the deployer changes, deletes or re-creates an issuer role', async (guard) => {
-    // The exemption is by role name: rewriting the role's trust would hand the door to whoever it then trusts.
-    const change = (roleArn: string, action: string) =>
-      ask({ roleArn, action, resource: ISSUER, identity: [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])], guard });
-    for (const action of [
-      'iam:UpdateAssumeRolePolicy',
-      'iam:PutRolePolicy',
-      'iam:AttachRolePolicy',
-      'iam:DeleteRole',
-      'iam:CreateRole',
-    ]) {
-      await expect(change(SCIENTIST, action)).resolves.toBe('ExplicitlyDenied');
-      await expect(change(BREAK_GLASS, action)).resolves.toBe('ExplicitlyDenied');
-      await expect(change(DEPLOYER, action)).resolves.toBe('Allowed');
-    }
-    // Other roles are not its business.
-    await expect(
-      ask({
-        roleArn: SCIENTIST,
-        action: 'iam:PutRolePolicy',
-        resource: role('SomeOtherRole'),
-        identity: [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])],
-        guard,
-      }),
-    ).resolves.toBe('Allowed');
-  });
+  it.each(PRESIGN_GUARDS)(
+    '%s: nobody but the deployer changes, deletes or re-creates a role the guardrails name',
+    async (guard) => {
+      // Every exemption is by role name: rewriting a named role's trust hands what it holds to whoever it then trusts.
+      const IAM_ADMIN = [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])];
+      const change = (roleArn: string, action: string, resource: string) =>
+        ask({ roleArn, action, resource, identity: IAM_ADMIN, guard });
+      for (const named of [ISSUER, PROVISIONER, BREAK_GLASS, EXECUTION, DEPLOYER]) {
+        for (const action of [
+          'iam:UpdateAssumeRolePolicy',
+          'iam:PutRolePolicy',
+          'iam:AttachRolePolicy',
+          'iam:DeleteRole',
+          'iam:CreateRole',
+        ]) {
+          await expect(change(SCIENTIST, action, named)).resolves.toBe('ExplicitlyDenied');
+          await expect(change(BREAK_GLASS, action, named)).resolves.toBe('ExplicitlyDenied');
+          await expect(change(DEPLOYER, action, named)).resolves.toBe('Allowed');
+        }
+      }
+      // Other roles are not its business.
+      await expect(change(SCIENTIST, 'iam:PutRolePolicy', role('SomeOtherRole'))).resolves.toBe('Allowed');
+    },
+  );
+
+  it.each(PRESIGN_GUARDS)(
+    '%s: no principal of the account assumes an execution role (it would name any profile)',
+    async (guard) => {
+      const assume = (action: string) =>
+        ask({
+          roleArn: SCIENTIST,
+          action,
+          resource: EXECUTION,
+          identity: [doc([{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }])],
+          guard,
+          context: { 'sts:SourceIdentity': 'bob' },
+        });
+      await expect(assume('sts:AssumeRole')).resolves.toBe('ExplicitlyDenied');
+      await expect(assume('sts:SetSourceIdentity')).resolves.toBe('ExplicitlyDenied');
+    },
+  );
+
+  it.each(PRESIGN_GUARDS)(
+    '%s: a health-check session of a widened issuer role, tagged as anyone, presigns nothing',
+    async (guard) => {
+      const health = (owner: string) =>
+        ask({
+          roleArn: ISSUER,
+          action: PRESIGN,
+          resource: profile('bob'),
+          identity: [FULL_ACCESS],
+          guard,
+          sourceIdentity: 'studio-gate-health',
+          ownerTag: owner,
+          context: { ...STUDIO_GATE_NETWORK, ...tagged(owner) },
+        });
+      await expect(health(BOB)).resolves.toBe('ExplicitlyDenied');
+    },
+  );
 
   it.each(PRESIGN_GUARDS)('%s: the break-glass role named in it still presigns any profile', async (guard) => {
     await expect(someoneElse(guard, seed, { roleArn: BREAK_GLASS, action: PRESIGN, resource: profile('bob') })).resolves.toBe(
@@ -216,19 +249,26 @@ describe.each(WITH)('only studio-gate presigns, %s', (_with, seed) => {
 });
 
 describe.each(WITH)('ownership cannot be rewritten, %s', (_with, seed) => {
-  /** Someone else holding the seed and a broad grant (the seeds grant no tagging themselves). */
-  const tagging = (guard: Guard, roleArn: string, action: string, keys: string[], resource = profile('bob')) =>
+  /** `roleArn` holding the seed and a broad grant (the seeds grant no tagging themselves), from the seed's network. */
+  const broadly = (
+    guard: Guard,
+    roleArn: string,
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]> = {},
+  ) =>
     ask({
       roleArn,
       action,
       resource,
       identity: [FULL_ACCESS, ...(seed === undefined ? [] : [seed.policy])],
       guard,
-      context: {
-        ...seed?.network,
-        'aws:TagKeys': keys,
-        ...(action === 'sagemaker:DeleteTags' ? {} : Object.fromEntries(keys.map((k) => [`aws:RequestTag/${k}`, 'mallory']))),
-      },
+      context: { ...seed?.network, ...context },
+    });
+  const tagging = (guard: Guard, roleArn: string, action: string, keys: string[], resource = profile('bob')) =>
+    broadly(guard, roleArn, action, resource, {
+      'aws:TagKeys': keys,
+      ...(action === 'sagemaker:DeleteTags' ? {} : Object.fromEntries(keys.map((k) => [`aws:RequestTag/${k}`, 'mallory']))),
     });
 
   it('the door it closes is open without it: someone else re-tags bob’s profile as theirs', async () => {
@@ -247,6 +287,34 @@ describe.each(WITH)('ownership cannot be rewritten, %s', (_with, seed) => {
     await expect(tagging(guard, PROVISIONER, 'sagemaker:DeleteTags', [KEY])).resolves.toBe('Allowed');
     // Other tags stay everyone's business.
     await expect(tagging(guard, SCIENTIST, 'sagemaker:AddTags', ['team'])).resolves.toBe('Allowed');
+  });
+
+  it.each(OWNER_GUARDS)(
+    '%s: a space’s owner tag is the provisioning role’s too, and so is a space created with one',
+    async (guard) => {
+      const space = `arn:aws:sagemaker:${F.region}:${ACCOUNT}:space/${F.domainId}/bob-private`;
+      await expect(tagging(guard, SCIENTIST, 'sagemaker:DeleteTags', [KEY], space)).resolves.toBe('ExplicitlyDenied');
+      await expect(tagging(guard, SCIENTIST, 'sagemaker:AddTags', [KEY], space)).resolves.toBe('ExplicitlyDenied');
+      await expect(tagging(guard, SCIENTIST, 'sagemaker:CreateSpace', [KEY], space)).resolves.toBe('ExplicitlyDenied');
+      await expect(tagging(guard, SCIENTIST, 'sagemaker:CreateSpace', ['team'], space)).resolves.toBe('Allowed');
+      await expect(tagging(guard, PROVISIONER, 'sagemaker:AddTags', [KEY], space)).resolves.toBe('Allowed');
+    },
+  );
+
+  it.each(OWNER_GUARDS)('%s: a person’s workspace settings and the domain’s are the provisioning role’s alone', async (guard) => {
+    // An execution role or lifecycle configuration planted on bob's profile would run code as bob.
+    const admin = (roleArn: string, action: string, resource: string) => broadly(guard, roleArn, action, resource);
+    const domain = `arn:aws:sagemaker:${F.region}:${ACCOUNT}:domain/${F.domainId}`;
+    for (const [action, resource] of [
+      ['sagemaker:UpdateUserProfile', profile('bob')],
+      ['sagemaker:DeleteUserProfile', profile('bob')],
+      ['sagemaker:UpdateDomain', domain],
+      ['sagemaker:DeleteDomain', domain],
+    ] as const) {
+      await expect(admin(SCIENTIST, action, resource)).resolves.toBe('ExplicitlyDenied');
+      await expect(admin(ISSUER, action, resource)).resolves.toBe('ExplicitlyDenied');
+      await expect(admin(PROVISIONER, action, resource)).resolves.toBe('Allowed');
+    }
   });
 
   it.each(OWNER_GUARDS)('%s: a profile is born with its owner tag, from the provisioning role only', async (guard) => {
@@ -303,6 +371,30 @@ describe.each(WITH)('execution roles stay in their own profile, %s', (_with, see
     await expect(app(guard, PRESIGN, profile('alice'), 'alice', [])).resolves.toBe('Allowed');
     await expect(app(guard, PRESIGN, profile('bob'), 'alice', [])).resolves.toBe('ExplicitlyDenied');
     await expect(app(guard, PRESIGN, profile('alice'), undefined, [])).resolves.toBe('ExplicitlyDenied');
+  });
+});
+
+describe('the permissions boundary keeps itself on', () => {
+  const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/studio-gate-guardrails`;
+  const IAM_ADMIN = [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])];
+  const act = (roleArn: string, action: string, resource: string, context: Record<string, string> = {}) =>
+    ask({ roleArn, action, resource, identity: IAM_ADMIN, guard: 'both as a permissions boundary', context });
+
+  it('lets nobody but the deployer take it off, create a principal without it, or rewrite it', async () => {
+    for (const roleArn of [SCIENTIST, BREAK_GLASS]) {
+      await expect(act(roleArn, 'iam:DeleteRolePermissionsBoundary', roleArn)).resolves.toBe('ExplicitlyDenied');
+      await expect(act(roleArn, 'iam:CreateRole', role('fresh'))).resolves.toBe('ExplicitlyDenied');
+      await expect(
+        act(roleArn, 'iam:PutRolePermissionsBoundary', roleArn, { 'iam:PermissionsBoundary': `${BOUNDARY}-lax` }),
+      ).resolves.toBe('ExplicitlyDenied');
+      await expect(act(roleArn, 'iam:CreatePolicyVersion', BOUNDARY)).resolves.toBe('ExplicitlyDenied');
+    }
+    // A new role that carries it is fine; the deployer does what deploying needs.
+    await expect(act(SCIENTIST, 'iam:CreateRole', role('fresh'), { 'iam:PermissionsBoundary': BOUNDARY })).resolves.toBe(
+      'Allowed',
+    );
+    await expect(act(DEPLOYER, 'iam:CreatePolicyVersion', BOUNDARY)).resolves.toBe('Allowed');
+    await expect(act(DEPLOYER, 'iam:DeleteRolePermissionsBoundary', role('fresh'))).resolves.toBe('Allowed');
   });
 });
 

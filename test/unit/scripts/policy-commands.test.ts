@@ -51,8 +51,10 @@ describe('npm run -s guardrails', () => {
       'OnlyStudioGatePresigns',
       'IssuerSessionsPresignOnlyTheirOwnersProfile',
       'UntaggedIssuerSessionsPresignNothing',
-      'IssuerRolesStayAsDeployed',
+      'HealthCheckSessionsPresignNothing',
+      'NamedRolesStayAsDeployed',
       'OwnerTagOnlyByProvisioning',
+      'ProfilesAndDomainOnlyByProvisioning',
       'ProfilesAreBornWithAnOwner',
     ]);
     expect(scp.Statement[0]?.Condition?.ArnNotLike?.['aws:PrincipalArn']).toEqual([
@@ -95,13 +97,13 @@ describe('npm run -s guardrails', () => {
           '--account must be a 12-digit account id, got "12345"',
           '--region must be an AWS region, got "mars-1"',
           '--domain must be a Studio domain id (d-...), got "domain"',
-          '--owner-tag 1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…, got "aws:owner"',
+          '--owner-tag 1–128 of A-Z a-z 0-9 space _ . : / = + - @, not aws:…, no space at either end, got "aws:owner"',
           '--provisioning-role-arn must name the role that creates profiles and sets their owner tag',
           '--deployer-role-arn must name the role that deploys the issuer roles',
           `--issuer-role-arns: "${other}" is not an exact role ARN of the domain account 12345`,
           `--issuer-role-arns: "arn:aws:iam::${A}:role/studio-gate-*" is not an exact role ARN of the domain account 12345`,
           `--break-glass-role-arn: "${other}" is not an exact role ARN of the domain account 12345`,
-          `"${other}" is given as --issuer-role-arns and as --break-glass-role-arn: one role, one job`,
+          `"${other}" is given as --issuer-role-arns and as --break-glass-role-arn (role names ignore case and path): one role, one job`,
         ].join('\n'),
       ),
     );
@@ -122,25 +124,42 @@ describe('npm run -s guardrails', () => {
     );
     expect(problems([...base, '--provisioning-role-arn', `arn:aws:iam::${A}:role/prov*`])).toContain('is not an exact role ARN');
     expect(problems([...base, '--provisioning-role-arn', role('studio-gate-issuer')])).toContain(
-      'is given as --issuer-role-arns and as --provisioning-role-arn: one role, one job',
+      'is given as --issuer-role-arns and as --provisioning-role-arn (role names ignore case and path): one role, one job',
     );
+    // One role by another spelling: IAM role names ignore case, and a path is not part of the name.
+    expect(problems([...base, '--provisioning-role-arn', role('path/Studio-Gate-ISSUER')])).toContain('one role, one job');
     expect(problems(base)).toContain('--provisioning-role-arn must name the role that creates profiles');
     expect(problems([...ARGS, '--account'])).toContain('--account needs a value');
+    // A key with a space at either end looks like the owner tag and is another one.
+    expect(problems([...ARGS, '--owner-tag', 'studio-gate:owner '])).toContain(
+      'no space at either end, got "studio-gate:owner "',
+    );
+    expect(problems([...ARGS, '--owner-tag', ' studio-gate:owner'])).toContain('no space at either end');
+    expect(problems([...ARGS, '--owner-tag', 'team owner'])).toBe('');
   });
 
   it('refuses documents over IAM’s size limits instead of printing one IAM would reject', () => {
     const many = Array.from({ length: 120 }, (_, i) => role(`studio-execution-role-${i}`)).join(',');
-    expect(() => guardrailOutput([...ARGS, '--execution-role-arns', many])).toThrow(/the scp is \d+ characters, over IAM's 5120/);
+    expect(() => guardrailOutput([...ARGS, '--execution-role-arns', many])).toThrow(
+      /the scp is \d+ characters, over the 5120 AWS Organizations allows an SCP/,
+    );
   });
 
-  it('runs as a command: JSON on stdout alone, usage and exit code 2 on a problem', () => {
+  it('runs as a command: one document on one line, as AWS counts it; nothing on stdout but JSON', () => {
     const script = join(__dirname, '..', '..', '..', 'scripts', 'guardrails.ts');
     const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
     const out = execFileSync(tsx, [script, ...ARGS, '--only', 'execution-role-policy'], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual(guardrailOutput([...ARGS, '--only', 'execution-role-policy']));
+    expect(out).toBe(`${JSON.stringify(guardrailOutput([...ARGS, '--only', 'executionRolePolicy']))}\n`);
+    // The whole object is indented, to read.
+    const all = execFileSync(tsx, [script, ...ARGS], { encoding: 'utf8' });
+    expect(all).toBe(`${JSON.stringify(guardrailOutput(ARGS), null, 2)}\n`);
     const bad = spawnSync(tsx, [script, ...ARGS, '--region', 'mars-1'], { encoding: 'utf8' });
     expect([bad.status, bad.stdout]).toEqual([2, '']);
     expect(bad.stderr).toContain('--region is given twice');
+    // Without arguments: the usage on stderr, so `> scp.json` never captures it.
+    const bare = spawnSync(tsx, [script], { encoding: 'utf8' });
+    expect([bare.status, bare.stdout]).toEqual([2, '']);
+    expect(bare.stderr).toContain('usage: npm run -s guardrails');
   });
 });
 
