@@ -6,8 +6,10 @@
  *   npm run doctor -- --stage prod      the plan of a deployed stage (read from its health function, AWS credentials)
  *   npm run doctor -- --plan plan.json  a plan from a file (the HEALTH_PLAN of a deployment), AWS credentials
  *   --json                              the summary as JSON instead of the table
- *   --untagged [--owner-tag KEY]        instead of the checks: the target's profiles without an owner
- *                                       tag, per domain (read with your credentials, in the domain's account)
+ *   --untagged [--owner-tag KEY] [--domain d-…]
+ *                                       instead of the checks: the target's profiles without an owner
+ *                                       tag, per domain (read with your credentials, in the domain's account;
+ *                                       --domain: that one only)
  *
  * Exit code 1 when any check fails (with --untagged: any profile untagged, any domain unread), 0
  * otherwise (warnings included), 2 on a usage error.
@@ -29,7 +31,7 @@ import { LOCAL_CREDENTIALS } from './local/dynamo';
 import { stackPortsFrom } from './local/stack-ports';
 
 const USAGE =
-  'usage: npm run doctor [-- [--json] [--stage STAGE [--region REGION]] [--plan FILE] [--untagged [--owner-tag KEY]]]';
+  'usage: npm run doctor [-- [--json] [--stage STAGE [--region REGION]] [--plan FILE] [--untagged [--owner-tag KEY] [--domain d-…]]]';
 
 interface Target {
   readonly description: string;
@@ -167,23 +169,31 @@ export function renderUntagged(reports: readonly OwnerTagReport[], description: 
         `  ✗ ${where}: not read: ${r.reason}`,
         "      fix: run with credentials of the domain's account that may DescribeDomain, ListUserProfiles and ListTags",
       );
-    } else if (r.untagged.length === 0) {
+    } else if (r.untagged.length === 0 && r.lookAlike.length === 0) {
       lines.push(`  ✓ ${where}: all ${r.profiles} profiles carry it`);
     } else {
-      lines.push(
-        `  ! ${where}: ${r.untagged.length} of ${r.profiles} profiles carry none`,
-        ...r.untagged.map((name) => `      ${name}`),
-      );
+      if (r.untagged.length > 0) {
+        lines.push(
+          `  ! ${where}: ${r.untagged.length} of ${r.profiles} profiles carry none`,
+          ...r.untagged.map((name) => `      ${name}`),
+        );
+      }
+      if (r.lookAlike.length > 0) {
+        lines.push(
+          `  ! ${where}: ${r.lookAlike.length} profile(s) carry the key in another case, which IAM reads as the owner tag too: remove it`,
+          ...r.lookAlike.map((name) => `      ${name}`),
+        );
+      }
     }
   }
-  const untagged = reports.reduce((n, r) => n + (r.readable ? r.untagged.length : 0), 0);
+  const untagged = reports.reduce((n, r) => n + (r.readable ? new Set([...r.untagged, ...r.lookAlike]).size : 0), 0);
   const unread = reports.filter((r) => !r.readable).length;
   lines.push('');
   if (untagged === 0 && unread === 0)
     lines.push('✓ every profile carries its owner tag: tag-bound issuance and the guardrails can go on');
   if (untagged > 0) {
     lines.push(
-      `! ${untagged} profile(s) without an owner tag: studio-gate refuses each to everyone until the provisioning role tags it (docs/iam-guardrails.md)`,
+      `! ${untagged} profile(s) without a sound owner tag: studio-gate refuses each to everyone until the provisioning role fixes it (docs/iam-guardrails.md)`,
     );
   }
   if (unread > 0) lines.push(`✗ ${unread} domain(s) not read`);
@@ -193,14 +203,20 @@ export function renderUntagged(reports: readonly OwnerTagReport[], description: 
 
 /** Runs the doctor; @returns the exit code. */
 export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<number> {
-  const known = new Set(['--json', '--stage', '--region', '--plan', '--help', '--untagged', '--owner-tag']);
-  const valued = ['--stage', '--region', '--plan', '--owner-tag'];
+  const known = new Set(['--json', '--stage', '--region', '--plan', '--help', '--untagged', '--owner-tag', '--domain']);
+  const valued = ['--stage', '--region', '--plan', '--owner-tag', '--domain'];
   for (const [i, a] of args.entries()) {
     if (a.startsWith('--') && !known.has(a)) throw new UsageError(`unknown option ${a}`);
     if (!a.startsWith('--') && !valued.includes(args[i - 1] ?? '')) throw new UsageError(`unexpected ${a}`);
   }
   const ownerTag = option(args, '--owner-tag');
-  if (ownerTag !== undefined && !args.includes('--untagged')) throw new UsageError('--owner-tag goes with --untagged');
+  const only = option(args, '--domain');
+  for (const [flag, value] of [
+    ['--owner-tag', ownerTag],
+    ['--domain', only],
+  ] as const) {
+    if (value !== undefined && !args.includes('--untagged')) throw new UsageError(`${flag} goes with --untagged`);
+  }
   if (ownerTag !== undefined && !isTagKey(ownerTag)) throw new UsageError(`--owner-tag ${TAG_KEY_RULE}, got "${ownerTag}"`);
   if (args.includes('--help')) {
     out(`${USAGE}\n`);
@@ -225,8 +241,14 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
     }
   }
   if (args.includes('--untagged')) {
-    const domains = inventoryDomains(target.plan, ownerTag);
-    if (domains.length === 0) throw new UsageError(`${target.description} names no Studio domain`);
+    const all = inventoryDomains(target.plan, ownerTag);
+    if (all.length === 0) throw new UsageError(`${target.description} names no Studio domain`);
+    const domains = only === undefined ? all : all.filter((d) => d.domainId === only);
+    if (domains.length === 0) {
+      throw new UsageError(
+        `--domain ${only} is not a domain of ${target.description} (${all.map((d) => d.domainId).join(', ')})`,
+      );
+    }
     const reports = await findUntaggedProfiles(
       domains,
       inventoryPortFor(
@@ -240,7 +262,7 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
         ? `${JSON.stringify({ target: target.description, domains: reports }, null, 2)}\n`
         : renderUntagged(reports, target.description),
     );
-    return reports.every((r) => r.readable && r.untagged.length === 0) ? 0 : 1;
+    return reports.every((r) => r.readable && r.untagged.length === 0 && r.lookAlike.length === 0) ? 0 : 1;
   }
   const ports = healthPortsFor(
     {

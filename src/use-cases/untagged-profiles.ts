@@ -4,7 +4,7 @@
  * studio-gate refuses such a profile to everyone. Read-only: DescribeDomain, ListUserProfiles and one
  * ListTags per profile, a few at a time.
  */
-import type { ProfileTag } from '../domain/profile-owner';
+import { ownerTagsOf, type ProfileTag } from '../domain/profile-owner';
 import type { CallOptions } from './ports';
 
 /** The reads the roll-out list needs, with the operator's credentials in the domain's account. */
@@ -27,7 +27,13 @@ export interface InventoryDomain {
 /** One domain's answer: its untagged profiles, or why it could not be read. */
 export type OwnerTagReport = InventoryDomain &
   (
-    | { readonly readable: true; readonly profiles: number; readonly untagged: readonly string[] }
+    | {
+        readonly readable: true;
+        readonly profiles: number;
+        readonly untagged: readonly string[];
+        /** Profiles that carry the key in another case too (or only): IAM may read either, so studio-gate refuses them. */
+        readonly lookAlike: readonly string[];
+      }
     | { readonly readable: false; readonly reason: string }
   );
 
@@ -36,6 +42,8 @@ export const INVENTORY_CONCURRENCY = 4;
 
 /** Whether `tags` hold the owner tag with a value (the owner check's own rule: an empty value is none). */
 const hasOwner = (tags: readonly ProfileTag[], key: string) => tags.some((tag) => tag.key === key && tag.value !== '');
+/** Whether `tags` hold the owner key in another case (IAM reads it as the owner tag too). */
+const hasLookAlike = (tags: readonly ProfileTag[], key: string) => ownerTagsOf(tags, key).some((tag) => tag.key !== key);
 
 /** A profile's ARN from its domain's: `…:domain/d-x` → `…:user-profile/d-x/name`. */
 export function profileArnOf(domainArn: string, profileName: string): string {
@@ -59,16 +67,18 @@ export async function findUntaggedProfiles(
           return { ...domain, readable: false, reason: 'not found with these credentials (is it in another account?)' };
         const names = await port.profileNames(domain.domainId, options);
         const untagged: string[] = [];
+        const lookAlike: string[] = [];
         let next = 0;
         const worker = async () => {
           while (next < names.length) {
             const name = names[next++] as string;
             const tags = await port.listTags({ resourceArn: profileArnOf(arn, name), userProfileName: name }, options);
             if (!hasOwner(tags, domain.ownerTagKey)) untagged.push(name);
+            if (hasLookAlike(tags, domain.ownerTagKey)) lookAlike.push(name);
           }
         };
         await Promise.all(Array.from({ length: Math.min(INVENTORY_CONCURRENCY, names.length) }, worker));
-        return { ...domain, readable: true, profiles: names.length, untagged: untagged.sort() };
+        return { ...domain, readable: true, profiles: names.length, untagged: untagged.sort(), lookAlike: lookAlike.sort() };
       } catch (error) {
         return { ...domain, readable: false, reason: (error as Error).message };
       }

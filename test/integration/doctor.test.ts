@@ -129,6 +129,13 @@ describe('npm run doctor against the local stack', () => {
       code: 2,
       stderr: expect.stringMatching(/--owner-tag goes with --untagged/),
     });
+    // One domain at a time, with that account's credentials: exit 0 once that domain's profiles are all tagged.
+    const risk = await doctor('--untagged', '--domain', 'd-localrisk');
+    expect(risk.stdout).not.toContain('d-localdemo');
+    await expect(doctor('--untagged', '--domain', 'd-nothere')).resolves.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--domain d-nothere is not a domain of the local stack \(d-localdemo, d-localrisk\)/),
+    });
   });
 
   it('refuses unknown options with exit 2', async () => {

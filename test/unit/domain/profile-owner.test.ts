@@ -24,7 +24,16 @@ describe('assertProfileOwnedBy', () => {
     ['another owner', [{ key: TAG, value: 'john.smith@example.com' }], 'profile-owner-mismatch'],
     ['the owner in another case', [{ key: TAG, value: 'Alice@example.com' }], 'profile-owner-mismatch'],
     ['the owner with a trailing space', [{ key: TAG, value: 'alice@example.com ' }], 'profile-owner-mismatch'],
-    ['the key in another case', [{ key: 'Studio-Gate:Owner', value: 'alice@example.com' }], 'profile-owner-missing'],
+    // IAM's tag conditions read a key in any case: a look-alike is a second owner tag, so the profile is ambiguous.
+    ['the key in another case', [{ key: 'Studio-Gate:Owner', value: 'alice@example.com' }], 'profile-owner-mismatch'],
+    [
+      'the caller’s tag beside a look-alike key naming someone else',
+      [
+        { key: TAG, value: 'alice@example.com' },
+        { key: 'STUDIO-GATE:OWNER', value: 'mallory@example.com' },
+      ],
+      'profile-owner-mismatch',
+    ],
     [
       'two owner tags, one of them the caller',
       [

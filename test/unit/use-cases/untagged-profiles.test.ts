@@ -43,7 +43,7 @@ function world(tags: Record<string, ProfileTag[]>) {
 }
 
 describe('findUntaggedProfiles', () => {
-  it('lists the profiles without the owner tag: none, an empty value, or only another spelling of the key', async () => {
+  it('lists the profiles without the owner tag (none, an empty value, only another case of the key), and those with a look-alike key', async () => {
     const { port } = world({
       alice: [{ key: KEY, value: 'alice@example.com' }],
       bob: [],
@@ -53,9 +53,14 @@ describe('findUntaggedProfiles', () => {
         { key: 'team', value: 'risk' },
         { key: KEY, value: 'erin@example.com' },
       ],
+      // The key and a look-alike: IAM may read either as the owner tag.
+      frank: [
+        { key: KEY, value: 'frank@example.com' },
+        { key: 'STUDIO-GATE:OWNER', value: 'mallory@example.com' },
+      ],
     });
     await expect(findUntaggedProfiles([DOMAIN], () => port)).resolves.toEqual([
-      { ...DOMAIN, readable: true, profiles: 5, untagged: ['bob', 'carol', 'dave'] },
+      { ...DOMAIN, readable: true, profiles: 6, untagged: ['bob', 'carol', 'dave'], lookAlike: ['dave', 'frank'] },
     ]);
   });
 
@@ -81,7 +86,7 @@ describe('findUntaggedProfiles', () => {
     expect(reports).toEqual([
       { ...DOMAIN, readable: false, reason: 'sagemaker-access-denied:400' },
       { ...DOMAIN, domainId: 'd-elsewhere', readable: false, reason: expect.stringMatching(/not found with these credentials/) },
-      { ...DOMAIN, domainId: 'd-tagged', readable: true, profiles: 0, untagged: [] },
+      { ...DOMAIN, domainId: 'd-tagged', readable: true, profiles: 0, untagged: [], lookAlike: [] },
     ]);
   });
 
