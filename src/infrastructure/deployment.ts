@@ -206,17 +206,14 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     ? { ...localStore, HEALTH_INTERVAL_MINUTES: String(params.health.intervalMinutes) }
     : health.healthEnvironment;
 
-  // With issuer roles: the function roles their trust policies name (npm run issuer-role -- --trusted-role-arns).
-  // (One domain whose issuer role is made elsewhere needs them too; the stack's own trusts its roles itself.)
-  if (
-    params.several?.domains.some((d) => d.issuerRoleArn !== undefined) ||
-    (!params.several && params.issuerRoleArn !== undefined)
-  ) {
-    outputs.IssuerTrustedRoleArns = {
-      Description:
-        "studio-gate's function roles that issue through the domains' issuer roles (npm run issuer-role -- --trusted-role-arns)",
-      Value: { 'Fn::Join': [',', issuingRoles.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }))] },
-    };
+  // The function roles that issue: what an issuer role's trust names (npm run issuer-role -- --trusted-role-arns),
+  // and, for a direct domain, what the guardrails exempt (npm run guardrails -- --issuer-role-arns).
+  outputs.IssuerTrustedRoleArns = {
+    Description:
+      "studio-gate's function roles that issue Studio URLs: the issuer roles' trust (npm run issuer-role -- --trusted-role-arns), or a direct domain's presigners (npm run guardrails -- --issuer-role-arns)",
+    Value: { 'Fn::Join': [',', issuingRoles.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }))] },
+  };
+  if (params.several?.domains.some((d) => d.issuerRoleArn !== undefined) || facts.issuerRoleArn !== undefined) {
     // The scheduled run checks each domain through its issuer role too, under its own name only.
     outputs.HealthCheckRoleArn = {
       Description: 'the health check role the issuer roles let check, never issue (npm run issuer-role -- --health-role-arn)',

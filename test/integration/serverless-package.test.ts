@@ -1010,9 +1010,17 @@ describe('several domains (hub and spoke)', () => {
       ]);
     }
     expect(several.template.Outputs.IssuerTrustedRoleArns).toBeDefined();
-    // The single-domain stage has none of it: no output, no STS variable, no domain list (its issuer role is its own stack's).
-    expect(ci.template.Outputs.IssuerTrustedRoleArns).toBeUndefined();
-    expect(ci.template.Outputs.HealthCheckRoleArn).toBeUndefined();
+    // The single-domain stage: its issuer role is its own stack's, trusting its roles itself; the outputs name them
+    // for the guardrails (and for an issuer role made elsewhere); no STS variable, no domain list.
+    expect(
+      resolveIntrinsics((ci.template.Outputs.IssuerTrustedRoleArns as { Value: unknown }).Value, {
+        ...IDS,
+        'StudioUrlRole.Arn': 'a',
+        'SsoOidcRole.Arn': 'b',
+        'SsoSamlRole.Arn': 'c',
+      }),
+    ).toBe('a,b,c');
+    expect(ci.template.Outputs.HealthCheckRoleArn).toBeDefined();
     const single = JSON.stringify(ci.template);
     for (const piece of ['STUDIO_DOMAINS', 'AWS_ENDPOINT_URL_STS', 'ISSUER_SESSION_SECONDS']) {
       expect([piece, single.includes(piece)]).toEqual([piece, false]);
