@@ -11,6 +11,7 @@ import { DEFAULT_OWNER_TAG } from '../src/domain/profile-owner';
 import { isIssuanceMode } from '../src/domain/studio-domains';
 import {
   DEFAULT_BOUNDARY_NAME,
+  DEFAULT_EXECUTION_POLICY_NAME,
   type GuardrailInput,
   type Guardrails,
   guardrailProblems,
@@ -41,6 +42,7 @@ const FLAGS = {
   '--execution-role-arns':
     'Studio execution roles: each may presign only the profile its session names (the domain needs ExecutionRoleIdentityConfig USER_PROFILE_NAME)',
   '--owner-tag': "the profiles' owner tag key (default studio-gate:owner; studio-gate's PROFILE_OWNER_TAG)",
+  '--execution-policy-name': `the managed policy name you create the execution-role policy under (default ${DEFAULT_EXECUTION_POLICY_NAME}): only the deployer changes it`,
   '--boundary-name': `the managed policy name you create the permissions boundary under (default ${DEFAULT_BOUNDARY_NAME}): it keeps itself on`,
   '--issuance': "tag-bound (default) or direct: how the issuer roles issue (the domain's issuance in studio-gate)",
   '--only': `print one document, on one line as AWS takes it: ${DOCUMENT_NAMES.join(', ')} (default: all three in one object, indented to read)`,
@@ -79,6 +81,7 @@ export function guardrailInput(args: readonly string[]): { input: GuardrailInput
     ...(values['--break-glass-role-arn'] !== undefined && { breakGlassRoleArn: values['--break-glass-role-arn'] }),
     ...(executionRoleArns.length > 0 && { executionRoleArns }),
     ...(values['--boundary-name'] !== undefined && { boundaryName: values['--boundary-name'] }),
+    ...(values['--execution-policy-name'] !== undefined && { executionPolicyName: values['--execution-policy-name'] }),
   };
   problems.push(...guardrailProblems(input));
   if (problems.length === 0) problems.push(...guardrailSizeProblems(guardrails(input)));

@@ -54,7 +54,16 @@ export interface GuardrailInput {
   readonly executionRoleArns?: readonly string[];
   /** The name the permissions boundary is created under (a managed policy of the domain account). */
   readonly boundaryName?: string;
+  /** The name the execution-role policy is created under (a managed policy of the domain account). */
+  readonly executionPolicyName?: string;
 }
+
+/** The execution-role policy's default name. */
+export const DEFAULT_EXECUTION_POLICY_NAME = 'studio-gate-execution-role';
+
+/** A managed policy of the domain account, by name. */
+const managedPolicyArn = (input: GuardrailInput, name: string) =>
+  `arn:${partitionOf(input.region)}:iam::${input.accountId}:policy/${name}`;
 
 /** The permissions boundary's default name. */
 export const DEFAULT_BOUNDARY_NAME = 'studio-gate-guardrails';
@@ -86,8 +95,13 @@ export function guardrailProblems(input: GuardrailInput): string[] {
   if (input.provisioningRoleArn === '')
     problems.push('--provisioning-role-arn must name the role that creates profiles and sets their owner tag');
   if (input.deployerRoleArn === '') problems.push('--deployer-role-arn must name the role that deploys the issuer roles');
-  if (input.boundaryName !== undefined && !/^[\w+=,.@-]{1,128}$/.test(input.boundaryName))
-    problems.push(`--boundary-name must be an IAM policy name, got "${input.boundaryName}"`);
+  for (const [flag, name] of [
+    ['--boundary-name', input.boundaryName],
+    ['--execution-policy-name', input.executionPolicyName],
+  ] as const) {
+    if (name !== undefined && !/^[\w+=,.@-]{1,128}$/.test(name))
+      problems.push(`${flag} must be an IAM policy name, got "${name}"`);
+  }
   const partition = partitionOf(input.region);
   const named: [string, string][] = [
     ...input.issuerRoleArns.map((arn) => ['--issuer-role-arns', arn] as [string, string]),
@@ -195,7 +209,46 @@ export function onlyStudioGatePresigns(input: GuardrailInput): GuardrailStatemen
             Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
             Resource: [...executionRoles],
           },
+          {
+            // The profile name is all their session carries: an execution role handed to a profile of
+            // another domain (a new one, or dev) would name "bob" there and presign bob here.
+            Sid: 'OnlyProvisioningPassesExecutionRoles',
+            Effect: 'Deny' as const,
+            Action: 'iam:PassRole',
+            Resource: [...executionRoles],
+            Condition: principalNotIn([input.provisioningRoleArn, input.deployerRoleArn]),
+          },
+          {
+            // The other kind of presigned workspace URL (the execution-role policy's rule, held here too).
+            Sid: 'ExecutionRolesNoNotebookInstanceUrls',
+            Effect: 'Deny' as const,
+            Action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
+            Resource: '*',
+            Condition: principalIn(executionRoles),
+          },
         ]),
+    {
+      // The roles that act for studio-gate, the provisioning and the break-glass are assumed, never
+      // handed to a service (or an instance profile) where other code would run as them.
+      // (Only the deployer may, when it sets up the pipeline the provisioning role runs in.)
+      Sid: 'NamedRolesAreNotPassed',
+      Effect: 'Deny',
+      Action: 'iam:PassRole',
+      Resource: [
+        ...input.issuerRoleArns,
+        input.provisioningRoleArn,
+        ...(input.breakGlassRoleArn === undefined ? [] : [input.breakGlassRoleArn]),
+      ],
+      Condition: principalNotIn([input.deployerRoleArn]),
+    },
+    {
+      // The execution-role policy is a managed policy of the account: its versions are the deployer's.
+      Sid: 'ExecutionRolePolicyStaysAsWritten',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+      Resource: managedPolicyArn(input, input.executionPolicyName ?? DEFAULT_EXECUTION_POLICY_NAME),
+      Condition: principalNotIn([input.deployerRoleArn]),
+    },
     {
       // Every exemption here is by role name: whoever could rewrite a named role's trust or policies
       // (or delete it and create one by the same name) would hold what it holds. The deployer included:
@@ -264,7 +317,8 @@ export function ownerTagIsFixed(input: GuardrailInput): GuardrailStatement[] {
       Effect: 'Deny',
       Action: ['sagemaker:UpdateUserProfile', 'sagemaker:DeleteUserProfile', 'sagemaker:UpdateDomain', 'sagemaker:DeleteDomain'],
       Resource: [profiles, domainArn(where(input))],
-      Condition: principalNotIn([input.provisioningRoleArn]),
+      // The deployer too: a domain defined in a stack is updated by its stack.
+      Condition: principalNotIn([input.provisioningRoleArn, input.deployerRoleArn]),
     },
     {
       Sid: 'ProfilesAreBornWithAnOwner',
@@ -299,7 +353,7 @@ export function executionRolePolicy(input: GuardrailInput): GuardrailDocument {
  * removes it, creates a role or user without it, or rewrites it.
  */
 export function boundaryStaysOn(input: GuardrailInput): GuardrailStatement[] {
-  const boundary = `arn:${partitionOf(input.region)}:iam::${input.accountId}:policy/${input.boundaryName ?? DEFAULT_BOUNDARY_NAME}`;
+  const boundary = managedPolicyArn(input, input.boundaryName ?? DEFAULT_BOUNDARY_NAME);
   const unlessDeployer = principalNotIn([input.deployerRoleArn]);
   return [
     {

@@ -224,6 +224,39 @@ describe.each(WITH)('only studio-gate presigns, %s', (_with, seed) => {
   );
 
   it.each(PRESIGN_GUARDS)(
+    '%s: no role it names is handed to other code, and the execution roles only by provisioning',
+    async (guard) => {
+      // An execution role given to a profile of another domain would name "bob" there and presign bob here.
+      const IAM_ADMIN = [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])];
+      const iam = (roleArn: string, action: string, resource: string) =>
+        ask({ roleArn, action, resource, identity: IAM_ADMIN, guard });
+      await expect(iam(SCIENTIST, 'iam:PassRole', EXECUTION)).resolves.toBe('ExplicitlyDenied');
+      await expect(iam(PROVISIONER, 'iam:PassRole', EXECUTION)).resolves.toBe('Allowed');
+      for (const named of [ISSUER, PROVISIONER, BREAK_GLASS]) {
+        await expect(iam(SCIENTIST, 'iam:PassRole', named)).resolves.toBe('ExplicitlyDenied');
+        await expect(iam(DEPLOYER, 'iam:PassRole', named)).resolves.toBe('Allowed');
+      }
+      // The execution-role policy (a managed policy) is rewritten by the deployer only.
+      const policy = `arn:aws:iam::${ACCOUNT}:policy/studio-gate-execution-role`;
+      await expect(iam(SCIENTIST, 'iam:CreatePolicyVersion', policy)).resolves.toBe('ExplicitlyDenied');
+      await expect(iam(DEPLOYER, 'iam:CreatePolicyVersion', policy)).resolves.toBe('Allowed');
+    },
+  );
+
+  it.each(PRESIGN_GUARDS)('%s: an execution role opens no notebook instance, even without its own policy', async (guard) => {
+    await expect(
+      ask({
+        roleArn: EXECUTION,
+        action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
+        resource: `arn:aws:sagemaker:${F.region}:${ACCOUNT}:notebook-instance/team-notebook`,
+        identity: [FULL_ACCESS],
+        guard,
+        sourceIdentity: 'alice',
+      }),
+    ).resolves.toBe('ExplicitlyDenied');
+  });
+
+  it.each(PRESIGN_GUARDS)(
     '%s: a health-check session of a widened issuer role, tagged as anyone, presigns nothing',
     async (guard) => {
       const health = (owner: string) =>
@@ -314,6 +347,8 @@ describe.each(WITH)('ownership cannot be rewritten, %s', (_with, seed) => {
       await expect(admin(SCIENTIST, action, resource)).resolves.toBe('ExplicitlyDenied');
       await expect(admin(ISSUER, action, resource)).resolves.toBe('ExplicitlyDenied');
       await expect(admin(PROVISIONER, action, resource)).resolves.toBe('Allowed');
+      // A domain defined in a stack is updated by its stack.
+      await expect(admin(DEPLOYER, action, resource)).resolves.toBe('Allowed');
     }
   });
 

@@ -52,6 +52,8 @@ describe('npm run -s guardrails', () => {
       'IssuerSessionsPresignOnlyTheirOwnersProfile',
       'UntaggedIssuerSessionsPresignNothing',
       'HealthCheckSessionsPresignNothing',
+      'NamedRolesAreNotPassed',
+      'ExecutionRolePolicyStaysAsWritten',
       'NamedRolesStayAsDeployed',
       'OwnerTagOnlyByProvisioning',
       'ProfilesAndDomainOnlyByProvisioning',
