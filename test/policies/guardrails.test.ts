@@ -135,6 +135,10 @@ const someoneElse = (guard: Guard, seed: Seed | undefined, a: Partial<Ask> & { a
     ...a,
   });
 
+/** `roleArn` holding every IAM permission (an account administrator), under `guard`. */
+const asIamAdmin = (guard: Guard, roleArn: string, action: string, resource: string) =>
+  ask({ roleArn, action, resource, identity: [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])], guard });
+
 const PRESIGN = 'sagemaker:CreatePresignedDomainUrl';
 const PRESIGN_GUARDS: Guard[] = ['only-studio-gate-presigns SCP', 'both as one SCP', 'both as a permissions boundary'];
 const OWNER_GUARDS: Guard[] = ['owner-tag-is-fixed SCP', 'both as one SCP', 'both as a permissions boundary'];
@@ -185,9 +189,7 @@ describe.each(WITH)('only studio-gate presigns, %s', (_with, seed) => {
     '%s: nobody but the deployer changes, deletes or re-creates a role the guardrails name',
     async (guard) => {
       // Every exemption is by role name: rewriting a named role's trust hands what it holds to whoever it then trusts.
-      const IAM_ADMIN = [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])];
-      const change = (roleArn: string, action: string, resource: string) =>
-        ask({ roleArn, action, resource, identity: IAM_ADMIN, guard });
+      const change = (roleArn: string, action: string, resource: string) => asIamAdmin(guard, roleArn, action, resource);
       for (const named of [ISSUER, PROVISIONER, BREAK_GLASS, EXECUTION, DEPLOYER]) {
         for (const action of [
           'iam:UpdateAssumeRolePolicy',
@@ -227,9 +229,7 @@ describe.each(WITH)('only studio-gate presigns, %s', (_with, seed) => {
     '%s: no role it names is handed to other code, and the execution roles only by provisioning',
     async (guard) => {
       // An execution role given to a profile of another domain would name "bob" there and presign bob here.
-      const IAM_ADMIN = [doc([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }])];
-      const iam = (roleArn: string, action: string, resource: string) =>
-        ask({ roleArn, action, resource, identity: IAM_ADMIN, guard });
+      const iam = (roleArn: string, action: string, resource: string) => asIamAdmin(guard, roleArn, action, resource);
       await expect(iam(SCIENTIST, 'iam:PassRole', EXECUTION)).resolves.toBe('ExplicitlyDenied');
       await expect(iam(PROVISIONER, 'iam:PassRole', EXECUTION)).resolves.toBe('Allowed');
       for (const named of [ISSUER, PROVISIONER, BREAK_GLASS]) {
