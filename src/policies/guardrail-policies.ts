@@ -3,20 +3,23 @@
  * (docs/iam-guardrails.md, "Guardrails"). `npm run -s guardrails -- …` prints them for one domain:
  *
  * - **Only studio-gate presigns**: `CreatePresignedDomainUrl` on the domain's profiles is denied to
- *   every principal but the issuer roles (and the break-glass role, if named). A tag-bound issuer
- *   role's session may presign only the profile whose owner tag equals its own, and an untagged
- *   one nothing, so the binding holds even if someone widens the issuer role. Studio execution roles,
- *   when named, may presign only the profile named by their session's SourceIdentity. The issuer
- *   roles themselves can be changed (trust, policies, deleted and recreated) only by the deployer role.
- * - **Ownership cannot be rewritten**: adding, changing or removing the owner tag of a profile (any
- *   spelling of its key), or creating a profile that carries it, only by the provisioning role; no
- *   profile is created without it.
- * - **Execution roles stay in their own profile**: the identity policy for Studio execution roles,
- *   which Studio's UI expects to presign its own profile, and nothing else of the kind.
+ *   every principal but the issuer roles, the break-glass role (if named) and the execution roles. A
+ *   tag-bound issuer role's session may presign only the profile whose owner tag equals its own; an
+ *   untagged one, or the health run's, nothing; so the binding holds even if someone widens the
+ *   issuer role. An execution role may presign only the profile its session names (SourceIdentity),
+ *   is assumed by no principal of the account, and is passed to SageMaker only by the provisioning
+ *   role. Every role named here is changed (trust, policies, boundary, deleted and re-created) and
+ *   passed to a service only by the deployer.
+ * - **Ownership cannot be rewritten**: adding, changing or removing the owner tag of a profile or a
+ *   space (any case of its key), creating one that carries it, and changing a profile's or the
+ *   domain's settings, only by the provisioning role; no profile is created without the tag.
+ * - **Execution roles stay in their own profile**: the policy for Studio execution roles, which
+ *   Studio's UI expects to presign its own profile, and nothing else of the kind.
  *
  * The first two are one document, attached either as an SCP to the domain account (beside
  * FullAWSAccess) or as a permissions boundary of its principals (which then carries an Allow of
- * everything, since a boundary only narrows). The third is attached to the execution roles.
+ * everything, since a boundary only narrows, and keeps itself on). The third is attached to the
+ * execution roles.
  */
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
 import { isTagKey, TAG_KEY_RULE } from '../domain/profile-owner';
