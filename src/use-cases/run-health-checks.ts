@@ -12,7 +12,14 @@ import { checkEndpoint, type EndpointFacts, endpointFor } from '../domain/health
 import type { CanaryPlan, DomainPlan, HealthPlan } from '../domain/health/plan';
 import { checkApiHealth, checkJwks, checkPort } from '../domain/health/probes';
 import { checkIngress } from '../domain/health/security-groups';
-import { type CanaryFacts, checkAssumeRole, checkBinding, checkCanary, checkDomain } from '../domain/health/studio';
+import {
+  bindingUnprobed,
+  type CanaryFacts,
+  checkAssumeRole,
+  checkBinding,
+  checkCanary,
+  checkDomain,
+} from '../domain/health/studio';
 import { checkTls } from '../domain/health/tls';
 import { type CidrBlock, parseCidr } from '../domain/network-source';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
@@ -193,9 +200,12 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     checks.push({
       name: `binding${suffix}`,
       run: async (signal) => {
-        const probe = await stranger().catch(() => {
-          throw new IssuerRoleUnavailable();
-        });
+        let probe: StudioHealthPort;
+        try {
+          probe = await stranger();
+        } catch (error) {
+          return bindingUnprobed(role, error);
+        }
         const read = probe.describeUserProfile({ domainId: domain.domainId, userProfileName: canary.profileName }, { signal });
         return checkBinding(role, canary.profileName, await settle(read));
       },

@@ -324,6 +324,13 @@ describe('several domains', () => {
     const widened = widenedRole(DEMO_ROLE_ARN);
     const { summary } = await runScheduled(checkEnv(widened));
     expect(summary.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.status])).toEqual([['binding', 'fail']]);
+    // An issuer role made elsewhere that does not trust the health role: the probe fails, naming the trust to fix.
+    const untrusting = await runScheduled(checkEnv(DEMO_ROLE_ARN.replace('studio-gate-issuer', 'not-trusting-us')));
+    expect(untrusting.summary.checks.find((c) => c.name === 'binding')).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/^could not open a session of .*not-trusting-us as the health check \(sts-access-denied/),
+      fix: expect.stringContaining('--health-role-arn'),
+    });
   });
 
   it('fails the assume-role check when STS hangs, within the check’s limit', async () => {

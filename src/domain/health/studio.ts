@@ -118,3 +118,14 @@ export function checkBinding(
   }
   throw error;
 }
+
+/** The probe's own session could not be opened: the binding is unknown, which fails the check. */
+export function bindingUnprobed(roleArn: string, error: unknown): CheckOutcome {
+  const reason = error instanceof StudioGateError ? error.reason : 'unknown';
+  return fail(
+    `could not open a session of ${roleArn} as the health check (${reason}): the owner binding was not probed`,
+    reason.startsWith('sts-access-denied')
+      ? "let the issuer role trust the stack's HealthCheckRoleArn as itself (npm run -s issuer-role -- --health-role-arn …)"
+      : 'check the STS interface endpoint (dns.sts, tls.sts) and the route from the functions to it',
+  );
+}

@@ -3,13 +3,18 @@
  * the fix each one promises.
  */
 
-import { ForbiddenError, ProfileNotFoundError, UpstreamUnavailableError } from '../../../../src/domain/errors';
+import {
+  ForbiddenError,
+  ProfileNotFoundError,
+  UpstreamInvalidResponseError,
+  UpstreamUnavailableError,
+} from '../../../../src/domain/errors';
 import { combine, fail, healthState, pass, summarize, warn } from '../../../../src/domain/health/check';
 import { checkPrivateResolution, type DnsAnswer } from '../../../../src/domain/health/dns';
 import { checkEndpoint, type EndpointExpectation, type EndpointFacts } from '../../../../src/domain/health/endpoints';
 import { checkApiHealth, checkJwks, checkPort } from '../../../../src/domain/health/probes';
 import { checkIngress, type IngressExpectation, type SecurityGroupFacts } from '../../../../src/domain/health/security-groups';
-import { checkBinding, checkCanary, checkDomain } from '../../../../src/domain/health/studio';
+import { bindingUnprobed, checkBinding, checkCanary, checkDomain } from '../../../../src/domain/health/studio';
 import { checkTls } from '../../../../src/domain/health/tls';
 import { type CidrBlock, parseCidr } from '../../../../src/domain/network-source';
 
@@ -324,6 +329,21 @@ describe('checkBinding (the negative probe)', () => {
     expect(() =>
       checkBinding(ROLE, 'alice', { ok: false, error: new UpstreamUnavailableError('sagemaker-unreachable', 5) }),
     ).toThrow();
+  });
+});
+
+describe('bindingUnprobed (the probe’s session could not be opened)', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/studio-gate-issuer';
+  it('fails, and names the trust to fix when STS refused the health role', () => {
+    expect(bindingUnprobed(ROLE, new UpstreamInvalidResponseError('sts-access-denied:403'))).toMatchObject({
+      status: 'fail',
+      reason: `could not open a session of ${ROLE} as the health check (sts-access-denied:403): the owner binding was not probed`,
+      fix: expect.stringContaining('--health-role-arn'),
+    });
+    expect(bindingUnprobed(ROLE, new UpstreamUnavailableError('sts-unreachable', 5))).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('STS interface endpoint'),
+    });
   });
 });
 
