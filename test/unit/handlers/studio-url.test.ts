@@ -268,12 +268,14 @@ describe('GET /studio-url handler (jwt mode)', () => {
   });
 
   it('remembers a grant: a repeat caller within the TTL costs one call, a refusal is never remembered', async () => {
-    let now = Date.now();
+    // The clock runs with real time (the tokens are minted with it), moved on by `skipped`: a
+    // frozen clock lagged behind tokens minted seconds later on a loaded machine, which read as not yet valid.
+    let skipped = 0;
     fakeSageMaker();
     const app = buildStudioUrlApp(jwtEnv({ PROFILE_CACHE_TTL_SECONDS: '10' }), {
       jwksFetcher: fetcher,
       sagemakerClient: new SageMakerClient({ region: 'eu-west-1' }),
-      clock: () => now,
+      clock: () => Date.now() + skipped,
     });
     const handler = studioUrlHandler(() => app, { record: () => undefined, problem: () => undefined });
     const ask = async (person: string) =>
@@ -287,7 +289,7 @@ describe('GET /studio-url handler (jwt mode)', () => {
     expect((await ask('bob')).statusCode).toBe(409);
     expect(sagemaker.commandCalls(DescribeUserProfileCommand)).toHaveLength(3);
     // After the TTL the grant is checked again, and a profile re-tagged meanwhile is refused.
-    now += 10_001;
+    skipped += 10_001;
     fakeSageMaker(() => 'mallory@example.com');
     expect((await ask('alice')).statusCode).toBe(403);
   });
