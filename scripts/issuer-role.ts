@@ -24,6 +24,8 @@ const FLAGS = {
     'the SageMaker API endpoint id the functions reach this domain by (with --studio-endpoint): calls must come through one of the two',
   '--studio-endpoint':
     "the Studio endpoint id the corporate network opens this domain's Studio through (with --sagemaker-endpoint)",
+  '--health-canary-owner':
+    "the canary profile's owner (the stage's healthCanaryOwner): the health check may tag its session as them, or as nobody, never as anyone else",
   '--owner-tag':
     "the profiles' owner tag key, which each session carries as the person (default studio-gate:owner; studio-gate's PROFILE_OWNER_TAG)",
   '--issuance':
@@ -52,6 +54,7 @@ export function issuerRoleInput(args: readonly string[]): IssuerRoleInput {
     ...(values['--sagemaker-endpoint'] !== undefined && { sagemakerApiVpceId: values['--sagemaker-endpoint'] }),
     ...(values['--studio-endpoint'] !== undefined && { studioVpceId: values['--studio-endpoint'] }),
     ...(values['--issuance'] !== 'direct' && { ownerTagKey: values['--owner-tag'] ?? DEFAULT_OWNER_TAG }),
+    ...(values['--health-canary-owner'] !== undefined && { healthCanaryOwner: values['--health-canary-owner'] }),
   };
   const issuance = values['--issuance'];
   if (issuance !== undefined && !isIssuanceMode(issuance))

@@ -235,8 +235,10 @@ export function buildDeployment(params: DeploymentParams): Deployment {
         domainAccountId: '${AWS::AccountId}',
         networkAccountId: '${AWS::AccountId}',
         trustedRoleArns: issuingRoles.map((role) => `\${${role}Arn}`),
-        // The negative probe (binding): the health run as itself, reading, never issuing.
+        // The negative probe (binding): the health run as itself, reading, never issuing, tagged as
+        // the canary's owner or as nobody.
         healthRoleArn: '${HealthCheckRoleArn}',
+        ...(params.health.canary?.ownerIdentity !== undefined && { healthCanaryOwner: params.health.canary.ownerIdentity }),
         roleName: ownIssuerRoleName,
         sagemakerApiVpceId: facts.sagemakerApiVpceId,
         studioVpceId: facts.studioVpceId,

@@ -51,6 +51,12 @@ export interface IssuerRoleInput {
   readonly ownerTagKey?: string;
   /** The partition, when the region is a placeholder (studio-gate's own stack); else the region's. */
   readonly partition?: string;
+  /**
+   * Tag-bound, with a health role: the canary's owner, the one person besides nobody
+   * (`studio-gate-health`) the health check's session may be tagged as. Without it, only nobody: the
+   * health role could otherwise read any person's profile.
+   */
+  readonly healthCanaryOwner?: string;
 }
 
 /** The default name of the issuer role in each domain account. */
@@ -81,6 +87,9 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   }
   if (input.healthRoleArn !== undefined && input.trustedRoleArns.includes(input.healthRoleArn)) {
     problems.push('--health-role-arn must not also be an issuing role');
+  }
+  if (input.healthCanaryOwner !== undefined && (input.healthRoleArn === undefined || input.ownerTagKey === undefined)) {
+    problems.push('--health-canary-owner goes with --health-role-arn and tag-bound issuance');
   }
   if (input.ownerTagKey !== undefined && !isTagKey(input.ownerTagKey)) {
     problems.push(`--owner-tag must be a tag key (${TAG_KEY_RULE}), got "${input.ownerTagKey}"`);
@@ -137,16 +146,34 @@ export function issuerTrustPolicy(input: IssuerRoleInput): TrustPolicy {
       },
     },
   ];
-  if (tagged !== undefined) {
-    // The tag itself (its own authorization, without SourceIdentity in its context): the same principals.
-    const principals = [...input.trustedRoleArns, ...(input.healthRoleArn === undefined ? [] : [input.healthRoleArn])];
+  if (tagged !== undefined && key !== undefined) {
+    // The tag itself (its own authorization, without SourceIdentity in its context).
     statements.push({
       Sid: 'StudioGateTagsTheSessionWithTheOwnerOnly',
       Effect: 'Allow',
       Principal: network,
       Action: 'sts:TagSession',
-      Condition: { ArnEquals: { 'aws:PrincipalArn': principals }, Null: tagged.null, ...tagged.only },
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [...input.trustedRoleArns] }, Null: tagged.null, ...tagged.only },
     });
+    if (input.healthRoleArn !== undefined) {
+      // The health check tags its session as the canary's owner, or as nobody: never as anyone else.
+      statements.push({
+        Sid: 'HealthCheckTagsItsSessionAsTheCanaryOwnerOrNobody',
+        Effect: 'Allow',
+        Principal: network,
+        Action: 'sts:TagSession',
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': input.healthRoleArn },
+          StringEquals: {
+            [`aws:RequestTag/${key}`]: [
+              HEALTH_SOURCE_IDENTITY,
+              ...(input.healthCanaryOwner === undefined ? [] : [input.healthCanaryOwner]),
+            ],
+          },
+          ...tagged.only,
+        },
+      });
+    }
   }
   if (input.healthRoleArn !== undefined) {
     statements.push({

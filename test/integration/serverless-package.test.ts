@@ -432,6 +432,22 @@ describe('packaged template (stage ci: create everything)', () => {
       });
     await expect(assume('sts:AssumeRole', 'studio-gate-health')).resolves.toBe('Allowed');
     await expect(assume('sts:TagSession', 'studio-gate-health')).resolves.toBe('Allowed');
+    // Its tag: nobody, or the stage's canary owner, never another person.
+    const tagAs = (value: string) =>
+      simulate({
+        principal: roleArn('HealthCheckRole'),
+        action: 'sts:TagSession',
+        resource: ISSUER,
+        context: {
+          'aws:PrincipalArn': roleArn('HealthCheckRole'),
+          'aws:TagKeys': [OWNER],
+          [`aws:RequestTag/${OWNER}`]: value,
+        },
+        identityPolicies: [health],
+        resourcePolicy: trust,
+      });
+    await expect(tagAs('studio-gate-canary@example.com')).resolves.toBe('Allowed');
+    await expect(tagAs('alice@example.com')).resolves.toBe('ImplicitlyDenied');
     // Never as a person: that name is the issuing functions' alone.
     await expect(assume('sts:AssumeRole', 'alice@example.com')).resolves.toBe('ImplicitlyDenied');
     const probe = (action: string) =>

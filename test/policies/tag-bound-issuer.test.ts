@@ -90,8 +90,39 @@ describe('the tag-bound issuer role’s trust', () => {
     ['the health role as itself, tagged', 'sts:AssumeRole', HEALTH_ROLE, { ...health, ...tagged(ALICE) }, 'Allowed'],
     ['the health role as itself, untagged', 'sts:AssumeRole', HEALTH_ROLE, health, 'ImplicitlyDenied'],
     ['the health role naming a person', 'sts:AssumeRole', HEALTH_ROLE, { ...person, ...tagged(ALICE) }, 'ImplicitlyDenied'],
+    // Its tag: nobody (studio-gate-health), or the canary's owner when the role was printed with one.
+    [
+      'the health role tagging itself as nobody',
+      'sts:TagSession',
+      HEALTH_ROLE,
+      { ...health, ...tagged('studio-gate-health') },
+      'Allowed',
+    ],
+    [
+      'the health role tagging itself as a person',
+      'sts:TagSession',
+      HEALTH_ROLE,
+      { ...health, ...tagged(ALICE) },
+      'ImplicitlyDenied',
+    ],
   ])('%s', async (_what, action, principal, context, expected) => {
     await expect(ask(action, principal, context)).resolves.toBe(expected);
+  });
+
+  it('lets the health role tag its session as the canary’s owner it was printed with, and no one else', async () => {
+    const trust = issuerTrustPolicy({ ...input, healthCanaryOwner: ALICE });
+    const tag = (value: string) =>
+      simulate({
+        principal: HEALTH_ROLE,
+        action: 'sts:TagSession',
+        resource: ROLE,
+        context: { 'aws:PrincipalArn': HEALTH_ROLE, 'aws:PrincipalAccount': NETWORK, ...health, ...tagged(value) },
+        identityPolicies: [assumeStatement],
+        resourcePolicy: trust,
+      });
+    await expect(tag(ALICE)).resolves.toBe('Allowed');
+    await expect(tag('studio-gate-health')).resolves.toBe('Allowed');
+    await expect(tag(BOB)).resolves.toBe('ImplicitlyDenied');
   });
 });
 

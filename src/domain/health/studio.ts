@@ -83,7 +83,7 @@ export function checkAssumeRole(roleArn: string, outcome: { ok: true } | { ok: f
   if (reason.startsWith('sts-access-denied')) {
     return fail(
       `STS refused ${roleArn} (${reason})`,
-      "deploy the domain account's issuer role (npm run -s issuer-role) trusting this stack's IssuerTrustedRoleArns, and requiring SourceIdentity",
+      "deploy the domain account's issuer role (npm run -s issuer-role) trusting this stack's IssuerTrustedRoleArns and HealthCheckRoleArn (with a canary: --health-canary-owner, its owner), and requiring SourceIdentity",
     );
   }
   return fail(
