@@ -87,6 +87,15 @@ export function roleAccount(roleArn: string): string | undefined {
 }
 
 /**
+ * Whether `roleArn` is exactly one role (no wildcard: the pattern admits none) of `accountId` in
+ * `partition`: what a trust or an exemption may name, since a pattern would also admit a role
+ * someone creates later under a matching name.
+ */
+export function isRoleOf(roleArn: string, accountId: string, partition: string): boolean {
+  return roleAccount(roleArn) === accountId && roleArn.startsWith(`arn:${partition}:`);
+}
+
+/**
  * The commercial, China and GovCloud regions SageMaker Studio runs in (a region outside this list is
  * a typo, refused at start-up; add one here when AWS opens it).
  */

@@ -18,7 +18,7 @@
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
 import { isTagKey, TAG_KEY_RULE } from '../domain/profile-owner';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
-import { AWS_REGIONS, DOMAIN_ID_PATTERN, roleAccount } from '../domain/studio-domains';
+import { AWS_REGIONS, DOMAIN_ID_PATTERN, isRoleOf } from '../domain/studio-domains';
 import type { PolicyDocument, PolicyStatement } from '../policies/policy-types';
 
 /** What the template is for. */
@@ -78,7 +78,7 @@ export function issuerRoleProblems(input: IssuerRoleInput): string[] {
   }
   // Exact role ARNs: no wildcard, which in ArnLike would also match a role someone creates under a path.
   for (const arn of [...input.trustedRoleArns, ...(input.healthRoleArn === undefined ? [] : [input.healthRoleArn])]) {
-    if (roleAccount(arn) !== input.networkAccountId || !arn.startsWith(`arn:${input.partition ?? partitionOf(input.region)}:`)) {
+    if (!isRoleOf(arn, input.networkAccountId, input.partition ?? partitionOf(input.region))) {
       problems.push(`"${arn}" is not a role of the network account ${input.networkAccountId}`);
     }
   }

@@ -24,7 +24,7 @@
 import { domainArn, partitionOf, spaceArn, userProfileArn } from '../domain/arns';
 import { isTagKey, TAG_KEY_RULE } from '../domain/profile-owner';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
-import { AWS_REGIONS, DOMAIN_ID_PATTERN, type IssuanceMode, roleAccount } from '../domain/studio-domains';
+import { AWS_REGIONS, DOMAIN_ID_PATTERN, type IssuanceMode, isRoleOf } from '../domain/studio-domains';
 import type { ConditionBlock, PolicyStatement } from './policy-types';
 
 /** A statement that names its resources, or everything but some (the guardrails need `NotResource`). */
@@ -105,7 +105,6 @@ export function guardrailProblems(input: GuardrailInput): string[] {
     if (name !== undefined && !/^[\w+=,.@-]{1,128}$/.test(name))
       problems.push(`${flag} must be an IAM policy name, got "${name}"`);
   }
-  const partition = partitionOf(input.region);
   const named: [string, string][] = [
     ...input.issuerRoleArns.map((arn) => ['--issuer-role-arns', arn] as [string, string]),
     ...(input.provisioningRoleArn === '' ? [] : [['--provisioning-role-arn', input.provisioningRoleArn] as [string, string]]),
@@ -114,9 +113,8 @@ export function guardrailProblems(input: GuardrailInput): string[] {
     ...(input.executionRoleArns ?? []).map((arn) => ['--execution-role-arns', arn] as [string, string]),
   ];
   for (const [flag, arn] of named) {
-    // Exact role ARNs of the domain account: SCPs and boundaries govern that account's principals, and
-    // a wildcard would also admit a role someone creates later under a matching name.
-    if (!arn.startsWith(`arn:${partition}:iam::`) || roleAccount(arn) !== input.accountId || /[*?]/.test(arn)) {
+    // Roles of the domain account: SCPs and boundaries govern that account's principals.
+    if (!isRoleOf(arn, input.accountId, partitionOf(input.region))) {
       problems.push(`${flag}: "${arn}" is not an exact role ARN of the domain account ${input.accountId}`);
     }
   }

@@ -5,6 +5,7 @@
  * exactly what to check is a configuration error, never a silently shorter run.
  */
 import { TAG_KEY_PATTERN } from '../profile-owner';
+import { ROLE_ARN_PATTERN } from '../studio-domains';
 import type { EndpointExpectation } from './endpoints';
 
 export interface EndpointPlan extends EndpointExpectation {
@@ -74,9 +75,6 @@ export interface DomainPlan {
 }
 
 /** Who may have to reach an endpoint: the functions' group, Studio's groups, the client ranges. */
-/** An IAM role's ARN, as the plan names issuer roles. */
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-
 export const PEER_SETS = ['function', 'studio', 'clients'] as const;
 export type PeerSet = (typeof PEER_SETS)[number];
 
@@ -247,7 +245,7 @@ export function parsePlan(text: string): HealthPlan | string[] {
       const b = obj(s.binding, 'plan.studio.binding');
       known(b, ['issuerRoleArn', 'ownerTagKey'], 'plan.studio.binding');
       binding = {
-        issuerRoleArn: str(b, 'issuerRoleArn', 'plan.studio.binding', ROLE_ARN),
+        issuerRoleArn: str(b, 'issuerRoleArn', 'plan.studio.binding', ROLE_ARN_PATTERN),
         ownerTagKey: str(b, 'ownerTagKey', 'plan.studio.binding', TAG_KEY_PATTERN),
       };
       if (canary?.owner === undefined) problems.push('plan.studio.binding needs a canary with an owner (the profile it probes)');
@@ -268,7 +266,7 @@ export function parsePlan(text: string): HealthPlan | string[] {
       const domainId = str(d, 'domainId', where, /^d-(-*[a-z0-9]){1,61}$/);
       unique(`domain.${domainId}`, where);
       const optional = (key: string, pattern: RegExp) => (d[key] === undefined ? undefined : str(d, key, where, pattern));
-      const issuerRoleArn = optional('issuerRoleArn', ROLE_ARN);
+      const issuerRoleArn = optional('issuerRoleArn', ROLE_ARN_PATTERN);
       const endpointUrl = optional('endpointUrl', /^https?:\/\/[^\s]+$/);
       const ownerTagKey = optional('ownerTagKey', TAG_KEY_PATTERN);
       if (ownerTagKey !== undefined && issuerRoleArn === undefined) problems.push(`${where}.ownerTagKey needs issuerRoleArn`);
