@@ -16,6 +16,7 @@ export class SageMakerHealthAdapter extends SageMakerStudioAdapter implements St
       return {
         ...(typeof out.Status === 'string' && { status: out.Status }),
         ...(typeof out.AppNetworkAccessType === 'string' && { appNetworkAccessType: out.AppNetworkAccessType }),
+        ...(typeof out.DomainArn === 'string' && { arn: out.DomainArn }),
       };
     } catch (error) {
       const name = (error as { name?: unknown })?.name;

@@ -2,25 +2,20 @@
  * The reads of the doctor's roll-out list (`npm run doctor -- --untagged`): the domain's ARN, every
  * profile name, and each profile's tags. A module of its own: no function bundles it.
  */
-import { DescribeDomainCommand, ListUserProfilesCommand, type ListUserProfilesCommandOutput } from '@aws-sdk/client-sagemaker';
+import { ListUserProfilesCommand, type ListUserProfilesCommandOutput } from '@aws-sdk/client-sagemaker';
 import { UpstreamInvalidResponseError } from '../domain/errors';
 import type { CallOptions } from '../use-cases/ports';
 import type { ProfileInventoryPort } from '../use-cases/untagged-profiles';
-import { SageMakerStudioAdapter, toDomainError } from './sagemaker-studio';
+import { SageMakerHealthAdapter } from './sagemaker-health';
+import { toDomainError } from './sagemaker-studio';
 
 /** Profiles read at most per domain: a bound on a listing that would otherwise follow any NextToken. */
 export const MAX_INVENTORY_PROFILES = 100_000;
 
-export class SageMakerInventoryAdapter extends SageMakerStudioAdapter implements ProfileInventoryPort {
+/** The health checks' reads (DescribeDomain, ListTags), and every profile name of a domain. */
+export class SageMakerInventoryAdapter extends SageMakerHealthAdapter implements ProfileInventoryPort {
   async domainArn(domainId: string, options: CallOptions = {}): Promise<string | undefined> {
-    try {
-      const out = await this.client.send(new DescribeDomainCommand({ DomainId: domainId }), { abortSignal: options.signal });
-      return typeof out.DomainArn === 'string' ? out.DomainArn : undefined;
-    } catch (error) {
-      const name = (error as { name?: unknown })?.name;
-      if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') return undefined;
-      throw toDomainError(error, { operation: 'DescribeDomain', userProfileName: '' });
-    }
+    return (await this.describeDomain(domainId, options))?.arn;
   }
 
   async profileNames(domainId: string, options: CallOptions = {}): Promise<string[]> {

@@ -32,3 +32,11 @@ export const userProfileArn = (f: Where, profile = '*') => sagemakerArn(f, `user
 export const appArn = (f: Where, appType = '*') => sagemakerArn(f, `app/${f.domainId}/*/${appType}/*`);
 /** Spaces of the domain. */
 export const spaceArn = (f: Where) => sagemakerArn(f, `space/${f.domainId}/*`);
+
+/** The parts of a domain's ARN (`arn:<partition>:sagemaker:<region>:<account>:domain/<id>`), or undefined. */
+export function arnPartsOfDomain(arn: string): ArnParts | undefined {
+  const match = /^arn:([a-z-]+):sagemaker:([a-z0-9-]+):(\d{12}):domain\/(d-[a-z0-9-]+)$/.exec(arn);
+  if (match === null) return undefined;
+  const [, partition, region, accountId, domainId] = match as unknown as [string, string, string, string, string];
+  return { partition, region, accountId, domainId };
+}

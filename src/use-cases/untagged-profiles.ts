@@ -4,6 +4,7 @@
  * studio-gate refuses such a profile to everyone. Read-only: DescribeDomain, ListUserProfiles and one
  * ListTags per profile, a few at a time.
  */
+import { arnPartsOfDomain, userProfileArn } from '../domain/arns';
 import { ownerTagsOf, type ProfileTag } from '../domain/profile-owner';
 import type { CallOptions } from './ports';
 
@@ -47,9 +48,9 @@ const hasLookAlike = (tags: readonly ProfileTag[], key: string) => ownerTagsOf(t
 
 /** A profile's ARN from its domain's: `…:domain/d-x` → `…:user-profile/d-x/name`. */
 export function profileArnOf(domainArn: string, profileName: string): string {
-  const at = domainArn.lastIndexOf(':domain/');
-  if (at < 0) throw new Error(`not a domain ARN: ${domainArn}`);
-  return `${domainArn.slice(0, at)}:user-profile/${domainArn.slice(at + ':domain/'.length)}/${profileName}`;
+  const parts = arnPartsOfDomain(domainArn);
+  if (parts === undefined) throw new Error(`not a domain ARN: ${domainArn}`);
+  return userProfileArn(parts, profileName);
 }
 
 /** Each domain's report, in the order given; a domain that fails is reported, never skipped. */

@@ -12,6 +12,8 @@ import { type CheckOutcome, combine, fail, pass, warn } from './check';
 export interface DomainFacts {
   readonly status?: string;
   readonly appNetworkAccessType?: string;
+  /** Its ARN, whose parts name its profiles' (the doctor's roll-out list reads their tags by it). */
+  readonly arn?: string;
 }
 
 export function checkDomain(domainId: string, facts: DomainFacts | undefined): CheckOutcome {
