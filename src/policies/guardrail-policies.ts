@@ -68,6 +68,17 @@ export const DEFAULT_EXECUTION_POLICY_NAME = 'studio-gate-execution-role';
 const managedPolicyArn = (input: GuardrailInput, name: string) =>
   `arn:${partitionOf(input.region)}:iam::${input.accountId}:policy/${name}`;
 
+/** Only the deployer rewrites or deletes the managed policy `name` (its versions are what it grants). */
+function staysAsWritten(input: GuardrailInput, Sid: string, name: string): GuardrailStatement {
+  return {
+    Sid,
+    Effect: 'Deny',
+    Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+    Resource: managedPolicyArn(input, name),
+    Condition: principalNotIn([input.deployerRoleArn]),
+  };
+}
+
 /** The permissions boundary's default name. */
 export const DEFAULT_BOUNDARY_NAME = 'studio-gate-guardrails';
 
@@ -242,14 +253,8 @@ export function onlyStudioGatePresigns(input: GuardrailInput): GuardrailStatemen
       ],
       Condition: principalNotIn([input.deployerRoleArn]),
     },
-    {
-      // The execution-role policy is a managed policy of the account: its versions are the deployer's.
-      Sid: 'ExecutionRolePolicyStaysAsWritten',
-      Effect: 'Deny',
-      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
-      Resource: managedPolicyArn(input, input.executionPolicyName ?? DEFAULT_EXECUTION_POLICY_NAME),
-      Condition: principalNotIn([input.deployerRoleArn]),
-    },
+    // The execution-role policy is a managed policy of the account: its versions are the deployer's.
+    staysAsWritten(input, 'ExecutionRolePolicyStaysAsWritten', input.executionPolicyName ?? DEFAULT_EXECUTION_POLICY_NAME),
     {
       // Every exemption here is by role name: whoever could rewrite a named role's trust or policies
       // (or delete it and create one by the same name) would hold what it holds. The deployer included:
@@ -371,13 +376,7 @@ export function boundaryStaysOn(input: GuardrailInput): GuardrailStatement[] {
       Resource: '*',
       Condition: { ...unlessDeployer, StringNotEquals: { 'iam:PermissionsBoundary': boundary } },
     },
-    {
-      Sid: 'BoundaryStaysAsWritten',
-      Effect: 'Deny',
-      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
-      Resource: boundary,
-      Condition: unlessDeployer,
-    },
+    staysAsWritten(input, 'BoundaryStaysAsWritten', input.boundaryName ?? DEFAULT_BOUNDARY_NAME),
   ];
 }
 
