@@ -160,6 +160,12 @@ function harness(env: Record<string, string>, query: Record<string, string[]> = 
   return { invoke, floor, close: () => client.destroy() };
 }
 
+/** p50 and p99 of latency samples in ms (sorts them). */
+function p50p99(samples: number[]): { p50: number; p99: number } {
+  samples.sort((a, b) => a - b);
+  return { p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2) };
+}
+
 async function latencies(n: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < 50; i++) await fn();
   const samples: number[] = [];
@@ -168,8 +174,7 @@ async function latencies(n: number, fn: () => Promise<unknown>): Promise<{ p50: 
     await fn();
     samples.push(performance.now() - started);
   }
-  samples.sort((a, b) => a - b);
-  return { p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2) };
+  return p50p99(samples);
 }
 
 /**
@@ -373,14 +378,10 @@ async function issuanceSeries(emulatorUrl: string, issuer: TokenIssuer, n: numbe
   } finally {
     for (const path of Object.values(paths)) path.close();
   }
-  const summary = (values: number[]) => {
-    values.sort((a, b) => a - b);
-    return { p50: round(percentile(values, 50), 2), p99: round(percentile(values, 99), 2) };
-  };
   return {
     requests: samples.direct.repeat.length,
-    tagBound: { repeat: summary(samples.tagBound.repeat), first: summary(samples.tagBound.first) },
-    direct: { repeat: summary(samples.direct.repeat), first: summary(samples.direct.first) },
+    tagBound: { repeat: p50p99(samples.tagBound.repeat), first: p50p99(samples.tagBound.first) },
+    direct: { repeat: p50p99(samples.direct.repeat), first: p50p99(samples.direct.first) },
   };
 }
 
