@@ -10,25 +10,19 @@ import { issuerPermissions, issuerRoleTemplate, issuerTrustPolicy } from '../../
 import type { DeploymentFacts } from '../../src/policies/policy-types';
 import { sagemakerApiEndpointPolicy, studioUrlFunctionStatements } from '../../src/policies/sagemaker-policies';
 import { type Decision, simulate } from '../support/iam';
+import {
+  DOMAIN,
+  HEALTH_ROLE,
+  ISSUER_INPUT,
+  NETWORK,
+  DOMAIN_ACCOUNT as RISK,
+  ISSUER_ROLE as ROLE,
+  STUDIO_URL_ROLE,
+} from '../support/issuer-fixture';
 
-const NETWORK = '222233334444';
-const RISK = '555566667777';
 const STRANGER = '888899990000';
-const DOMAIN = 'd-riskdomain01';
-const ROLE = `arn:aws:iam::${RISK}:role/studio-gate-issuer`;
-const STUDIO_URL_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-StudioUrlRole-1A2B3C4D5E6F`;
 const OIDC_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-SsoOidcRole-ZZZ`;
-const HEALTH_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-HealthCheckRole-1A2B3C4D5E6F`;
-const input = {
-  domainId: DOMAIN,
-  region: 'eu-west-1',
-  domainAccountId: RISK,
-  networkAccountId: NETWORK,
-  trustedRoleArns: [STUDIO_URL_ROLE, OIDC_ROLE],
-  healthRoleArn: HEALTH_ROLE,
-  sagemakerApiVpceId: 'vpce-0123456789abcdef0',
-  studioVpceId: 'vpce-0fedcba9876543210',
-};
+const input = { ...ISSUER_INPUT, trustedRoleArns: [STUDIO_URL_ROLE, OIDC_ROLE] };
 const profile = (name: string, domain = DOMAIN, account = RISK) =>
   `arn:aws:sagemaker:eu-west-1:${account}:user-profile/${domain}/${name}`;
 

@@ -10,25 +10,18 @@ import { issuerPermissions, issuerTrustPolicy } from '../../src/infrastructure/i
 import type { DeploymentFacts } from '../../src/policies/policy-types';
 import { studioUrlFunctionStatements } from '../../src/policies/sagemaker-policies';
 import { type Decision, simulate } from '../support/iam';
+import {
+  DOMAIN,
+  DOMAIN_ACCOUNT,
+  HEALTH_ROLE,
+  ISSUER_INPUT,
+  NETWORK,
+  ISSUER_ROLE as ROLE,
+  STUDIO_URL_ROLE,
+} from '../support/issuer-fixture';
 
 const KEY = 'studio-gate:owner';
-const NETWORK = '222233334444';
-const DOMAIN_ACCOUNT = '555566667777';
-const DOMAIN = 'd-riskdomain01';
-const ROLE = `arn:aws:iam::${DOMAIN_ACCOUNT}:role/studio-gate-issuer`;
-const STUDIO_URL_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-StudioUrlRole-1A2B3C4D5E6F`;
-const HEALTH_ROLE = `arn:aws:iam::${NETWORK}:role/studio-gate-prod-HealthCheckRole-1A2B3C4D5E6F`;
-const input = {
-  domainId: DOMAIN,
-  region: 'eu-west-1',
-  domainAccountId: DOMAIN_ACCOUNT,
-  networkAccountId: NETWORK,
-  trustedRoleArns: [STUDIO_URL_ROLE],
-  healthRoleArn: HEALTH_ROLE,
-  sagemakerApiVpceId: 'vpce-0123456789abcdef0',
-  studioVpceId: 'vpce-0fedcba9876543210',
-  ownerTagKey: KEY,
-};
+const input = { ...ISSUER_INPUT, trustedRoleArns: [STUDIO_URL_ROLE], ownerTagKey: KEY };
 const profile = (name: string) => `arn:aws:sagemaker:eu-west-1:${DOMAIN_ACCOUNT}:user-profile/${DOMAIN}/${name}`;
 const space = (name: string) => `arn:aws:sagemaker:eu-west-1:${DOMAIN_ACCOUNT}:space/${DOMAIN}/${name}`;
 const ALICE = 'alice@example.com';
