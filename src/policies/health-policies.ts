@@ -7,7 +7,7 @@
 import { domainArn, userProfileArn } from '../domain/arns';
 import { HEALTH_ITEM_KEY } from '../domain/service-table';
 import { type DeploymentFacts, type PolicyDocument, type PolicyStatement, policyDocument } from './policy-types';
-import { issuerRoleArns, tagSessionStatements } from './sagemaker-policies';
+import { arns, issuerRoleArns, tagSessionStatements } from './sagemaker-policies';
 
 /** The service table's ARN; `${ServiceTableName}` is filled in by the deployment. */
 export const SERVICE_TABLE_ARN = 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${ServiceTableName}';
@@ -117,7 +117,7 @@ function assumeAsTheCheck(f: DeploymentFacts): PolicyStatement[] {
             Sid: 'AssumeIssuerRolesAsTheCheck',
             Effect: 'Allow' as const,
             Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-            Resource: roles.length === 1 ? (roles[0] as string) : roles,
+            Resource: arns(roles),
           },
         ]),
     // A tag-bound domain's session acts as the canary's owner (or as nobody): the owner tag, no other.

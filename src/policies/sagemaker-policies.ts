@@ -60,7 +60,7 @@ export function ownerTagKeyOf(f: DeploymentFacts): string {
 }
 
 /** One ARN, or a list of them when there are several. */
-function arns(list: readonly string[]): string | string[] {
+export function arns(list: readonly string[]): string | string[] {
   return list.length === 1 ? (list[0] as string) : [...list];
 }
 
