@@ -121,17 +121,18 @@ export class IssuerRoleSessions {
    *   `identity-untaggable` when a tag-bound session is asked for an identity no tag can hold.
    */
   async credentialsFor(roleArn: string, canonical: string, options: SessionRequest = {}): Promise<SessionCredentials> {
-    let tag: SessionTag | undefined;
-    if (options.ownerTagKey !== undefined) {
-      tag = ownerSessionTag(options.ownerTagKey, canonical);
-      if (tag === undefined) throw new ForbiddenError('identity-untaggable');
-    }
     // A tagged and an untagged session of one role and person are different sessions.
-    const key = `${roleArn}\n${tag?.key ?? ''}\n${canonical}`;
+    const key = `${roleArn}\n${options.ownerTagKey ?? ''}\n${canonical}`;
     const cached = this.sessions.get(key, this.options.clock());
     if (cached !== undefined) return cached;
     let pending = this.pending.get(key);
     if (pending === undefined) {
+      // Checked before the first AssumeRole only: a cached session's identity passed it.
+      let tag: SessionTag | undefined;
+      if (options.ownerTagKey !== undefined) {
+        tag = ownerSessionTag(options.ownerTagKey, canonical);
+        if (tag === undefined) throw new ForbiddenError('identity-untaggable');
+      }
       // Shared by every caller of this session: bounded by STS's own attempt deadlines, never by one
       // caller's deadline (a caller that gives up must not fail the others); each waits under its own.
       pending = this.assume(key, roleArn, canonical, tag).finally(() => this.pending.delete(key));
