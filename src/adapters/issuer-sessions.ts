@@ -1,6 +1,6 @@
 /**
- * Sessions of a domain's issuer role, one per (role, person): the only code that calls STS. Each is
- * opened with `sts:AssumeRole` through STS's interface endpoint (AWS_ENDPOINT_URL_STS, or its
+ * Sessions of a domain's issuer role, one per (role, person): the only code that asks STS for one
+ * (src/adapters/sts-client.ts sends it). Each is opened with `sts:AssumeRole` through STS's interface endpoint (AWS_ENDPOINT_URL_STS, or its
  * private DNS), with `SourceIdentity` set to the person (the domain account's CloudTrail names them
  * on every call of the session) and a role session name derived from them. A session is reused
  * until {@link REFRESH_BEFORE_MS} before it expires, from a bounded cache; callers asking for the
@@ -9,15 +9,14 @@
  * backoff, the request's own deadline. Credentials never leave this module but as the SDK's
  * credential object, and never reach a log; failures keep only a reason from a fixed set.
  */
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import { ForbiddenError, StudioGateError, UpstreamInvalidResponseError, UpstreamTimeoutError } from '../domain/errors';
 import { ownerSessionTag, personSession, type SessionNaming, type SessionTag } from '../domain/role-session';
-import type { UpstreamPolicy } from '../domain/time-budget';
+import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
 import { TtlMap } from '../domain/ttl-map';
 import type { CallOptions, Clock } from '../use-cases/ports';
-import { boundedTransport } from './bounded-http-handler';
 import { classifySdkError, commonUpstreamError } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
+import { type AssumeRoleAnswer, type StsApi, StsClient } from './sts-client';
 
 /** A session's credentials, as the SDK clients take them. */
 export interface SessionCredentials {
@@ -41,13 +40,18 @@ export interface StsClientSettings {
   readonly upstream: UpstreamPolicy;
 }
 
-/** The one STS client of the container. */
-export function createStsClient(settings: StsClientSettings, credentials?: StaticCredentials): STSClient {
-  return new STSClient({
+/** The one STS client of the container, held to the upstream policy like SageMaker's. */
+export function createStsClient(settings: StsClientSettings, credentials?: StaticCredentials): StsClient {
+  const { upstream } = settings;
+  return new StsClient({
     region: settings.region,
     ...(credentials && { credentials }),
     ...(settings.stsEndpointUrl !== undefined && { endpoint: settings.stsEndpointUrl }),
-    ...boundedTransport(settings.upstream, MAX_STS_RESPONSE_BYTES),
+    connectTimeoutMs: upstream.connectTimeoutMs,
+    attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
+    maxResponseBytes: MAX_STS_RESPONSE_BYTES,
+    maxAttempts: upstream.maxAttempts,
+    backoffMs: (retry) => backoffDelayMs(upstream, retry),
   });
 }
 
@@ -107,7 +111,7 @@ export class IssuerRoleSessions {
   private readonly naming: (canonical: string) => SessionNaming;
 
   constructor(
-    private readonly sts: STSClient,
+    private readonly sts: StsApi,
     private readonly options: IssuerSessionOptions,
   ) {
     this.sessions = new TtlMap(options.maxSessions ?? MAX_SESSIONS);
@@ -143,18 +147,16 @@ export class IssuerRoleSessions {
   }
 
   private async assume(key: string, roleArn: string, canonical: string, tag?: SessionTag): Promise<SessionCredentials> {
-    let out: AssumeRoleCommandOutput;
+    let out: AssumeRoleAnswer;
     const { sourceIdentity, sessionName } = this.naming(canonical);
     try {
-      out = await this.sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: sessionName,
-          SourceIdentity: sourceIdentity,
-          DurationSeconds: this.options.sessionSeconds,
-          ...(tag !== undefined && { Tags: [{ Key: tag.key, Value: tag.value }] }),
-        }),
-      );
+      out = await this.sts.assumeRole({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName,
+        SourceIdentity: sourceIdentity,
+        DurationSeconds: this.options.sessionSeconds,
+        ...(tag !== undefined && { Tags: [{ Key: tag.key, Value: tag.value }] }),
+      });
     } catch (error) {
       throw toStsError(error);
     }

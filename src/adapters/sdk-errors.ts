@@ -27,7 +27,8 @@ export type SdkFailureKind =
   | 'malformed-answer'
   | 'error';
 
-const THROTTLING = new Set([
+/** AWS error codes that mean "slow down": retried, then answered as throttled. */
+export const THROTTLING = new Set([
   'ThrottlingException',
   'Throttling',
   'ThrottledException',

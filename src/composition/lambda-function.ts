@@ -12,10 +12,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { STSClient } from '@aws-sdk/client-sts';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { JsonLineAuditLog } from '../adapters/audit-log';
 import type { StaticCredentials } from '../adapters/static-credentials';
+import type { StsApi } from '../adapters/sts-client';
 import { type Env, lambdaEnvironment } from '../config/environment';
 import { ConfigurationError, plainErrorName } from '../domain/errors';
 import type { TlsPort } from '../use-cases/health-ports';
@@ -29,7 +29,7 @@ export interface Overrides {
   readonly credentials?: StaticCredentials;
   /** The client of domains without an issuer role (a role's sessions get clients of their own). */
   readonly sagemakerClient?: SageMakerClient;
-  readonly stsClient?: STSClient;
+  readonly stsClient?: StsApi;
   readonly dynamoClient?: DynamoDBClient;
   readonly ssmClient?: SSMClient;
   readonly ec2Client?: EC2Client;

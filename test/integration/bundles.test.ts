@@ -1,7 +1,7 @@
 /**
  * The deployed bundles carry only what runs in Lambda (src/infrastructure/bundle.ts): no credential
- * provider but the environment's, no nested STS/SSO client (the STS client, for the issuer roles,
- * with its AssumeRole command only), no event-stream codec, no
+ * provider but the environment's, no nested STS/SSO client, no SDK STS client (the issuer roles'
+ * AssumeRole goes through src/adapters/sts-client.ts), no event-stream codec, no
  * xml-encryption, no debug logger, no whole package.json, no Cognito verifier. A dependency bump
  * that brings one back fails here. And a bundled function with no credentials in its environment
  * fails closed, with its usual answer.
@@ -33,8 +33,8 @@ const NEVER: [string, RegExp][] = [
     /node_modules\/@aws-sdk\/credential-provider-(?!(env|http)\/)/,
   ],
   ['a nested STS/SSO/sign-in client', /node_modules\/@aws-sdk\/(nested-clients|client-sso)/],
-  // The issuer roles' AssumeRole is the one STS command studio-gate sends.
-  ['an STS command but AssumeRole', /node_modules\/@aws-sdk\/client-sts\/dist-es\/commands\/(?!AssumeRoleCommand\.js$)/],
+  // The issuer roles' AssumeRole, the one STS call studio-gate makes, goes through src/adapters/sts-client.ts.
+  ['the SDK’s STS client', /node_modules\/@aws-sdk\/client-sts\//],
   ['the token providers', /node_modules\/@aws-sdk\/token-providers/],
   ['the instance metadata service', /node_modules\/@smithy\/credential-provider-imds/],
   ['event-stream code', /node_modules\/.*event-?stream/],

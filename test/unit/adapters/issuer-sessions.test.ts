@@ -1,21 +1,28 @@
 /**
- * Issuer role sessions (aws-sdk-client-mock): one AssumeRole per (role, person) naming the person,
+ * Issuer role sessions (over a recording StsApi): one AssumeRole per (role, person) naming the person,
  * reused until 5 minutes before it expires, shared by concurrent callers without one caller's
  * deadline failing the others, bounded, never cached when it failed.
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { IssuerRoleSessions, REFRESH_BEFORE_MS, toStsError } from '../../../src/adapters/issuer-sessions';
+import type { AssumeRoleAnswer, AssumeRoleRequest, StsApi } from '../../../src/adapters/sts-client';
 import { UpstreamInvalidResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../../src/domain/errors';
 
-const sts = mockClient(STSClient);
+/** What AssumeRole was asked, in order; `reply` answers it. */
+const calls: AssumeRoleRequest[] = [];
+let reply: (input: AssumeRoleRequest) => Promise<AssumeRoleAnswer> = () => Promise.reject(new Error('no answer set'));
+const fake: StsApi = {
+  assumeRole: (input) => {
+    calls.push(input);
+    return reply(input);
+  },
+};
 const ROLE = 'arn:aws:iam::111111111111:role/studio-gate-issuer';
 let now = Date.parse('2026-12-02T10:00:00Z');
 const clock = () => now;
 
 function answer(minutes = 60) {
   let n = 0;
-  sts.on(AssumeRoleCommand).callsFake(async () => {
+  reply = async () => {
     n += 1;
     return {
       Credentials: {
@@ -25,23 +32,24 @@ function answer(minutes = 60) {
         Expiration: new Date(now + minutes * 60_000),
       },
     };
-  });
+  };
 }
 
 beforeEach(() => {
-  sts.reset();
+  calls.length = 0;
+  reply = () => Promise.reject(new Error('no answer set'));
   now = Date.parse('2026-12-02T10:00:00Z');
 });
 
 it('assumes the role naming the person (SourceIdentity, session name), once per person', async () => {
   answer();
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
+  const sessions = new IssuerRoleSessions(fake, { sessionSeconds: 3600, clock });
   const a = await sessions.credentialsFor(ROLE, 'grace@example.com');
   const again = await sessions.credentialsFor(ROLE, 'grace@example.com');
   const other = await sessions.credentialsFor(ROLE, 'alice@example.com');
   expect(again).toBe(a);
   expect(other.accessKeyId).not.toBe(a.accessKeyId);
-  expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
+  expect(calls).toEqual([
     { RoleArn: ROLE, RoleSessionName: 'sg.grace@example.com', SourceIdentity: 'grace@example.com', DurationSeconds: 3600 },
     { RoleArn: ROLE, RoleSessionName: 'sg.alice@example.com', SourceIdentity: 'alice@example.com', DurationSeconds: 3600 },
   ]);
@@ -49,28 +57,26 @@ it('assumes the role naming the person (SourceIdentity, session name), once per 
 
 it('renews a session 5 minutes before it expires, and never reuses one of another role', async () => {
   answer();
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
+  const sessions = new IssuerRoleSessions(fake, { sessionSeconds: 3600, clock });
   const first = await sessions.credentialsFor(ROLE, 'grace@example.com');
   now += 60 * 60_000 - REFRESH_BEFORE_MS - 1;
   expect(await sessions.credentialsFor(ROLE, 'grace@example.com')).toBe(first);
   now += 2;
   expect((await sessions.credentialsFor(ROLE, 'grace@example.com')).accessKeyId).not.toBe(first.accessKeyId);
   await sessions.credentialsFor(`${ROLE}-2`, 'grace@example.com');
-  expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
+  expect(calls).toHaveLength(3);
 });
 
 it('shares one AssumeRole among concurrent callers, and one caller’s deadline fails only that caller', async () => {
   let release: () => void = () => {};
-  sts.on(AssumeRoleCommand).callsFake(
-    () =>
-      new Promise((resolve) => {
-        release = () =>
-          resolve({
-            Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 3_600_000) },
-          });
-      }),
-  );
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
+  reply = () =>
+    new Promise((resolve) => {
+      release = () =>
+        resolve({
+          Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 3_600_000) },
+        });
+    });
+  const sessions = new IssuerRoleSessions(fake, { sessionSeconds: 3600, clock });
   const impatient = new AbortController();
   const first = sessions.credentialsFor(ROLE, 'grace@example.com', { signal: impatient.signal });
   const second = sessions.credentialsFor(ROLE, 'grace@example.com');
@@ -79,7 +85,7 @@ it('shares one AssumeRole among concurrent callers, and one caller’s deadline 
   await expect(first).rejects.toBeInstanceOf(UpstreamTimeoutError);
   release();
   await expect(second).resolves.toMatchObject({ accessKeyId: 'ASIA1' });
-  expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+  expect(calls).toHaveLength(1);
 });
 
 it('caches no failure, and no answer without usable credentials', async () => {
@@ -88,8 +94,8 @@ it('caches no failure, and no answer without usable credentials', async () => {
     // No Expiration: not a session studio-gate can know the end of.
     () => Promise.resolve({ Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't' } }),
   ];
-  sts.on(AssumeRoleCommand).callsFake(() => (answers.shift() as () => Promise<unknown>)());
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), { sessionSeconds: 3600, clock });
+  reply = () => (answers.shift() as () => Promise<AssumeRoleAnswer>)();
+  const sessions = new IssuerRoleSessions(fake, { sessionSeconds: 3600, clock });
   await expect(sessions.credentialsFor(ROLE, 'grace@example.com')).rejects.toMatchObject({ reason: 'sts-throttled:400' });
   await expect(sessions.credentialsFor(ROLE, 'grace@example.com')).rejects.toMatchObject({ reason: 'sts-malformed-answer' });
   answer();
@@ -98,7 +104,7 @@ it('caches no failure, and no answer without usable credentials', async () => {
 
 it('keeps at most the configured number of sessions, the oldest going first', async () => {
   answer();
-  const sessions = new IssuerRoleSessions(new STSClient({ region: 'eu-west-1' }), {
+  const sessions = new IssuerRoleSessions(fake, {
     sessionSeconds: 3600,
     clock,
     maxSessions: 2,
@@ -106,7 +112,7 @@ it('keeps at most the configured number of sessions, the oldest going first', as
   for (const who of ['aa', 'bb', 'cc']) await sessions.credentialsFor(ROLE, who);
   await sessions.credentialsFor(ROLE, 'cc');
   await sessions.credentialsFor(ROLE, 'aa');
-  expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.SourceIdentity)).toEqual(['aa', 'bb', 'cc', 'aa']);
+  expect(calls.map((c) => c.SourceIdentity)).toEqual(['aa', 'bb', 'cc', 'aa']);
 });
 
 it.each([

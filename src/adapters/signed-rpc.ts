@@ -1,0 +1,256 @@
+/**
+ * A signed call to an AWS service that speaks the Query protocol (STS, EC2) or JSON (SSM,
+ * DynamoDB), for the few operations studio-gate sends there: one POST, signed with the SDK's own
+ * SigV4 signer, sent over {@link boundedRequest} (one deadline per attempt end to end, a size cap,
+ * the caller's abort signal), retried with backoff only when the failure is transient. A full SDK
+ * client for one of these services weighs 20 to 540 KB of protocol and schema code that a Lambda
+ * loads on every cold start, for one to three operations (issue 19); SageMaker keeps its SDK client.
+ *
+ * Failures are thrown in the shape the SDK's errors have (`name` is AWS's error code, and
+ * `$metadata.httpStatusCode`), so {@link classifySdkError} reads them as it reads the SDK's. The
+ * error's message is never upstream text, and credentials never reach an error or a log.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { boundedRequest } from './bounded-request';
+import { THROTTLING } from './sdk-errors';
+import type { StaticCredentials } from './static-credentials';
+import { childText, onlyChild, optionalChild, parseXml, XmlAnswerError, type XmlElement } from './xml-answer';
+
+/** Credentials as the signer takes them. */
+interface SigningCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** Where and how one service is called. */
+export interface SignedRpcSettings {
+  /** SigV4's name of the service (`sts`, `ec2`, `ssm`, `dynamodb`), also the first label of its regional host. */
+  readonly service: string;
+  readonly region: string;
+  /** The interface endpoint's own DNS name or a local peer; else `https://<service>.<region>.<AWS domain>`. */
+  readonly endpoint?: string;
+  /** Local harnesses only; in Lambda the function role's, from the environment. */
+  readonly credentials?: StaticCredentials;
+  readonly connectTimeoutMs: number;
+  /** One attempt, connect to the last byte of the answer. */
+  readonly attemptTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  /** Attempts per call, the first included. */
+  readonly maxAttempts: number;
+  /** The wait before retry number `retry` (1-based). */
+  readonly backoffMs: (retry: number) => number;
+}
+
+/** An AWS error answer, or an answer that is not what the operation returns. */
+export class AwsRpcError extends Error {
+  readonly $metadata: { readonly httpStatusCode: number };
+  constructor(code: string, status: number) {
+    super(`AWS answered ${status}`);
+    // The SDK's errors carry AWS's code as their name; classifySdkError reads it there.
+    this.name = code;
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+/** Credentials are renewed this long before they expire, as the SDK does. */
+const CREDENTIALS_REFRESH_MS = 5 * 60 * 1000;
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+/** The DNS domain of a region's public service endpoints. */
+function awsDomain(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** Whether another attempt may succeed where this one failed. */
+function transient(error: unknown): boolean {
+  const e = (error ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  if (e.name === 'AbortError' || e.name === 'ResponseTooLarge' || e.name === 'CredentialsProviderError') return false;
+  if (e.name === 'TimeoutError' || e.name === 'ResponseIncomplete') return true;
+  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+  if (typeof e.name === 'string' && THROTTLING.has(e.name)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return typeof status === 'number' && (TRANSIENT_STATUS.has(status) || status === 429);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const abort = () => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    if (signal?.aborted) return abort();
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
+
+/** A fully read answer of one call. */
+export interface RpcAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Signed POSTs to one service's endpoint. */
+export class SignedRpc {
+  private readonly url: URL;
+  private readonly signer: SignatureV4;
+  private readonly credentials: () => Promise<SigningCredentials>;
+  private cached: SigningCredentials | undefined;
+  private readonly agent: HttpAgent | HttpsAgent;
+
+  constructor(private readonly settings: SignedRpcSettings) {
+    this.url = new URL(settings.endpoint ?? `https://${settings.service}.${settings.region}.${awsDomain(settings.region)}`);
+    if (this.url.protocol !== 'https:' && this.url.protocol !== 'http:') throw new TypeError('an endpoint is http(s)');
+    const fixed = settings.credentials;
+    // In the bundles this is the environment's credentials only (src/infrastructure/bundle.ts).
+    const provider = fixed ? undefined : defaultProvider();
+    this.credentials = fixed ? async () => fixed : async () => await (provider as () => Promise<SigningCredentials>)();
+    this.signer = new SignatureV4({
+      service: settings.service,
+      region: settings.region,
+      sha256: Sha256,
+      credentials: () => this.currentCredentials(),
+    });
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new HttpsAgent({ keepAlive: true, maxSockets: 50 })
+        : new HttpAgent({ keepAlive: true, maxSockets: 50 });
+  }
+
+  /** The credentials to sign with, kept until five minutes before they expire; a failure is not kept. */
+  private async currentCredentials(): Promise<SigningCredentials> {
+    const kept = this.cached;
+    if (kept && (kept.expiration === undefined || kept.expiration.getTime() - Date.now() > CREDENTIALS_REFRESH_MS)) return kept;
+    const fresh = await this.credentials();
+    this.cached = fresh;
+    return fresh;
+  }
+
+  /** Closes the kept-alive connections. */
+  destroy(): void {
+    this.agent.destroy();
+  }
+
+  /**
+   * POSTs `body` with `headers` (content type and the like), signed anew on each attempt.
+   * @returns the answer of the last attempt, whatever its status: the protocol reads errors.
+   * @throws the transport's errors (TimeoutError, ResponseTooLarge, AbortError, socket errors) or
+   *   CredentialsProviderError, after the retries a transient failure earns.
+   */
+  async post(
+    headers: Record<string, string>,
+    body: string,
+    signal?: AbortSignal,
+    isError?: (answer: RpcAnswer) => unknown,
+  ): Promise<RpcAnswer> {
+    const { settings } = this;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await this.attempt(headers, body, signal);
+        const error = answer.status >= 300 && isError ? isError(answer) : undefined;
+        if (error !== undefined) throw error;
+        return answer;
+      } catch (error) {
+        if (attempt >= settings.maxAttempts || !transient(error) || signal?.aborted) throw error;
+        await sleep(settings.backoffMs(attempt), signal);
+      }
+    }
+  }
+
+  private async attempt(headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<RpcAnswer> {
+    const { url, settings } = this;
+    const request = new HttpRequest({
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port !== '' && { port: Number(url.port) }),
+      method: 'POST',
+      path: url.pathname,
+      headers: { ...headers, host: url.host, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    });
+    const signed = await this.signer.sign(request);
+    const answer = await boundedRequest(
+      {
+        https: url.protocol === 'https:',
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        ...(url.port !== '' && { port: url.port }),
+        method: 'POST',
+        path: url.pathname,
+        headers: signed.headers,
+        body,
+        agent: this.agent,
+      },
+      { connectTimeoutMs: settings.connectTimeoutMs, deadlineMs: settings.attemptTimeoutMs, maxBytes: settings.maxResponseBytes },
+      signal,
+    );
+    return { status: answer.statusCode, body: answer.body.toString('utf8') };
+  }
+}
+
+/** RFC 3986 percent-encoding, as the SDK's Query serializer writes it. */
+function encode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The form body of a Query-protocol call: the action, the API version, then each parameter. */
+export function queryBody(action: string, version: string, params: ReadonlyArray<readonly [string, string]>): string {
+  return [['Action', action] as const, ['Version', version] as const, ...params]
+    .map(([k, v]) => `${encode(k)}=${encode(v)}`)
+    .join('&');
+}
+
+/** The code of a Query-protocol error answer (`<ErrorResponse><Error><Code>`, EC2's `<Response><Errors><Error><Code>`). */
+function queryErrorCode(body: string): string | undefined {
+  try {
+    const root = parseXml(body);
+    const error =
+      root.name === 'Response' ? optionalChild(optionalChild(root, 'Errors') ?? root, 'Error') : optionalChild(root, 'Error');
+    const code = error && childText(error, 'Code');
+    return code !== undefined && /^[A-Za-z][\w.]{0,99}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One Query-protocol call: `action` with `params`, its answer's `<Action>Result` element (the root,
+ * with `resultElement: false`: EC2's answers hold their fields there) given to `read`.
+ * @throws {@link AwsRpcError} with AWS's code for an error answer; `MalformedAnswer` (with the
+ *   answer's status) for one that is not XML, not this operation's, or that `read` finds malformed.
+ */
+export async function queryCall<T>(
+  rpc: SignedRpc,
+  action: string,
+  version: string,
+  params: ReadonlyArray<readonly [string, string]>,
+  read: (result: XmlElement) => T,
+  options: { signal?: AbortSignal | undefined; resultElement?: boolean } = {},
+): Promise<T> {
+  const errorOf = (answer: RpcAnswer) => new AwsRpcError(queryErrorCode(answer.body) ?? 'UnknownError', answer.status);
+  const answer = await rpc.post(
+    { 'content-type': 'application/x-www-form-urlencoded' },
+    queryBody(action, version, params),
+    options.signal,
+    errorOf,
+  );
+  if (answer.status !== 200) throw errorOf(answer);
+  try {
+    const root = parseXml(answer.body);
+    if (root.name !== `${action}Response`) throw new XmlAnswerError('not this operation’s answer');
+    return read(options.resultElement === false ? root : onlyChild(root, `${action}Result`));
+  } catch (error) {
+    if (error instanceof XmlAnswerError) throw new AwsRpcError('MalformedAnswer', answer.status);
+    throw error;
+  }
+}

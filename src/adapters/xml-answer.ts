@@ -1,0 +1,160 @@
+/**
+ * The XML of an AWS Query-protocol answer (STS, EC2), read strictly: elements, attributes, text and
+ * the five predefined entities or character references, nothing else. A DOCTYPE, an entity
+ * declaration, CDATA, a processing instruction past the prolog, an unknown entity, a mismatched or
+ * unclosed tag, nesting deeper than {@link MAX_DEPTH} or more than {@link MAX_ELEMENTS} elements:
+ * each is a malformed answer ({@link XmlAnswerError}), never a partial tree. The caller caps the
+ * answer's size before it gets here. Names are kept without their namespace prefix; attributes are
+ * checked for syntax and dropped (no AWS answer studio-gate reads carries data in one).
+ */
+
+/** An element: its local name, its children in order, and its text (entities decoded). */
+export interface XmlElement {
+  readonly name: string;
+  readonly children: readonly XmlElement[];
+  readonly text: string;
+}
+
+/** The answer is not XML this reader takes; the reason is ours, never upstream text. */
+export class XmlAnswerError extends Error {
+  override readonly name = 'XmlAnswerError';
+}
+
+/** Deeper than any AWS answer studio-gate reads (an EC2 security group's rules are six levels). */
+export const MAX_DEPTH = 32;
+/** More elements than a capped answer of ours holds; a flood of empty tags stops here. */
+export const MAX_ELEMENTS = 50_000;
+
+const NAME = /[A-Za-z_][\w.:-]*/y;
+const SPACE = /[ \t\r\n]*/y;
+const ATTRIBUTE = /([A-Za-z_][\w.:-]*)[ \t\r\n]*=[ \t\r\n]*("[^"<]*"|'[^'<]*')/y;
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** `text` with its entity and character references decoded; any other `&` is malformed. */
+function decode(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&]{0,10});|&/g, (_whole, ref: string | undefined) => {
+    if (ref === undefined) throw new XmlAnswerError('a bare ampersand');
+    const named = ENTITIES[ref];
+    if (named !== undefined) return named;
+    const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
+    if (numeric === null) throw new XmlAnswerError('an unknown entity');
+    const code = numeric[1] !== undefined ? Number.parseInt(numeric[1], 16) : Number(numeric[2]);
+    const allowed =
+      code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0x10ffff);
+    if (!allowed || (code >= 0xfffe && code <= 0xffff)) throw new XmlAnswerError('a character reference XML forbids');
+    return String.fromCodePoint(code);
+  });
+}
+
+/** Reads `xml` into its root element. @throws XmlAnswerError for anything but the plain XML above. */
+export function parseXml(xml: string): XmlElement {
+  let at = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let elements = 0;
+
+  const skipSpace = () => {
+    SPACE.lastIndex = at;
+    SPACE.exec(xml);
+    at = SPACE.lastIndex;
+  };
+  const expect = (token: string, what: string) => {
+    if (!xml.startsWith(token, at)) throw new XmlAnswerError(`expected ${what}`);
+    at += token.length;
+  };
+  const name = (): string => {
+    NAME.lastIndex = at;
+    const match = NAME.exec(xml);
+    if (match === null) throw new XmlAnswerError('expected a name');
+    at = NAME.lastIndex;
+    return match[0];
+  };
+  /** Comments and whitespace between elements (the prolog, the epilog). */
+  const skipMisc = () => {
+    for (;;) {
+      skipSpace();
+      if (!xml.startsWith('<!--', at)) return;
+      const end = xml.indexOf('-->', at + 4);
+      if (end < 0) throw new XmlAnswerError('an unclosed comment');
+      at = end + 3;
+    }
+  };
+
+  const element = (depth: number): XmlElement => {
+    if (depth > MAX_DEPTH) throw new XmlAnswerError('nested too deep');
+    if (++elements > MAX_ELEMENTS) throw new XmlAnswerError('too many elements');
+    expect('<', 'an element');
+    const qualified = name();
+    for (;;) {
+      skipSpace();
+      ATTRIBUTE.lastIndex = at;
+      if (ATTRIBUTE.exec(xml) === null) break;
+      at = ATTRIBUTE.lastIndex;
+    }
+    const local = qualified.slice(qualified.lastIndexOf(':') + 1);
+    if (xml.startsWith('/>', at)) {
+      at += 2;
+      return { name: local, children: [], text: '' };
+    }
+    expect('>', 'the end of a start tag');
+    const children: XmlElement[] = [];
+    let text = '';
+    for (;;) {
+      const next = xml.indexOf('<', at);
+      if (next < 0) throw new XmlAnswerError('an unclosed element');
+      text += decode(xml.slice(at, next));
+      at = next;
+      if (xml.startsWith('</', at)) {
+        at += 2;
+        if (name() !== qualified) throw new XmlAnswerError('a mismatched end tag');
+        skipSpace();
+        expect('>', 'the end of an end tag');
+        return { name: local, children, text };
+      }
+      if (xml.startsWith('<!--', at)) {
+        const end = xml.indexOf('-->', at + 4);
+        if (end < 0) throw new XmlAnswerError('an unclosed comment');
+        at = end + 3;
+        continue;
+      }
+      // CDATA, DOCTYPE, entity declarations and processing instructions are not in any answer we read.
+      if (xml.startsWith('<!', at) || xml.startsWith('<?', at)) throw new XmlAnswerError('markup this reader refuses');
+      children.push(element(depth + 1));
+    }
+  };
+
+  if (xml.startsWith('<?xml', at)) {
+    const end = xml.indexOf('?>', at);
+    if (end < 0) throw new XmlAnswerError('an unclosed declaration');
+    at = end + 2;
+  }
+  skipMisc();
+  if (xml.startsWith('<!', at) || xml.startsWith('<?', at)) throw new XmlAnswerError('markup this reader refuses');
+  const root = element(1);
+  skipMisc();
+  if (at !== xml.length) throw new XmlAnswerError('content after the root element');
+  return root;
+}
+
+/** The children of `parent` named `name`. */
+export function childrenNamed(parent: XmlElement, name: string): XmlElement[] {
+  return parent.children.filter((child) => child.name === name);
+}
+
+/** The child named `name`, or undefined; two of them is malformed (a field AWS sends once). */
+export function optionalChild(parent: XmlElement, name: string): XmlElement | undefined {
+  const found = childrenNamed(parent, name);
+  if (found.length > 1) throw new XmlAnswerError(`${name} twice`);
+  return found[0];
+}
+
+/** The one child named `name`. @throws XmlAnswerError when it is missing or repeated. */
+export function onlyChild(parent: XmlElement, name: string): XmlElement {
+  const found = optionalChild(parent, name);
+  if (found === undefined) throw new XmlAnswerError(`no ${name}`);
+  return found;
+}
+
+/** The text of the child named `name`, or undefined when it is absent. */
+export function childText(parent: XmlElement, name: string): string | undefined {
+  return optionalChild(parent, name)?.text;
+}
