@@ -72,7 +72,7 @@ const FUNCTIONS = {
   ssoOidc: { entry: 'handlers/sso-oidc.ts', clients: ['sagemaker', 'sts', 'dynamodb', 'ssm'] },
   ssoSaml: { entry: 'handlers/sso-saml.ts', clients: ['sagemaker', 'sts', 'dynamodb', 'ssm'] },
   health: { entry: 'handlers/health.ts', clients: ['dynamodb'] },
-  healthCheck: { entry: 'handlers/health-check.ts', clients: ['ec2', 'sagemaker', 'dynamodb'] },
+  healthCheck: { entry: 'handlers/health-check.ts', clients: ['ec2', 'sagemaker', 'sts', 'dynamodb'] },
 } as const;
 
 /** One SDK client as a floor bundle imports and builds it. */

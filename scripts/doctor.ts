@@ -18,6 +18,7 @@ import './local/quiet-node-notice';
 import { readFileSync } from 'node:fs';
 import { NetProbes } from '../src/adapters/net-probes';
 import { healthPortsFor } from '../src/composition/health-check';
+import type { Overrides } from '../src/composition/lambda-function';
 import { inventoryDomains, inventoryPortFor } from '../src/composition/untagged-profiles';
 import { readDomainList } from '../src/config/domains';
 import type { HealthSummary } from '../src/domain/health/check';
@@ -201,8 +202,16 @@ export function renderUntagged(reports: readonly OwnerTagReport[], description: 
   return lines.join('\n');
 }
 
-/** Runs the doctor; @returns the exit code. */
-export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<number> {
+/**
+ * Runs the doctor; @returns the exit code. `clients` stands in for the EC2 client it would build
+ * (tests answer EC2 with aws-sdk-client-mock through it).
+ */
+export async function doctor(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: (text: string) => void,
+  clients: Pick<Overrides, 'ec2Client'> = {},
+): Promise<number> {
   const known = new Set(['--json', '--stage', '--region', '--plan', '--help', '--untagged', '--owner-tag', '--domain']);
   const valued = ['--stage', '--region', '--plan', '--owner-tag', '--domain'];
   for (const [i, a] of args.entries()) {
@@ -271,7 +280,7 @@ export async function doctor(args: readonly string[], env: NodeJS.ProcessEnv, ou
       ...(target.sagemakerEndpointUrl && { sagemakerEndpointUrl: target.sagemakerEndpointUrl }),
       ...(target.stsEndpointUrl && { stsEndpointUrl: target.stsEndpointUrl }),
     },
-    target.local ? { credentials: LOCAL_CREDENTIALS } : {},
+    { ...clients, ...(target.local && { credentials: LOCAL_CREDENTIALS }) },
   );
   const started = Date.now();
   const summary = await runHealth(target.plan, ports);

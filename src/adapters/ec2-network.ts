@@ -1,40 +1,37 @@
 /**
  * EC2 adapter of the health checks: the VPC's endpoints, their security groups and the VPC's
- * ranges, read with DescribeVpcEndpoints, DescribeSecurityGroups and DescribeVpcs (every page).
+ * ranges, read with DescribeVpcEndpoints, DescribeSecurityGroups and DescribeVpcs (every page),
+ * through src/adapters/ec2-client.ts.
  * In a VPC-only deployment the client reaches EC2 through the ec2 interface endpoint
  * (createEc2Endpoint=true); each attempt is bounded like the SageMaker client's.
  */
-import {
-  DescribeSecurityGroupsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  type IpPermission,
-} from '@aws-sdk/client-ec2';
 import type { EndpointFacts } from '../domain/health/endpoints';
 import type { IngressRule, SecurityGroupFacts } from '../domain/health/security-groups';
 import type { NetworkPort } from '../use-cases/health-ports';
 import type { CallOptions } from '../use-cases/ports';
-import { BoundedHttpHandler, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import { MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import { type Ec2Api, Ec2Client, type IpPermissionRecord } from './ec2-client';
 import type { StaticCredentials } from './static-credentials';
 
 /** Pages read at most per call (a VPC with more than 10,000 endpoints is not one we check). */
 const MAX_PAGES = 10;
 
-export function createEc2Client(region: string, timeoutMs: number, credentials?: StaticCredentials): EC2Client {
-  return new EC2Client({
+/** Backoff before EC2's second attempt (the SDK's standard base delay). */
+const RETRY_BACKOFF_MS = 100;
+
+export function createEc2Client(region: string, timeoutMs: number, credentials?: StaticCredentials): Ec2Client {
+  return new Ec2Client({
     region,
     ...(credentials && { credentials }),
+    connectTimeoutMs: Math.min(1000, timeoutMs),
+    attemptTimeoutMs: timeoutMs,
+    maxResponseBytes: MAX_SAGEMAKER_RESPONSE_BYTES,
     maxAttempts: 2,
-    requestHandler: new BoundedHttpHandler({
-      connectTimeoutMs: Math.min(1000, timeoutMs),
-      attemptTimeoutMs: timeoutMs,
-      maxResponseBytes: MAX_SAGEMAKER_RESPONSE_BYTES,
-    }),
+    backoffMs: () => RETRY_BACKOFF_MS,
   });
 }
 
-function ingressOf(permission: IpPermission): IngressRule {
+function ingressOf(permission: IpPermissionRecord): IngressRule {
   return {
     protocol: String(permission.IpProtocol ?? ''),
     ...(permission.FromPort !== undefined && permission.FromPort >= 0 && { fromPort: permission.FromPort }),
@@ -47,7 +44,7 @@ function ingressOf(permission: IpPermission): IngressRule {
 }
 
 export class Ec2NetworkAdapter implements NetworkPort {
-  constructor(private readonly client: EC2Client) {}
+  constructor(private readonly client: Ec2Api) {}
 
   async describeVpcEndpoints(
     input: { vpcId: string; serviceNames: readonly string[] },
@@ -56,15 +53,15 @@ export class Ec2NetworkAdapter implements NetworkPort {
     const found: EndpointFacts[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const out = await this.client.send(
-        new DescribeVpcEndpointsCommand({
+      const out = await this.client.describeVpcEndpoints(
+        {
           Filters: [
             { Name: 'vpc-id', Values: [input.vpcId] },
             { Name: 'service-name', Values: [...input.serviceNames] },
           ],
           ...(token && { NextToken: token }),
-        }),
-        { abortSignal: options.signal },
+        },
+        options.signal,
       );
       for (const e of out.VpcEndpoints ?? []) {
         if (typeof e.VpcEndpointId !== 'string' || typeof e.ServiceName !== 'string') continue;
@@ -85,16 +82,14 @@ export class Ec2NetworkAdapter implements NetworkPort {
   }
 
   async describeSecurityGroups(groupIds: readonly string[], options: CallOptions = {}): Promise<SecurityGroupFacts[]> {
-    const out = await this.client.send(new DescribeSecurityGroupsCommand({ GroupIds: [...groupIds] }), {
-      abortSignal: options.signal,
-    });
+    const out = await this.client.describeSecurityGroups({ GroupIds: [...groupIds] }, options.signal);
     return (out.SecurityGroups ?? [])
       .filter((g) => typeof g.GroupId === 'string')
       .map((g) => ({ id: g.GroupId as string, ingress: (g.IpPermissions ?? []).map(ingressOf) }));
   }
 
   async describeVpcCidrs(vpcId: string, options: CallOptions = {}): Promise<string[]> {
-    const out = await this.client.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }), { abortSignal: options.signal });
+    const out = await this.client.describeVpcs({ VpcIds: [vpcId] }, options.signal);
     const vpc = out.Vpcs?.[0];
     const live = (state: unknown) => state === 'associated' || state === undefined;
     return [

@@ -9,11 +9,11 @@
  * same functions with the same {@link Overrides}.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { JsonLineAuditLog } from '../adapters/audit-log';
+import type { Ec2Api } from '../adapters/ec2-client';
 import type { StaticCredentials } from '../adapters/static-credentials';
 import type { StsApi } from '../adapters/sts-client';
 import { type Env, lambdaEnvironment } from '../config/environment';
@@ -32,7 +32,7 @@ export interface Overrides {
   readonly stsClient?: StsApi;
   readonly dynamoClient?: DynamoDBClient;
   readonly ssmClient?: SSMClient;
-  readonly ec2Client?: EC2Client;
+  readonly ec2Client?: Ec2Api;
   readonly jwksFetcher?: Fetcher;
   readonly tls?: TlsPort;
   /** The OIDC function's IdP client, given its secret. */

@@ -20,6 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { doctor } from '../../scripts/doctor';
 import { type LocalDnsServer, startDnsServer } from '../../scripts/local/dns-server';
 import { freePorts } from '../../scripts/local/ports';
+import { sdkEc2Api } from '../support/sdk-ec2';
 
 const ec2 = mockClient(EC2Client);
 const sagemaker = mockClient(SageMakerClient);
@@ -90,9 +91,14 @@ function healthyAws(): void {
 
 async function run(...args: string[]) {
   let out = '';
-  const code = await doctor(args, {}, (text) => {
-    out += text;
-  });
+  const code = await doctor(
+    args,
+    {},
+    (text) => {
+      out += text;
+    },
+    { ec2Client: sdkEc2Api() },
+  );
   return { code, out };
 }
 

@@ -27,6 +27,7 @@ import type { DnsAnswer } from '../../../src/domain/health/dns';
 import { type HealthPlan, parsePlan } from '../../../src/domain/health/plan';
 import type { DnsPort, TlsPort } from '../../../src/use-cases/health-ports';
 import { runHealth } from '../../../src/use-cases/run-health-checks';
+import { sdkEc2Api } from '../../support/sdk-ec2';
 
 const ec2 = mockClient(EC2Client);
 const sagemaker = mockClient(SageMakerClient);
@@ -148,7 +149,7 @@ const noTls: TlsPort = { handshake: async () => ({ kind: 'error', address: '', c
 
 function ports(dns: DnsPort = privateDns) {
   return {
-    network: new Ec2NetworkAdapter(new EC2Client({ region: 'eu-west-1' })),
+    network: new Ec2NetworkAdapter(sdkEc2Api()),
     studio: new SageMakerHealthAdapter(new SageMakerClient({ region: 'eu-west-1' })),
     dns,
     tls: noTls,
