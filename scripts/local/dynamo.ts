@@ -1,7 +1,8 @@
 /**
  * The local DynamoDB: dynalite (a DynamoDB-protocol server, in memory) on 127.0.0.1, with the
- * service's table created as the deployment creates it (string keys pk/sk). The functions reach it
- * with the real @aws-sdk/client-dynamodb, pointed here by AWS_ENDPOINT_URL_DYNAMODB.
+ * service's table created as the deployment creates it (string keys pk/sk; the SDK's client makes it).
+ * The functions reach it with their own DynamoDB client (src/adapters/dynamo-client.ts), pointed here
+ * by AWS_ENDPOINT_URL_DYNAMODB.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';

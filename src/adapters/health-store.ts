@@ -4,12 +4,11 @@
  * item, overwritten by every run: `pk = health`, `sk = latest`. A stored item that does not read as
  * a summary counts as none (GET /health then says `unknown`, never `healthy`).
  */
-import { type DynamoDBClient, GetItemCommand, type GetItemCommandOutput, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
 import type { CheckResult, CheckStatus, HealthSummary } from '../domain/health/check';
 import { HEALTH_ITEM_KEY, SERVICE_TABLE_TTL_ATTRIBUTE } from '../domain/service-table';
 import type { HealthStore } from '../use-cases/health-ports';
-import { createDynamoClient } from './dynamo-client';
+import { createDynamoClient, type DynamoApi, type ReadItem } from './dynamo-client';
 import type { StaticCredentials } from './static-credentials';
 
 /** How long DynamoDB keeps a summary nobody overwrites (its TTL). */
@@ -54,35 +53,31 @@ export function readSummary(text: string): HealthSummary | undefined {
 
 export class DynamoHealthStore implements HealthStore {
   constructor(
-    private readonly client: DynamoDBClient,
+    private readonly client: DynamoApi,
     private readonly tableName: string,
   ) {}
 
   async save(summary: HealthSummary): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: { S: HEALTH_ITEM_KEY.pk },
-          sk: { S: HEALTH_ITEM_KEY.sk },
-          checkedAt: { N: String(summary.checkedAt) },
-          summary: { S: JSON.stringify(summary) },
-          [SERVICE_TABLE_TTL_ATTRIBUTE]: { N: String(Math.floor(summary.checkedAt / 1000) + KEEP_SECONDS) },
-        },
-      }),
-    );
+    await this.client.putItem({
+      TableName: this.tableName,
+      Item: {
+        pk: { S: HEALTH_ITEM_KEY.pk },
+        sk: { S: HEALTH_ITEM_KEY.sk },
+        checkedAt: { N: String(summary.checkedAt) },
+        summary: { S: JSON.stringify(summary) },
+        [SERVICE_TABLE_TTL_ATTRIBUTE]: { N: String(Math.floor(summary.checkedAt / 1000) + KEEP_SECONDS) },
+      },
+    });
   }
 
   async latest(): Promise<HealthSummary | undefined> {
-    let out: GetItemCommandOutput;
+    let out: { Item?: ReadItem };
     try {
-      out = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { pk: { S: HEALTH_ITEM_KEY.pk }, sk: { S: HEALTH_ITEM_KEY.sk } },
-          ConsistentRead: true,
-        }),
-      );
+      out = await this.client.getItem({
+        TableName: this.tableName,
+        Key: { pk: { S: HEALTH_ITEM_KEY.pk }, sk: { S: HEALTH_ITEM_KEY.sk } },
+        ConsistentRead: true,
+      });
     } catch {
       // Unreachable, throttled, refused, or no credentials: GET /health answers 503, never a 500.
       throw new UpstreamUnavailableError('health-store-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
@@ -96,7 +91,7 @@ export class DynamoHealthStore implements HealthStore {
 export function healthStoreFor(
   config: { readonly region: string; readonly tableName: string; readonly dynamoEndpointUrl?: string },
   overrides: {
-    readonly dynamoClient?: DynamoDBClient;
+    readonly dynamoClient?: DynamoApi;
     readonly credentials?: StaticCredentials;
   } = {},
 ): HealthStore {

@@ -5,15 +5,15 @@
  * record DynamoDB has not yet deleted (TTL lags) is overwritten. Only a hash of the value is stored.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
 import { SERVICE_TABLE_TTL_ATTRIBUTE, SSO_REPLAY_PARTITION } from '../domain/service-table';
 import type { CallOptions, Clock } from '../use-cases/ports';
 import type { ReplayGuard } from '../use-cases/sso-ports';
+import type { DynamoApi } from './dynamo-client';
 
 export class DynamoReplayGuard implements ReplayGuard {
   constructor(
-    private readonly client: DynamoDBClient,
+    private readonly client: DynamoApi,
     private readonly tableName: string,
     private readonly clock: Clock = Date.now,
   ) {}
@@ -23,8 +23,8 @@ export class DynamoReplayGuard implements ReplayGuard {
     const [kind, ...rest] = key.split(':');
     const digest = createHash('sha256').update(rest.join(':')).digest('base64url');
     try {
-      await this.client.send(
-        new PutItemCommand({
+      await this.client.putItem(
+        {
           TableName: this.tableName,
           Item: {
             pk: { S: SSO_REPLAY_PARTITION },
@@ -34,12 +34,11 @@ export class DynamoReplayGuard implements ReplayGuard {
           ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
           ExpressionAttributeNames: { '#expires': SERVICE_TABLE_TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ':now': { N: String(now) } },
-        }),
-        options.signal ? { abortSignal: options.signal } : {},
+        },
+        options.signal,
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       // Unknown whether it was stored: fail closed (the person signs in again).
       throw new UpstreamUnavailableError('sso-replay-store-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);

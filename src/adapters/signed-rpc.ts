@@ -10,7 +10,7 @@
  * `$metadata.httpStatusCode`), so {@link classifySdkError} reads them as it reads the SDK's. The
  * error's message is never upstream text, and credentials never reach an error or a log.
  */
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
@@ -46,6 +46,8 @@ export interface SignedRpcSettings {
   readonly maxAttempts: number;
   /** The wait before retry number `retry` (1-based). */
   readonly backoffMs: (retry: number) => number;
+  /** An integrity check of an answer's bytes (DynamoDB's CRC32); an answer that fails it is retried like a dropped one. */
+  readonly checkAnswer?: (body: Buffer, headers: IncomingHttpHeaders) => boolean;
 }
 
 /** An AWS error answer, or an answer that is not what the operation returns. */
@@ -57,6 +59,11 @@ export class AwsRpcError extends Error {
     this.name = code;
     this.$metadata = { httpStatusCode: status };
   }
+}
+
+/** A JSON answer is not shaped as the operation's (thrown by a `read` of {@link jsonCall}). */
+export class AnswerShapeError extends Error {
+  override readonly name = 'AnswerShapeError';
 }
 
 /** Credentials are renewed this long before they expire, as the SDK does. */
@@ -98,6 +105,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /** A fully read answer of one call. */
 export interface RpcAnswer {
   readonly status: number;
+  /** `x-amzn-errortype`, where the JSON protocols name an error. */
+  readonly errorType?: string;
   readonly body: string;
 }
 
@@ -194,7 +203,18 @@ export class SignedRpc {
       { connectTimeoutMs: settings.connectTimeoutMs, deadlineMs: settings.attemptTimeoutMs, maxBytes: settings.maxResponseBytes },
       signal,
     );
-    return { status: answer.statusCode, body: answer.body.toString('utf8') };
+    if (settings.checkAnswer && !settings.checkAnswer(answer.body, answer.headers)) {
+      throw Object.assign(new Error('the answer does not match its checksum'), {
+        name: 'ResponseIncomplete',
+        code: 'ECONNRESET',
+      });
+    }
+    const errorType = answer.headers['x-amzn-errortype'];
+    return {
+      status: answer.statusCode,
+      ...(typeof errorType === 'string' && { errorType }),
+      body: answer.body.toString('utf8'),
+    };
   }
 }
 
@@ -251,6 +271,51 @@ export async function queryCall<T>(
     return read(options.resultElement === false ? root : onlyChild(root, `${action}Result`));
   } catch (error) {
     if (error instanceof XmlAnswerError) throw new AwsRpcError('MalformedAnswer', answer.status);
+    throw error;
+  }
+}
+
+/** AWS's error code as the JSON protocols write it (`x-amzn-errortype`, else `__type` or `code`), without namespace or URL. */
+function jsonErrorCode(answer: RpcAnswer): string | undefined {
+  let raw = answer.errorType;
+  if (raw === undefined) {
+    try {
+      const body = JSON.parse(answer.body) as { __type?: unknown; code?: unknown };
+      raw = typeof body.__type === 'string' ? body.__type : typeof body.code === 'string' ? body.code : undefined;
+    } catch {
+      raw = undefined;
+    }
+  }
+  const code = raw?.split(':')[0]?.split('#').pop();
+  return code !== undefined && /^[A-Za-z][\w.]{0,99}$/.test(code) ? code : undefined;
+}
+
+/**
+ * One call in AWS's JSON protocol (`X-Amz-Target: <target>`), its answer's JSON given to `read`.
+ * @throws {@link AwsRpcError} with AWS's code for an error answer; `MalformedAnswer` (with the
+ *   answer's status) for one that is not JSON or that `read` refuses (by throwing {@link AnswerShapeError}).
+ */
+export async function jsonCall<T>(
+  rpc: SignedRpc,
+  jsonVersion: '1.0' | '1.1',
+  target: string,
+  input: unknown,
+  read: (answer: unknown) => T,
+  signal?: AbortSignal,
+): Promise<T> {
+  const errorOf = (answer: RpcAnswer) => new AwsRpcError(jsonErrorCode(answer) ?? 'UnknownError', answer.status);
+  const answer = await rpc.post(
+    { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amz-target': target },
+    JSON.stringify(input),
+    signal,
+    errorOf,
+  );
+  if (answer.status !== 200) throw errorOf(answer);
+  try {
+    return read(JSON.parse(answer.body));
+  } catch (error) {
+    if (error instanceof SyntaxError || error instanceof AnswerShapeError)
+      throw new AwsRpcError('MalformedAnswer', answer.status);
     throw error;
   }
 }

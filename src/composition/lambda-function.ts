@@ -8,12 +8,12 @@
  * for HTTP functions, a failed run for the scheduled one) instead of half-working. Tests build the
  * same functions with the same {@link Overrides}.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { JsonLineAuditLog } from '../adapters/audit-log';
+import type { DynamoApi } from '../adapters/dynamo-client';
 import type { Ec2Api } from '../adapters/ec2-client';
+import type { SsmApi } from '../adapters/ssm-secrets';
 import type { StaticCredentials } from '../adapters/static-credentials';
 import type { StsApi } from '../adapters/sts-client';
 import { type Env, lambdaEnvironment } from '../config/environment';
@@ -30,8 +30,8 @@ export interface Overrides {
   /** The client of domains without an issuer role (a role's sessions get clients of their own). */
   readonly sagemakerClient?: SageMakerClient;
   readonly stsClient?: StsApi;
-  readonly dynamoClient?: DynamoDBClient;
-  readonly ssmClient?: SSMClient;
+  readonly dynamoClient?: DynamoApi;
+  readonly ssmClient?: SsmApi;
   readonly ec2Client?: Ec2Api;
   readonly jwksFetcher?: Fetcher;
   readonly tls?: TlsPort;

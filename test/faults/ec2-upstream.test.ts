@@ -4,12 +4,11 @@
  * EC2 writes them, with fields the checks never read) the same values of every field they read. A
  * hostile EC2 gets no field read from a malformed answer, and its errors keep AWS's code only.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Ec2Client } from '../../src/adapters/ec2-client';
 import { Ec2NetworkAdapter } from '../../src/adapters/ec2-network';
-import { sdkEc2Api } from '../support/sdk-ec2';
+import { type AwsPeer, answer, startAwsPeer } from '../support/aws-peer';
+import { sdkEc2Api } from '../support/sdk-clients';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEC2TEST', secretAccessKey: 'ec2-test-secret' };
 const NS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"';
@@ -108,41 +107,24 @@ const VPCS = `<DescribeVpcsResponse ${NS}>
   </vpcSet>
 </DescribeVpcsResponse>`;
 
-let server: Server;
-let url: string;
-const bodies: string[] = [];
-let replies: ((res: ServerResponse) => void)[] = [];
-const xml = (status: number, body: string) => (res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8' });
-  res.end(body);
-};
+let peer: AwsPeer;
+const xml = (status: number, body: string) => answer(status, 'text/xml;charset=UTF-8', body);
+/** The requests' bodies, in order. */
+const bodies = () => peer.seen.map((r) => r.body);
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString();
-      bodies.push(body);
-      const action = new URLSearchParams(body).get('Action');
-      const reply = replies.shift();
-      if (reply) return reply(res);
-      xml(200, action === 'DescribeVpcEndpoints' ? ENDPOINTS : action === 'DescribeSecurityGroups' ? GROUPS : VPCS)(res);
-    });
+  peer = await startAwsPeer((res, request) => {
+    const action = new URLSearchParams(request.body).get('Action');
+    xml(200, action === 'DescribeVpcEndpoints' ? ENDPOINTS : action === 'DescribeSecurityGroups' ? GROUPS : VPCS)(res, request);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
-beforeEach(() => {
-  bodies.length = 0;
-  replies = [];
-});
+afterAll(() => peer.close());
+beforeEach(() => peer.reset());
 
 const ours = () =>
   new Ec2Client({
     region: 'eu-west-1',
-    endpoint: url,
+    endpoint: peer.url,
     credentials: CREDENTIALS,
     connectTimeoutMs: 500,
     attemptTimeoutMs: 1000,
@@ -150,7 +132,7 @@ const ours = () =>
     maxAttempts: 2,
     backoffMs: () => 1,
   });
-const sdk = () => new EC2Client({ region: 'eu-west-1', endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 });
+const sdk = () => new EC2Client({ region: 'eu-west-1', endpoint: peer.url, credentials: CREDENTIALS, maxAttempts: 1 });
 
 /** The checks' facts, through the adapter, from either client: they must be equal. */
 async function facts(adapter: Ec2NetworkAdapter) {
@@ -167,9 +149,10 @@ async function facts(adapter: Ec2NetworkAdapter) {
 it('sends the requests the SDK sends and reads the facts the SDK reads, page after page', async () => {
   // Both stop after ten pages of the same token: the page cap.
   const mine = await facts(new Ec2NetworkAdapter(ours()));
-  const mineBodies = bodies.splice(0);
+  const mineBodies = bodies();
+  peer.reset();
   const theirs = await facts(new Ec2NetworkAdapter(sdkEc2Api(sdk())));
-  expect(mineBodies).toEqual(bodies);
+  expect(mineBodies).toEqual(bodies());
   expect(mine).toEqual(theirs);
   expect(mineBodies[1]).toContain('NextToken=page%2B2%2F%3D');
   expect(mine.endpoints[0]).toEqual({
@@ -198,7 +181,7 @@ it('reads each answer’s raw fields as the SDK does', async () => {
   const theirs = await sdk().send(
     new DescribeVpcEndpointsCommand({ ...input, Filters: [{ Name: 'vpc-id', Values: ['vpc-1', 'vpc-2'] }] }),
   );
-  expect(bodies[0]).toBe(bodies[1]);
+  expect(bodies()[0]).toBe(bodies()[1]);
   expect(mine.VpcEndpoints).toEqual(
     theirs.VpcEndpoints?.map(({ VpcEndpointId, ServiceName, VpcId, State, PrivateDnsEnabled, SubnetIds, Groups }) =>
       JSON.parse(
@@ -260,11 +243,11 @@ it.each([
   [503, 'Unavailable'],
 ])('names an error answer %s %s as the SDK does, and keeps no message', async (status, code) => {
   const error = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>You are not authorized. Encoded authorization failure message: secret</Message></Error></Errors><RequestID>r</RequestID></Response>`;
-  replies = [xml(status, error)];
+  peer.reply(xml(status, error));
   const theirs = (await sdk()
     .send(new DescribeVpcsCommand({ VpcIds: ['vpc-1'] }))
     .catch((e: unknown) => e)) as Error;
-  replies = [xml(status, error), xml(status, error)];
+  peer.reply(xml(status, error), xml(status, error));
   const mine = (await ours()
     .describeVpcs({ VpcIds: ['vpc-1'] })
     .catch((e: unknown) => e)) as Error & { $metadata: unknown };
@@ -284,10 +267,10 @@ it.each([
   ],
   ['an internal entity', `<!DOCTYPE x [<!ENTITY e "vpce-evil">]>${ENDPOINTS}`],
 ])('reads nothing from an answer with %s', async (_what, body) => {
-  replies = [xml(200, body)];
+  peer.reply(xml(200, body));
   await expect(ours().describeVpcEndpoints({ Filters: [{ Name: 'vpc-id', Values: ['vpc-1'] }] })).rejects.toMatchObject({
     name: 'MalformedAnswer',
     $metadata: { httpStatusCode: 200 },
   });
-  expect(bodies).toHaveLength(1);
+  expect(bodies()).toHaveLength(1);
 });

@@ -5,14 +5,13 @@
  * transient, a deadline per attempt, a size cap, no XML beyond plain elements). The SDK's client is
  * the reference here only; no function bundles it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createStsClient, IssuerRoleSessions, toStsError } from '../../src/adapters/issuer-sessions';
 import { type AssumeRoleRequest, StsClient } from '../../src/adapters/sts-client';
+import { type AwsPeer, answer, type PeerReply, type PeerRequest, startAwsPeer } from '../support/aws-peer';
 
 const CREDENTIALS = { accessKeyId: 'AKIDSTSTEST', secretAccessKey: 'sts-test-secret' };
 const INPUT: AssumeRoleRequest = {
@@ -37,24 +36,8 @@ const ANSWER = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06
   <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>
 </AssumeRoleResponse>`;
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-type Reply = (res: ServerResponse, seen: Seen) => void;
-
-let server: Server;
-let url: string;
-const seen: Seen[] = [];
-let replies: Reply[] = [];
-const xml =
-  (status: number, body: string): Reply =>
-  (res) => {
-    res.writeHead(status, { 'content-type': 'text/xml' });
-    res.end(body);
-  };
+let peer: AwsPeer;
+const xml = (status: number, body: string) => answer(status, 'text/xml', body);
 const errorAnswer = (status: number, code: string) =>
   xml(
     status,
@@ -62,28 +45,15 @@ const errorAnswer = (status: number, code: string) =>
   );
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-      seen.push(s);
-      (replies.shift() ?? xml(200, ANSWER))(res, s);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  peer = await startAwsPeer(xml(200, ANSWER));
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
-beforeEach(() => {
-  seen.length = 0;
-  replies = [];
-});
+afterAll(() => peer.close());
+beforeEach(() => peer.reset());
 
 const ours = (over: Partial<ConstructorParameters<typeof StsClient>[0]> = {}) =>
   new StsClient({
     region: 'eu-west-1',
-    endpoint: url,
+    endpoint: peer.url,
     credentials: CREDENTIALS,
     connectTimeoutMs: 500,
     attemptTimeoutMs: 1000,
@@ -92,13 +62,13 @@ const ours = (over: Partial<ConstructorParameters<typeof StsClient>[0]> = {}) =>
     backoffMs: () => 1,
     ...over,
   });
-const sdk = () => new STSClient({ region: 'eu-west-1', endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 });
+const sdk = () => new STSClient({ region: 'eu-west-1', endpoint: peer.url, credentials: CREDENTIALS, maxAttempts: 1 });
 
 /** What a Query-protocol body says, order aside. */
 const params = (body: string) => [...new URLSearchParams(body).entries()].sort(([a], [b]) => a.localeCompare(b));
 
 /** The request as it arrived, signed again with the date it names: equal only when nothing signed was changed on the way. */
-async function resigned(s: Seen): Promise<string> {
+async function resigned(s: PeerRequest): Promise<string> {
   const amzDate = String(s.headers['x-amz-date']);
   const signingDate = new Date(
     `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
@@ -121,7 +91,7 @@ async function resigned(s: Seen): Promise<string> {
 it('sends the AssumeRole the SDK sends, signed over what reaches the wire', async () => {
   await ours().assumeRole(INPUT);
   await sdk().send(new AssumeRoleCommand({ ...INPUT, Tags: INPUT.Tags?.map((t) => ({ ...t })) }));
-  const [mine, theirs] = seen as [Seen, Seen];
+  const [mine, theirs] = peer.seen as [PeerRequest, PeerRequest];
   expect(params(mine.body)).toEqual(params(theirs.body));
   expect(mine.body).toBe(theirs.body);
   expect([mine.method, mine.url, mine.headers['content-type']]).toEqual([
@@ -151,11 +121,11 @@ it.each([
   [400, 'ExpiredToken', 'sts-access-denied:400'],
   [500, 'InternalFailure', 'sts-server-error:500'],
 ])('names an error answer %s %s as the SDK’s error does', async (status, code, reason) => {
-  replies = [errorAnswer(status, code)];
+  peer.reply(errorAnswer(status, code));
   const theirs = await sdk()
     .send(new AssumeRoleCommand(INPUT as never))
     .catch((e: unknown) => e);
-  replies = [errorAnswer(status, code), errorAnswer(status, code), errorAnswer(status, code)];
+  peer.reply(errorAnswer(status, code), errorAnswer(status, code), errorAnswer(status, code));
   const mine = await ours()
     .assumeRole(INPUT)
     .catch((e: unknown) => e);
@@ -165,21 +135,21 @@ it.each([
 });
 
 it('retries what is transient (throttled, 5xx, a dropped connection) and nothing else', async () => {
-  replies = [errorAnswer(400, 'Throttling'), errorAnswer(503, 'ServiceUnavailable'), (res) => res.destroy()];
+  peer.reply(errorAnswer(400, 'Throttling'), errorAnswer(503, 'ServiceUnavailable'), (res) => res.destroy());
   await expect(ours({ maxAttempts: 4 }).assumeRole(INPUT)).resolves.toMatchObject({
     Credentials: { AccessKeyId: 'ASIAFROMSTS' },
   });
-  expect(seen).toHaveLength(4);
+  expect(peer.seen).toHaveLength(4);
   // Signed anew each time: no attempt reuses another's signature.
-  expect(new Set(seen.map((s) => s.headers['amz-sdk-invocation-id'] ?? s.headers.authorization)).size).toBeGreaterThan(0);
-  seen.length = 0;
-  replies = [errorAnswer(403, 'AccessDenied')];
+  expect(new Set(peer.seen.map((s) => s.headers['amz-sdk-invocation-id'] ?? s.headers.authorization)).size).toBeGreaterThan(0);
+  peer.reset();
+  peer.reply(errorAnswer(403, 'AccessDenied'));
   await expect(ours({ maxAttempts: 4 }).assumeRole(INPUT)).rejects.toMatchObject({ name: 'AccessDenied' });
-  expect(seen).toHaveLength(1);
-  seen.length = 0;
-  replies = [errorAnswer(400, 'Throttling'), errorAnswer(400, 'Throttling'), errorAnswer(400, 'Throttling')];
+  expect(peer.seen).toHaveLength(1);
+  peer.reset();
+  peer.reply(errorAnswer(400, 'Throttling'), errorAnswer(400, 'Throttling'), errorAnswer(400, 'Throttling'));
   await expect(ours({ maxAttempts: 2 }).assumeRole(INPUT)).rejects.toMatchObject({ name: 'Throttling' });
-  expect(seen).toHaveLength(2);
+  expect(peer.seen).toHaveLength(2);
 });
 
 it.each([
@@ -193,44 +163,44 @@ it.each([
   ['an HTML page', '<html><body>proxy</body></html>'],
   ['truncated XML', ANSWER.slice(0, 200)],
 ])('takes no credentials from %s (sts-malformed-answer, not retried)', async (_what, body) => {
-  replies = [xml(200, body)];
+  peer.reply(xml(200, body));
   const sessions = new IssuerRoleSessions(ours(), { sessionSeconds: 3600, clock: () => Date.parse('2026-12-02T10:00:00Z') });
   await expect(sessions.credentialsFor(INPUT.RoleArn, 'grace')).rejects.toMatchObject({
     reason: expect.stringMatching(/^sts-malformed-answer/),
   });
-  expect(seen).toHaveLength(1);
+  expect(peer.seen).toHaveLength(1);
 });
 
 it('holds a slow, endless or oversized STS to its bounds', async () => {
   const upstream = { connectTimeoutMs: 200, requestTimeoutMs: 300, maxAttempts: 2, backoffBaseMs: 1, backoffCapMs: 1 };
-  const client = createStsClient({ region: 'eu-west-1', stsEndpointUrl: url, upstream }, CREDENTIALS);
+  const client = createStsClient({ region: 'eu-west-1', stsEndpointUrl: peer.url, upstream }, CREDENTIALS);
   const sessions = new IssuerRoleSessions(client, { sessionSeconds: 3600, clock: () => Date.parse('2026-12-02T10:00:00Z') });
   // Headers, then a body that drips forever: both attempts time out.
-  const drip: Reply = (res) => {
+  const drip: PeerReply = (res) => {
     res.writeHead(200, { 'content-type': 'text/xml' });
     res.write('<AssumeRoleResponse>');
     const timer = setInterval(() => res.write(' '), 50);
     res.on('close', () => clearInterval(timer));
   };
-  replies = [drip, drip];
+  peer.reply(drip, drip);
   const started = Date.now();
   await expect(sessions.credentialsFor(INPUT.RoleArn, 'a')).rejects.toMatchObject({ reason: 'sts-timeout' });
   expect(Date.now() - started).toBeLessThan(3000);
-  expect(seen).toHaveLength(2);
+  expect(peer.seen).toHaveLength(2);
   // An answer past the cap: refused at once, not retried, nothing read from it.
-  seen.length = 0;
-  replies = [xml(200, `<AssumeRoleResponse>${' '.repeat(65 * 1024)}</AssumeRoleResponse>`)];
+  peer.reset();
+  peer.reply(xml(200, `<AssumeRoleResponse>${' '.repeat(65 * 1024)}</AssumeRoleResponse>`));
   await expect(sessions.credentialsFor(INPUT.RoleArn, 'b')).rejects.toMatchObject({ reason: 'sts-response-too-large' });
-  expect(seen).toHaveLength(1);
+  expect(peer.seen).toHaveLength(1);
   client.destroy();
 });
 
 it('stops waiting, and stops retrying, when the caller’s deadline passes', async () => {
-  const hang: Reply = () => undefined;
-  replies = [hang];
+  const hang: PeerReply = () => undefined;
+  peer.reply(hang);
   const controller = new AbortController();
   const call = ours({ attemptTimeoutMs: 5000 }).assumeRole(INPUT, controller.signal);
   setTimeout(() => controller.abort(), 50);
   await expect(call).rejects.toMatchObject({ name: 'AbortError' });
-  expect(seen).toHaveLength(1);
+  expect(peer.seen).toHaveLength(1);
 });

@@ -1,7 +1,8 @@
 /**
  * The deployed bundles carry only what runs in Lambda (src/infrastructure/bundle.ts): no credential
  * provider but the environment's, no nested STS/SSO client, no SDK STS client (the issuer roles'
- * AssumeRole goes through src/adapters/sts-client.ts) and no SDK EC2 client (src/adapters/ec2-client.ts),
+ * AssumeRole goes through src/adapters/sts-client.ts), no SDK EC2, SSM or DynamoDB client
+ * (src/adapters/ec2-client.ts, ssm-secrets.ts, dynamo-client.ts),
  * no event-stream codec, no
  * xml-encryption, no debug logger, no whole package.json, no Cognito verifier. A dependency bump
  * that brings one back fails here. And a bundled function with no credentials in its environment
@@ -38,6 +39,13 @@ const NEVER: [string, RegExp][] = [
   ['the SDK’s STS client', /node_modules\/@aws-sdk\/client-sts\//],
   // The health checks' three EC2 reads go through src/adapters/ec2-client.ts.
   ['the SDK’s EC2 client', /node_modules\/@aws-sdk\/(client-ec2|middleware-sdk-ec2)\//],
+  // The SSO functions' one GetParameters goes through src/adapters/ssm-secrets.ts.
+  ['the SDK’s SSM client', /node_modules\/@aws-sdk\/client-ssm\//],
+  // The service table's PutItem and GetItem go through src/adapters/dynamo-client.ts.
+  [
+    'the SDK’s DynamoDB client',
+    /node_modules\/@aws-sdk\/(client-dynamodb|dynamodb-codec|middleware-endpoint-discovery|endpoint-cache)\//,
+  ],
   ['the token providers', /node_modules\/@aws-sdk\/token-providers/],
   ['the instance metadata service', /node_modules\/@smithy\/credential-provider-imds/],
   ['event-stream code', /node_modules\/.*event-?stream/],

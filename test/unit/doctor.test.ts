@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { doctor } from '../../scripts/doctor';
 import { type LocalDnsServer, startDnsServer } from '../../scripts/local/dns-server';
 import { freePorts } from '../../scripts/local/ports';
-import { sdkEc2Api } from '../support/sdk-ec2';
+import { sdkEc2Api } from '../support/sdk-clients';
 
 const ec2 = mockClient(EC2Client);
 const sagemaker = mockClient(SageMakerClient);

@@ -27,7 +27,7 @@ import type { DnsAnswer } from '../../../src/domain/health/dns';
 import { type HealthPlan, parsePlan } from '../../../src/domain/health/plan';
 import type { DnsPort, TlsPort } from '../../../src/use-cases/health-ports';
 import { runHealth } from '../../../src/use-cases/run-health-checks';
-import { sdkEc2Api } from '../../support/sdk-ec2';
+import { sdkEc2Api } from '../../support/sdk-clients';
 
 const ec2 = mockClient(EC2Client);
 const sagemaker = mockClient(SageMakerClient);

@@ -6,6 +6,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoHealthStore } from '../../../src/adapters/health-store';
 import { UpstreamUnavailableError } from '../../../src/domain/errors';
+import { sdkDynamoApi } from '../../support/sdk-clients';
 
 const dynamo = mockClient(DynamoDBClient);
 
@@ -20,7 +21,7 @@ it.each([
   ['an unreachable endpoint', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
 ])('answers %s as the table being unavailable', async (_what, error) => {
   dynamo.on(GetItemCommand).rejects(error);
-  const store = new DynamoHealthStore(new DynamoDBClient({ region: 'eu-west-1' }), 'studio-gate-test');
+  const store = new DynamoHealthStore(sdkDynamoApi(), 'studio-gate-test');
   await expect(store.latest()).rejects.toEqual(expect.any(UpstreamUnavailableError));
   await expect(store.latest()).rejects.toMatchObject({ reason: 'health-store-unavailable' });
 });

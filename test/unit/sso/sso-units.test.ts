@@ -8,6 +8,7 @@ import { ConfigurationError, ForbiddenError, ProfileNotReadyError, UpstreamUnava
 import { callbackUrlOf, cookieValue, samlFormOf } from '../../../src/http/sso-endpoint';
 import { PAGE_CSP, ssoErrorResponse } from '../../../src/http/sso-pages';
 import { jwtEnv } from '../../support/env';
+import { sdkSsmApi } from '../../support/sdk-clients';
 import { ssoEvent } from '../../support/sso';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64url');
@@ -225,7 +226,7 @@ describe('the secrets', () => {
       });
     const secrets: string[] = [];
     const app = buildOidcApp(oidcEnv(), {
-      ssmClient: new SSMClient({ region: 'eu-west-1' }),
+      ssmClient: sdkSsmApi(),
       oidcPort: (secret) => {
         secrets.push(secret);
         return fakeOidc;
@@ -246,7 +247,7 @@ describe('the secrets', () => {
 
   it('name a missing parameter, never a value', async () => {
     ssm.on(GetParametersCommand).resolves({ Parameters: [], InvalidParameters: ['/studio-gate/prod/sso-cookie-keys'] });
-    const app = buildOidcApp(oidcEnv(), { ssmClient: new SSMClient({ region: 'eu-west-1' }), oidcPort: () => fakeOidc });
+    const app = buildOidcApp(oidcEnv(), { ssmClient: sdkSsmApi(), oidcPort: () => fakeOidc });
     await expect(app()).rejects.toThrow(/not found: \/studio-gate\/prod\/sso-cookie-keys/);
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * studio-gate's own DynamoDB client (src/adapters/dynamo-client.ts) against dynalite, a DynamoDB
+ * on loopback, with the SDK's DynamoDBClient as the reference: what one writes the other reads, the
+ * replay guard's condition refuses a second use for both alike; and against a hostile DynamoDB: an
+ * answer that fails its CRC32 is retried, never believed, and a malformed item is no summary.
+ */
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
+import { createDynamoClient } from '../../src/adapters/dynamo-client';
+import { DynamoHealthStore } from '../../src/adapters/health-store';
+import { DynamoReplayGuard } from '../../src/adapters/replay-store';
+import { type AwsPeer, startAwsPeer } from '../support/aws-peer';
+import { sdkDynamoApi } from '../support/sdk-clients';
+
+const TABLE = 'studio-gate-dynamo-test';
+let dynamo: LocalDynamo;
+let peer: AwsPeer;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ port: 0, tableName: TABLE });
+  peer = await startAwsPeer((res) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end('{}');
+  });
+});
+afterAll(async () => {
+  await Promise.all([dynamo.close(), peer.close()]);
+});
+beforeEach(() => peer.reset());
+
+const ours = (endpoint = dynamo.url, maxAttempts = 3) =>
+  createDynamoClient('eu-west-1', { endpoint, timeoutMs: 1000, credentials: LOCAL_CREDENTIALS, maxAttempts, backoffMs: 1 });
+const sdk = () => new DynamoDBClient({ region: 'eu-west-1', endpoint: dynamo.url, credentials: LOCAL_CREDENTIALS });
+
+it('writes what the SDK reads and reads what the SDK writes', async () => {
+  const item = { pk: { S: 'p' }, sk: { S: 'ours' }, n: { N: '42' }, text: { S: 'a "quoted" é \u2028' } };
+  await ours().putItem({ TableName: TABLE, Item: item });
+  const read = await sdk().send(
+    new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'p' }, sk: { S: 'ours' } }, ConsistentRead: true }),
+  );
+  expect(read.Item).toEqual(item);
+  await sdk().send(new PutItemCommand({ TableName: TABLE, Item: { ...item, sk: { S: 'theirs' } } }));
+  const mine = await ours().getItem({ TableName: TABLE, Key: { pk: { S: 'p' }, sk: { S: 'theirs' } }, ConsistentRead: true });
+  expect(mine.Item).toEqual({ ...item, sk: { S: 'theirs' } });
+  expect(await ours().getItem({ TableName: TABLE, Key: { pk: { S: 'p' }, sk: { S: 'none' } } })).toEqual({});
+});
+
+it('refuses a second use through the replay guard’s condition, as the SDK’s client did', async () => {
+  const clock = () => Date.parse('2026-12-02T10:00:00Z');
+  for (const [name, client] of [
+    ['ours', ours()],
+    ['sdk', sdkDynamoApi(sdk())],
+  ] as const) {
+    const guard = new DynamoReplayGuard(client, TABLE, clock);
+    const expires = clock() + 60_000;
+    expect([name, await guard.useOnce(`saml:assertion-${name}`, expires)]).toEqual([name, true]);
+    expect([name, await guard.useOnce(`saml:assertion-${name}`, expires)]).toEqual([name, false]);
+  }
+});
+
+it('retries an answer whose CRC32 does not match, and believes none', async () => {
+  const summary = JSON.stringify({ checkedAt: 1, healthy: true, status: 'pass', checks: [] });
+  const body = JSON.stringify({ Item: { summary: { S: summary } } });
+  const lying = (res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '12345' });
+    res.end(body);
+  };
+  peer.reply(lying, lying, lying);
+  const store = new DynamoHealthStore(ours(peer.url, 3), TABLE);
+  await expect(store.latest()).rejects.toMatchObject({ reason: 'health-store-unavailable' });
+  expect(peer.seen).toHaveLength(3);
+});
+
+it.each([
+  ['an item that is a list', '{"Item":[]}'],
+  ['an attribute that is a string', '{"Item":{"summary":"x"}}'],
+  ['a string attribute holding a number', '{"Item":{"summary":{"S":42}}}'],
+  ['no JSON', 'Item'],
+])('answers GET /health’s store read of %s as unavailable, reading nothing', async (_what, body) => {
+  peer.reply((res) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(body);
+  });
+  await expect(new DynamoHealthStore(ours(peer.url, 1), TABLE).latest()).rejects.toMatchObject({
+    reason: 'health-store-unavailable',
+  });
+});
+
+it('names DynamoDB’s conditional failure as the SDK does, from its namespaced type', async () => {
+  peer.reply((res) => {
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(
+      JSON.stringify({
+        __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+        message: 'The conditional request failed',
+      }),
+    );
+  });
+  const guard = new DynamoReplayGuard(ours(peer.url, 1), TABLE);
+  await expect(guard.useOnce('oidc:code', Date.now() + 60_000)).resolves.toBe(false);
+});
