@@ -4,7 +4,8 @@
  * configured, one assertion only, NotBefore/NotOnOrAfter with the configured skew, the audience).
  * This file then reads the *verified* assertion again, with @xmldom/xmldom, and checks what
  * node-saml leaves to its caller: the issuer, the bearer SubjectConfirmationData's Recipient (the
- * ACS) and NotOnOrAfter, the response's Destination, and that NameID is plain text and reads the
+ * ACS) and NotOnOrAfter, the response's Destination and its Status (Success, which node-saml reads
+ * only when no assertion is present), and that NameID is plain text and reads the
  * same both ways. (A comment inside NameID is the classic way to make two parsers disagree; the
  * verified XML is canonical, comments removed, so it reads as the whole value signed.) InResponseTo is the use
  * case's business (bound to the sealed cookie), so node-saml's own cache is off.
@@ -41,6 +42,7 @@ export interface SamlSettings {
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
 /** Assertions valid for longer than this are refused: their replay records would be kept as long. */
 const MAX_ASSERTION_LIFETIME_MS = 60 * 60 * 1000;
@@ -146,6 +148,12 @@ export class NodeSamlServiceProvider implements SamlPort {
     const responseIssuer = children(response, ASSERTION_NS, 'Issuer')[0];
     if (responseIssuer !== undefined && responseIssuer.textContent?.trim() !== s.idpEntityId) {
       throw new UnauthenticatedError('saml-issuer-mismatch');
+    }
+    // node-saml reads the Status only when the response holds no assertion: an IdP that answers
+    // "Responder" or "AuthnFailed" beside a signed assertion would otherwise sign the person in.
+    const status = only(response, PROTOCOL_NS, 'Status', 'saml-idp-status-error');
+    if (only(status, PROTOCOL_NS, 'StatusCode', 'saml-idp-status-error').getAttribute('Value') !== SUCCESS) {
+      throw new UnauthenticatedError('saml-idp-status-error');
     }
     const destination = response.getAttribute('Destination');
     if (destination !== null && destination !== '' && destination !== s.acsUrl)

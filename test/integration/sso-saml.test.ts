@@ -179,6 +179,36 @@ describe('SAML negatives', () => {
     expect(result.statusCode).toBe(302);
   });
 
+  it('refuses a signed answer whose status is not Success (the IdP refused the person), saying only that', async () => {
+    const success = '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>';
+    const failed = (status: string) =>
+      signElement(
+        responseXml(alice(), sso.acsUrl, signElement(assertionXml(alice(), sso.acsUrl), 'Assertion', sso.samlKey)).replace(
+          success,
+          status,
+        ),
+        'Response',
+        sso.samlKey,
+      );
+    const responder = (inner: string) =>
+      `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder">${inner}</samlp:StatusCode><samlp:StatusMessage>account locked: alice@example.com</samlp:StatusMessage></samlp:Status>`;
+    for (const status of [
+      responder('<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"/>'),
+      responder(''),
+      // No Status, or a second one after Success.
+      '',
+      `${success}${responder('')}`,
+    ]) {
+      const entries: AuditEntry[] = [];
+      const result = await post(container(entries), b64(failed(status)));
+      expect(result.statusCode).toBe(401);
+      expect(result.headers?.Location).toBeUndefined();
+      expect(entries[0]?.reason).toBe('saml-idp-status-error');
+      expect(JSON.stringify(entries)).not.toContain('account locked');
+      expect(String(result.body)).not.toContain('account locked');
+    }
+  });
+
   it('refuses a signed assertion altered after signing (NameID and attributes changed)', async () => {
     const xml = Buffer.from(signed(alice()), 'base64').toString('utf8').replaceAll('alice@example.com', 'bob@example.com');
     await refused(b64(xml), /signature-invalid$/);
