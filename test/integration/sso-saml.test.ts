@@ -207,6 +207,13 @@ describe('SAML negatives', () => {
       expect(JSON.stringify(entries)).not.toContain('account locked');
       expect(String(result.body)).not.toContain('account locked');
     }
+    // The IdP's refusal as IdPs send it: no assertion at all (node-saml builds its error from the Status).
+    const entries: AuditEntry[] = [];
+    const bare = signElement(responseXml(alice(), sso.acsUrl, '').replace(success, responder('')), 'Response', sso.samlKey);
+    const result = await post(container(entries), b64(bare));
+    expect(result.statusCode).toBe(401);
+    expect(entries[0]?.reason).toBe('saml-idp-status-error');
+    expect(JSON.stringify(entries)).not.toContain('account locked');
   });
 
   it('refuses a signed assertion altered after signing (NameID and attributes changed)', async () => {
