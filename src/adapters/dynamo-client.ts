@@ -49,7 +49,8 @@ export function readGetItem(answer: unknown): { Item?: ReadItem } {
   if (item === undefined) return {};
   if (typeof item !== 'object' || item === null || Array.isArray(item))
     throw new AnswerShapeError('an item that is not an object');
-  const read: Record<string, { S?: string; N?: string }> = {};
+  // No prototype: an attribute named __proto__ is an attribute like any other, never the item's prototype.
+  const read: Record<string, { S?: string; N?: string }> = Object.create(null);
   for (const [name, value] of Object.entries(item)) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new AnswerShapeError('an attribute that is not one');
@@ -62,7 +63,7 @@ export function readGetItem(answer: unknown): { Item?: ReadItem } {
   return { Item: read };
 }
 
-/** DynamoDB over one signed endpoint; each answer checked against its `x-amz-crc32`, as the SDK does. */
+/** DynamoDB over one signed endpoint; each answer checked against the `x-amz-crc32` DynamoDB sends with it. */
 export class DynamoClient implements DynamoApi {
   constructor(private readonly rpc: SignedRpc) {}
 

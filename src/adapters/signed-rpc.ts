@@ -16,6 +16,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { AWS_REGIONS } from '../domain/studio-domains';
 import { boundedRequest } from './bounded-request';
 import { THROTTLING } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
@@ -46,7 +47,11 @@ export interface SignedRpcSettings {
   readonly maxAttempts: number;
   /** The wait before retry number `retry` (1-based). */
   readonly backoffMs: (retry: number) => number;
-  /** An integrity check of an answer's bytes (DynamoDB's CRC32); an answer that fails it is retried like a dropped one. */
+  /**
+   * An integrity check of an answer's bytes (DynamoDB's CRC32). An answer that fails it is refused
+   * (`ResponseChecksumMismatch`) and not retried: the request it answers was received, and sending a
+   * conditional write again would read as its own second use.
+   */
   readonly checkAnswer?: (body: Buffer, headers: IncomingHttpHeaders) => boolean;
 }
 
@@ -71,9 +76,17 @@ const CREDENTIALS_REFRESH_MS = 5 * 60 * 1000;
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
-/** The DNS domain of a region's public service endpoints. */
-function awsDomain(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+/**
+ * The regional host of `service` in `region`: the commercial, China and GovCloud partitions, where
+ * studio-gate runs (AWS_REGIONS). Elsewhere (the ISO and sovereign partitions, with their own DNS
+ * domains) there is no name to guess: the endpoint must be given, and without one this refuses to
+ * build rather than send credentials-signed requests to the wrong domain.
+ */
+function regionalUrl(service: string, region: string): string {
+  if (!AWS_REGIONS.includes(region)) {
+    throw new TypeError(`no ${service} endpoint is known for region ${region.slice(0, 40)}: give its endpoint URL`);
+  }
+  return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 
 /** Whether another attempt may succeed where this one failed. */
@@ -119,8 +132,12 @@ export class SignedRpc {
   private readonly agent: HttpAgent | HttpsAgent;
 
   constructor(private readonly settings: SignedRpcSettings) {
-    this.url = new URL(settings.endpoint ?? `https://${settings.service}.${settings.region}.${awsDomain(settings.region)}`);
-    if (this.url.protocol !== 'https:' && this.url.protocol !== 'http:') throw new TypeError('an endpoint is http(s)');
+    this.url = new URL(settings.endpoint ?? regionalUrl(settings.service, settings.region));
+    const { protocol, username, password, search, hash } = this.url;
+    // What would be dropped or sent unsigned is refused: an endpoint is an origin, with a path at most.
+    if ((protocol !== 'https:' && protocol !== 'http:') || username || password || search || hash) {
+      throw new TypeError(`the ${settings.service} endpoint must be an http(s) URL without credentials, query or fragment`);
+    }
     const fixed = settings.credentials;
     // In the bundles this is the environment's credentials only (src/infrastructure/bundle.ts).
     const provider = fixed ? undefined : defaultProvider();
@@ -204,10 +221,7 @@ export class SignedRpc {
       signal,
     );
     if (settings.checkAnswer && !settings.checkAnswer(answer.body, answer.headers)) {
-      throw Object.assign(new Error('the answer does not match its checksum'), {
-        name: 'ResponseIncomplete',
-        code: 'ECONNRESET',
-      });
+      throw new AwsRpcError('ResponseChecksumMismatch', answer.statusCode);
     }
     const errorType = answer.headers['x-amzn-errortype'];
     return {

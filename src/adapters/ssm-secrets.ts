@@ -102,7 +102,13 @@ export async function resolveSecrets(refs: readonly SecretRef[], client: () => S
       throw new UpstreamUnavailableError('sso-secrets-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
     }
     if (out.InvalidParameters && out.InvalidParameters.length > 0) {
-      throw new ConfigurationError([`SSM parameters not found: ${out.InvalidParameters.join(', ')}`]);
+      // Named from our own list only: SSM's text is never repeated.
+      const missing = names.filter((n) => out.InvalidParameters?.includes(n));
+      throw new ConfigurationError([
+        missing.length > 0
+          ? `SSM parameters not found: ${missing.join(', ')}`
+          : 'SSM named parameters studio-gate did not ask for',
+      ]);
     }
     for (const p of out.Parameters ?? []) if (p.Name && p.Value) values.set(p.Name, p.Value);
   }

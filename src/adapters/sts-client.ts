@@ -49,6 +49,14 @@ export function assumeRoleParams(input: AssumeRoleRequest): [string, string][] {
   return params;
 }
 
+/** An RFC 3339 date-time with its offset, as STS writes it; anything else is an invalid date (refused by the caller). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function timestamp(text: string): Date {
+  const trimmed = text.trim();
+  return RFC3339.test(trimmed) ? new Date(trimmed) : new Date(Number.NaN);
+}
+
 /** AssumeRole's result element, each credential field as found. @throws XmlAnswerError when one is there twice. */
 function readAssumeRole(result: XmlElement): AssumeRoleAnswer {
   const credentials = optionalChild(result, 'Credentials');
@@ -65,7 +73,7 @@ function readAssumeRole(result: XmlElement): AssumeRoleAnswer {
       ...(AccessKeyId !== undefined && { AccessKeyId }),
       ...(SecretAccessKey !== undefined && { SecretAccessKey }),
       ...(SessionToken !== undefined && { SessionToken }),
-      ...(expiration !== undefined && { Expiration: new Date(expiration.trim()) }),
+      ...(expiration !== undefined && { Expiration: timestamp(expiration) }),
     },
   };
 }

@@ -2,10 +2,12 @@
  * The XML of an AWS Query-protocol answer (STS, EC2), read strictly: elements, attributes, text and
  * the five predefined entities or character references, nothing else. A DOCTYPE, an entity
  * declaration, CDATA, a processing instruction past the prolog, an unknown entity, a mismatched or
- * unclosed tag, nesting deeper than {@link MAX_DEPTH} or more than {@link MAX_ELEMENTS} elements:
+ * unclosed tag, an element name with a namespace prefix (AWS answers use a default namespace only,
+ * so `<evil:AccessKeyId>` is never read as `AccessKeyId`), a character XML forbids, `--` in a comment,
+ * `]]>` in text, nesting deeper than {@link MAX_DEPTH} or more than {@link MAX_ELEMENTS} elements:
  * each is a malformed answer ({@link XmlAnswerError}), never a partial tree. The caller caps the
- * answer's size before it gets here. Names are kept without their namespace prefix; attributes are
- * checked for syntax and dropped (no AWS answer studio-gate reads carries data in one).
+ * answer's size before it gets here. Attributes are checked (syntax, one of each name, their
+ * references) and dropped: no AWS answer studio-gate reads carries data in one.
  */
 
 /** An element: its local name, its children in order, and its text (entities decoded). */
@@ -25,10 +27,27 @@ export const MAX_DEPTH = 32;
 /** More elements than a capped answer of ours holds; a flood of empty tags stops here. */
 export const MAX_ELEMENTS = 50_000;
 
-const NAME = /[A-Za-z_][\w.:-]*/y;
+const NAME = /[A-Za-z_][\w.-]*/y;
 const SPACE = /[ \t\r\n]*/y;
-const ATTRIBUTE = /([A-Za-z_][\w.:-]*)[ \t\r\n]*=[ \t\r\n]*("[^"<]*"|'[^'<]*')/y;
+const ATTRIBUTE = /[ \t\r\n]+([A-Za-z_][\w.:-]*)[ \t\r\n]*=[ \t\r\n]*("[^"<]*"|'[^'<]*')/y;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Whether `text` holds a character XML 1.0 forbids: a C0 control but tab, LF and CR; U+FFFE, U+FFFF; a surrogate without its pair. */
+function hasForbiddenCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd) return true;
+    if (c === 0xfffe || c === 0xffff) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** `text` with its entity and character references decoded; any other `&` is malformed. */
 function decode(text: string): string {
@@ -49,6 +68,7 @@ function decode(text: string): string {
 
 /** Reads `xml` into its root element. @throws XmlAnswerError for anything but the plain XML above. */
 export function parseXml(xml: string): XmlElement {
+  if (hasForbiddenCharacter(xml)) throw new XmlAnswerError('a character XML forbids');
   let at = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
   let elements = 0;
 
@@ -68,14 +88,18 @@ export function parseXml(xml: string): XmlElement {
     at = NAME.lastIndex;
     return match[0];
   };
+  /** A comment at `at`: `--` may appear only as its end. */
+  const comment = () => {
+    const end = xml.indexOf('--', at + 4);
+    if (end < 0 || !xml.startsWith('-->', end)) throw new XmlAnswerError('an unclosed or malformed comment');
+    at = end + 3;
+  };
   /** Comments and whitespace between elements (the prolog, the epilog). */
   const skipMisc = () => {
     for (;;) {
       skipSpace();
       if (!xml.startsWith('<!--', at)) return;
-      const end = xml.indexOf('-->', at + 4);
-      if (end < 0) throw new XmlAnswerError('an unclosed comment');
-      at = end + 3;
+      comment();
     }
   };
 
@@ -83,14 +107,19 @@ export function parseXml(xml: string): XmlElement {
     if (depth > MAX_DEPTH) throw new XmlAnswerError('nested too deep');
     if (++elements > MAX_ELEMENTS) throw new XmlAnswerError('too many elements');
     expect('<', 'an element');
-    const qualified = name();
+    const local = name();
+    const seen = new Set<string>();
     for (;;) {
-      skipSpace();
       ATTRIBUTE.lastIndex = at;
-      if (ATTRIBUTE.exec(xml) === null) break;
+      const attribute = ATTRIBUTE.exec(xml);
+      if (attribute === null) break;
+      const [, attributeName = '', quoted = ''] = attribute;
+      if (seen.has(attributeName)) throw new XmlAnswerError('an attribute twice');
+      seen.add(attributeName);
+      decode(quoted.slice(1, -1));
       at = ATTRIBUTE.lastIndex;
     }
-    const local = qualified.slice(qualified.lastIndexOf(':') + 1);
+    skipSpace();
     if (xml.startsWith('/>', at)) {
       at += 2;
       return { name: local, children: [], text: '' };
@@ -101,19 +130,19 @@ export function parseXml(xml: string): XmlElement {
     for (;;) {
       const next = xml.indexOf('<', at);
       if (next < 0) throw new XmlAnswerError('an unclosed element');
-      text += decode(xml.slice(at, next));
+      const raw = xml.slice(at, next);
+      if (raw.includes(']]>')) throw new XmlAnswerError('a CDATA end in text');
+      text += decode(raw);
       at = next;
       if (xml.startsWith('</', at)) {
         at += 2;
-        if (name() !== qualified) throw new XmlAnswerError('a mismatched end tag');
+        if (name() !== local) throw new XmlAnswerError('a mismatched end tag');
         skipSpace();
         expect('>', 'the end of an end tag');
         return { name: local, children, text };
       }
       if (xml.startsWith('<!--', at)) {
-        const end = xml.indexOf('-->', at + 4);
-        if (end < 0) throw new XmlAnswerError('an unclosed comment');
-        at = end + 3;
+        comment();
         continue;
       }
       // CDATA, DOCTYPE, entity declarations and processing instructions are not in any answer we read.
@@ -122,11 +151,12 @@ export function parseXml(xml: string): XmlElement {
     }
   };
 
-  if (xml.startsWith('<?xml', at)) {
-    const end = xml.indexOf('?>', at);
-    if (end < 0) throw new XmlAnswerError('an unclosed declaration');
-    at = end + 2;
-  }
+  // The XML declaration, and nothing else of its form: version, UTF-8 (or none), standalone.
+  const declaration =
+    /^<\?xml(?:[ \t\r\n]+(?:version="1\.[01]"|encoding="(?:UTF|utf)-8"|standalone="(?:yes|no)"))+[ \t\r\n]*\?>/.exec(
+      xml.slice(at, at + 200),
+    );
+  if (declaration !== null) at += declaration[0].length;
   skipMisc();
   if (xml.startsWith('<!', at) || xml.startsWith('<?', at)) throw new XmlAnswerError('markup this reader refuses');
   const root = element(1);

@@ -2,7 +2,8 @@
  * studio-gate's own DynamoDB client (src/adapters/dynamo-client.ts) against dynalite, a DynamoDB
  * on loopback, with the SDK's DynamoDBClient as the reference: what one writes the other reads, the
  * replay guard's condition refuses a second use for both alike; and against a hostile DynamoDB: an
- * answer that fails its CRC32 is retried, never believed, and a malformed item is no summary.
+ * answer that fails its CRC32 is refused, never believed and never sent again (a conditional write
+ * sent twice would read as its own second use), and a malformed item is no summary.
  */
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../scripts/local/dynamo';
@@ -58,17 +59,36 @@ it('refuses a second use through the replay guard’s condition, as the SDK’s 
   }
 });
 
-it('retries an answer whose CRC32 does not match, and believes none', async () => {
+it('refuses an answer whose CRC32 does not match, believing none and sending nothing again', async () => {
   const summary = JSON.stringify({ checkedAt: 1, healthy: true, status: 'pass', checks: [] });
-  const body = JSON.stringify({ Item: { summary: { S: summary } } });
-  const lying = (res: import('node:http').ServerResponse) => {
+  const lying = (body: string) => (res: import('node:http').ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '12345' });
     res.end(body);
   };
-  peer.reply(lying, lying, lying);
+  peer.reply(lying(JSON.stringify({ Item: { summary: { S: summary } } })));
   const store = new DynamoHealthStore(ours(peer.url, 3), TABLE);
   await expect(store.latest()).rejects.toMatchObject({ reason: 'health-store-unavailable' });
-  expect(peer.seen).toHaveLength(3);
+  expect(peer.seen).toHaveLength(1);
+  // The replay guard's write was received; sent again it would fail its own condition and refuse a
+  // first sign-in as a replay. It fails closed as unavailable instead.
+  peer.reset();
+  peer.reply(lying('{}'));
+  const guard = new DynamoReplayGuard(ours(peer.url, 3), TABLE);
+  await expect(guard.useOnce('saml:first-use', Date.now() + 60_000)).rejects.toMatchObject({
+    reason: 'sso-replay-store-unavailable',
+  });
+  expect(peer.seen).toHaveLength(1);
+});
+
+it('reads an attribute named __proto__ as an attribute, never as the item’s prototype', async () => {
+  peer.reply((res) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end('{"Item":{"__proto__":{"S":"planted"},"summary":{"S":"x"}}}');
+  });
+  const { Item } = await ours(peer.url, 1).getItem({ TableName: TABLE, Key: { pk: { S: 'p' }, sk: { S: 's' } } });
+  expect(Object.getPrototypeOf(Item)).toBeNull();
+  expect((Item as Record<string, unknown>).S).toBeUndefined();
+  expect(Object.keys(Item ?? {}).sort()).toEqual(['__proto__', 'summary']);
 });
 
 it.each([

@@ -265,6 +265,13 @@ it.each([
     'an item that is not one',
     ENDPOINTS.replace('<item><groupId>', '<group><groupId>').replace('</groupName></item>', '</groupName></group>'),
   ],
+  [
+    'a prefixed item',
+    GROUPS.replace('<ipRanges><item><cidrIp>198.51.100.0/24</cidrIp>', '<ipRanges><z:item><cidrIp>0.0.0.0/0</cidrIp>').replace(
+      '<description>corp</description></item></ipRanges>',
+      '<description>corp</description></z:item></ipRanges>',
+    ),
+  ],
   ['an internal entity', `<!DOCTYPE x [<!ENTITY e "vpce-evil">]>${ENDPOINTS}`],
 ])('reads nothing from an answer with %s', async (_what, body) => {
   peer.reply(xml(200, body));

@@ -114,6 +114,13 @@ it('reads the secrets it is asked for, names a missing one, and retries a thrott
   );
 });
 
+it('names only parameters it asked for as missing, never SSM’s own text', async () => {
+  peer.reply(json(200, JSON.stringify({ Parameters: [], InvalidParameters: ['<script>alert(1)</script>'] })));
+  const error = await resolveSecrets([{ kind: 'ssm', name: NAMES[0] as string }], () => ours()).catch((e: unknown) => e);
+  expect(String((error as Error).message)).not.toContain('script');
+  expect(String((error as Error).message)).toMatch(/did not ask for/);
+});
+
 it('refuses an answer past 64 KB without reading it', async () => {
   peer.reply(json(200, JSON.stringify({ Parameters: [{ Name: NAMES[0], Value: 'x'.repeat(70 * 1024) }] })));
   await expect(ours(1).getParameters({ Names: NAMES, WithDecryption: true })).rejects.toMatchObject({ name: 'ResponseTooLarge' });

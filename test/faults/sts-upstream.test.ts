@@ -50,18 +50,17 @@ beforeAll(async () => {
 afterAll(() => peer.close());
 beforeEach(() => peer.reset());
 
+const settingsFor = () => ({
+  region: 'eu-west-1',
+  credentials: CREDENTIALS,
+  connectTimeoutMs: 500,
+  attemptTimeoutMs: 1000,
+  maxResponseBytes: 64 * 1024,
+  maxAttempts: 3,
+  backoffMs: () => 1,
+});
 const ours = (over: Partial<ConstructorParameters<typeof StsClient>[0]> = {}) =>
-  new StsClient({
-    region: 'eu-west-1',
-    endpoint: peer.url,
-    credentials: CREDENTIALS,
-    connectTimeoutMs: 500,
-    attemptTimeoutMs: 1000,
-    maxResponseBytes: 64 * 1024,
-    maxAttempts: 3,
-    backoffMs: () => 1,
-    ...over,
-  });
+  new StsClient({ ...settingsFor(), endpoint: peer.url, ...over });
 const sdk = () => new STSClient({ region: 'eu-west-1', endpoint: peer.url, credentials: CREDENTIALS, maxAttempts: 1 });
 
 /** What a Query-protocol body says, order aside. */
@@ -161,6 +160,10 @@ it.each([
   ],
   ['a field twice', ANSWER.replace('<SessionToken>', '<AccessKeyId>ASIASECOND</AccessKeyId><SessionToken>')],
   ['an HTML page', '<html><body>proxy</body></html>'],
+  ['a prefixed field (read as nothing, never as AccessKeyId)', ANSWER.replace(/<(\/?)AccessKeyId>/g, '<$1evil:AccessKeyId>')],
+  ['an expiry without a time', ANSWER.replace('2026-12-02T11:00:00.123Z', '2099')],
+  ['an expiry in another format', ANSWER.replace('2026-12-02T11:00:00.123Z', '12/02/2099')],
+  ['an expiry without an offset (local time)', ANSWER.replace('2026-12-02T11:00:00.123Z', '2099-12-02T11:00:00')],
   ['truncated XML', ANSWER.slice(0, 200)],
 ])('takes no credentials from %s (sts-malformed-answer, not retried)', async (_what, body) => {
   peer.reply(xml(200, body));
@@ -193,6 +196,29 @@ it('holds a slow, endless or oversized STS to its bounds', async () => {
   await expect(sessions.credentialsFor(INPUT.RoleArn, 'b')).rejects.toMatchObject({ reason: 'sts-response-too-large' });
   expect(peer.seen).toHaveLength(1);
   client.destroy();
+});
+
+it('takes an endpoint as an origin only: credentials, a query or a fragment in it are refused', () => {
+  for (const endpoint of [
+    'https://user:pw@sts.example',
+    'https://sts.example/?x=1',
+    'https://sts.example/#f',
+    'ftp://sts.example',
+  ]) {
+    expect(() => ours({ endpoint })).toThrow(/endpoint must be an http\(s\) URL/);
+  }
+});
+
+it('builds the regional name only where it is known, as the SDK names it', () => {
+  for (const region of ['eu-west-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1']) {
+    const resolve = new STSClient({ region, credentials: CREDENTIALS }).config.endpointProvider;
+    const sdkUrl = resolve({ Region: region, UseFIPS: false, UseDualStack: false, UseGlobalEndpoint: false }).url;
+    const client = new StsClient({ ...settingsFor(), endpoint: undefined as never, region });
+    expect([region, (client as unknown as { rpc: { url: URL } }).rpc.url.origin]).toEqual([region, sdkUrl.origin]);
+  }
+  for (const region of ['us-iso-east-1', 'eusc-de-east-1']) {
+    expect(() => new StsClient({ ...settingsFor(), endpoint: undefined as never, region })).toThrow(/no sts endpoint is known/);
+  }
 });
 
 it('stops waiting, and stops retrying, when the caller’s deadline passes', async () => {

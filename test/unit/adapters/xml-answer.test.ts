@@ -42,7 +42,7 @@ it('reads an AWS answer: local names, text with its entities decoded, empty elem
     children: [],
     text: '',
   });
-  expect(parseXml('\ufeff<a:Root xmlns:a="x" b=\'1\'><a:Item>1</a:Item></a:Root>').children[0]?.name).toBe('Item');
+  expect(parseXml('\ufeff<Root xmlns:a="x" a:b=\'1 > 0\'><Item>1</Item></Root>').children[0]?.name).toBe('Item');
 });
 
 it('refuses a field AWS sends once when it comes twice, and a missing one', () => {
@@ -71,6 +71,21 @@ it.each([
   ['a broken attribute', '<r a=1/>'],
   ['an attribute value with <', '<r a="<"/>'],
   ['an unclosed start tag', '<r'],
+  ['a prefixed element (never read as its local name)', '<r><evil:AccessKeyId>ASIA</evil:AccessKeyId></r>'],
+  ['a prefixed root', '<x:r xmlns:x="u"/>'],
+  ['an empty prefixed name', '<x:/>'],
+  ['a stylesheet instruction posing as the declaration', '<?xml-stylesheet href="x"?><r/>'],
+  ['a declaration that is not UTF-8', '<?xml version="1.0" encoding="UTF-16"?><r/>'],
+  ['a DOCTYPE inside the declaration', '<?xml version="1.0" <!DOCTYPE r [<!ENTITY e "x">]> ?><r>&e;</r>'],
+  [']]> in text', '<r>a]]>b</r>'],
+  ['-- inside a comment', '<r><!-- a -- b --></r>'],
+  ['attributes with no space between', '<r a="1"b="2"/>'],
+  ['an attribute twice', '<r a="1" a="2"/>'],
+  ['an unknown entity in an attribute', '<r a="&bogus;"/>'],
+  ['a bare & in an attribute', '<r a="x & y"/>'],
+  ['a raw NUL', '<r>a\u0000b</r>'],
+  ['a raw control character', '<r>a\u0007b</r>'],
+  ['a lone surrogate', '<r>a\ud800b</r>'],
   ['HTML from a proxy', '<html><body><h1>502 Bad Gateway</h1><hr></body></html>'],
   ['JSON', '{"Credentials":{}}'],
 ])('refuses %s', (_what, xml) => {
