@@ -17,6 +17,7 @@ export abstract class StudioGateError extends Error {
 
   constructor(reason: AuditReason, message?: string) {
     super(message ?? reason);
+    // Each subclass names itself too: the bundles are minified without keeping class names.
     this.name = new.target.name;
     this.reason = reason;
   }
@@ -24,6 +25,7 @@ export abstract class StudioGateError extends Error {
 
 /** A query parameter the client may set has a value outside its documented form. */
 export class InvalidParameterError extends StudioGateError {
+  override readonly name: string = 'InvalidParameterError';
   constructor(
     readonly parameter: string,
     reason: AuditReason = 'invalid-parameter',
@@ -33,13 +35,18 @@ export class InvalidParameterError extends StudioGateError {
 }
 
 /** No credentials, or credentials that did not verify (bad signature, expired, wrong issuer...). */
-export class UnauthenticatedError extends StudioGateError {}
+export class UnauthenticatedError extends StudioGateError {
+  override readonly name: string = 'UnauthenticatedError';
+}
 
 /** The caller is known but not allowed: identity, group, profile name or network source. */
-export class ForbiddenError extends StudioGateError {}
+export class ForbiddenError extends StudioGateError {
+  override readonly name: string = 'ForbiddenError';
+}
 
 /** The verified caller maps to a profile that does not exist in the domain. */
 export class ProfileNotFoundError extends StudioGateError {
+  override readonly name: string = 'ProfileNotFoundError';
   constructor(readonly userProfileName: string) {
     super('profile-not-found');
   }
@@ -47,6 +54,7 @@ export class ProfileNotFoundError extends StudioGateError {
 
 /** The caller asked for a space (`space=`) that its profile does not have. */
 export class SpaceNotFoundError extends StudioGateError {
+  override readonly name: string = 'SpaceNotFoundError';
   constructor(readonly spaceName: string) {
     super('space-not-found');
   }
@@ -57,6 +65,7 @@ export type ProfileStatus = 'Deleting' | 'Failed' | 'InService' | 'Pending' | 'U
 
 /** The profile exists but is not `InService`. `retryAfterSeconds` is set when waiting helps. */
 export class ProfileNotReadyError extends StudioGateError {
+  override readonly name: string = 'ProfileNotReadyError';
   constructor(
     readonly status: string,
     readonly retryAfterSeconds?: number,
@@ -66,7 +75,9 @@ export class ProfileNotReadyError extends StudioGateError {
 }
 
 /** SageMaker answered, but not with something we can use (500, validation, access denied, bad URL). */
-export class UpstreamInvalidResponseError extends StudioGateError {}
+export class UpstreamInvalidResponseError extends StudioGateError {
+  override readonly name: string = 'UpstreamInvalidResponseError';
+}
 
 /** Retry-After for a throttled upstream call, in seconds. */
 export const THROTTLED_RETRY_AFTER_SECONDS = 2;
@@ -75,6 +86,7 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** SageMaker throttled us or could not be reached; retrying later may work. */
 export class UpstreamUnavailableError extends StudioGateError {
+  override readonly name: string = 'UpstreamUnavailableError';
   constructor(
     reason: AuditReason,
     readonly retryAfterSeconds: number,
@@ -84,10 +96,13 @@ export class UpstreamUnavailableError extends StudioGateError {
 }
 
 /** SageMaker did not answer within the time budget. */
-export class UpstreamTimeoutError extends StudioGateError {}
+export class UpstreamTimeoutError extends StudioGateError {
+  override readonly name: string = 'UpstreamTimeoutError';
+}
 
 /** The deployment is misconfigured. Raised once at init; every request then fails closed. */
 export class ConfigurationError extends StudioGateError {
+  override readonly name: string = 'ConfigurationError';
   constructor(readonly problems: readonly string[]) {
     super('configuration-invalid', `invalid configuration:\n- ${problems.join('\n- ')}`);
   }

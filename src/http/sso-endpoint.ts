@@ -87,6 +87,7 @@ export interface SamlEndpointDeps {
 
 /** Not a route of this function (API Gateway sends only its own, so this is a misconfiguration). */
 class RouteNotFoundError extends InvalidParameterError {
+  override readonly name: string = 'RouteNotFoundError';
   constructor() {
     super('route', 'sso-route-unknown');
   }

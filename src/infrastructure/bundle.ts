@@ -18,9 +18,12 @@ export const BUNDLE_OPTIONS = {
   minify: true,
   // Prefer each package's ES module build: esbuild then keeps only the SDK commands we import.
   mainFields: ['module', 'main'],
-  // No source map in the package: names are kept, and a map would only add bytes to load.
+  // No source map in the package: it would only add bytes to load.
   sourcemap: false,
-  keepNames: true,
+  // Names are not kept: keeping them cost 18 KB and 6 ms of every studio-url cold start (a
+  // defineProperty per function and class at load). Nothing reads a class's name to decide: errors
+  // that are logged or matched by name set it explicitly (src/domain/errors.ts and the adapters').
+  keepNames: false,
   target: 'node22',
   platform: 'node',
   format: 'cjs',

@@ -68,6 +68,7 @@ async function settle<T>(promise: Promise<T>): Promise<{ ok: true } | { ok: fals
 
 /** A domain check that could not run because its issuer role could not be assumed (that check says why). */
 class IssuerRoleUnavailable extends StudioGateError {
+  override readonly name: string = 'IssuerRoleUnavailable';
   constructor() {
     super('issuer-role-unavailable');
   }
