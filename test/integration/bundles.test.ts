@@ -210,3 +210,86 @@ it('fails closed with 503, auditing why, when Lambda gives the function no crede
     await Promise.all([peers.emulator.close(), peers.issuer.close()]);
   }
 });
+
+/** Runs `name`'s bundle once on `event` in a fresh process with `env` only; its stdout (audit lines, then `STATUS <code>`). */
+async function runBundled(name: string, event: unknown, env: Record<string, string | undefined>): Promise<string> {
+  const driver = join(dir, `${name}.once.js`);
+  const context = invocationContext();
+  writeFileSync(
+    driver,
+    [
+      `const { handler } = require(${JSON.stringify(built[name]?.file)});`,
+      `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
+      'context.getRemainingTimeInMillis = () => 20000;',
+      `handler(${JSON.stringify(event)}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
+    ].join('\n'),
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, [driver], {
+    env: { PATH: process.env.PATH, HOME: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    timeout: 60_000,
+  });
+  return stdout;
+}
+
+describe('the other functions without credentials, each with its usual answer and nothing sent', () => {
+  const seen: string[] = [];
+  let url: string;
+  const recorder = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(500).end();
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(recorder.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise((resolve) => recorder.close(resolve)));
+  beforeEach(() => {
+    seen.length = 0;
+  });
+  const source = { ALLOWED_VPCE_IDS: '*', ALLOWED_VPC_IDS: '*', ALLOWED_SOURCE_CIDRS: '198.51.100.0/24' };
+  const event = (resource: string) => ({ ...studioUrlEvent(undefined), resource, path: resource });
+
+  it('GET /health: 503, health-store-unavailable', async () => {
+    const out = await runBundled('health', event('/health'), {
+      AWS_REGION: 'eu-west-1',
+      HEALTH_TABLE_NAME: 'studio-gate-test',
+      AWS_ENDPOINT_URL_DYNAMODB: url,
+      HEALTH_INTERVAL_MINUTES: '5',
+      ...source,
+    });
+    expect(out).toContain('STATUS 503');
+    expect(out).toMatch(/"reason":"health-store-unavailable"/);
+    expect(seen).toEqual([]);
+    // The control: with the function role's credentials in the environment the same request is sent.
+    const sent = await runBundled('health', event('/health'), {
+      AWS_REGION: 'eu-west-1',
+      HEALTH_TABLE_NAME: 'studio-gate-test',
+      AWS_ENDPOINT_URL_DYNAMODB: url,
+      HEALTH_INTERVAL_MINUTES: '5',
+      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test-secret',
+      ...source,
+    });
+    expect(sent).toContain('STATUS 503');
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
+  it('GET /sso/login: 503, sso-secrets-unavailable (its secrets are SSM parameters)', async () => {
+    const env = {
+      ...inProcessEnv({ emulator: { url }, issuer: { issuer: url, jwksUri: `${url}/jwks` } }, source),
+      AWS_ENDPOINT_URL_STS: url,
+      OIDC_ISSUER: url,
+      OIDC_CLIENT_ID: 'studio-gate',
+      OIDC_CLIENT_SECRET: 'ssm:/studio-gate/test/oidc-client-secret',
+      SSO_REDIRECT_URI: 'https://studio-gate.example.com/sso/callback',
+      SSO_COOKIE_KEYS: 'ssm:/studio-gate/test/sso-cookie-keys',
+      SSO_REPLAY_TABLE: 'studio-gate-test',
+      AWS_ENDPOINT_URL_DYNAMODB: url,
+      AWS_ENDPOINT_URL_SSM: url,
+    };
+    const out = await runBundled('sso-oidc', event('/sso/login'), env);
+    expect(out).toContain('STATUS 503');
+    expect(out).toMatch(/"reason":"sso-secrets-unavailable"/);
+    expect(seen).toEqual([]);
+  });
+});
