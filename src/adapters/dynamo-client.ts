@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { AnswerShapeError, jsonCall, SignedRpc } from './signed-rpc';
+import { AnswerShapeError, AwsRpcError, jsonCall, SignedRpc } from './signed-rpc';
 import type { StaticCredentials } from './static-credentials';
 
 /** A service-table item is small; an answer beyond this is refused. */
@@ -23,6 +23,8 @@ export interface PutItemInput {
   readonly TableName: string;
   readonly Item: Item;
   readonly ConditionExpression?: string;
+  /** `ALL_OLD`: a failed condition answers with the item that failed it ({@link ConditionFailedError.item}). */
+  readonly ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
   readonly ExpressionAttributeNames?: Readonly<Record<string, string>>;
   readonly ExpressionAttributeValues?: Item;
 }
@@ -63,12 +65,34 @@ export function readGetItem(answer: unknown): { Item?: ReadItem } {
   return { Item: read };
 }
 
+/** A conditional write refused: the item that failed the condition, when DynamoDB sent it. */
+export class ConditionFailedError extends Error {
+  override readonly name = 'ConditionalCheckFailedException';
+  constructor(readonly item?: ReadItem) {
+    super('the condition failed');
+  }
+}
+
 /** DynamoDB over one signed endpoint; each answer checked against the `x-amz-crc32` DynamoDB sends with it. */
 export class DynamoClient implements DynamoApi {
   constructor(private readonly rpc: SignedRpc) {}
 
+  /** @throws ConditionFailedError when the condition failed; the SignedRpc errors otherwise. */
   async putItem(input: PutItemInput, signal?: AbortSignal): Promise<void> {
-    await jsonCall(this.rpc, '1.0', `${TARGET}.PutItem`, input, () => undefined, signal);
+    try {
+      await jsonCall(this.rpc, '1.0', `${TARGET}.PutItem`, input, () => undefined, signal);
+    } catch (error) {
+      if (error instanceof AwsRpcError && error.name === 'ConditionalCheckFailedException') {
+        let item: ReadItem | undefined;
+        try {
+          item = readGetItem(error.details).Item;
+        } catch {
+          item = undefined;
+        }
+        throw new ConditionFailedError(item);
+      }
+      throw error;
+    }
   }
 
   getItem(input: GetItemInput, signal?: AbortSignal): Promise<{ Item?: ReadItem }> {

@@ -58,7 +58,16 @@ export interface SignedRpcSettings {
 /** An AWS error answer, or an answer that is not what the operation returns. */
 export class AwsRpcError extends Error {
   readonly $metadata: { readonly httpStatusCode: number };
-  constructor(code: string, status: number) {
+  /**
+   * @param details the parsed JSON of a JSON-protocol error answer, for the one caller that reads a
+   *   field of it (DynamoDB's ConditionalCheckFailedException carries the item that failed the
+   *   condition); never part of the message, never logged.
+   */
+  constructor(
+    code: string,
+    status: number,
+    readonly details?: unknown,
+  ) {
     super(`AWS answered ${status}`);
     // The SDK's errors carry AWS's code as their name; classifySdkError reads it there.
     this.name = code;
@@ -317,7 +326,15 @@ export async function jsonCall<T>(
   read: (answer: unknown) => T,
   signal?: AbortSignal,
 ): Promise<T> {
-  const errorOf = (answer: RpcAnswer) => new AwsRpcError(jsonErrorCode(answer) ?? 'UnknownError', answer.status);
+  const errorOf = (answer: RpcAnswer) => {
+    let details: unknown;
+    try {
+      details = JSON.parse(answer.body);
+    } catch {
+      details = undefined;
+    }
+    return new AwsRpcError(jsonErrorCode(answer) ?? 'UnknownError', answer.status, details);
+  };
   const answer = await rpc.post(
     { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amz-target': target },
     JSON.stringify(input),

@@ -80,6 +80,57 @@ it('refuses an answer whose CRC32 does not match, believing none and sending not
   expect(peer.seen).toHaveLength(1);
 });
 
+it('counts a retried write whose first answer was lost as the first use it is, and a replay as a replay', async () => {
+  // A table on loopback: it stores each conditional put, answers the first one too late (the
+  // client's attempt times out after DynamoDB stored it), and refuses a put whose key it holds,
+  // with the stored item, as DynamoDB does for ReturnValuesOnConditionCheckFailure=ALL_OLD.
+  const stored = new Map<string, unknown>();
+  let first = true;
+  const table = (res: import('node:http').ServerResponse, request: { body: string }) => {
+    const input = JSON.parse(request.body) as { Item: { sk: { S: string } }; ReturnValuesOnConditionCheckFailure?: string };
+    const held = stored.get(input.Item.sk.S);
+    if (held !== undefined) {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+          message: 'The conditional request failed',
+          ...(input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && { Item: held }),
+        }),
+      );
+      return;
+    }
+    stored.set(input.Item.sk.S, input.Item);
+    if (first) {
+      first = false;
+      setTimeout(() => res.writeHead(200).end('{}'), 600);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end('{}');
+  };
+  const client = createDynamoClient('eu-west-1', {
+    endpoint: peer.url,
+    timeoutMs: 200,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 2,
+    backoffMs: 1,
+  });
+  peer.reply(table, table, table);
+  const guard = new DynamoReplayGuard(client, TABLE);
+  const expires = Date.now() + 60_000;
+  await expect(guard.useOnce('saml:lost-answer', expires)).resolves.toBe(true);
+  expect(peer.seen).toHaveLength(2);
+  await expect(guard.useOnce('saml:lost-answer', expires)).resolves.toBe(false);
+  // The SDK's client, through the same guard, reads DynamoDB's answer alike.
+  const viaSdk = new DynamoReplayGuard(
+    sdkDynamoApi(new DynamoDBClient({ region: 'eu-west-1', endpoint: peer.url, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 })),
+    TABLE,
+  );
+  peer.reply(table);
+  await expect(viaSdk.useOnce('saml:lost-answer', expires)).resolves.toBe(false);
+});
+
 it('reads an attribute named __proto__ as an attribute, never as the item’s prototype', async () => {
   peer.reply((res) => {
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });

@@ -7,7 +7,7 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { DynamoApi, ReadItem } from '../../src/adapters/dynamo-client';
+import { ConditionFailedError, type DynamoApi, type ReadItem } from '../../src/adapters/dynamo-client';
 import type { Ec2Api } from '../../src/adapters/ec2-client';
 import type { SsmApi } from '../../src/adapters/ssm-secrets';
 
@@ -41,7 +41,12 @@ export function sdkSsmApi(client: SSMClient = new SSMClient({ region: 'eu-west-1
 export function sdkDynamoApi(client: DynamoDBClient = new DynamoDBClient({ region: 'eu-west-1' })): DynamoApi {
   return {
     putItem: async (input, signal) => {
-      await client.send(new PutItemCommand(structuredClone(input) as never), { abortSignal: signal });
+      try {
+        await client.send(new PutItemCommand(structuredClone(input) as never), { abortSignal: signal });
+      } catch (error) {
+        const item = (error as { Item?: ReadItem }).Item;
+        throw (error as Error).name === 'ConditionalCheckFailedException' ? new ConditionFailedError(item) : error;
+      }
     },
     getItem: async (input, signal) => {
       const out = await client.send(new GetItemCommand(structuredClone(input) as never), { abortSignal: signal });
