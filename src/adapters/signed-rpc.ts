@@ -3,7 +3,7 @@
  * DynamoDB), for the few operations studio-gate sends there: one POST, signed with the SDK's own
  * SigV4 signer, sent over {@link boundedRequest} (one deadline per attempt end to end, a size cap,
  * the caller's abort signal), retried with backoff only when the failure is transient. A full SDK
- * client for one of these services weighs 20 to 540 KB of protocol and schema code that a Lambda
+ * client for one of these services weighs 35 to 543 KB of protocol and schema code that a Lambda
  * loads on every cold start, for one to three operations (issue 19); SageMaker keeps its SDK client.
  *
  * Failures are thrown in the shape the SDK's errors have (`name` is AWS's error code, and
@@ -101,7 +101,8 @@ function regionalUrl(service: string, region: string): string {
 /** Whether another attempt may succeed where this one failed. */
 function transient(error: unknown): boolean {
   const e = (error ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  if (e.name === 'AbortError' || e.name === 'ResponseTooLarge' || e.name === 'CredentialsProviderError') return false;
+  const final = ['AbortError', 'ResponseTooLarge', 'CredentialsProviderError', 'ResponseChecksumMismatch'];
+  if (typeof e.name === 'string' && final.includes(e.name)) return false;
   if (e.name === 'TimeoutError' || e.name === 'ResponseIncomplete') return true;
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
   if (typeof e.name === 'string' && THROTTLING.has(e.name)) return true;
@@ -138,6 +139,7 @@ export class SignedRpc {
   private readonly signer: SignatureV4;
   private readonly credentials: () => Promise<SigningCredentials>;
   private cached: SigningCredentials | undefined;
+  private looking: Promise<SigningCredentials> | undefined;
   private readonly agent: HttpAgent | HttpsAgent;
 
   constructor(private readonly settings: SignedRpcSettings) {
@@ -167,7 +169,11 @@ export class SignedRpc {
   private async currentCredentials(): Promise<SigningCredentials> {
     const kept = this.cached;
     if (kept && (kept.expiration === undefined || kept.expiration.getTime() - Date.now() > CREDENTIALS_REFRESH_MS)) return kept;
-    const fresh = await this.credentials();
+    // Calls that start together share one lookup (a credentials endpoint is asked once, not per call).
+    this.looking ??= this.credentials().finally(() => {
+      this.looking = undefined;
+    });
+    const fresh = await this.looking;
     this.cached = fresh;
     return fresh;
   }

@@ -173,3 +173,19 @@ export function deepFreeze<T>(value: T): T {
 export function lambdaEnvironment(): Env {
   return process.env;
 }
+
+/**
+ * The SDK's FIPS and dual-stack switches. SageMaker's SDK client would follow them, but studio-gate's
+ * own calls to STS, EC2, SSM and DynamoDB (src/adapters/signed-rpc.ts) call the endpoint they are
+ * given or the regional name: a stage that sets either is refused at start, never run half on FIPS.
+ */
+export function refuseEndpointVariants(reader: EnvReader): void {
+  for (const name of ['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT']) {
+    const value = reader.optional(name);
+    if (value !== undefined && value.toLowerCase() !== 'false') {
+      reader.problems.push(
+        `${name} is not supported: studio-gate's STS, EC2, SSM and DynamoDB calls use the interface endpoints' names (AWS_ENDPOINT_URL_STS, _SSM, _DYNAMODB) or the regional names; unset it`,
+      );
+    }
+  }
+}

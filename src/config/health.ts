@@ -5,7 +5,7 @@
  */
 import { type HealthPlan, parsePlan } from '../domain/health/plan';
 import type { SourcePolicy } from '../domain/network-source';
-import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService } from './environment';
+import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService, refuseEndpointVariants } from './environment';
 import { readSourcePolicy } from './source';
 
 export interface HealthStoreConfig {
@@ -36,6 +36,7 @@ export interface HealthEndpointConfig extends HealthStoreConfig {
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 function readStore(reader: EnvReader): HealthStoreConfig {
+  refuseEndpointVariants(reader);
   const dynamoEndpointUrl = reader.url('AWS_ENDPOINT_URL_DYNAMODB', reader.optional('AWS_ENDPOINT_URL_DYNAMODB'));
   return {
     region: reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1'),

@@ -230,3 +230,16 @@ it('stops waiting, and stops retrying, when the caller’s deadline passes', asy
   await expect(call).rejects.toMatchObject({ name: 'AbortError' });
   expect(peer.seen).toHaveLength(1);
 });
+
+it('asks its credentials provider once for calls that start together', async () => {
+  let asked = 0;
+  const provider = async () => {
+    asked += 1;
+    await new Promise((r) => setTimeout(r, 20));
+    return CREDENTIALS;
+  };
+  const client = ours({ credentials: undefined });
+  (client as unknown as { rpc: { credentials: typeof provider } }).rpc.credentials = provider;
+  await Promise.all([client.assumeRole(INPUT), client.assumeRole(INPUT), client.assumeRole(INPUT)]);
+  expect(asked).toBe(1);
+});

@@ -1,3 +1,4 @@
+import { parseHealthEndpointConfig } from '../../src/config/health';
 import { parseConfig } from '../../src/config/studio-url';
 import { ConfigurationError } from '../../src/domain/errors';
 import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, worstCaseUpstreamMs } from '../../src/domain/time-budget';
@@ -235,4 +236,27 @@ describe('worstCaseUpstreamMs', () => {
   ])('refuses %s=%s', (name, value, message) => {
     expect(() => parseConfig(jwtEnv({ [name]: value }))).toThrow(message);
   });
+});
+
+it.each(['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT'])(
+  'refuses %s=true: the own STS, EC2, SSM and DynamoDB calls would not follow it (never half on FIPS)',
+  (name) => {
+    expect(() => parseConfig(jwtEnv({ [name]: 'true' }))).toThrow(new RegExp(`${name} is not supported`));
+    expect(() => parseConfig(jwtEnv({ [name]: 'false' }))).not.toThrow();
+  },
+);
+
+it('refuses AWS_USE_FIPS_ENDPOINT=true for GET /health too (its DynamoDB read is an own call)', () => {
+  const env = {
+    AWS_REGION: 'eu-west-1',
+    HEALTH_TABLE_NAME: 'studio-gate-test',
+    HEALTH_INTERVAL_MINUTES: '5',
+    ALLOWED_VPCE_IDS: '*',
+    ALLOWED_VPC_IDS: '*',
+    ALLOWED_SOURCE_CIDRS: '198.51.100.0/24',
+  };
+  expect(() => parseHealthEndpointConfig(env)).not.toThrow();
+  expect(() => parseHealthEndpointConfig({ ...env, AWS_USE_FIPS_ENDPOINT: 'true' })).toThrow(
+    /AWS_USE_FIPS_ENDPOINT is not supported/,
+  );
 });
