@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { AnswerShapeError, AwsRpcError, jsonCall, SignedRpc } from './signed-rpc';
+import { AnswerShapeError, jsonCall, SignedRpc } from './signed-rpc';
 import type { StaticCredentials } from './static-credentials';
 
 /** A service-table item is small; an answer beyond this is refused. */
@@ -73,30 +73,27 @@ export class ConditionFailedError extends Error {
   }
 }
 
+/** DynamoDB's failed condition, with the item that failed it when the answer carries a readable one. */
+function conditionFailed(code: string, body: unknown): ConditionFailedError | undefined {
+  if (code !== 'ConditionalCheckFailedException') return undefined;
+  try {
+    return new ConditionFailedError(readGetItem(body).Item);
+  } catch {
+    return new ConditionFailedError();
+  }
+}
+
 /** DynamoDB over one signed endpoint; each answer checked against the `x-amz-crc32` DynamoDB sends with it. */
 export class DynamoClient implements DynamoApi {
   constructor(private readonly rpc: SignedRpc) {}
 
   /** @throws ConditionFailedError when the condition failed; the SignedRpc errors otherwise. */
   async putItem(input: PutItemInput, signal?: AbortSignal): Promise<void> {
-    try {
-      await jsonCall(this.rpc, '1.0', `${TARGET}.PutItem`, input, () => undefined, signal);
-    } catch (error) {
-      if (error instanceof AwsRpcError && error.name === 'ConditionalCheckFailedException') {
-        let item: ReadItem | undefined;
-        try {
-          item = readGetItem(error.details).Item;
-        } catch {
-          item = undefined;
-        }
-        throw new ConditionFailedError(item);
-      }
-      throw error;
-    }
+    await jsonCall(this.rpc, '1.0', `${TARGET}.PutItem`, input, () => undefined, { signal, readError: conditionFailed });
   }
 
   getItem(input: GetItemInput, signal?: AbortSignal): Promise<{ Item?: ReadItem }> {
-    return jsonCall(this.rpc, '1.0', `${TARGET}.GetItem`, input, readGetItem, signal);
+    return jsonCall(this.rpc, '1.0', `${TARGET}.GetItem`, input, readGetItem, { signal });
   }
 
   destroy(): void {

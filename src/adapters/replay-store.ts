@@ -12,7 +12,7 @@ import { UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../do
 import { SERVICE_TABLE_TTL_ATTRIBUTE, SSO_REPLAY_PARTITION } from '../domain/service-table';
 import type { CallOptions, Clock } from '../use-cases/ports';
 import type { ReplayGuard } from '../use-cases/sso-ports';
-import type { DynamoApi, ReadItem } from './dynamo-client';
+import { ConditionFailedError, type DynamoApi } from './dynamo-client';
 
 export class DynamoReplayGuard implements ReplayGuard {
   constructor(
@@ -47,9 +47,7 @@ export class DynamoReplayGuard implements ReplayGuard {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        return (error as { item?: ReadItem }).item?.attempt?.S === attempt;
-      }
+      if (error instanceof ConditionFailedError) return error.item?.attempt?.S === attempt;
       // Unknown whether it was stored: fail closed (the person signs in again).
       throw new UpstreamUnavailableError('sso-replay-store-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
     }

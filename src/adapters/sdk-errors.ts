@@ -27,8 +27,7 @@ export type SdkFailureKind =
   | 'malformed-answer'
   | 'error';
 
-/** AWS error codes that mean "slow down": retried, then answered as throttled. */
-export const THROTTLING = new Set([
+const THROTTLING = new Set([
   'ThrottlingException',
   'Throttling',
   'ThrottledException',
@@ -85,6 +84,8 @@ export function classifySdkError(error: unknown): { kind: SdkFailureKind; status
     // No credentials (Lambda gives its role's in the environment): nothing was sent.
     if (name === 'CredentialsProviderError') return 'credentials';
     if (name === 'ResponseTooLarge') return 'response-too-large';
+    // An answer whose bytes fail the integrity check its service sends (DynamoDB's CRC32), whatever its status.
+    if (name === 'ResponseChecksumMismatch') return 'malformed-answer';
     if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') return 'not-found';
     if (THROTTLING.has(name) || status === 429) return 'throttled';
     // Before the timeout check: the SDK names a reset connection `TimeoutError` (code ECONNRESET).

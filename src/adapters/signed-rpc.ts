@@ -12,13 +12,15 @@
  */
 import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { partitionOf } from '../domain/arns';
 import { AWS_REGIONS } from '../domain/studio-domains';
-import { boundedRequest } from './bounded-request';
-import { THROTTLING } from './sdk-errors';
+import { boundedRequest, requestTo } from './bounded-request';
+import { classifySdkError, type SdkFailureKind } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
 import { childText, onlyChild, optionalChild, parseXml, XmlAnswerError, type XmlElement } from './xml-answer';
 
@@ -58,16 +60,7 @@ export interface SignedRpcSettings {
 /** An AWS error answer, or an answer that is not what the operation returns. */
 export class AwsRpcError extends Error {
   readonly $metadata: { readonly httpStatusCode: number };
-  /**
-   * @param details the parsed JSON of a JSON-protocol error answer, for the one caller that reads a
-   *   field of it (DynamoDB's ConditionalCheckFailedException carries the item that failed the
-   *   condition); never part of the message, never logged.
-   */
-  constructor(
-    code: string,
-    status: number,
-    readonly details?: unknown,
-  ) {
+  constructor(code: string, status: number) {
     super(`AWS answered ${status}`);
     // The SDK's errors carry AWS's code as their name; classifySdkError reads it there.
     this.name = code;
@@ -82,8 +75,10 @@ export class AnswerShapeError extends Error {
 
 /** Credentials are renewed this long before they expire, as the SDK does. */
 const CREDENTIALS_REFRESH_MS = 5 * 60 * 1000;
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
-const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+/** The failures another attempt may get past (classified as every adapter classifies them, src/adapters/sdk-errors.ts). */
+const RETRIED: ReadonlySet<SdkFailureKind> = new Set(['throttled', 'unreachable', 'timeout']);
+/** Of the server errors, those the SDK retries too (503 is `unreachable`). */
+const RETRIED_STATUS: ReadonlySet<number> = new Set([500, 502, 504]);
 
 /**
  * The regional host of `service` in `region`: the commercial, China and GovCloud partitions, where
@@ -95,34 +90,13 @@ function regionalUrl(service: string, region: string): string {
   if (!AWS_REGIONS.includes(region)) {
     throw new TypeError(`no ${service} endpoint is known for region ${region.slice(0, 40)}: give its endpoint URL`);
   }
-  return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+  return `https://${service}.${region}.${partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 
 /** Whether another attempt may succeed where this one failed. */
 function transient(error: unknown): boolean {
-  const e = (error ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  const final = ['AbortError', 'ResponseTooLarge', 'CredentialsProviderError', 'ResponseChecksumMismatch'];
-  if (typeof e.name === 'string' && final.includes(e.name)) return false;
-  if (e.name === 'TimeoutError' || e.name === 'ResponseIncomplete') return true;
-  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
-  if (typeof e.name === 'string' && THROTTLING.has(e.name)) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return typeof status === 'number' && (TRANSIENT_STATUS.has(status) || status === 429);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const abort = () => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) return abort();
-    signal?.addEventListener('abort', abort, { once: true });
-  });
+  const { kind, status } = classifySdkError(error);
+  return RETRIED.has(kind) || (kind === 'server-error' && status !== undefined && RETRIED_STATUS.has(status));
 }
 
 /** A fully read answer of one call. */
@@ -150,9 +124,8 @@ export class SignedRpc {
       throw new TypeError(`the ${settings.service} endpoint must be an http(s) URL without credentials, query or fragment`);
     }
     const fixed = settings.credentials;
-    // In the bundles this is the environment's credentials only (src/infrastructure/bundle.ts).
-    const provider = fixed ? undefined : defaultProvider();
-    this.credentials = fixed ? async () => fixed : async () => await (provider as () => Promise<SigningCredentials>)();
+    // In the bundles the default provider is the environment's credentials only (src/infrastructure/bundle.ts).
+    this.credentials = fixed ? async () => fixed : defaultProvider();
     this.signer = new SignatureV4({
       service: settings.service,
       region: settings.region,
@@ -185,26 +158,26 @@ export class SignedRpc {
 
   /**
    * POSTs `body` with `headers` (content type and the like), signed anew on each attempt.
-   * @returns the answer of the last attempt, whatever its status: the protocol reads errors.
-   * @throws the transport's errors (TimeoutError, ResponseTooLarge, AbortError, socket errors) or
-   *   CredentialsProviderError, after the retries a transient failure earns.
+   * @param errorOf the error an answer other than 200 stands for (the protocol reads it).
+   * @returns the first 200 answer.
+   * @throws `errorOf`'s error, the transport's (TimeoutError, ResponseTooLarge, AbortError, socket
+   *   errors) or CredentialsProviderError, after the retries a transient failure earns.
    */
   async post(
     headers: Record<string, string>,
     body: string,
+    errorOf: (answer: RpcAnswer) => Error,
     signal?: AbortSignal,
-    isError?: (answer: RpcAnswer) => unknown,
   ): Promise<RpcAnswer> {
     const { settings } = this;
     for (let attempt = 1; ; attempt++) {
       try {
         const answer = await this.attempt(headers, body, signal);
-        const error = answer.status >= 300 && isError ? isError(answer) : undefined;
-        if (error !== undefined) throw error;
+        if (answer.status !== 200) throw errorOf(answer);
         return answer;
       } catch (error) {
         if (attempt >= settings.maxAttempts || !transient(error) || signal?.aborted) throw error;
-        await sleep(settings.backoffMs(attempt), signal);
+        await delay(settings.backoffMs(attempt), undefined, signal ? { signal } : {});
       }
     }
   }
@@ -222,16 +195,7 @@ export class SignedRpc {
     });
     const signed = await this.signer.sign(request);
     const answer = await boundedRequest(
-      {
-        https: url.protocol === 'https:',
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        ...(url.port !== '' && { port: url.port }),
-        method: 'POST',
-        path: url.pathname,
-        headers: signed.headers,
-        body,
-        agent: this.agent,
-      },
+      { ...requestTo(url, 'POST', signed.headers, body), agent: this.agent },
       { connectTimeoutMs: settings.connectTimeoutMs, deadlineMs: settings.attemptTimeoutMs, maxBytes: settings.maxResponseBytes },
       signal,
     );
@@ -286,14 +250,12 @@ export async function queryCall<T>(
   read: (result: XmlElement) => T,
   options: { signal?: AbortSignal | undefined; resultElement?: boolean } = {},
 ): Promise<T> {
-  const errorOf = (answer: RpcAnswer) => new AwsRpcError(queryErrorCode(answer.body) ?? 'UnknownError', answer.status);
   const answer = await rpc.post(
     { 'content-type': 'application/x-www-form-urlencoded' },
     queryBody(action, version, params),
+    (error) => new AwsRpcError(queryErrorCode(error.body) ?? 'UnknownError', error.status),
     options.signal,
-    errorOf,
   );
-  if (answer.status !== 200) throw errorOf(answer);
   try {
     const root = parseXml(answer.body);
     if (root.name !== `${action}Response`) throw new XmlAnswerError('not this operation’s answer');
@@ -304,25 +266,37 @@ export async function queryCall<T>(
   }
 }
 
-/** AWS's error code as the JSON protocols write it (`x-amzn-errortype`, else `__type` or `code`), without namespace or URL. */
-function jsonErrorCode(answer: RpcAnswer): string | undefined {
-  let raw = answer.errorType;
-  if (raw === undefined) {
-    try {
-      const body = JSON.parse(answer.body) as { __type?: unknown; code?: unknown };
-      raw = typeof body.__type === 'string' ? body.__type : typeof body.code === 'string' ? body.code : undefined;
-    } catch {
-      raw = undefined;
-    }
+/** `text` as JSON, or undefined when it is not JSON. */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * AWS's error code as the JSON protocols write it (`x-amzn-errortype`, else the parsed body's
+ * `__type` or `code`), without namespace or URL.
+ */
+function jsonErrorCode(errorType: string | undefined, body: unknown): string | undefined {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as { __type?: unknown; code?: unknown };
+  const raw =
+    errorType ?? (typeof fields.__type === 'string' ? fields.__type : typeof fields.code === 'string' ? fields.code : undefined);
   const code = raw?.split(':')[0]?.split('#').pop();
   return code !== undefined && /^[A-Za-z][\w.]{0,99}$/.test(code) ? code : undefined;
 }
 
+/** An operation's own reading of an error answer: an error of its own for `code`, or undefined for the usual {@link AwsRpcError}. */
+export type JsonErrorReader = (code: string, body: unknown) => Error | undefined;
+
 /**
  * One call in AWS's JSON protocol (`X-Amz-Target: <target>`), its answer's JSON given to `read`.
- * @throws {@link AwsRpcError} with AWS's code for an error answer; `MalformedAnswer` (with the
- *   answer's status) for one that is not JSON or that `read` refuses (by throwing {@link AnswerShapeError}).
+ * @param readError where an operation reads more of an error answer than its code (DynamoDB's
+ *   failed condition carries the item that failed it); the body goes nowhere else.
+ * @throws {@link AwsRpcError} with AWS's code for an error answer (or `readError`'s error);
+ *   `MalformedAnswer` (with the answer's status) for one that is not JSON or that `read` refuses
+ *   (by throwing {@link AnswerShapeError}).
  */
 export async function jsonCall<T>(
   rpc: SignedRpc,
@@ -330,24 +304,18 @@ export async function jsonCall<T>(
   target: string,
   input: unknown,
   read: (answer: unknown) => T,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal | undefined; readError?: JsonErrorReader } = {},
 ): Promise<T> {
-  const errorOf = (answer: RpcAnswer) => {
-    let details: unknown;
-    try {
-      details = JSON.parse(answer.body);
-    } catch {
-      details = undefined;
-    }
-    return new AwsRpcError(jsonErrorCode(answer) ?? 'UnknownError', answer.status, details);
-  };
   const answer = await rpc.post(
     { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amz-target': target },
     JSON.stringify(input),
-    signal,
-    errorOf,
+    (error) => {
+      const body = parsedOrUndefined(error.body);
+      const code = jsonErrorCode(error.errorType, body) ?? 'UnknownError';
+      return options.readError?.(code, body) ?? new AwsRpcError(code, error.status);
+    },
+    options.signal,
   );
-  if (answer.status !== 200) throw errorOf(answer);
   try {
     return read(JSON.parse(answer.body));
   } catch (error) {

@@ -53,7 +53,7 @@ export class SsmClient implements SsmApi {
     input: { Names: readonly string[]; WithDecryption: boolean },
     signal?: AbortSignal,
   ): Promise<GetParametersAnswer> {
-    return jsonCall(this.rpc, '1.1', 'AmazonSSM.GetParameters', input, readGetParameters, signal);
+    return jsonCall(this.rpc, '1.1', 'AmazonSSM.GetParameters', input, readGetParameters, { signal });
   }
 
   destroy(): void {

@@ -61,10 +61,12 @@ it('refuses a second use through the replay guard’s condition, as the SDK’s 
 
 it('refuses an answer whose CRC32 does not match, believing none and sending nothing again', async () => {
   const summary = JSON.stringify({ checkedAt: 1, healthy: true, status: 'pass', checks: [] });
-  const lying = (body: string) => (res: import('node:http').ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '12345' });
-    res.end(body);
-  };
+  const lying =
+    (body: string, status = 200) =>
+    (res: import('node:http').ServerResponse) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '12345' });
+      res.end(body);
+    };
   peer.reply(lying(JSON.stringify({ Item: { summary: { S: summary } } })));
   const store = new DynamoHealthStore(ours(peer.url, 3), TABLE);
   await expect(store.latest()).rejects.toMatchObject({ reason: 'health-store-unavailable' });
@@ -75,6 +77,12 @@ it('refuses an answer whose CRC32 does not match, believing none and sending not
   peer.reply(lying('{}'));
   const guard = new DynamoReplayGuard(ours(peer.url, 3), TABLE);
   await expect(guard.useOnce('saml:first-use', Date.now() + 60_000)).rejects.toMatchObject({
+    reason: 'sso-replay-store-unavailable',
+  });
+  expect(peer.seen).toHaveLength(1); // Nor when the answer that fails it says 500, which on its own would be retried.
+  peer.reset();
+  peer.reply(lying('{"__type":"InternalServerError"}', 500), lying('{}'));
+  await expect(guard.useOnce('saml:second-first-use', Date.now() + 60_000)).rejects.toMatchObject({
     reason: 'sso-replay-store-unavailable',
   });
   expect(peer.seen).toHaveLength(1);
