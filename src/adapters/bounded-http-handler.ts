@@ -91,17 +91,22 @@ export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
   }
 }
 
+/** One attempt's bounds under an upstream policy: its connect timeout, then its request timeout on top. */
+export function attemptBounds(upstream: UpstreamPolicy, maxResponseBytes: number): AttemptBounds {
+  return {
+    connectTimeoutMs: upstream.connectTimeoutMs,
+    attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
+    maxResponseBytes,
+  };
+}
+
 /**
  * The transport of an SDK client held to an upstream policy: every attempt bounded end to end and
  * in size, at most `maxAttempts` of them with the policy's backoff between (SageMaker's and STS's clients).
  */
 export function boundedTransport(upstream: UpstreamPolicy, maxResponseBytes: number) {
   return {
-    requestHandler: new BoundedHttpHandler({
-      connectTimeoutMs: upstream.connectTimeoutMs,
-      attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
-      maxResponseBytes,
-    }),
+    requestHandler: new BoundedHttpHandler(attemptBounds(upstream, maxResponseBytes)),
     retryStrategy: new ConfiguredRetryStrategy(upstream.maxAttempts, (retry) => backoffDelayMs(upstream, retry)),
   };
 }

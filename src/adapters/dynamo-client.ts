@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { AnswerShapeError, jsonCall, SignedRpc } from './signed-rpc';
+import { AnswerShapeError, jsonCall, type ServiceSettings, SignedRpc } from './signed-rpc';
 import type { StaticCredentials } from './static-credentials';
 
 /** A service-table item is small; an answer beyond this is refused. */
@@ -85,7 +85,11 @@ function conditionFailed(code: string, body: unknown): ConditionFailedError | un
 
 /** DynamoDB over one signed endpoint; each answer checked against the `x-amz-crc32` DynamoDB sends with it. */
 export class DynamoClient implements DynamoApi {
-  constructor(private readonly rpc: SignedRpc) {}
+  private readonly rpc: SignedRpc;
+
+  constructor(settings: ServiceSettings) {
+    this.rpc = new SignedRpc({ ...settings, service: 'dynamodb', checkAnswer: crc32Matches });
+  }
 
   /** @throws ConditionFailedError when the condition failed; the SignedRpc errors otherwise. */
   async putItem(input: PutItemInput, signal?: AbortSignal): Promise<void> {
@@ -111,19 +115,15 @@ export function createDynamoClient(
   region: string,
   options: { endpoint?: string; timeoutMs: number; credentials?: StaticCredentials; maxAttempts?: number; backoffMs?: number },
 ): DynamoClient {
-  return new DynamoClient(
-    new SignedRpc({
-      service: 'dynamodb',
-      region,
-      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-      ...(options.credentials && { credentials: options.credentials }),
-      connectTimeoutMs: Math.min(1000, options.timeoutMs),
-      attemptTimeoutMs: options.timeoutMs,
-      maxResponseBytes: MAX_RESPONSE_BYTES,
-      maxAttempts: options.maxAttempts ?? 3,
-      // A fixed backoff where the caller counts the worst case (the SSO functions' budget); else exponential from 50 ms.
-      backoffMs: (retry) => options.backoffMs ?? Math.min(1000, 50 * 2 ** (retry - 1)),
-      checkAnswer: crc32Matches,
-    }),
-  );
+  return new DynamoClient({
+    region,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    connectTimeoutMs: Math.min(1000, options.timeoutMs),
+    attemptTimeoutMs: options.timeoutMs,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+    maxAttempts: options.maxAttempts ?? 3,
+    // A fixed backoff where the caller counts the worst case (the SSO functions' budget); else exponential from 50 ms.
+    backoffMs: (retry) => options.backoffMs ?? Math.min(1000, 50 * 2 ** (retry - 1)),
+  });
 }

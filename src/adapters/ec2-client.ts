@@ -5,8 +5,8 @@
  * strictly. The SDK's EC2 client registers the schema of every EC2 operation at load (540 KB of the
  * health-check bundle, issue 19) for these three.
  */
-import { queryCall, SignedRpc, type SignedRpcSettings } from './signed-rpc';
-import { childrenNamed, childText, optionalChild, XmlAnswerError, type XmlElement } from './xml-answer';
+import { queryCall, type ServiceSettings, SignedRpc } from './signed-rpc';
+import { childText, optionalChild, XmlAnswerError, type XmlElement } from './xml-answer';
 
 /** EC2's API version. */
 const VERSION = '2016-11-15';
@@ -61,12 +61,15 @@ export interface Ec2Api {
   describeVpcs(input: { VpcIds: readonly string[] }, signal?: AbortSignal): Promise<{ Vpcs?: VpcRecord[] }>;
 }
 
-/** The `<item>`s of the list `name` (EC2 writes every list as `<name><item>…</item></name>`); none when absent. */
-function items(parent: XmlElement, name: string): XmlElement[] {
+/**
+ * The `<item>`s of the list `name` (EC2 writes every list as `<name><item>…</item></name>`), or
+ * undefined when the answer has no such list. @throws XmlAnswerError when it holds anything else.
+ */
+function items(parent: XmlElement, name: string): XmlElement[] | undefined {
   const list = optionalChild(parent, name);
-  if (list === undefined) return [];
+  if (list === undefined) return undefined;
   if (list.children.some((child) => child.name !== 'item')) throw new XmlAnswerError(`${name} holds more than items`);
-  return childrenNamed(list, 'item');
+  return [...list.children];
 }
 
 function int(parent: XmlElement, name: string): number | undefined {
@@ -90,7 +93,7 @@ function defined<T extends object>(fields: T): T {
 
 /** The list `name` read item by item, or undefined when the answer has no such list. */
 function listOf<T>(parent: XmlElement, name: string, read: (item: XmlElement) => T): T[] | undefined {
-  return optionalChild(parent, name) === undefined ? undefined : items(parent, name).map(read);
+  return items(parent, name)?.map(read);
 }
 
 const groupId = (item: XmlElement) => defined<{ GroupId?: string }>({ GroupId: childText(item, 'groupId') });
@@ -151,7 +154,7 @@ function listParams(name: string, values: readonly string[]): [string, string][]
 export class Ec2Client implements Ec2Api {
   private readonly rpc: SignedRpc;
 
-  constructor(settings: Omit<SignedRpcSettings, 'service'>) {
+  constructor(settings: ServiceSettings) {
     this.rpc = new SignedRpc({ ...settings, service: 'ec2' });
   }
 
@@ -161,39 +164,32 @@ export class Ec2Client implements Ec2Api {
       ...listParams(`Filter.${i + 1}.Value`, filter.Values),
     ]);
     if (input.NextToken !== undefined) params.push(['NextToken', input.NextToken]);
-    return queryCall(
-      this.rpc,
-      'DescribeVpcEndpoints',
-      VERSION,
-      params,
-      (root) => {
-        const next = childText(root, 'nextToken');
-        return { VpcEndpoints: items(root, 'vpcEndpointSet').map(readEndpoint), ...(next !== undefined && { NextToken: next }) };
-      },
-      { signal, resultElement: false },
-    );
+    return this.describe('DescribeVpcEndpoints', params, signal, (root) => {
+      const next = childText(root, 'nextToken');
+      return { VpcEndpoints: listOf(root, 'vpcEndpointSet', readEndpoint) ?? [], ...(next !== undefined && { NextToken: next }) };
+    });
   }
 
   describeSecurityGroups(input: { GroupIds: readonly string[] }, signal?: AbortSignal) {
-    return queryCall(
-      this.rpc,
-      'DescribeSecurityGroups',
-      VERSION,
-      listParams('GroupId', input.GroupIds),
-      (root) => ({ SecurityGroups: items(root, 'securityGroupInfo').map(readGroup) }),
-      { signal, resultElement: false },
-    );
+    return this.describe('DescribeSecurityGroups', listParams('GroupId', input.GroupIds), signal, (root) => ({
+      SecurityGroups: listOf(root, 'securityGroupInfo', readGroup) ?? [],
+    }));
   }
 
   describeVpcs(input: { VpcIds: readonly string[] }, signal?: AbortSignal) {
-    return queryCall(
-      this.rpc,
-      'DescribeVpcs',
-      VERSION,
-      listParams('VpcId', input.VpcIds),
-      (root) => ({ Vpcs: items(root, 'vpcSet').map(readVpc) }),
-      { signal, resultElement: false },
-    );
+    return this.describe('DescribeVpcs', listParams('VpcId', input.VpcIds), signal, (root) => ({
+      Vpcs: listOf(root, 'vpcSet', readVpc) ?? [],
+    }));
+  }
+
+  /** One Describe call: EC2's answers hold their fields in the root element. */
+  private describe<T>(
+    action: string,
+    params: [string, string][],
+    signal: AbortSignal | undefined,
+    read: (root: XmlElement) => T,
+  ) {
+    return queryCall(this.rpc, action, VERSION, params, read, { signal, resultElement: false });
   }
 
   destroy(): void {

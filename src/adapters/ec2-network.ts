@@ -22,7 +22,7 @@ const RETRY_BACKOFF_MS = 100;
 export function createEc2Client(region: string, timeoutMs: number, credentials?: StaticCredentials): Ec2Client {
   return new Ec2Client({
     region,
-    ...(credentials && { credentials }),
+    credentials,
     connectTimeoutMs: Math.min(1000, timeoutMs),
     attemptTimeoutMs: timeoutMs,
     maxResponseBytes: MAX_SAGEMAKER_RESPONSE_BYTES,

@@ -1,7 +1,7 @@
 /**
  * Sessions of a domain's issuer role, one per (role, person): the only code that asks STS for one
- * (src/adapters/sts-client.ts sends it). Each is opened with `sts:AssumeRole` through STS's interface endpoint (AWS_ENDPOINT_URL_STS, or its
- * private DNS), with `SourceIdentity` set to the person (the domain account's CloudTrail names them
+ * (src/adapters/sts-client.ts sends it). Each is opened with `sts:AssumeRole` through STS's
+ * interface endpoint (AWS_ENDPOINT_URL_STS, or its private DNS), with `SourceIdentity` set to the person (the domain account's CloudTrail names them
  * on every call of the session) and a role session name derived from them. A session is reused
  * until {@link REFRESH_BEFORE_MS} before it expires, from a bounded cache; callers asking for the
  * same session at once share one AssumeRole, and a failed one is never cached. The call has the
@@ -14,6 +14,7 @@ import { ownerSessionTag, personSession, type SessionNaming, type SessionTag } f
 import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
 import { TtlMap } from '../domain/ttl-map';
 import type { CallOptions, Clock } from '../use-cases/ports';
+import { attemptBounds } from './bounded-http-handler';
 import { classifySdkError, commonUpstreamError } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
 import { type AssumeRoleAnswer, type StsApi, StsClient } from './sts-client';
@@ -45,11 +46,9 @@ export function createStsClient(settings: StsClientSettings, credentials?: Stati
   const { upstream } = settings;
   return new StsClient({
     region: settings.region,
-    ...(credentials && { credentials }),
-    ...(settings.stsEndpointUrl !== undefined && { endpoint: settings.stsEndpointUrl }),
-    connectTimeoutMs: upstream.connectTimeoutMs,
-    attemptTimeoutMs: upstream.connectTimeoutMs + upstream.requestTimeoutMs,
-    maxResponseBytes: MAX_STS_RESPONSE_BYTES,
+    endpoint: settings.stsEndpointUrl,
+    credentials,
+    ...attemptBounds(upstream, MAX_STS_RESPONSE_BYTES),
     maxAttempts: upstream.maxAttempts,
     backoffMs: (retry) => backoffDelayMs(upstream, retry),
   });

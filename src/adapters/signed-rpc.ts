@@ -19,10 +19,14 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { partitionOf } from '../domain/arns';
 import { AWS_REGIONS } from '../domain/studio-domains';
+import type { AttemptBounds } from './bounded-http-handler';
 import { boundedRequest, requestTo } from './bounded-request';
 import { classifySdkError, type SdkFailureKind } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
 import { childText, onlyChild, optionalChild, parseXml, XmlAnswerError, type XmlElement } from './xml-answer';
+
+/** What a client of one service is built with: the settings but the service, which it names itself. */
+export type ServiceSettings = Omit<SignedRpcSettings, 'service'>;
 
 /** Credentials as the signer takes them. */
 interface SigningCredentials {
@@ -32,8 +36,8 @@ interface SigningCredentials {
   readonly expiration?: Date;
 }
 
-/** Where and how one service is called. */
-export interface SignedRpcSettings {
+/** Where and how one service is called: each attempt within its bounds (connect, whole answer, size). */
+export interface SignedRpcSettings extends AttemptBounds {
   /** SigV4's name of the service (`sts`, `ec2`, `ssm`, `dynamodb`), also the first label of its regional host. */
   readonly service: string;
   readonly region: string;
@@ -41,10 +45,6 @@ export interface SignedRpcSettings {
   readonly endpoint?: string;
   /** Local harnesses only; in Lambda the function role's, from the environment. */
   readonly credentials?: StaticCredentials;
-  readonly connectTimeoutMs: number;
-  /** One attempt, connect to the last byte of the answer. */
-  readonly attemptTimeoutMs: number;
-  readonly maxResponseBytes: number;
   /** Attempts per call, the first included. */
   readonly maxAttempts: number;
   /** The wait before retry number `retry` (1-based). */

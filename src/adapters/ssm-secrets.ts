@@ -5,7 +5,7 @@
  * Values never reach a log or an error.
  */
 import { ConfigurationError, UNAVAILABLE_RETRY_AFTER_SECONDS, UpstreamUnavailableError } from '../domain/errors';
-import { AnswerShapeError, jsonCall, SignedRpc } from './signed-rpc';
+import { AnswerShapeError, jsonCall, type ServiceSettings, SignedRpc } from './signed-rpc';
 import type { StaticCredentials } from './static-credentials';
 
 /** What GetParameters answered, in SSM's names: only the fields read here. */
@@ -47,7 +47,11 @@ export function readGetParameters(answer: unknown): GetParametersAnswer {
 
 /** SSM over one signed endpoint. */
 export class SsmClient implements SsmApi {
-  constructor(private readonly rpc: SignedRpc) {}
+  private readonly rpc: SignedRpc;
+
+  constructor(settings: ServiceSettings) {
+    this.rpc = new SignedRpc({ ...settings, service: 'ssm' });
+  }
 
   getParameters(
     input: { Names: readonly string[]; WithDecryption: boolean },
@@ -75,19 +79,16 @@ export function createSsmClient(
     backoffMs: number;
   },
 ): SsmClient {
-  return new SsmClient(
-    new SignedRpc({
-      service: 'ssm',
-      region,
-      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-      ...(options.credentials && { credentials: options.credentials }),
-      connectTimeoutMs: options.timeoutMs,
-      attemptTimeoutMs: options.timeoutMs,
-      maxResponseBytes: 64 * 1024,
-      maxAttempts: options.maxAttempts,
-      backoffMs: () => options.backoffMs,
-    }),
-  );
+  return new SsmClient({
+    region,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    connectTimeoutMs: options.timeoutMs,
+    attemptTimeoutMs: options.timeoutMs,
+    maxResponseBytes: 64 * 1024,
+    maxAttempts: options.maxAttempts,
+    backoffMs: () => options.backoffMs,
+  });
 }
 
 /** The values of `refs` (same order). @throws UpstreamUnavailableError when SSM cannot answer, ConfigurationError naming a missing parameter. */

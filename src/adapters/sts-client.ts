@@ -4,7 +4,7 @@
  * read strictly. What the answer means (all four credential fields present, a valid expiry) is
  * checked by its one caller, src/adapters/issuer-sessions.ts.
  */
-import { queryCall, SignedRpc, type SignedRpcSettings } from './signed-rpc';
+import { queryCall, type ServiceSettings, SignedRpc } from './signed-rpc';
 import { childText, optionalChild, type XmlElement } from './xml-answer';
 
 /** STS's API version. */
@@ -82,7 +82,7 @@ function readAssumeRole(result: XmlElement): AssumeRoleAnswer {
 export class StsClient implements StsApi {
   private readonly rpc: SignedRpc;
 
-  constructor(settings: Omit<SignedRpcSettings, 'service'>) {
+  constructor(settings: ServiceSettings) {
     this.rpc = new SignedRpc({ ...settings, service: 'sts' });
   }
 

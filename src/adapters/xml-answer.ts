@@ -166,7 +166,7 @@ export function parseXml(xml: string): XmlElement {
 }
 
 /** The children of `parent` named `name`. */
-export function childrenNamed(parent: XmlElement, name: string): XmlElement[] {
+function childrenNamed(parent: XmlElement, name: string): XmlElement[] {
   return parent.children.filter((child) => child.name === name);
 }
 
