@@ -121,21 +121,24 @@ describe.each(HANDLERS)('the %s bundle', (name) => {
   });
 });
 
-/** A script that loads the studio-url bundle and answers alice's request once, printing `STATUS <code>`. */
-function aliceDriver(name: string, token: string): string {
-  const driver = join(dir, name);
+/** A script that loads bundle `name` and answers `event` once, printing `STATUS <code>` after the function's own lines. */
+function onceDriver(file: string, name: string, event: unknown): string {
+  const driver = join(dir, file);
   const context = invocationContext();
   writeFileSync(
     driver,
     [
-      `const { handler } = require(${JSON.stringify(built['studio-url']?.file)});`,
+      `const { handler } = require(${JSON.stringify(built[name]?.file)});`,
       `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
       'context.getRemainingTimeInMillis = () => 20000;',
-      `handler(${JSON.stringify(studioUrlEvent(token))}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
+      `handler(${JSON.stringify(event)}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
     ].join('\n'),
   );
   return driver;
 }
+
+/** The studio-url bundle answering alice's request once. */
+const aliceDriver = (file: string, token: string) => onceDriver(file, 'studio-url', studioUrlEvent(token));
 
 it('reads credentials from a credentials endpoint when Lambda hands them out that way', async () => {
   const peers = await startPeers({ emulator: 0, issuer: 0 });
@@ -216,18 +219,7 @@ it('fails closed with 503, auditing why, when Lambda gives the function no crede
 
 /** Runs `name`'s bundle once on `event` in a fresh process with `env` only; its stdout (audit lines, then `STATUS <code>`). */
 async function runBundled(name: string, event: unknown, env: Record<string, string | undefined>): Promise<string> {
-  const driver = join(dir, `${name}.once.js`);
-  const context = invocationContext();
-  writeFileSync(
-    driver,
-    [
-      `const { handler } = require(${JSON.stringify(built[name]?.file)});`,
-      `const context = ${JSON.stringify({ ...context, getRemainingTimeInMillis: undefined })};`,
-      'context.getRemainingTimeInMillis = () => 20000;',
-      `handler(${JSON.stringify(event)}, context).then((r) => console.log('STATUS ' + r.statusCode));`,
-    ].join('\n'),
-  );
-  const { stdout } = await promisify(execFile)(process.execPath, [driver], {
+  const { stdout } = await promisify(execFile)(process.execPath, [onceDriver(`${name}.once.js`, name, event)], {
     env: { PATH: process.env.PATH, HOME: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     timeout: 60_000,
   });
