@@ -6,13 +6,11 @@
  * read. A missed deadline is a transient `TimeoutError` (retried, then 504), an oversized answer is
  * not transient (`ResponseTooLarge`, then 502).
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { buildQueryString, type HttpHandler, type HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
-import { boundedRequest } from './bounded-request';
+import { boundedRequest, keepAliveAgent } from './bounded-request';
 
 /** Bounds of one attempt. */
 export interface AttemptBounds {
@@ -30,8 +28,8 @@ export const MAX_SAGEMAKER_RESPONSE_BYTES = 1024 * 1024;
 /** {@link HttpHandler} over {@link boundedRequest}, with keep-alive agents. */
 export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
   private bounds: AttemptBounds;
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 50 });
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 50 });
+  private readonly httpsAgent = keepAliveAgent(true);
+  private readonly httpAgent = keepAliveAgent(false);
 
   constructor(bounds: AttemptBounds) {
     this.bounds = { ...bounds };

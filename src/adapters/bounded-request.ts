@@ -4,8 +4,8 @@
  * signal. It resolves only with a body fully read, so nothing after it can wait on the network.
  * Both upstreams use it: the SageMaker client's HTTP handler and the JWKS fetcher.
  */
-import { type Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** The bounds of one request. */
 export interface RequestBounds {
@@ -28,6 +28,12 @@ export interface BoundedRequest {
   readonly headers?: OutgoingHttpHeaders;
   readonly body?: string | Uint8Array;
   readonly agent?: HttpAgent | HttpsAgent;
+}
+
+/** The connection pool of one upstream client: connections kept alive between requests, at most 50 at once. */
+export function keepAliveAgent(https: boolean): HttpAgent | HttpsAgent {
+  const options = { keepAlive: true, maxSockets: 50 };
+  return https ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
 /** The request for `url` (http or https, IPv6 brackets dropped, the path with its query). */

@@ -10,8 +10,8 @@
  * `$metadata.httpStatusCode`), so {@link classifySdkError} reads them as it reads the SDK's. The
  * error's message is never upstream text, and credentials never reach an error or a log.
  */
-import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
@@ -20,7 +20,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { partitionOf } from '../domain/arns';
 import { AWS_REGIONS } from '../domain/studio-domains';
 import type { AttemptBounds } from './bounded-http-handler';
-import { boundedRequest, requestTo } from './bounded-request';
+import { boundedRequest, keepAliveAgent, requestTo } from './bounded-request';
 import { classifySdkError, type SdkFailureKind } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
 import { childText, onlyChild, optionalChild, parseXml, XmlAnswerError, type XmlElement } from './xml-answer';
@@ -132,10 +132,7 @@ export class SignedRpc {
       sha256: Sha256,
       credentials: () => this.currentCredentials(),
     });
-    this.agent =
-      this.url.protocol === 'https:'
-        ? new HttpsAgent({ keepAlive: true, maxSockets: 50 })
-        : new HttpAgent({ keepAlive: true, maxSockets: 50 });
+    this.agent = keepAliveAgent(this.url.protocol === 'https:');
   }
 
   /** The credentials to sign with, kept until five minutes before they expire; a failure is not kept. */
