@@ -602,9 +602,15 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
       );
       return;
     }
-    // endless: 64 KiB every 10 ms until the client goes away or the limit passes.
+    // endless: 64 KiB chunks as fast as the client reads them, until it goes away or the limit
+    // passes. Paced by the reader, not by a timer: any response cap is reached within one attempt's
+    // deadline however busy the machine is, so the answer is the cap's, never a timeout's.
     const chunk = Buffer.alloc(64 * 1024, 0x20);
-    track(setInterval(() => res.write(chunk), 10));
+    const pour = () => {
+      while (!res.destroyed && clock() - started < HOSTILE_LIMIT_MS) if (!res.write(chunk)) return;
+    };
+    res.on('drain', pour);
+    pour();
   }
 
   function handleAuth(url: URL, req: IncomingMessage, res: ServerResponse): void {

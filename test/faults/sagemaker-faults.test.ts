@@ -26,6 +26,12 @@ const SLACK_MS = 400;
 
 let pipeline: InProcessPipeline;
 let parallel: InProcessPipeline;
+/**
+ * The production timeouts, for bursts of faults that are not about time: 40 concurrent requests on
+ * a busy 2-core machine can wait longer than the tight 300 ms attempt deadline for the CPU alone,
+ * and a starved attempt rightly ends in 504, which is not what those cases test.
+ */
+let roomy: InProcessPipeline;
 let worstMs: number;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -36,6 +42,12 @@ beforeAll(async () => {
   // SageMaker's alone; STS's faults and the tag-bound path have their own tests (many-domains, tag-bound).
   pipeline = await startInProcessPipeline({ ...TIMEOUTS, ...DIRECT_ISSUANCE, SAGEMAKER_CALL_MODE: 'sequential' });
   parallel = await startInProcessPipeline({ ...TIMEOUTS, ...DIRECT_ISSUANCE, SAGEMAKER_CALL_MODE: 'parallel' });
+  roomy = await startInProcessPipeline({
+    SAGEMAKER_MAX_ATTEMPTS: TIMEOUTS.SAGEMAKER_MAX_ATTEMPTS,
+    PROFILE_CACHE_TTL_SECONDS: '0',
+    ...DIRECT_ISSUANCE,
+    SAGEMAKER_CALL_MODE: 'sequential',
+  });
   const { upstream, auth } = pipeline.app.config;
   worstMs = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
 });
@@ -43,11 +55,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await pipeline?.close();
   await parallel?.close();
+  await roomy?.close();
   process.off('unhandledRejection', onUnhandled);
 });
 
 beforeEach(() => {
-  for (const p of [pipeline, parallel]) {
+  for (const p of [pipeline, parallel, roomy]) {
     p.peers.emulator.clearFaults();
     p.peers.emulator.resetCalls();
   }
@@ -163,42 +176,55 @@ describe('one request under an injected fault (parallel mode): the same answers,
 });
 
 describe('bursts of faults under concurrency', () => {
-  it.each<[FaultKind, number[]]>([
-    ['throttle', [200, 503]],
-    ['error', [200, 502]],
-    ['reset', [200, 503]],
-    ['latency', [200, 504]],
-    ['malformed', [200, 502]],
-  ])('%s on every operation for 30 calls: 40 concurrent requests answer %j only, retries bounded', async (fault, allowed) => {
-    pipeline.peers.emulator.injectFault({ operation: '*', fault, times: 30, latencyMs: LATENCY_MS });
-    const people = ['alice', 'erin'];
-    const tokens = Array.from(
-      { length: 40 },
-      (_, i) => [people[i % 2] as string, pipeline.peers.issuer.tokenFor(people[i % 2] as string)] as const,
-    );
-    const started = Date.now();
-    const { result, output } = await captureOutput(() =>
-      Promise.all(
-        tokens.map(async ([person, token]) => {
-          const t = Date.now();
-          const response = await pipeline.invoke(studioUrlEvent(token));
-          return { person, response, ms: Date.now() - t };
-        }),
-      ),
-    );
-    const statuses = new Set(result.map((r) => r.response.statusCode));
-    expect([...statuses].every((s) => allowed.includes(s))).toBe(true);
-    for (const { person, response, ms } of result) {
-      expect(response.headers?.['Cache-Control']).toBe('no-store');
-      if (response.statusCode === 200) expect(JSON.parse(response.body).userProfileName).toBe(person);
-      expect(ms).toBeLessThanOrEqual(worstMs + SLACK_MS * 3);
-    }
-    const { calls } = pipeline.peers.emulator;
-    const total = Object.values(calls).reduce((a, b) => a + b, 0);
-    expect(total).toBeLessThanOrEqual(tokens.length * 3 * pipeline.app.config.upstream.maxAttempts);
-    expect(Date.now() - started).toBeLessThan(worstMs * 2);
-    expect(leaksIn(output, [...tokens.map(([, t]) => t), ...pipeline.peers.emulator.sessions.keys()])).toEqual([]);
-  });
+  // Timeouts are the fault only for latency; the others run at the production timeouts (see `roomy`).
+  it.each<[FaultKind, number[], () => InProcessPipeline]>([
+    ['throttle', [200, 503], () => roomy],
+    ['error', [200, 502], () => roomy],
+    ['reset', [200, 503], () => roomy],
+    ['latency', [200, 504], () => pipeline],
+    ['malformed', [200, 502], () => roomy],
+  ])(
+    '%s on every operation for 30 calls: 40 concurrent requests answer %j only, retries bounded',
+    async (fault, allowed, which) => {
+      const p = which();
+      const { upstream, auth } = p.app.config;
+      const worst = worstCaseUpstreamMs(upstream, auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0);
+      p.peers.emulator.injectFault({ operation: '*', fault, times: 30, latencyMs: LATENCY_MS });
+      const people = ['alice', 'erin'];
+      const tokens = Array.from(
+        { length: 40 },
+        (_, i) => [people[i % 2] as string, p.peers.issuer.tokenFor(people[i % 2] as string)] as const,
+      );
+      const started = Date.now();
+      const { result, output } = await captureOutput(() =>
+        Promise.all(
+          tokens.map(async ([person, token]) => {
+            const t = Date.now();
+            const response = await p.invoke(studioUrlEvent(token));
+            return { person, response, ms: Date.now() - t };
+          }),
+        ),
+      );
+      // Every answer outside the fault's statuses, with the audit reasons of the refusals, so a failure names itself.
+      const unexpected = result.filter((r) => !allowed.includes(r.response.statusCode)).map((r) => r.response.statusCode);
+      const refusals = output
+        .split('\n')
+        .filter((line) => line.includes('"studio-url.audit"'))
+        .map((line) => (JSON.parse(line).audit as { reason: string }).reason)
+        .filter((reason) => reason !== 'issued');
+      expect({ unexpected, refusals: unexpected.length > 0 ? refusals : [] }).toEqual({ unexpected: [], refusals: [] });
+      for (const { person, response, ms } of result) {
+        expect(response.headers?.['Cache-Control']).toBe('no-store');
+        if (response.statusCode === 200) expect(JSON.parse(response.body).userProfileName).toBe(person);
+        expect(ms).toBeLessThanOrEqual(worst + SLACK_MS * 3);
+      }
+      const { calls } = p.peers.emulator;
+      const total = Object.values(calls).reduce((a, b) => a + b, 0);
+      expect(total).toBeLessThanOrEqual(tokens.length * 3 * upstream.maxAttempts);
+      expect(Date.now() - started).toBeLessThan(worst * 2);
+      expect(leaksIn(output, [...tokens.map(([, t]) => t), ...p.peers.emulator.sessions.keys()])).toEqual([]);
+    },
+  );
 });
 
 describe('time budget', () => {
