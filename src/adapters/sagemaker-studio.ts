@@ -38,6 +38,21 @@ export interface SageMakerClientSettings {
   readonly upstream: UpstreamPolicy;
 }
 
+/**
+ * Settings studio-gate decides itself, so that no client looks them up: left unset, each is looked
+ * up on a client's first call in the environment and then in ~/.aws/config and ~/.aws/credentials
+ * (a thrown and caught error and a file read each, six per client, on every cold start and every
+ * new session's client). FIPS and dual-stack endpoints are refused at start
+ * (src/config/environment.ts); requests are signed with SigV4 only; clock-skew correction stays on.
+ */
+const DECIDED_SETTINGS = {
+  useFipsEndpoint: false,
+  useDualstackEndpoint: false,
+  authSchemePreference: [] as string[],
+  userAgentAppId: async () => undefined,
+  disableClockSkewCorrection: false,
+} as const;
+
 /** Builds the one SageMaker client of this container. */
 export function createSageMakerClient(config: SageMakerClientSettings, credentials?: StaticCredentials): SageMakerClient {
   const { upstream } = config;
@@ -46,6 +61,8 @@ export function createSageMakerClient(config: SageMakerClientSettings, credentia
     ...(credentials && { credentials }),
     ...(config.sagemakerEndpointUrl !== undefined && { endpoint: config.sagemakerEndpointUrl }),
     ...boundedTransport(upstream, MAX_SAGEMAKER_RESPONSE_BYTES),
+    ...DECIDED_SETTINGS,
+    maxAttempts: upstream.maxAttempts,
   });
 }
 
