@@ -6,7 +6,6 @@
  * read. A missed deadline is a transient `TimeoutError` (retried, then 504), an oversized answer is
  * not transient (`ResponseTooLarge`, then 502).
  */
-import { Readable } from 'node:stream';
 import { buildQueryString, type HttpHandler, type HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
@@ -82,8 +81,9 @@ export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
         statusCode: answer.statusCode,
         ...(answer.statusMessage !== undefined && { reason: answer.statusMessage }),
         headers,
-        // A stream of the bytes already read: the SDK's collector takes it without touching the network.
-        body: Readable.from([answer.body]),
+        // The bytes already read, as bytes: the SDK's deserializers take a Uint8Array as the whole
+        // body, with no stream to pipe into a collector.
+        body: answer.body,
       }),
     };
   }
