@@ -29,7 +29,7 @@ import { childText, onlyChild, optionalChild, parseXml, XmlAnswerError, type Xml
 export type ServiceSettings = Omit<SignedRpcSettings, 'service'>;
 
 /** Credentials as the signer takes them. */
-interface SigningCredentials {
+export interface SigningCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
@@ -43,8 +43,11 @@ export interface SignedRpcSettings extends AttemptBounds {
   readonly region: string;
   /** The interface endpoint's own DNS name or a local peer; else `https://<service>.<region>.<AWS domain>`. */
   readonly endpoint?: string;
-  /** Local harnesses only; in Lambda the function role's, from the environment. */
-  readonly credentials?: StaticCredentials;
+  /**
+   * Local harnesses only: fixed credentials, or a lookup of them. Unset (Lambda): the function role's,
+   * from the environment.
+   */
+  readonly credentials?: StaticCredentials | (() => Promise<SigningCredentials>);
   /** Attempts per call, the first included. */
   readonly maxAttempts: number;
   /** The wait before retry number `retry` (1-based). */
@@ -86,7 +89,7 @@ const RETRIED_STATUS: ReadonlySet<number> = new Set([500, 502, 504]);
  * domains) there is no name to guess: the endpoint must be given, and without one this refuses to
  * build rather than send credentials-signed requests to the wrong domain.
  */
-function regionalUrl(service: string, region: string): string {
+export function regionalUrl(service: string, region: string): string {
   if (!AWS_REGIONS.includes(region)) {
     throw new TypeError(`no ${service} endpoint is known for region ${region.slice(0, 40)}: give its endpoint URL`);
   }
@@ -125,7 +128,7 @@ export class SignedRpc {
     }
     const fixed = settings.credentials;
     // In the bundles the default provider is the environment's credentials only (src/infrastructure/bundle.ts).
-    this.credentials = fixed ? async () => fixed : defaultProvider();
+    this.credentials = typeof fixed === 'function' ? fixed : fixed ? async () => fixed : defaultProvider();
     this.signer = new SignatureV4({
       service: settings.service,
       region: settings.region,

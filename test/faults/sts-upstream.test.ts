@@ -10,6 +10,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createStsClient, IssuerRoleSessions, toStsError } from '../../src/adapters/issuer-sessions';
+import { regionalUrl } from '../../src/adapters/signed-rpc';
 import { type AssumeRoleRequest, StsClient } from '../../src/adapters/sts-client';
 import { type AwsPeer, answer, type PeerReply, type PeerRequest, startAwsPeer } from '../support/aws-peer';
 
@@ -213,8 +214,8 @@ it('builds the regional name only where it is known, as the SDK names it', () =>
   for (const region of ['eu-west-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1']) {
     const resolve = new STSClient({ region, credentials: CREDENTIALS }).config.endpointProvider;
     const sdkUrl = resolve({ Region: region, UseFIPS: false, UseDualStack: false, UseGlobalEndpoint: false }).url;
-    const client = new StsClient({ ...settingsFor(), endpoint: undefined as never, region });
-    expect([region, (client as unknown as { rpc: { url: URL } }).rpc.url.origin]).toEqual([region, sdkUrl.origin]);
+    expect([region, regionalUrl('sts', region)]).toEqual([region, sdkUrl.origin]);
+    expect(() => new StsClient({ ...settingsFor(), endpoint: undefined as never, region })).not.toThrow();
   }
   for (const region of ['us-iso-east-1', 'eusc-de-east-1']) {
     expect(() => new StsClient({ ...settingsFor(), endpoint: undefined as never, region })).toThrow(/no sts endpoint is known/);
@@ -238,8 +239,7 @@ it('asks its credentials provider once for calls that start together', async () 
     await new Promise((r) => setTimeout(r, 20));
     return CREDENTIALS;
   };
-  const client = ours({ credentials: undefined });
-  (client as unknown as { rpc: { credentials: typeof provider } }).rpc.credentials = provider;
+  const client = ours({ credentials: provider });
   await Promise.all([client.assumeRole(INPUT), client.assumeRole(INPUT), client.assumeRole(INPUT)]);
   expect(asked).toBe(1);
 });
