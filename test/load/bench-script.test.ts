@@ -51,7 +51,13 @@ it('prints the table and one JSON object of the documented shape on the last lin
       },
     },
     cpu: { repeatUs: number, firstUs: number, floorUs: number },
-    cold: { handlerMs: number, sdkFloorMs: number, nodeMs: number, externalMs: number },
+    cold: {
+      handlerMs: number,
+      sdkFloorMs: number,
+      nodeMs: number,
+      externalMs: number,
+      cpuMs: { handler: number, sdkFloor: number, node: number, external: number },
+    },
     bundle: { studioUrlBytes: number, studioUrlGzipBytes: number, sdkFloorBytes: number },
     functions: Object.fromEntries(
       ['studioUrl', 'ssoOidc', 'ssoSaml', 'health', 'healthCheck'].map((name) => [
@@ -76,6 +82,9 @@ it('prints the table and one JSON object of the documented shape on the last lin
   // A first request through an issuer role adds AssumeRole's round trip; a repeat caller does not.
   expect(result.warm.roleFirst.p50).toBeGreaterThan(result.warm.roleRepeat.p50);
   expect(result.bundle.studioUrlBytes).toBeLessThan(result.bundle.sdkFloorBytes);
+  // Every measured process reported the CPU time it used: more than a bare `node -e 0` for the handler.
+  expect(result.cold.cpuMs.handler).toBeGreaterThan(result.cold.cpuMs.node);
+  expect(stderr).toMatch(/cold first response, CPU time +[\d.]+ ms +SDK-only process [\d.]+ ms/);
   expect(stderr).toMatch(/warm p50, parallel .* floor/);
   expect(stderr).toMatch(/bundle, minified +\d+ B/);
   expect(stderr).toMatch(/warm p50, issuer role, first request .* \(STS \+ SageMaker\)/);
