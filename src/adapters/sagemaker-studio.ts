@@ -44,8 +44,12 @@ export interface SageMakerClientSettings {
  * (a thrown and caught error and a file read each, six per client, on every cold start and every
  * new session's client). FIPS and dual-stack endpoints are refused at start
  * (src/config/environment.ts); requests are signed with SigV4 only; clock-skew correction stays on.
+ * The endpoint is the one configuration checked (a domain's interface endpoint) or, with none, the
+ * regional name: never one from `AWS_ENDPOINT_URL` or a config file's `endpoint_url`, which would
+ * bypass that check.
  */
 const DECIDED_SETTINGS = {
+  ignoreConfiguredEndpointUrls: true,
   useFipsEndpoint: false,
   useDualstackEndpoint: false,
   authSchemePreference: [] as string[],

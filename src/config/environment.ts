@@ -175,17 +175,28 @@ export function lambdaEnvironment(): Env {
 }
 
 /**
- * The SDK's FIPS and dual-stack switches. SageMaker's SDK client would follow them, but studio-gate's
- * own calls to STS, EC2, SSM and DynamoDB (src/adapters/signed-rpc.ts) call the endpoint they are
- * given or the regional name: a stage that sets either is refused at start, never run half on FIPS.
+ * Variables the SDK would act on and studio-gate refuses, each with why: FIPS and dual-stack names
+ * (the own STS, EC2, SSM and DynamoDB calls would not follow them: never half on FIPS), and the one
+ * endpoint for every service (it would bypass the per-service interface-endpoint checks; no client
+ * of studio-gate reads it). `false` is accepted for the two switches.
  */
+const NO_ENDPOINT_VARIANTS =
+  "is not supported: studio-gate's STS, EC2, SSM and DynamoDB calls use the interface endpoints' names (AWS_ENDPOINT_URL_STS, _SSM, _DYNAMODB) or the regional names; unset it";
+
+const REFUSED_VARIABLES: ReadonlyArray<readonly [name: string, offAllowed: boolean, why: string]> = [
+  ['AWS_USE_FIPS_ENDPOINT', true, NO_ENDPOINT_VARIANTS],
+  ['AWS_USE_DUALSTACK_ENDPOINT', true, NO_ENDPOINT_VARIANTS],
+  [
+    'AWS_ENDPOINT_URL',
+    false,
+    "is not read: each service's endpoint is its own variable (AWS_ENDPOINT_URL_SAGEMAKER, _STS, _SSM, _DYNAMODB), checked to be an interface endpoint; unset it",
+  ],
+];
+
+/** Refuses each of {@link REFUSED_VARIABLES} that is set (to anything but `false`, where that is allowed). */
 export function refuseEndpointVariants(reader: EnvReader): void {
-  for (const name of ['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT']) {
+  for (const [name, offAllowed, why] of REFUSED_VARIABLES) {
     const value = reader.optional(name);
-    if (value !== undefined && value.toLowerCase() !== 'false') {
-      reader.problems.push(
-        `${name} is not supported: studio-gate's STS, EC2, SSM and DynamoDB calls use the interface endpoints' names (AWS_ENDPOINT_URL_STS, _SSM, _DYNAMODB) or the regional names; unset it`,
-      );
-    }
+    if (value !== undefined && !(offAllowed && value.toLowerCase() === 'false')) reader.problems.push(`${name} ${why}`);
   }
 }

@@ -246,6 +246,10 @@ it.each(['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT'])(
   },
 );
 
+it('refuses AWS_ENDPOINT_URL: one endpoint for every service would bypass the per-service interface-endpoint checks', () => {
+  expect(() => parseConfig(jwtEnv({ AWS_ENDPOINT_URL: 'https://198.51.100.7' }))).toThrow(/AWS_ENDPOINT_URL is not read/);
+});
+
 it('refuses AWS_USE_FIPS_ENDPOINT=true for GET /health too (its DynamoDB read is an own call)', () => {
   const env = {
     AWS_REGION: 'eu-west-1',
@@ -258,5 +262,8 @@ it('refuses AWS_USE_FIPS_ENDPOINT=true for GET /health too (its DynamoDB read is
   expect(() => parseHealthEndpointConfig(env)).not.toThrow();
   expect(() => parseHealthEndpointConfig({ ...env, AWS_USE_FIPS_ENDPOINT: 'true' })).toThrow(
     /AWS_USE_FIPS_ENDPOINT is not supported/,
+  );
+  expect(() => parseHealthEndpointConfig({ ...env, AWS_ENDPOINT_URL: 'https://198.51.100.7' })).toThrow(
+    /AWS_ENDPOINT_URL is not read/,
   );
 });

@@ -16,6 +16,8 @@ describe('createSageMakerClient', () => {
     auth_scheme_preference: 'sigv4a',
     sdk_ua_app_id: 'from-a-file',
     disable_clock_skew_correction: 'true',
+    // Documentation range, as data only: the request is caught before anything is sent.
+    endpoint_url: 'https://203.0.113.9',
   };
   let dir: string;
   const saved = { ...process.env };
@@ -32,6 +34,7 @@ describe('createSageMakerClient', () => {
       AWS_AUTH_SCHEME_PREFERENCE: 'sigv4a',
       AWS_SDK_UA_APP_ID: 'from-the-environment',
       AWS_DISABLE_CLOCK_SKEW_CORRECTION: 'true',
+      AWS_ENDPOINT_URL: 'https://198.51.100.7',
     });
   });
 
