@@ -44,8 +44,10 @@ export interface SignedRpcSettings extends AttemptBounds {
   /** The interface endpoint's own DNS name or a local peer; else `https://<service>.<region>.<AWS domain>`. */
   readonly endpoint?: string;
   /**
-   * Local harnesses only: fixed credentials, or a lookup of them. Unset (Lambda): the function role's,
-   * from the environment.
+   * Local harnesses only: fixed credentials, or a lookup of them. Unset: in the bundles (Lambda, the
+   * local stack) the function role's from the environment or a local credentials endpoint
+   * (src/adapters/lambda/environment-credentials.ts); unbundled (tests, `npm run doctor`) the SDK's
+   * whole default chain, profiles and `credential_process` included, as for any engineer's tool.
    */
   readonly credentials?: StaticCredentials | (() => Promise<SigningCredentials>);
   /** Attempts per call, the first included. */

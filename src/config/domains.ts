@@ -12,7 +12,6 @@ import {
   AWS_REGIONS,
   DOMAIN_ID_PATTERN,
   ISSUANCE_MODES,
-  isInterfaceEndpoint,
   isIssuanceMode,
   isSageMakerApiEndpoint,
   ROLE_ARN_PATTERN,
@@ -159,16 +158,12 @@ export function readDomains(
   local: boolean,
 ): DomainSettings {
   const listText = reader.optional('STUDIO_DOMAINS');
-  const stsEndpointUrl = reader.optional('AWS_ENDPOINT_URL_STS');
   // The issuer roles' AssumeRole (signed, answered with credentials) goes to STS's interface endpoint only.
-  if (
-    stsEndpointUrl !== undefined &&
-    !isInterfaceEndpoint(stsEndpointUrl, 'sts', functionRegion) &&
-    !(local && isLoopbackUrl(stsEndpointUrl))
-  ) {
-    reader.problems.push(
-      `AWS_ENDPOINT_URL_STS must be the endpoint-specific DNS name of an STS interface endpoint in ${functionRegion} (https://vpce-….sts.${functionRegion}.vpce.amazonaws.com)${local ? ' or a loopback URL' : ''}`,
-    );
+  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', functionRegion, local);
+  // The function region's SageMaker calls (signed, answered with URLs) likewise: never an unchecked host.
+  if (sagemakerEndpointUrl !== undefined) {
+    const problem = endpointProblem(sagemakerEndpointUrl, functionRegion, local);
+    if (problem) reader.problems.push(`AWS_ENDPOINT_URL_SAGEMAKER ${problem}`);
   }
   const issuerSessionSeconds = reader.integer('ISSUER_SESSION_SECONDS', 3600, 900, 3600);
   const shared = { ...(stsEndpointUrl !== undefined && { stsEndpointUrl }), issuerSessionSeconds };

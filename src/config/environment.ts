@@ -7,6 +7,7 @@
 import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import { ConfigurationError } from '../domain/errors';
 import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
+import { type InterfaceService, isInterfaceEndpoint } from '../domain/studio-domains';
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -21,6 +22,14 @@ export function isLoopbackUrl(url: string, protocols: readonly string[] = ['http
   const parsed = new URL(url);
   return LOOPBACK_HOSTS.has(parsed.hostname) && protocols.includes(parsed.protocol);
 }
+
+/** How an error message names each service's interface endpoint. */
+const SERVICE_NAMES: Readonly<Record<InterfaceService, string>> = {
+  'api.sagemaker': 'a SageMaker API',
+  sts: 'an STS',
+  ssm: 'an SSM',
+  dynamodb: 'a DynamoDB',
+};
 
 /** Collects problems while reading; each reader returns a usable placeholder after recording one. */
 export class EnvReader {
@@ -139,6 +148,21 @@ export class EnvReader {
     if (originOnly && value.replace(/\/$/, '') !== parsed.origin) this.problems.push(`${name} must be an origin only`);
     return originOnly ? parsed.origin : value;
   }
+
+  /**
+   * An AWS endpoint variable: unset, or the endpoint-specific DNS name of an interface endpoint of
+   * `service` in `region` (or, where `loopback` allows, a loopback URL: the local stack). Signed
+   * requests, and answers trusted as AWS's, go there: anything else is a problem.
+   */
+  interfaceEndpoint(name: string, service: InterfaceService, region: string, loopback: boolean): string | undefined {
+    const value = this.url(name, this.optional(name));
+    if (value === undefined) return undefined;
+    if (isInterfaceEndpoint(value, service, region) || (loopback && isLoopbackUrl(value))) return value;
+    this.problems.push(
+      `${name} must be the endpoint-specific DNS name of ${SERVICE_NAMES[service]} interface endpoint in ${region} (https://vpce-….${service}.${region}.vpce.amazonaws.com)${loopback ? ' or a loopback URL' : ''}`,
+    );
+    return undefined;
+  }
 }
 
 /** The metrics' `service` dimension (METRICS_SERVICE; the deployment sets `<service>-<stage>`). */
@@ -193,10 +217,39 @@ const REFUSED_VARIABLES: ReadonlyArray<readonly [name: string, offAllowed: boole
   ],
 ];
 
-/** Refuses each of {@link REFUSED_VARIABLES} that is set (to anything but `false`, where that is allowed). */
+/** The credentials endpoint a function may be handed instead of keys in its environment. */
+const CREDENTIALS_URI = 'AWS_CONTAINER_CREDENTIALS_FULL_URI';
+
+/**
+ * Where {@link CREDENTIALS_URI} may point: the sandbox's own loopback (Lambda's and the local stack's
+ * credentials endpoints), ECS's and EKS Pod Identity's link-local agents. The SDK would follow any
+ * https host, send it the authorization token, and sign every call with what it answers.
+ */
+const CREDENTIALS_HOSTS: ReadonlySet<string> = new Set([
+  '127.0.0.1',
+  'localhost',
+  '[::1]',
+  '169.254.170.2',
+  '169.254.170.23',
+  '[fd00:ec2::23]',
+]);
+
+/**
+ * Refuses each of {@link REFUSED_VARIABLES} that is set (to anything but `false`, where that is
+ * allowed), and a credentials endpoint that is not a local one.
+ */
 export function refuseEndpointVariants(reader: EnvReader): void {
   for (const [name, offAllowed, why] of REFUSED_VARIABLES) {
     const value = reader.optional(name);
     if (value !== undefined && !(offAllowed && value.toLowerCase() === 'false')) reader.problems.push(`${name} ${why}`);
+  }
+  const credentialsUri = reader.optional(CREDENTIALS_URI);
+  if (
+    credentialsUri !== undefined &&
+    !CREDENTIALS_HOSTS.has(URL.canParse(credentialsUri) ? new URL(credentialsUri).hostname : '')
+  ) {
+    reader.problems.push(
+      `${CREDENTIALS_URI} must name a local credentials endpoint (loopback, or ECS's or EKS's link-local agent): the credentials it answers would sign every call`,
+    );
   }
 }

@@ -5,7 +5,16 @@
  */
 import { type HealthPlan, parsePlan } from '../domain/health/plan';
 import type { SourcePolicy } from '../domain/network-source';
-import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService, refuseEndpointVariants } from './environment';
+import { isSageMakerApiEndpoint } from '../domain/studio-domains';
+import {
+  type Env,
+  EnvReader,
+  finish,
+  isLoopbackUrl,
+  REGION_PATTERN,
+  readMetricsService,
+  refuseEndpointVariants,
+} from './environment';
 import { readSourcePolicy } from './source';
 
 export interface HealthStoreConfig {
@@ -35,11 +44,19 @@ export interface HealthEndpointConfig extends HealthStoreConfig {
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
+/**
+ * The health functions take loopback endpoints as well as interface endpoints: the local stack runs
+ * them against its emulator and dynalite, and nothing but the function itself listens on a Lambda
+ * sandbox's loopback.
+ */
+const LOOPBACK_ALLOWED = true;
+
 function readStore(reader: EnvReader): HealthStoreConfig {
   refuseEndpointVariants(reader);
-  const dynamoEndpointUrl = reader.url('AWS_ENDPOINT_URL_DYNAMODB', reader.optional('AWS_ENDPOINT_URL_DYNAMODB'));
+  const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
+  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region, LOOPBACK_ALLOWED);
   return {
-    region: reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1'),
+    region,
     tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
     ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
     metricsService: readMetricsService(reader),
@@ -52,8 +69,20 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const store = readStore(reader);
   const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
   if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
-  const sagemakerEndpointUrl = reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER'));
-  const stsEndpointUrl = reader.url('AWS_ENDPOINT_URL_STS', reader.optional('AWS_ENDPOINT_URL_STS'));
+  const { region } = store;
+  const sagemakerEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SAGEMAKER', 'api.sagemaker', region, LOOPBACK_ALLOWED);
+  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', region, LOOPBACK_ALLOWED);
+  // Each planned domain's own endpoint: that region's SageMaker API interface endpoint.
+  if (!Array.isArray(parsed)) {
+    for (const [i, domain] of (parsed.domains ?? []).entries()) {
+      const url = domain.endpointUrl;
+      if (url !== undefined && !isSageMakerApiEndpoint(url, domain.region) && !isLoopbackUrl(url)) {
+        reader.problems.push(
+          `HEALTH_PLAN: plan.domains[${i}].endpointUrl must be the endpoint-specific DNS name of a SageMaker API interface endpoint in ${domain.region} (https://vpce-….api.sagemaker.${domain.region}.vpce.amazonaws.com) or a loopback URL`,
+        );
+      }
+    }
+  }
   return finish(reader, {
     ...store,
     plan: parsed as HealthPlan,

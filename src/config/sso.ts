@@ -226,8 +226,7 @@ export function parseSsoConfig(env: Env, which: 'oidc' | 'saml'): SsoConfig {
     },
     ...('oidc' in read ? { oidc: read.oidc } : { saml: read.saml }),
     replayTable: reader.required('SSO_REPLAY_TABLE'),
-    ...optionalUrl(reader, 'AWS_ENDPOINT_URL_DYNAMODB', 'dynamoEndpointUrl'),
-    ...optionalUrl(reader, 'AWS_ENDPOINT_URL_SSM', 'ssmEndpointUrl'),
+    ...awsEndpoints(reader, core),
   };
   return finish(reader, config);
 }
@@ -243,7 +242,21 @@ function identityPolicyOf(
     : samlPolicyFor(read.saml.profileAttribute, jwt.claimSettings);
 }
 
-function optionalUrl<K extends string>(reader: EnvReader, name: string, key: K): Partial<Record<K, string>> {
-  const url = reader.url(name, reader.optional(name));
-  return url === undefined ? {} : ({ [key]: url } as Record<K, string>);
+/**
+ * The replay store's and the secrets' endpoints: each an interface endpoint in the functions' region
+ * (loopback on the local stack), since the replay answers and the secrets are trusted as AWS's.
+ * Unread while the core configuration is broken (its problems are reported, and its region unknown).
+ */
+function awsEndpoints(
+  reader: EnvReader,
+  core: StudioGateConfig | undefined,
+): { dynamoEndpointUrl?: string; ssmEndpointUrl?: string } {
+  if (core === undefined) return {};
+  const local = core.localStudioOrigin !== undefined;
+  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', core.region, local);
+  const ssmEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SSM', 'ssm', core.region, local);
+  return {
+    ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
+    ...(ssmEndpointUrl !== undefined && { ssmEndpointUrl }),
+  };
 }

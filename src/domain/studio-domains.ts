@@ -138,12 +138,15 @@ export const AWS_REGIONS: readonly string[] = [
   'cn-northwest-1',
 ];
 
+/** The services studio-gate reaches through interface endpoints, by their label in the endpoint's DNS name. */
+export type InterfaceService = 'api.sagemaker' | 'sts' | 'ssm' | 'dynamodb';
+
 /**
- * Whether `url` is the endpoint-specific DNS name of an interface endpoint of `service`
- * (`api.sagemaker`, `sts`) in `region`, regional or zonal (the zone in that region), as an https
- * origin. Anything else (the public endpoint, another service, another region) is not one.
+ * Whether `url` is the endpoint-specific DNS name of an interface endpoint of `service` in `region`,
+ * regional or zonal (the zone in that region), as an https origin. Anything else (the public
+ * endpoint, another service, another region) is not one.
  */
-export function isInterfaceEndpoint(url: string, service: 'api.sagemaker' | 'sts', region: string): boolean {
+export function isInterfaceEndpoint(url: string, service: InterfaceService, region: string): boolean {
   const match =
     /^https:\/\/vpce-[0-9a-f]{8,17}-[a-z0-9]{8}(?:-([a-z]{2}(?:-[a-z]+)+-\d)[a-z])?\.([a-z.]+)\.([a-z0-9-]+)\.vpce\.amazonaws\.com(\.cn)?\/?$/.exec(
       url,

@@ -23,6 +23,14 @@ const PARSERS: Readonly<Record<string, (env: Env) => unknown>> = {
 
 const PLACEHOLDER_ACCOUNT = '123456789012';
 
+/** The service label in the DNS name of each interface endpoint resource a function's environment names. */
+const ENDPOINT_SERVICES: Readonly<Record<string, string>> = {
+  DynamoDbEndpoint: 'dynamodb',
+  SageMakerApiEndpoint: 'api.sagemaker',
+  StsEndpoint: 'sts',
+  SsmEndpoint: 'ssm',
+};
+
 /** A well-formed stand-in for what CloudFormation names `name` at deploy time. */
 function placeholderFor(name: string, region: string): string {
   if (name === 'AWS::AccountId') return PLACEHOLDER_ACCOUNT;
@@ -41,8 +49,11 @@ function resolved(value: CfnValue | unknown, region: string): unknown {
   const object = value as Record<string, unknown>;
   if ('Ref' in object) return placeholderFor(String(object.Ref), region);
   if ('Fn::GetAtt' in object) {
+    // An interface endpoint's DnsEntries: "<hosted zone>:<endpoint-specific DNS name>", as EC2 names them.
     const [resource] = object['Fn::GetAtt'] as [string, string];
-    return [`Z00000000PLACEHOLDER:${placeholderFor(resource, region)}.${region}.vpce.amazonaws.com`];
+    const service = ENDPOINT_SERVICES[resource] ?? 'placeholder';
+    const domain = region.startsWith('cn-') ? 'vpce.amazonaws.com.cn' : 'vpce.amazonaws.com';
+    return [`Z00000000PLACEHOLDER:${placeholderFor(resource, region)}-abcdefgh.${service}.${region}.${domain}`];
   }
   if ('Fn::Sub' in object) {
     const sub = object['Fn::Sub'];

@@ -1,4 +1,4 @@
-import { parseHealthEndpointConfig } from '../../src/config/health';
+import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/config/health';
 import { parseConfig } from '../../src/config/studio-url';
 import { ConfigurationError } from '../../src/domain/errors';
 import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, worstCaseUpstreamMs } from '../../src/domain/time-budget';
@@ -87,7 +87,6 @@ describe('parseConfig', () => {
     ['SESSION_EXPIRES_IN_SECONDS', '43201', 'SESSION_EXPIRES_IN_SECONDS must be a whole number from 1800 to 43200'],
     ['JWT_JWKS_URI', 'http://idp.example.com/jwks', 'JWT_JWKS_URI must use https'],
     ['JWT_JWKS_URI', 'not a url', 'JWT_JWKS_URI must be a URL'],
-    ['AWS_ENDPOINT_URL_SAGEMAKER', 'http://vpce.example.com', 'AWS_ENDPOINT_URL_SAGEMAKER must use https'],
     ['LOCAL_STUDIO_ORIGIN', 'https://studio.example.com', 'LOCAL_STUDIO_ORIGIN must be a loopback origin'],
     ['LOCAL_STUDIO_ORIGIN', 'http://127.0.0.1:4599/auth', 'LOCAL_STUDIO_ORIGIN must be an origin only'],
     ['ALLOWED_SOURCE_CIDRS', '198.51.100.7/24', 'host bits set'],
@@ -266,4 +265,84 @@ it('refuses AWS_USE_FIPS_ENDPOINT=true for GET /health too (its DynamoDB read is
   expect(() => parseHealthEndpointConfig({ ...env, AWS_ENDPOINT_URL: 'https://198.51.100.7' })).toThrow(
     /AWS_ENDPOINT_URL is not read/,
   );
+});
+
+describe('AWS endpoints: only interface endpoints of the right service in the right region (loopback on the local stack)', () => {
+  const VPCE = 'https://vpce-0123456789abcdef0-abcdefgh';
+  const SAGEMAKER = `${VPCE}.api.sagemaker.eu-west-1.vpce.amazonaws.com`;
+  // Documentation-range and reserved names, as data only: nothing here is ever called.
+  const UNCHECKED = [
+    ['plain http', 'http://vpce.example.com'],
+    ['the public endpoint', 'https://api.sagemaker.eu-west-1.amazonaws.com'],
+    ['another region', `${VPCE}.api.sagemaker.eu-central-1.vpce.amazonaws.com`],
+    ['another service', `${VPCE}.ssm.eu-west-1.vpce.amazonaws.com`],
+    ['any other host', 'https://api.sagemaker.attacker.invalid'],
+    ['an address', 'https://203.0.113.9'],
+  ];
+
+  it.each(UNCHECKED)('studio-url refuses AWS_ENDPOINT_URL_SAGEMAKER at %s', (_what, url) => {
+    expect(() => parseConfig(jwtEnv({ AWS_ENDPOINT_URL_SAGEMAKER: url }))).toThrow(
+      /AWS_ENDPOINT_URL_SAGEMAKER must be the endpoint-specific DNS name of a SageMaker API interface endpoint in eu-west-1/,
+    );
+  });
+
+  it('studio-url takes the interface endpoint, and loopback only on the local stack', () => {
+    expect(parseConfig(jwtEnv({ AWS_ENDPOINT_URL_SAGEMAKER: SAGEMAKER })).domains[0]?.sagemakerEndpointUrl).toBe(SAGEMAKER);
+    expect(() => parseConfig(jwtEnv({ AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:4599' }))).toThrow(
+      /AWS_ENDPOINT_URL_SAGEMAKER/,
+    );
+    const local = { AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:4599', LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' };
+    expect(parseConfig(jwtEnv(local)).domains[0]?.sagemakerEndpointUrl).toBe('http://127.0.0.1:4599');
+  });
+
+  const store = { AWS_REGION: 'eu-west-1', HEALTH_TABLE_NAME: 'studio-gate-test', METRICS_SERVICE: 'studio-gate-test' };
+  const plan = (domain: Record<string, string>) =>
+    JSON.stringify({
+      region: 'eu-west-1',
+      checkTimeoutMs: 1000,
+      dns: { servers: [], privateRanges: ['10.0.0.0/8'], names: [] },
+      domains: [{ domainId: 'd-abc123', region: 'eu-west-1', ...domain }],
+    });
+
+  it.each(UNCHECKED)(
+    'health-check refuses its SageMaker, STS and DynamoDB endpoints and a planned domain’s at %s',
+    (_what, url) => {
+      const problems = (env: Record<string, string>) => {
+        try {
+          parseHealthCheckConfig({ ...store, HEALTH_PLAN: plan({}), ...env });
+          return [];
+        } catch (error) {
+          return (error as ConfigurationError).problems;
+        }
+      };
+      expect(problems({ AWS_ENDPOINT_URL_SAGEMAKER: url }).join('\n')).toMatch(
+        /AWS_ENDPOINT_URL_SAGEMAKER must be the endpoint-specific/,
+      );
+      expect(problems({ AWS_ENDPOINT_URL_STS: url }).join('\n')).toMatch(
+        /AWS_ENDPOINT_URL_STS must be the endpoint-specific DNS name of an STS/,
+      );
+      expect(problems({ AWS_ENDPOINT_URL_DYNAMODB: url }).join('\n')).toMatch(
+        /AWS_ENDPOINT_URL_DYNAMODB must be the endpoint-specific DNS name of a DynamoDB/,
+      );
+      expect(problems({ HEALTH_PLAN: plan({ endpointUrl: url }) }).join('\n')).toMatch(
+        /plan\.domains\[0\]\.endpointUrl must be the endpoint-specific/,
+      );
+    },
+  );
+
+  it('health-check and GET /health take interface endpoints and loopback', () => {
+    const good = {
+      ...store,
+      HEALTH_PLAN: plan({ endpointUrl: SAGEMAKER }),
+      AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:4599',
+      AWS_ENDPOINT_URL_STS: `${VPCE}.sts.eu-west-1.vpce.amazonaws.com`,
+      AWS_ENDPOINT_URL_DYNAMODB: `${VPCE}.dynamodb.eu-west-1.vpce.amazonaws.com`,
+    };
+    expect(() => parseHealthCheckConfig(good)).not.toThrow();
+    const endpoint = { ...store, ALLOWED_VPCE_IDS: '*', ALLOWED_VPC_IDS: '*', ALLOWED_SOURCE_CIDRS: '198.51.100.0/24' };
+    expect(() => parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601' })).not.toThrow();
+    expect(() =>
+      parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.attacker.invalid' }),
+    ).toThrow(/AWS_ENDPOINT_URL_DYNAMODB must be the endpoint-specific DNS name of a DynamoDB interface endpoint in eu-west-1/);
+  });
 });

@@ -86,6 +86,16 @@ describe('the SSO configuration', () => {
     ['an http redirect URI', { SSO_REDIRECT_URI: 'http://api.example.com/sso/callback' }, /must use https/],
     ['scopes without openid', { OIDC_SCOPES: 'email' }, /must include openid/],
     [
+      'a secrets endpoint that is not an SSM interface endpoint',
+      { AWS_ENDPOINT_URL_SSM: 'https://ssm.attacker.invalid' },
+      /AWS_ENDPOINT_URL_SSM must be the endpoint-specific DNS name of an SSM interface endpoint/,
+    ],
+    [
+      'a replay store endpoint that is not a DynamoDB interface endpoint',
+      { AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.eu-west-1.amazonaws.com' },
+      /AWS_ENDPOINT_URL_DYNAMODB must be the endpoint-specific DNS name of a DynamoDB interface endpoint/,
+    ],
+    [
       'a worst case (SageMaker, the IdP, the table, SSM) that does not fit the function timeout',
       { FUNCTION_TIMEOUT_SECONDS: '15' },
       /worst-case SSO request \d+ ms/,
