@@ -21,6 +21,8 @@ import { healthPortsFor } from '../src/composition/health-check';
 import type { Overrides } from '../src/composition/lambda-function';
 import { inventoryDomains, inventoryPortFor } from '../src/composition/untagged-profiles';
 import { readDomainList } from '../src/config/domains';
+import { type HealthCheckConfig, parseHealthCheckConfig } from '../src/config/health';
+import { ConfigurationError } from '../src/domain/errors';
 import type { HealthSummary } from '../src/domain/health/check';
 import { type HealthPlan, parsePlan } from '../src/domain/health/plan';
 import { isTagKey, TAG_KEY_RULE } from '../src/domain/profile-owner';
@@ -121,17 +123,27 @@ async function stageTarget(stage: string, region: string | undefined): Promise<T
   const client = new LambdaClient({ ...(region && { region }) });
   const name = `studio-gate-${stage}-healthCheck`;
   const out = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
-  const text = out.Environment?.Variables?.HEALTH_PLAN;
-  if (text === undefined) throw new UsageError(`${name} has no HEALTH_PLAN (is the stage deployed?)`);
-  const endpoint = out.Environment?.Variables?.AWS_ENDPOINT_URL_SAGEMAKER;
-  const sts = out.Environment?.Variables?.AWS_ENDPOINT_URL_STS;
+  const variables = out.Environment?.Variables ?? {};
+  if (variables.HEALTH_PLAN === undefined) throw new UsageError(`${name} has no HEALTH_PLAN (is the stage deployed?)`);
+  // The function's own configuration check, on what it holds: an environment edited after
+  // deployment to send signed calls elsewhere stops the doctor as it stops the function.
+  const functionRegion = out.FunctionArn?.split(':')[3] ?? (await client.config.region());
+  let config: HealthCheckConfig;
+  try {
+    config = parseHealthCheckConfig({ ...variables, AWS_REGION: functionRegion });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new UsageError(
+      `${name}'s environment would not start the function, so the doctor does not use it:\n- ${error.problems.join('\n- ')}`,
+    );
+  }
   return {
     description: `stage ${stage}`,
-    plan: planOrThrow(text, name),
+    plan: config.plan,
     local: false,
     localPeers: [],
-    ...(endpoint && { sagemakerEndpointUrl: endpoint }),
-    ...(sts && { stsEndpointUrl: sts }),
+    ...(config.sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl: config.sagemakerEndpointUrl }),
+    ...(config.stsEndpointUrl !== undefined && { stsEndpointUrl: config.stsEndpointUrl }),
   };
 }
 

@@ -219,6 +219,8 @@ const REFUSED_VARIABLES: ReadonlyArray<readonly [name: string, offAllowed: boole
 
 /** The credentials endpoint a function may be handed instead of keys in its environment. */
 const CREDENTIALS_URI = 'AWS_CONTAINER_CREDENTIALS_FULL_URI';
+/** The same, as a path on ECS's credentials agent (169.254.170.2); the SDK prefers it when both are set. */
+const RELATIVE_CREDENTIALS_URI = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
 
 /**
  * Where {@link CREDENTIALS_URI} may point: the sandbox's own loopback (Lambda's and the local stack's
@@ -242,6 +244,12 @@ export function refuseEndpointVariants(reader: EnvReader): void {
   for (const [name, offAllowed, why] of REFUSED_VARIABLES) {
     const value = reader.optional(name);
     if (value !== undefined && !(offAllowed && value.toLowerCase() === 'false')) reader.problems.push(`${name} ${why}`);
+  }
+  // The relative URI wins over the full one and is appended to ECS's agent address as it stands:
+  // only a plain path keeps the host that agent's (`@host/…` or `.host/…` would move it).
+  const relativeUri = reader.optional(RELATIVE_CREDENTIALS_URI);
+  if (relativeUri !== undefined && !/^\/[A-Za-z0-9._~/-]*$/.test(relativeUri)) {
+    reader.problems.push(`${RELATIVE_CREDENTIALS_URI} must be a plain path on ECS's credentials agent (/v2/credentials/…)`);
   }
   const credentialsUri = reader.optional(CREDENTIALS_URI);
   if (

@@ -38,3 +38,18 @@ it.each([
   expect(() => parseConfig(jwtEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: uri }))).toThrow(refused);
   expect(() => parseHealthEndpointConfig({ ...health, AWS_CONTAINER_CREDENTIALS_FULL_URI: uri })).toThrow(refused);
 });
+
+it.each(['@localhost:2773/anything', '@127.0.0.1x/x', '.attacker.invalid/x', 'v2/credentials', '/v2/credentials?x=@evil'])(
+  'refuses to start with the relative credentials URI %s (it would move the agent’s host, and wins over the full one)',
+  (uri) => {
+    const refused = /AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a plain path/;
+    const both = { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9001/x', AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: uri };
+    expect(() => parseConfig(jwtEnv(both))).toThrow(refused);
+    expect(() => parseHealthEndpointConfig({ ...health, ...both })).toThrow(refused);
+  },
+);
+
+it('takes ECS’s relative credentials path', () => {
+  const relative = { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' };
+  expect(() => parseConfig(jwtEnv(relative))).not.toThrow();
+});

@@ -157,14 +157,32 @@ describe('npm run doctor -- --plan', () => {
   });
 });
 
+/** What a deployed health-check function holds (CloudFormation filled in): its plan and its store. */
+const deployed = () => ({ HEALTH_PLAN: plan(), HEALTH_TABLE_NAME: 'studio-gate-prod', METRICS_SERVICE: 'studio-gate-prod' });
+
 describe('npm run doctor -- --stage', () => {
   it('reads the plan the stage’s health function holds, and runs it', async () => {
     healthyAws();
-    lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { HEALTH_PLAN: plan() } } });
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: deployed() } });
     const { code, out } = await run('--stage', 'prod', '--region', 'eu-west-1');
     expect(code).toBe(0);
     expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, { FunctionName: 'studio-gate-prod-healthCheck' });
     expect(out).toMatch(/^studio-gate doctor: stage prod, 4 checks/m);
+  });
+
+  it.each([
+    ['its STS endpoint', { AWS_ENDPOINT_URL_STS: 'http://sts.attacker.invalid:8080' }, /AWS_ENDPOINT_URL_STS must be/],
+    [
+      'its SageMaker endpoint',
+      { AWS_ENDPOINT_URL_SAGEMAKER: 'https://api.sagemaker.attacker.invalid' },
+      /AWS_ENDPOINT_URL_SAGEMAKER must be/,
+    ],
+  ])('refuses a stage whose function environment was edited to move %s, sending nothing', async (_what, edit, problem) => {
+    healthyAws();
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { ...deployed(), ...edit } } });
+    await expect(run('--stage', 'prod', '--region', 'eu-west-1')).rejects.toThrow(problem);
+    await expect(run('--stage', 'prod', '--region', 'eu-west-1')).rejects.toThrow(/would not start the function/);
+    expect([sagemaker.calls().length, ec2.calls().length]).toEqual([0, 0]);
   });
 
   it('says so when the stage has no health function plan', async () => {
