@@ -46,8 +46,9 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
  * The health functions take loopback endpoints as well as interface endpoints: the local stack runs
- * them against its emulator and dynalite, and nothing but the function itself listens on a Lambda
- * sandbox's loopback.
+ * them against its emulator and dynalite, and they have no local-stack flag of their own yet. On
+ * Lambda a loopback URL stays inside the sandbox, where the Runtime API and any extensions listen
+ * too: a function pointed there can fail or trust a layer's answer, and nothing leaves the sandbox.
  */
 const LOOPBACK_ALLOWED = true;
 
