@@ -13,13 +13,12 @@ import {
   DOMAIN_ID_PATTERN,
   ISSUANCE_MODES,
   isIssuanceMode,
-  isSageMakerApiEndpoint,
   ROLE_ARN_PATTERN,
   roleAccount,
   type StudioDomain,
 } from '../domain/studio-domains';
 import { isPrintableAscii } from '../domain/text';
-import { type Env, EnvReader, isLoopbackUrl } from './environment';
+import { type Env, EnvReader, interfaceEndpointProblem } from './environment';
 
 /** The domains, and what issuing in them needs. */
 export interface DomainSettings {
@@ -39,13 +38,6 @@ const MAX_DOMAINS = 100;
 const MAX_GROUPS = 100;
 const LABEL_MAX = 64;
 const GROUP_MAX = 256;
-
-/** Reads one endpoint: an interface endpoint's own DNS name in `region`, or loopback on the local stack. */
-function endpointProblem(url: string, region: string, local: boolean): string | undefined {
-  if (isSageMakerApiEndpoint(url, region)) return undefined;
-  if (local && isLoopbackUrl(url)) return undefined;
-  return `must be the endpoint-specific DNS name of a SageMaker API interface endpoint in ${region} (https://vpce-….api.sagemaker.${region}.vpce.amazonaws.com)${local ? ' or a loopback URL' : ''}`;
-}
 
 function readGroups(value: unknown, where: string, problems: string[]): AllowList<string> {
   if (!Array.isArray(value) || value.length === 0) {
@@ -111,7 +103,8 @@ function readDomain(value: unknown, index: number, context: DomainContext, probl
   }
   let endpoint = v.endpoint;
   if (endpoint !== undefined) {
-    const problem = typeof endpoint === 'string' ? endpointProblem(endpoint, region, context.local) : 'must be a URL';
+    const problem =
+      typeof endpoint === 'string' ? interfaceEndpointProblem(endpoint, 'api.sagemaker', region, context.local) : 'must be a URL';
     if (problem) problems.push(`${where}: endpoint ${problem}`);
   } else if (region !== context.functionRegion && AWS_REGIONS.includes(region)) {
     problems.push(
@@ -162,7 +155,7 @@ export function readDomains(
   const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', functionRegion, local);
   // The function region's SageMaker calls (signed, answered with URLs) likewise: never an unchecked host.
   if (sagemakerEndpointUrl !== undefined) {
-    const problem = endpointProblem(sagemakerEndpointUrl, functionRegion, local);
+    const problem = interfaceEndpointProblem(sagemakerEndpointUrl, 'api.sagemaker', functionRegion, local);
     if (problem) reader.problems.push(`AWS_ENDPOINT_URL_SAGEMAKER ${problem}`);
   }
   const issuerSessionSeconds = reader.integer('ISSUER_SESSION_SECONDS', 3600, 900, 3600);

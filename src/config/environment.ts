@@ -157,12 +157,26 @@ export class EnvReader {
   interfaceEndpoint(name: string, service: InterfaceService, region: string, loopback: boolean): string | undefined {
     const value = this.url(name, this.optional(name));
     if (value === undefined) return undefined;
-    if (isInterfaceEndpoint(value, service, region) || (loopback && isLoopbackUrl(value))) return value;
-    this.problems.push(
-      `${name} must be the endpoint-specific DNS name of ${SERVICE_NAMES[service]} interface endpoint in ${region} (https://vpce-….${service}.${region}.vpce.amazonaws.com)${loopback ? ' or a loopback URL' : ''}`,
-    );
+    const problem = interfaceEndpointProblem(value, service, region, loopback);
+    if (problem === undefined) return value;
+    this.problems.push(`${name} ${problem}`);
     return undefined;
   }
+}
+
+/**
+ * What is wrong with `url` as the endpoint of `service` in `region`: nothing when it is the
+ * endpoint-specific DNS name of an interface endpoint there (or, where `loopback` allows, a loopback
+ * URL: the local stack); else the rule, for a message that names the setting first.
+ */
+export function interfaceEndpointProblem(
+  url: string,
+  service: InterfaceService,
+  region: string,
+  loopback: boolean,
+): string | undefined {
+  if (isInterfaceEndpoint(url, service, region) || (loopback && isLoopbackUrl(url))) return undefined;
+  return `must be the endpoint-specific DNS name of ${SERVICE_NAMES[service]} interface endpoint in ${region} (https://vpce-….${service}.${region}.vpce.amazonaws.com)${loopback ? ' or a loopback URL' : ''}`;
 }
 
 /** The metrics' `service` dimension (METRICS_SERVICE; the deployment sets `<service>-<stage>`). */
@@ -240,7 +254,7 @@ const CREDENTIALS_HOSTS: ReadonlySet<string> = new Set([
  * Refuses each of {@link REFUSED_VARIABLES} that is set (to anything but `false`, where that is
  * allowed), and a credentials endpoint that is not a local one.
  */
-export function refuseEndpointVariants(reader: EnvReader): void {
+export function refuseUncheckedAwsVariables(reader: EnvReader): void {
   for (const [name, offAllowed, why] of REFUSED_VARIABLES) {
     const value = reader.optional(name);
     if (value !== undefined && !(offAllowed && value.toLowerCase() === 'false')) reader.problems.push(`${name} ${why}`);

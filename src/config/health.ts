@@ -5,15 +5,14 @@
  */
 import { type HealthPlan, parsePlan } from '../domain/health/plan';
 import type { SourcePolicy } from '../domain/network-source';
-import { isSageMakerApiEndpoint } from '../domain/studio-domains';
 import {
   type Env,
   EnvReader,
   finish,
-  isLoopbackUrl,
+  interfaceEndpointProblem,
   REGION_PATTERN,
   readMetricsService,
-  refuseEndpointVariants,
+  refuseUncheckedAwsVariables,
 } from './environment';
 import { readSourcePolicy } from './source';
 
@@ -53,7 +52,7 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const LOOPBACK_ALLOWED = true;
 
 function readStore(reader: EnvReader): HealthStoreConfig {
-  refuseEndpointVariants(reader);
+  refuseUncheckedAwsVariables(reader);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
   const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region, LOOPBACK_ALLOWED);
   return {
@@ -77,11 +76,8 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   if (!Array.isArray(parsed)) {
     for (const [i, domain] of (parsed.domains ?? []).entries()) {
       const url = domain.endpointUrl;
-      if (url !== undefined && !isSageMakerApiEndpoint(url, domain.region) && !isLoopbackUrl(url)) {
-        reader.problems.push(
-          `HEALTH_PLAN: plan.domains[${i}].endpointUrl must be the endpoint-specific DNS name of a SageMaker API interface endpoint in ${domain.region} (https://vpce-….api.sagemaker.${domain.region}.vpce.amazonaws.com) or a loopback URL`,
-        );
-      }
+      const problem = url && interfaceEndpointProblem(url, 'api.sagemaker', domain.region, LOOPBACK_ALLOWED);
+      if (problem) reader.problems.push(`HEALTH_PLAN: plan.domains[${i}].endpointUrl ${problem}`);
     }
   }
   return finish(reader, {

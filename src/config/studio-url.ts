@@ -10,7 +10,7 @@ import type { ProfileMapping } from '../domain/profile-mapping';
 import type { IssuanceSettings } from '../use-cases/issue-studio-url';
 import { type IamAuthConfig, type JwtAuthConfig, readAuth } from './auth';
 import { type DomainSettings, readDomains } from './domains';
-import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService, refuseEndpointVariants } from './environment';
+import { type Env, EnvReader, finish, REGION_PATTERN, readMetricsService, refuseUncheckedAwsVariables } from './environment';
 import { readOwner, readProfileMap, readTransform } from './profiles';
 import { readSageMakerCalls, readTimeBudget, type SageMakerCallSettings, type TimeBudget } from './sagemaker';
 import { readSourcePolicy } from './source';
@@ -35,7 +35,7 @@ export interface StudioGateConfig
 export function parseConfig(env: Env): StudioGateConfig {
   const reader = new EnvReader(env);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
-  refuseEndpointVariants(reader);
+  refuseUncheckedAwsVariables(reader);
   const transform = readTransform(reader);
   const auth = readAuth(reader, transform);
   const profile: ProfileMapping = { transform, map: readProfileMap(reader, auth) };

@@ -19,8 +19,8 @@ type Init = Parameters<typeof fromEnv>[0] & Parameters<typeof fromHttp>[0];
 /**
  * The credentials endpoint is asked with one retry, and a second of connect or idle time per
  * attempt (the provider's defaults: three retries). That does not bound an endpoint that answers a
- * byte at a time; the request's own deadline does (a 504 in time), and the endpoint is a local one: configuration
-refuses a full URI on any other host at start (src/config/environment.ts).
+ * byte at a time; the request's own deadline does (a 504 in time). The endpoint is a local one:
+ * configuration refuses any other at start (src/config/environment.ts).
  */
 const ENDPOINT_BOUNDS = { timeout: 1000, maxRetries: 1 } as const;
 
