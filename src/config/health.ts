@@ -44,39 +44,41 @@ export interface HealthEndpointConfig extends HealthStoreConfig {
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
- * The health functions take loopback endpoints as well as interface endpoints: the local stack runs
- * them against its emulator and dynalite, and they have no local-stack flag of their own yet. On
- * Lambda a loopback URL stays inside the sandbox, where the Runtime API and any extensions listen
- * too: a function pointed there can fail or trust a layer's answer, and nothing leaves the sandbox.
+ * The health functions take loopback endpoints only on the local stack (LOCAL_STUDIO_ORIGIN set, a
+ * loopback origin, as for the other functions): it runs them against its emulator and dynalite. A
+ * deployed function is refused one: on Lambda, loopback is where the Runtime API and any
+ * extensions listen, and a function pointed there would trust their answers as AWS's.
  */
-const LOOPBACK_ALLOWED = true;
-
-function readStore(reader: EnvReader): HealthStoreConfig {
+function readStore(reader: EnvReader): { store: HealthStoreConfig; local: boolean } {
   refuseUncheckedAwsVariables(reader);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
-  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region, LOOPBACK_ALLOWED);
+  const local = reader.url('LOCAL_STUDIO_ORIGIN', reader.optional('LOCAL_STUDIO_ORIGIN'), true) !== undefined;
+  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region, local);
   return {
-    region,
-    tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
-    ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
-    metricsService: readMetricsService(reader),
+    store: {
+      region,
+      tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
+      ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
+      metricsService: readMetricsService(reader),
+    },
+    local,
   };
 }
 
 /** @throws ConfigurationError listing every problem found. */
 export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const reader = new EnvReader(env);
-  const store = readStore(reader);
+  const { store, local } = readStore(reader);
   const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
   if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
   const { region } = store;
-  const sagemakerEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SAGEMAKER', 'api.sagemaker', region, LOOPBACK_ALLOWED);
-  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', region, LOOPBACK_ALLOWED);
+  const sagemakerEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SAGEMAKER', 'api.sagemaker', region, local);
+  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', region, local);
   // Each planned domain's own endpoint: that region's SageMaker API interface endpoint.
   if (!Array.isArray(parsed)) {
     for (const [i, domain] of (parsed.domains ?? []).entries()) {
       const url = domain.endpointUrl;
-      const problem = url && interfaceEndpointProblem(url, 'api.sagemaker', domain.region, LOOPBACK_ALLOWED);
+      const problem = url && interfaceEndpointProblem(url, 'api.sagemaker', domain.region, local);
       if (problem) reader.problems.push(`HEALTH_PLAN: plan.domains[${i}].endpointUrl ${problem}`);
     }
   }
@@ -92,7 +94,7 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
 export function parseHealthEndpointConfig(env: Env): HealthEndpointConfig {
   const reader = new EnvReader(env);
   return finish(reader, {
-    ...readStore(reader),
+    ...readStore(reader).store,
     source: readSourcePolicy(reader),
     intervalMinutes: reader.integer('HEALTH_INTERVAL_MINUTES', 5, 1, 1440),
   });

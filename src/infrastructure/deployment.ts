@@ -189,6 +189,8 @@ export function buildDeployment(params: DeploymentParams): Deployment {
     HEALTH_TABLE_NAME: `${params.service}-${params.stage}`,
     AWS_ENDPOINT_URL_DYNAMODB: params.local.dynamoEndpointUrl,
     METRICS_SERVICE: `${params.service}-${params.stage}`,
+    // The local-stack flag: only with it do the health functions take these loopback endpoints.
+    LOCAL_STUDIO_ORIGIN: params.local.studioOrigin,
   };
   const healthCheckEnvironment = localStore
     ? {

@@ -74,6 +74,8 @@ export interface DeploymentParams {
     readonly dnsServer: string;
     readonly sagemakerEndpointUrl: string;
     readonly jwksUrl: string;
+    /** LOCAL_STUDIO_ORIGIN: the emulator's origin, and every function's local-stack flag. */
+    readonly studioOrigin: string;
   };
 }
 
@@ -240,6 +242,7 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
       dnsServer,
       sagemakerEndpointUrl: loopback('sagemakerEndpointUrl'),
       jwksUrl: loopback('jwtJwksUri'),
+      studioOrigin: loopback('localStudioOrigin'),
     };
   } else {
     for (const name of ['localDynamoEndpointUrl', 'localDnsServer']) {

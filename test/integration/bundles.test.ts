@@ -249,6 +249,8 @@ describe('the other functions without credentials, each with its usual answer an
       AWS_REGION: 'eu-west-1',
       HEALTH_TABLE_NAME: 'studio-gate-test',
       AWS_ENDPOINT_URL_DYNAMODB: url,
+      // The recorder is on loopback: the local-stack flag allows it.
+      LOCAL_STUDIO_ORIGIN: url,
       HEALTH_INTERVAL_MINUTES: '5',
       ...source,
     });
@@ -260,6 +262,7 @@ describe('the other functions without credentials, each with its usual answer an
       AWS_REGION: 'eu-west-1',
       HEALTH_TABLE_NAME: 'studio-gate-test',
       AWS_ENDPOINT_URL_DYNAMODB: url,
+      LOCAL_STUDIO_ORIGIN: url,
       HEALTH_INTERVAL_MINUTES: '5',
       AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
       AWS_SECRET_ACCESS_KEY: 'bundle-test-secret',

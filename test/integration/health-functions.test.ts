@@ -74,6 +74,8 @@ function checkEnv(issuerRoleArn?: string): Record<string, string> {
     HEALTH_TABLE_NAME: TABLE,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
     AWS_ENDPOINT_URL_SAGEMAKER: peers.emulator.url,
+    // The local-stack flag: the peers are on loopback.
+    LOCAL_STUDIO_ORIGIN: peers.emulator.url,
     METRICS_SERVICE: 'studio-gate-test',
     ...(issuerRoleArn !== undefined && { AWS_ENDPOINT_URL_STS: peers.emulator.url }),
     HEALTH_PLAN: JSON.stringify(
@@ -94,6 +96,7 @@ const endpointEnv = (overrides: Record<string, string> = {}) => ({
   AWS_REGION: DEMO_REGION,
   HEALTH_TABLE_NAME: TABLE,
   AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+  LOCAL_STUDIO_ORIGIN: peers.emulator.url,
   HEALTH_INTERVAL_MINUTES: '5',
   ALLOWED_VPCE_IDS: '*',
   ALLOWED_VPC_IDS: '*',

@@ -708,6 +708,10 @@ describe('packaged template: the health checks', () => {
     // Each function carries only its own settings.
     expect(Object.keys(env(ci, 'HealthLambdaFunction'))).not.toContain('JWT_ISSUER');
     expect(Object.keys(env(ci, 'StudioUrlLambdaFunction'))).not.toContain('HEALTH_PLAN');
+    // No deployed function carries the local-stack flag (studio-url's is empty): none takes a loopback endpoint.
+    for (const name of ['HealthLambdaFunction', 'HealthCheckLambdaFunction', 'StudioUrlLambdaFunction']) {
+      expect([name, env(ci, name).LOCAL_STUDIO_ORIGIN ?? '']).toEqual([name, '']);
+    }
   });
 
   it('keeps the summary in an encrypted, on-demand, point-in-time-recovered table with typed keys and a TTL', () => {

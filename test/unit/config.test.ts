@@ -330,19 +330,59 @@ describe('AWS endpoints: only interface endpoints of the right service in the ri
     },
   );
 
-  it('health-check and GET /health take interface endpoints and loopback', () => {
-    const good = {
+  it('health-check and GET /health take interface endpoints, and loopback only on the local stack', () => {
+    const LOCAL = { LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' };
+    const interfaces = {
       ...store,
       HEALTH_PLAN: plan({ endpointUrl: SAGEMAKER }),
-      AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:4599',
+      AWS_ENDPOINT_URL_SAGEMAKER: SAGEMAKER,
       AWS_ENDPOINT_URL_STS: `${VPCE}.sts.eu-west-1.vpce.amazonaws.com`,
       AWS_ENDPOINT_URL_DYNAMODB: `${VPCE}.dynamodb.eu-west-1.vpce.amazonaws.com`,
     };
-    expect(() => parseHealthCheckConfig(good)).not.toThrow();
+    expect(() => parseHealthCheckConfig(interfaces)).not.toThrow();
     const endpoint = { ...store, ALLOWED_VPCE_IDS: '*', ALLOWED_VPC_IDS: '*', ALLOWED_SOURCE_CIDRS: '198.51.100.0/24' };
-    expect(() => parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601' })).not.toThrow();
     expect(() =>
       parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.attacker.invalid' }),
     ).toThrow(/AWS_ENDPOINT_URL_DYNAMODB must be the endpoint-specific DNS name of a DynamoDB interface endpoint in eu-west-1/);
+
+    // Loopback: the local stack's emulator and dynalite, or, on Lambda, the Runtime API (9001) and extensions.
+    const loopback = {
+      AWS_ENDPOINT_URL_SAGEMAKER: 'http://127.0.0.1:9001',
+      AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9001',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:9001',
+    };
+    const planned = plan({ endpointUrl: 'http://[::1]:9001' });
+    expect(() => parseHealthCheckConfig({ ...store, HEALTH_PLAN: planned, ...loopback, ...LOCAL })).not.toThrow();
+    expect(() =>
+      parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601', ...LOCAL }),
+    ).not.toThrow();
+    const refused = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        return error.problems.map((p) => p.split(' ')[0]);
+      }
+      return [];
+    };
+    expect(refused(() => parseHealthCheckConfig({ ...store, HEALTH_PLAN: planned, ...loopback }))).toEqual([
+      'AWS_ENDPOINT_URL_DYNAMODB',
+      'AWS_ENDPOINT_URL_SAGEMAKER',
+      'AWS_ENDPOINT_URL_STS',
+      'HEALTH_PLAN:',
+    ]);
+    expect(refused(() => parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601' }))).toEqual(
+      ['AWS_ENDPOINT_URL_DYNAMODB'],
+    );
+    // The flag itself must be a loopback origin: any other value refuses the start.
+    expect(
+      refused(() =>
+        parseHealthEndpointConfig({
+          ...endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601',
+          LOCAL_STUDIO_ORIGIN: 'https://studio.example.com',
+        }),
+      ),
+    ).toEqual(['LOCAL_STUDIO_ORIGIN']);
   });
 });

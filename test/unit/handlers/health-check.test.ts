@@ -57,6 +57,8 @@ describe('handlers/health-check', () => {
         AWS_SECRET_ACCESS_KEY: 'local-stack-only',
         HEALTH_TABLE_NAME: 'studio-gate-handler-test',
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+        // The local-stack flag: dynalite is on loopback.
+        LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:9',
         METRICS_SERVICE: 'studio-gate-handler-test',
         HEALTH_PLAN: JSON.stringify(dnsOnly),
       });
