@@ -5,6 +5,7 @@
  * - the SDK's default credential chain → the environment's credentials only (Lambda gives them);
  * - `@smithy/core`'s event-stream codec → a stub (no call studio-gate makes streams);
  * - `xml-encryption` → a stub (node-saml decrypts only with a key our service provider never has);
+ * - @xmldom/xmldom's HTML entity table → XML's five entities (nothing here parses HTML);
  * - `debug` → a silent logger (nothing but the audit line reaches a log);
  * - the SDK packages' whole package.json, bundled for a version string → their name and version.
  */
@@ -39,7 +40,25 @@ export const SWAPPED_MODULES = {
   debug: 'src/adapters/lambda/silent-debug.ts',
 } as const;
 
+/**
+ * Files swapped for ours, by the importer and the relative path it asks for (a bare `./entities`
+ * would name too much), and why: a test checks none of the originals is bundled.
+ */
+export const SWAPPED_FILES = [
+  {
+    // xmldom's table of 2,000 HTML entities, read only when it parses HTML; nothing here does.
+    importer: /[\\/]node_modules[\\/]@xmldom[\\/]xmldom[\\/]lib[\\/]dom-parser\.js$/,
+    request: './entities',
+    replacement: 'src/adapters/lambda/xml-entities-only.ts',
+  },
+] as const;
+
 const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/][^\\/]+[\\/]package\.json$/;
+
+/** A filter matching `text` exactly. */
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[/.]/g, '\\$&')}$`);
+}
 
 /** The plugin that leaves out what Lambda never runs; `root` is the repository. */
 export function lambdaRuntimePlugin(root: string): Plugin {
@@ -47,8 +66,12 @@ export function lambdaRuntimePlugin(root: string): Plugin {
     name: 'studio-gate-lambda-runtime',
     setup(build) {
       for (const [module, replacement] of Object.entries(SWAPPED_MODULES)) {
-        const filter = new RegExp(`^${module.replace(/[/.]/g, '\\$&')}$`);
-        build.onResolve({ filter }, () => ({ path: join(root, replacement) }));
+        build.onResolve({ filter: exactly(module) }, () => ({ path: join(root, replacement) }));
+      }
+      for (const { importer, request, replacement } of SWAPPED_FILES) {
+        build.onResolve({ filter: exactly(request) }, (args) =>
+          importer.test(args.importer) ? { path: join(root, replacement) } : undefined,
+        );
       }
       build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
         const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as { name: string; version: string };

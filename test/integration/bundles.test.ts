@@ -4,7 +4,7 @@
  * AssumeRole goes through src/adapters/sts-client.ts), no SDK EC2, SSM or DynamoDB client
  * (src/adapters/ec2-client.ts, ssm-secrets.ts, dynamo-client.ts),
  * no event-stream codec, no
- * xml-encryption, no debug logger, no whole package.json, no Cognito verifier. A dependency bump
+ * xml-encryption, no HTML entity table, no debug logger, no whole package.json, no Cognito verifier. A dependency bump
  * that brings one back fails here. And a bundled function with no credentials in its environment
  * fails closed, with its usual answer.
  */
@@ -14,11 +14,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { inProcessEnv, studioUrlEvent } from '../../scripts/local/in-process';
 import { invocationContext } from '../../scripts/local/lambda-context';
 import { startPeers } from '../../scripts/local/stack';
-import { BUNDLE_OPTIONS, lambdaRuntimePlugin, SWAPPED_MODULES } from '../../src/infrastructure/bundle';
+import { BUNDLE_OPTIONS, lambdaRuntimePlugin, SWAPPED_FILES, SWAPPED_MODULES } from '../../src/infrastructure/bundle';
 
 jest.setTimeout(120_000);
 
@@ -53,6 +53,7 @@ const NEVER: [string, RegExp][] = [
   ['the instance metadata service', /node_modules\/@smithy\/credential-provider-imds/],
   ['event-stream code', /node_modules\/.*event-?stream/],
   ['xml-encryption', /node_modules\/xml-encryption\//],
+  ['xmldom’s HTML entity table', /node_modules\/@xmldom\/xmldom\/lib\/entities\.js$/],
   ['the debug logger', /node_modules\/debug\//],
   ['the Cognito verifier', /aws-jwt-verify\/.*cognito/],
 ];
@@ -185,6 +186,53 @@ it('uses the environment-credentials provider wherever an SDK client is bundled'
       expect.arrayContaining([SWAPPED_MODULES['@aws-sdk/credential-provider-node']]),
     ]);
   }
+});
+
+it('swaps xmldom’s entity tables where the SAML bundle would load them', () => {
+  expect(Object.keys(built['sso-saml']?.inputs ?? {})).toEqual(
+    expect.arrayContaining(SWAPPED_FILES.map(({ replacement }) => replacement)),
+  );
+});
+
+it('parses XML with xmldom as bundled: the five entities as before, and HTML refused loudly', async () => {
+  const entry = join(dir, 'xmldom-entry.ts');
+  writeFileSync(
+    entry,
+    [
+      "import { DOMParser } from '@xmldom/xmldom';",
+      'const quiet = { errorHandler: { warning() {}, error() {}, fatalError(e: unknown) { throw e; } } };',
+      'const out: Record<string, string> = {};',
+      `const xml = new DOMParser(quiet).parseFromString('<a b="&quot;&apos;">&amp;&lt;&gt;&#65;</a>', 'text/xml');`,
+      "out.xml = `${xml.documentElement?.getAttribute('b')}|${xml.documentElement?.textContent}`;",
+      'try {',
+      "  new DOMParser(quiet).parseFromString('<p>a&nbsp;b</p>', 'text/html');",
+      "  out.html = 'parsed';",
+      '} catch (error) {',
+      '  out.html = String((error as Error).message);',
+      '}',
+      'console.log(JSON.stringify(out));',
+    ].join('\n'),
+  );
+  /** The script bundled as the functions are (or without the plugin), run once: what it printed. */
+  const run = async (plugins: Plugin[]) => {
+    const file = join(dir, 'xmldom.js');
+    await build({
+      ...BUNDLE_OPTIONS,
+      logLevel: 'silent',
+      entryPoints: [entry],
+      outfile: file,
+      nodePaths: [join(ROOT, 'node_modules')],
+      plugins,
+    });
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { env: { PATH: process.env.PATH }, timeout: 30_000 });
+    return JSON.parse(stdout);
+  };
+  expect(await run([lambdaRuntimePlugin(ROOT)])).toEqual({
+    xml: `"'|&<>A`,
+    html: expect.stringContaining('HTML parsing is not bundled by studio-gate'),
+  });
+  // And without the swap, the same script parses the HTML: the test sees the difference.
+  expect(await run([])).toEqual({ xml: `"'|&<>A`, html: 'parsed' });
 });
 
 it('fails closed with 503, auditing why, when Lambda gives the function no credentials', async () => {
