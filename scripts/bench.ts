@@ -5,8 +5,9 @@
  *
  * - warm: p50/p99 of the real handler and SDK against the emulator (in its own process) with a fixed
  *   latency added to every SageMaker call, in the parallel and the sequential mode (grant cache off,
- *   so each request makes every call), next to one call through the same SDK client; and tag-bound
- *   issuance beside the direct opt-out, for a repeat caller and a first request;
+ *   so each request makes every call), next to one call through the same SDK client, and issuance
+ *   through an issuer role; then tag-bound issuance beside the direct opt-out, for a repeat caller and
+ *   a first request. Each group's series are measured together, in interleaved rounds;
  * - cpu: CPU time per request with a zero-latency emulator, a repeat caller (grant cache on) and a
  *   first-time caller (a new person each time), next to one bare SDK call;
  * - cold: a fresh Node process that loads the bundled handler and answers its first request, next to
@@ -167,15 +168,33 @@ function p50p99(samples: number[]): { p50: number; p99: number } {
   return { p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2) };
 }
 
-async function latencies(n: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < 50; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
+/** A series' p50 and p99 in ms. */
+type Latency = { p50: number; p99: number };
+
+/**
+ * p50 and p99 of several series measured together: each warmed up (50 calls), then `n` calls each
+ * in `rounds` interleaved rounds (one series' share, then the next's…), so that drift on a shared
+ * machine, GC and the emulator's own warm-up fall on all of them alike.
+ */
+async function interleavedLatencies<K extends string>(
+  series: Readonly<Record<K, () => Promise<unknown>>>,
+  n: number,
+  rounds = 10,
+): Promise<Record<K, Latency>> {
+  const names = Object.keys(series) as K[];
+  for (const name of names) for (let i = 0; i < 50; i++) await series[name]();
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  const perRound = Math.ceil(n / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const name of names) {
+      for (let k = 0; k < perRound && samples[name].length < n; k++) {
+        const started = performance.now();
+        await series[name]();
+        samples[name].push(performance.now() - started);
+      }
+    }
   }
-  return p50p99(samples);
+  return Object.fromEntries(names.map((name) => [name, p50p99(samples[name])])) as Record<K, Latency>;
 }
 
 /**
@@ -327,7 +346,7 @@ async function bundles(): Promise<{ handler: string; sdk: string; handlerExterna
  * - repeat: grace again and again, her session and grant cached (one SageMaker round trip);
  * - first: a new person every request (one AssumeRole, then the SageMaker calls in parallel).
  */
-async function issuerRoleSeries(emulatorUrl: string, issuer: TokenIssuer) {
+function issuerRoleSeries(emulatorUrl: string, issuer: TokenIssuer) {
   const env = envFor(emulatorUrl, issuer, {
     ...severalDomainsEnv({ emulator: { url: emulatorUrl } }),
     SAGEMAKER_CALL_MODE: 'parallel',
@@ -338,14 +357,11 @@ async function issuerRoleSeries(emulatorUrl: string, issuer: TokenIssuer) {
     issuer.tokenFor('grace', { email: `${benchPerson(i)}@example.com`, groups: [REQUIRED_GROUP, RISK_GROUP] }),
   );
   let next = 0;
-  try {
-    return {
-      roleRepeat: await latencies(REQUESTS, () => risk.invoke(grace)),
-      roleFirst: await latencies(REQUESTS, () => risk.invoke(people[next++] as string)),
-    };
-  } finally {
-    risk.close();
-  }
+  return {
+    roleRepeat: () => risk.invoke(grace),
+    roleFirst: () => risk.invoke(people[next++] as string),
+    close: () => risk.close(),
+  };
 }
 
 /**
@@ -364,43 +380,27 @@ async function issuanceSeries(emulatorUrl: string, issuer: TokenIssuer, n: numbe
   const people = Array.from({ length: n + 60 }, (_, i) =>
     issuer.tokenFor('alice', { email: `${benchPerson(i)}@example.com`, groups: [REQUIRED_GROUP] }),
   );
-  const rounds = 5;
-  const perRound = Math.max(2, Math.ceil(n / rounds));
-  const samples = {
-    tagBound: { repeat: [] as number[], first: [] as number[] },
-    direct: { repeat: [] as number[], first: [] as number[] },
-  };
-  const timed = async (into: number[], fn: () => Promise<unknown>) => {
-    const started = performance.now();
-    await fn();
-    into.push(performance.now() - started);
-  };
+  // Both paths meet the same new people in the same order, each for the first time (each has its own caches).
+  const next = { tagBound: 0, direct: 0 };
   try {
-    // Warm-up: each path's repeat caller, and its first 60 people (not measured).
-    for (const path of Object.values(paths)) {
-      for (let i = 0; i < 50; i++) await path.invoke(alice);
-      for (let i = 0; i < 60; i++) await path.invoke(people[i] as string);
-    }
-    let next = 60;
-    for (let r = 0; r < rounds; r++) {
-      const from = next;
-      for (const [name, path] of Object.entries(paths) as [keyof typeof paths, (typeof paths)[keyof typeof paths]][]) {
-        for (let k = 0; k < perRound; k++) await timed(samples[name].repeat, () => path.invoke(alice));
-        // Both paths meet the same new people, each for the first time (each has its own caches).
-        for (let k = 0; k < perRound && from + k < people.length; k++) {
-          await timed(samples[name].first, () => path.invoke(people[from + k] as string));
-        }
-      }
-      next = Math.min(people.length, from + perRound);
-    }
+    const measured = await interleavedLatencies(
+      {
+        tagBoundRepeat: () => paths.tagBound.invoke(alice),
+        tagBoundFirst: () => paths.tagBound.invoke(people[next.tagBound++] as string),
+        directRepeat: () => paths.direct.invoke(alice),
+        directFirst: () => paths.direct.invoke(people[next.direct++] as string),
+      },
+      n,
+      5,
+    );
+    return {
+      requests: n,
+      tagBound: { repeat: measured.tagBoundRepeat, first: measured.tagBoundFirst },
+      direct: { repeat: measured.directRepeat, first: measured.directFirst },
+    };
   } finally {
     for (const path of Object.values(paths)) path.close();
   }
-  return {
-    requests: samples.direct.repeat.length,
-    tagBound: { repeat: p50p99(samples.tagBound.repeat), first: p50p99(samples.tagBound.first) },
-    direct: { repeat: p50p99(samples.direct.repeat), first: p50p99(samples.direct.first) },
-  };
 }
 
 /** A driver that loads a handler bundle, answers one request and exits 0 on a 200. */
@@ -433,15 +433,29 @@ async function main(): Promise<void> {
   try {
     const alice = issuer.tokenFor('alice');
 
-    // Warm latency, grant cache off: every request makes every call.
+    // Warm latency, grant cache off: every request makes every call. The series beside their floor
+    // are measured together, interleaved (the issuer role's: repeat, and a new person each request).
     const parallel = harness(envFor(slow.url, issuer, { SAGEMAKER_CALL_MODE: 'parallel', PROFILE_CACHE_TTL_SECONDS: '0' }));
     const sequential = harness(envFor(slow.url, issuer, { SAGEMAKER_CALL_MODE: 'sequential', PROFILE_CACHE_TTL_SECONDS: '0' }));
+    const role = issuerRoleSeries(slow.url, issuer);
+    let series: Record<'parallel' | 'sequential' | 'floor' | 'roleRepeat' | 'roleFirst', Latency>;
+    try {
+      series = await interleavedLatencies(
+        {
+          parallel: () => parallel.invoke(alice),
+          sequential: () => sequential.invoke(alice),
+          floor: () => parallel.floor(),
+          roleRepeat: role.roleRepeat,
+          roleFirst: role.roleFirst,
+        },
+        REQUESTS,
+      );
+    } finally {
+      role.close();
+    }
     const warm = {
       addedLatencyMs: LATENCY_MS,
-      parallel: await latencies(REQUESTS, () => parallel.invoke(alice)),
-      sequential: await latencies(REQUESTS, () => sequential.invoke(alice)),
-      floor: await latencies(REQUESTS, () => parallel.floor()),
-      ...(await issuerRoleSeries(slow.url, issuer)),
+      ...series,
       issuance: await issuanceSeries(slow.url, issuer, ISSUANCE_REQUESTS),
     };
     log('  warm done');
