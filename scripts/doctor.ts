@@ -75,10 +75,13 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
     domainsText === ''
       ? undefined
       : readDomainList(
-          { STUDIO_DOMAINS: domainsText, STUDIO_GATE_ACCOUNT_ID: env.STUDIO_GATE_ACCOUNT_ID ?? DEMO_ACCOUNT },
+          {
+            STUDIO_DOMAINS: domainsText,
+            STUDIO_GATE_ACCOUNT_ID: env.STUDIO_GATE_ACCOUNT_ID ?? DEMO_ACCOUNT,
+            LOCAL_STUDIO_ORIGIN: env.LOCAL_STUDIO_ORIGIN ?? new URL(emulatorUrl).origin,
+          },
           region,
           emulatorUrl,
-          true,
         );
   if (read !== undefined && read.problems.length > 0) throw new UsageError(`STUDIO_DOMAINS:\n- ${read.problems.join('\n- ')}`);
   const written = localHealthPlan({

@@ -68,6 +68,10 @@ export function boundedIdpFetch(timeoutMs: number): client.CustomFetch {
   };
 }
 
+/**
+ * A loopback issuer, the only one allowed plain http: the configuration takes one on the local stack
+ * only (LOCAL_STUDIO_ORIGIN, src/config/environment.ts), so a deployed function never gets here.
+ */
 function isLoopback(url: string): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 }

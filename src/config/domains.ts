@@ -142,17 +142,13 @@ interface DomainContext {
 /**
  * @param functionRegion AWS_REGION, already read.
  * @param sagemakerEndpointUrl AWS_ENDPOINT_URL_SAGEMAKER, already read.
- * @param local whether this is the local stack (loopback endpoints allowed).
  */
-export function readDomains(
-  reader: EnvReader,
-  functionRegion: string,
-  sagemakerEndpointUrl: string | undefined,
-  local: boolean,
-): DomainSettings {
+export function readDomains(reader: EnvReader, functionRegion: string, sagemakerEndpointUrl: string | undefined): DomainSettings {
+  // The local stack (LOCAL_STUDIO_ORIGIN) takes loopback endpoints; nothing else does.
+  const local = reader.localStack() !== undefined;
   const listText = reader.optional('STUDIO_DOMAINS');
   // The issuer roles' AssumeRole (signed, answered with credentials) goes to STS's interface endpoint only.
-  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', functionRegion, local);
+  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', functionRegion);
   // The function region's SageMaker calls (signed, answered with URLs) likewise: never an unchecked host.
   if (sagemakerEndpointUrl !== undefined) {
     const problem = interfaceEndpointProblem(sagemakerEndpointUrl, 'api.sagemaker', functionRegion, local);
@@ -231,9 +227,8 @@ export function readDomainList(
   env: Env,
   functionRegion: string,
   sagemakerEndpointUrl: string | undefined,
-  local: boolean,
 ): { readonly settings: DomainSettings; readonly problems: readonly string[] } {
   const reader = new EnvReader(env);
-  const settings = readDomains(reader, functionRegion, sagemakerEndpointUrl, local);
+  const settings = readDomains(reader, functionRegion, sagemakerEndpointUrl);
   return { settings, problems: reader.problems };
 }

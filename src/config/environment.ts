@@ -6,14 +6,14 @@
  */
 import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import { ConfigurationError } from '../domain/errors';
-import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
+import { type CidrBlock, coversWholeAddressSpace, namesThisHost, parseCidr } from '../domain/network-source';
 import { type InterfaceService, isInterfaceEndpoint } from '../domain/studio-domains';
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The hosts of the local stack's peers: http is accepted only on these. */
+/** The hosts of the local stack's peers: http is accepted only on these, and only on the local stack. */
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Whether `url` parses and names a loopback host with one of `protocols`. */
@@ -35,7 +35,40 @@ const SERVICE_NAMES: Readonly<Record<InterfaceService, string>> = {
 export class EnvReader {
   readonly problems: string[] = [];
 
+  /** LOCAL_STUDIO_ORIGIN, read once (see {@link localStack}). */
+  private local: { readonly origin: string | undefined } | undefined;
+
   constructor(private readonly env: Env) {}
+
+  /**
+   * LOCAL_STUDIO_ORIGIN: the local stack's flag, and its emulator's origin (a loopback origin). Only
+   * with it may a URL a function is given name this machine (loopback), or use plain http; a
+   * deployment never sets it (src/infrastructure/params.ts refuses it on any stage but local). An
+   * invalid value is a problem, and is no flag.
+   */
+  localStack(): string | undefined {
+    this.local ??= { origin: this.localOrigin() };
+    return this.local.origin;
+  }
+
+  private localOrigin(): string | undefined {
+    const name = 'LOCAL_STUDIO_ORIGIN';
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    if (!URL.canParse(value)) {
+      this.problems.push(`${name} must be a URL, got "${value}"`);
+      return undefined;
+    }
+    const parsed = new URL(value);
+    const problems = [
+      ...(/^https?:$/.test(parsed.protocol) && LOOPBACK_HOSTS.has(parsed.hostname)
+        ? []
+        : [`${name} must be a loopback origin (local stack only)`]),
+      ...(value.replace(/\/$/, '') === parsed.origin ? [] : [`${name} must be an origin only`]),
+    ];
+    this.problems.push(...problems);
+    return problems.length === 0 ? parsed.origin : undefined;
+  }
 
   private raw(name: string): string | undefined {
     const value = this.env[name];
@@ -130,34 +163,36 @@ export class EnvReader {
     return allowOnly(blocks);
   }
 
-  /** An https URL, or http only on a loopback host (the local stack). */
-  url(name: string, value: string | undefined, originOnly = false): string | undefined {
+  /**
+   * An https URL of another host. On the local stack ({@link localStack}) also this machine's own
+   * (loopback), and plain http to it: a deployed function is never pointed at loopback, where on
+   * Lambda the Runtime API and extensions listen and would be trusted as the named service.
+   */
+  url(name: string, value: string | undefined): string | undefined {
     if (value === undefined || value === '') return undefined;
-    let parsed: URL;
-    try {
-      parsed = new URL(value);
-    } catch {
+    if (!URL.canParse(value)) {
       this.problems.push(`${name} must be a URL, got "${value}"`);
       return undefined;
     }
-    const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
-      this.problems.push(`${name} must use https (http is accepted for loopback hosts only)`);
+    const parsed = new URL(value);
+    const local = this.localStack() !== undefined;
+    if (!local && namesThisHost(parsed.hostname)) {
+      this.problems.push(`${name} must not name this machine (${parsed.hostname}): loopback is for the local stack only`);
+    } else if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local && LOOPBACK_HOSTS.has(parsed.hostname))) {
+      this.problems.push(`${name} must use https (http is accepted on the local stack's loopback only)`);
     }
-    if (originOnly && !loopback) this.problems.push(`${name} must be a loopback origin (local stack only)`);
-    if (originOnly && value.replace(/\/$/, '') !== parsed.origin) this.problems.push(`${name} must be an origin only`);
-    return originOnly ? parsed.origin : value;
+    return value;
   }
 
   /**
    * An AWS endpoint variable: unset, or the endpoint-specific DNS name of an interface endpoint of
-   * `service` in `region` (or, where `loopback` allows, a loopback URL: the local stack). Signed
-   * requests, and answers trusted as AWS's, go there: anything else is a problem.
+   * `service` in `region` (or, on the local stack, a loopback URL). Signed requests, and answers
+   * trusted as AWS's, go there: anything else is a problem.
    */
-  interfaceEndpoint(name: string, service: InterfaceService, region: string, loopback: boolean): string | undefined {
-    const value = this.url(name, this.optional(name));
+  interfaceEndpoint(name: string, service: InterfaceService, region: string): string | undefined {
+    const value = this.optional(name);
     if (value === undefined) return undefined;
-    const problem = interfaceEndpointProblem(value, service, region, loopback);
+    const problem = interfaceEndpointProblem(value, service, region, this.localStack() !== undefined);
     if (problem === undefined) return value;
     this.problems.push(`${name} ${problem}`);
     return undefined;

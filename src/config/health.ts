@@ -4,7 +4,7 @@
  * or profile settings of GET /studio-url, so neither reads them.
  */
 import { type HealthPlan, parsePlan } from '../domain/health/plan';
-import type { SourcePolicy } from '../domain/network-source';
+import { addressInBlocks, namesThisHost, parseCidr, type SourcePolicy } from '../domain/network-source';
 import {
   type Env,
   EnvReader,
@@ -52,8 +52,8 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 function readStore(reader: EnvReader): { store: HealthStoreConfig; local: boolean } {
   refuseUncheckedAwsVariables(reader);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
-  const local = reader.url('LOCAL_STUDIO_ORIGIN', reader.optional('LOCAL_STUDIO_ORIGIN'), true) !== undefined;
-  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region, local);
+  const local = reader.localStack() !== undefined;
+  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region);
   return {
     store: {
       region,
@@ -65,6 +65,34 @@ function readStore(reader: EnvReader): { store: HealthStoreConfig; local: boolea
   };
 }
 
+/** Addresses whose presence in a private range means it takes this machine's own answers as private. */
+const THIS_MACHINE = ['127.0.0.1', '::1', '0.0.0.0'];
+
+/**
+ * What a plan may hold only on the local stack, where the peers listen on loopback: probes of
+ * loopback ports and URLs, its own DNS resolvers, another TLS port, names or private ranges of this
+ * machine. A deployed run asks the VPC resolver and AWS's endpoints on 443 (the deployment writes
+ * no probes, no resolvers and no ranges); on Lambda, loopback is the Runtime API and extensions, and
+ * a verdict resting on their answers would be no verdict.
+ */
+function localOnlyPlanProblems(plan: HealthPlan): string[] {
+  const problems: string[] = [];
+  if (plan.probes !== undefined) problems.push('plan.probes is for the local stack only');
+  if (plan.dns.servers.length > 0)
+    problems.push('plan.dns.servers is for the local stack only (a deployed run asks the VPC resolver)');
+  if (plan.tlsPort !== 443) problems.push('plan.tlsPort must be 443 outside the local stack');
+  for (const [i, text] of plan.dns.privateRanges.entries()) {
+    const block = parseCidr(text);
+    if (typeof block !== 'string' && THIS_MACHINE.some((address) => addressInBlocks(address, [block]))) {
+      problems.push(`plan.dns.privateRanges[${i}] covers this machine's own addresses (local stack only)`);
+    }
+  }
+  for (const [i, { host }] of plan.dns.names.entries()) {
+    if (namesThisHost(host)) problems.push(`plan.dns.names[${i}].host names this machine (local stack only)`);
+  }
+  return problems;
+}
+
 /** @throws ConfigurationError listing every problem found. */
 export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const reader = new EnvReader(env);
@@ -72,15 +100,16 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
   if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
   const { region } = store;
-  const sagemakerEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SAGEMAKER', 'api.sagemaker', region, local);
-  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', region, local);
-  // Each planned domain's own endpoint: that region's SageMaker API interface endpoint.
+  const sagemakerEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SAGEMAKER', 'api.sagemaker', region);
+  const stsEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_STS', 'sts', region);
   if (!Array.isArray(parsed)) {
+    // Each planned domain's own endpoint: that region's SageMaker API interface endpoint.
     for (const [i, domain] of (parsed.domains ?? []).entries()) {
       const url = domain.endpointUrl;
       const problem = url && interfaceEndpointProblem(url, 'api.sagemaker', domain.region, local);
       if (problem) reader.problems.push(`HEALTH_PLAN: plan.domains[${i}].endpointUrl ${problem}`);
     }
+    if (!local) reader.problems.push(...localOnlyPlanProblems(parsed).map((p) => `HEALTH_PLAN: ${p}`));
   }
   return finish(reader, {
     ...store,

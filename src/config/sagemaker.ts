@@ -30,7 +30,8 @@ export function readSageMakerCalls(reader: EnvReader): SageMakerCallSettings {
     backoffCapMs: reader.integer('SAGEMAKER_BACKOFF_CAP_MS', 1000, 0, 20000),
   };
   const sagemakerCallMode = reader.choice('SAGEMAKER_CALL_MODE', ['parallel', 'sequential'] as const, 'parallel');
-  const sagemakerEndpointUrl = reader.url('AWS_ENDPOINT_URL_SAGEMAKER', reader.optional('AWS_ENDPOINT_URL_SAGEMAKER'));
+  // Checked as the SageMaker API's interface endpoint by readDomains (src/config/domains.ts).
+  const sagemakerEndpointUrl = reader.optional('AWS_ENDPOINT_URL_SAGEMAKER');
   return {
     ...(sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl }),
     upstream,

@@ -252,9 +252,8 @@ function awsEndpoints(
   core: StudioGateConfig | undefined,
 ): { dynamoEndpointUrl?: string; ssmEndpointUrl?: string } {
   if (core === undefined) return {};
-  const local = core.localStudioOrigin !== undefined;
-  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', core.region, local);
-  const ssmEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SSM', 'ssm', core.region, local);
+  const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', core.region);
+  const ssmEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_SSM', 'ssm', core.region);
   return {
     ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
     ...(ssmEndpointUrl !== undefined && { ssmEndpointUrl }),

@@ -42,8 +42,8 @@ export function parseConfig(env: Env): StudioGateConfig {
   const owner = readOwner(reader);
   const source = readSourcePolicy(reader);
   const calls = readSageMakerCalls(reader);
-  const localStudioOrigin = reader.url('LOCAL_STUDIO_ORIGIN', reader.optional('LOCAL_STUDIO_ORIGIN'), true);
-  const domains = readDomains(reader, region, calls.sagemakerEndpointUrl, localStudioOrigin !== undefined);
+  const localStudioOrigin = reader.localStack();
+  const domains = readDomains(reader, region, calls.sagemakerEndpointUrl);
   const budget = readTimeBudget(reader, calls, owner.check === 'on', auth.mode === 'jwt' ? auth.jwksTimeoutMs : 0, {
     accountsKnown: domains.domains.every((d) => d.accountId !== undefined),
     assumesRoles: domains.domains.some((d) => d.issuerRoleArn !== undefined),

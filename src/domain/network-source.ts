@@ -99,6 +99,27 @@ export function addressInBlocks(address: string, blocks: readonly CidrBlock[]): 
   return blocks.some(({ range }) => range[0].kind() === parsed.kind() && parsed.match(range));
 }
 
+/**
+ * Whether a URL's host (WHATWG-normalised, as `new URL(u).hostname` gives it) names the machine
+ * itself: `localhost` or a name under it, a loopback or unspecified address (127.0.0.0/8, ::1,
+ * 0.0.0.0/8, ::), or one of those mapped into IPv6. On Lambda that is where the Runtime API and
+ * extensions listen.
+ */
+export function namesThisHost(hostname: string): boolean {
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (!ipaddr.isValid(host)) return false;
+  let address = ipaddr.parse(host);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    address = (address as ipaddr.IPv6).toIPv4Address();
+  }
+  const range = address.range();
+  return range === 'loopback' || range === 'unspecified';
+}
+
 function checkListed(field: 'vpce' | 'vpc', value: string | undefined, list: AllowList<string>): void {
   if (list.kind === 'any') return;
   if (value === undefined || value === '') throw new ForbiddenError(`source-${field}-missing`);

@@ -354,7 +354,6 @@ function severalDomains(
   for (const name of stage === LOCAL_STAGE ? [] : ['domainId', 'studioAccountId']) {
     if ((raw[name] ?? '').trim() !== '') problems.push(`param ${name} must be empty with studioDomains (list the domain there)`);
   }
-  const local = stage === LOCAL_STAGE;
   const endpoint = (raw.sagemakerEndpointUrl ?? '').trim();
   const { settings, problems: found } = readDomainList(
     {
@@ -362,10 +361,11 @@ function severalDomains(
       STUDIO_GATE_ACCOUNT_ID: raw.networkAccountId,
       AWS_ENDPOINT_URL_STS: raw.stsEndpointUrl,
       ISSUER_SESSION_SECONDS: raw.issuerSessionSeconds,
+      // As the functions read it: only the local stage's flag lets the domains name loopback endpoints.
+      ...(stage === LOCAL_STAGE && { LOCAL_STUDIO_ORIGIN: raw.localStudioOrigin }),
     },
     region,
     endpoint === '' ? undefined : endpoint,
-    local,
   );
   problems.push(...found.map((problem) => `param studioDomains: ${problem}`));
   return {

@@ -46,7 +46,7 @@ function demoDomainsWithCanary(roleOf: (role: string) => string = (role) => role
     d.role ? { ...d, role: roleOf(d.role), canary: 'alice' } : d,
   );
   const env = { STUDIO_DOMAINS: JSON.stringify(list), STUDIO_GATE_ACCOUNT_ID: DEMO_ACCOUNT };
-  return readDomainList(env, DEMO_REGION, peers.emulator.url, true).settings.domains;
+  return readDomainList({ ...env, LOCAL_STUDIO_ORIGIN: peers.emulator.url }, DEMO_REGION, peers.emulator.url).settings.domains;
 }
 
 function severalEnv(roleOf?: (role: string) => string): Record<string, string> {

@@ -13,7 +13,7 @@ export function jwtEnv(overrides: Record<string, string | undefined> = {}): Reco
     AUTH_MODE: 'jwt',
     JWT_ISSUER: 'http://127.0.0.1:4600',
     JWT_AUDIENCE: 'studio-gate',
-    JWT_JWKS_URI: 'http://127.0.0.1:4600/.well-known/jwks.json',
+    JWT_JWKS_URI: 'https://idp.example.com/.well-known/jwks.json',
     JWT_PROFILE_CLAIM: 'email',
     JWT_GROUPS_CLAIM: 'groups',
     REQUIRED_GROUPS: 'studio-users',

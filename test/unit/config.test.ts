@@ -2,15 +2,21 @@ import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/con
 import { parseConfig } from '../../src/config/studio-url';
 import { ConfigurationError } from '../../src/domain/errors';
 import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, worstCaseUpstreamMs } from '../../src/domain/time-budget';
+import { localHealthPlan } from '../../src/infrastructure/health-plan';
 import { iamEnv, jwtEnv } from '../support/env';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
+  return [...problemsFrom(() => parseConfig(env))];
+}
+
+/** The problems `parse` throws with; none when it returns. */
+function problemsFrom(parse: () => unknown): readonly string[] {
   try {
-    parseConfig(env);
+    parse();
     return [];
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    return [...error.problems];
+    return error.problems;
   }
 }
 
@@ -330,6 +336,36 @@ describe('AWS endpoints: only interface endpoints of the right service in the ri
     },
   );
 
+  it('health-check takes the local stack’s plan (probes, its resolver, loopback ranges) only with the local-stack flag', () => {
+    const local = localHealthPlan({
+      region: 'eu-west-1',
+      domainId: 'd-abc123',
+      emulatorUrl: 'http://127.0.0.1:4599',
+      jwksUrl: 'http://127.0.0.1:4600/.well-known/jwks.json',
+      dnsServer: '127.0.0.1:9001',
+    });
+    const env = { ...store, HEALTH_PLAN: JSON.stringify(local) };
+    expect(() => parseHealthCheckConfig({ ...env, LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' })).not.toThrow();
+    expect(problemsFrom(() => parseHealthCheckConfig(env))).toEqual([
+      'HEALTH_PLAN: plan.probes is for the local stack only',
+      'HEALTH_PLAN: plan.dns.servers is for the local stack only (a deployed run asks the VPC resolver)',
+      "HEALTH_PLAN: plan.dns.privateRanges[0] covers this machine's own addresses (local stack only)",
+      "HEALTH_PLAN: plan.dns.privateRanges[1] covers this machine's own addresses (local stack only)",
+    ]);
+    // A hand-edited plan of a deployed run: another TLS port, a name of this machine, a range around it.
+    const edited = JSON.parse(plan({})) as Record<string, unknown>;
+    const hostile = {
+      ...edited,
+      tlsPort: 9001,
+      dns: { servers: [], privateRanges: ['10.0.0.0/8', '0.0.0.0/0'], names: [{ name: 'x', host: 'localhost', tls: true }] },
+    };
+    expect(problemsFrom(() => parseHealthCheckConfig({ ...store, HEALTH_PLAN: JSON.stringify(hostile) }))).toEqual([
+      'HEALTH_PLAN: plan.tlsPort must be 443 outside the local stack',
+      "HEALTH_PLAN: plan.dns.privateRanges[1] covers this machine's own addresses (local stack only)",
+      'HEALTH_PLAN: plan.dns.names[0].host names this machine (local stack only)',
+    ]);
+  });
+
   it('health-check and GET /health take interface endpoints, and loopback only on the local stack', () => {
     const LOCAL = { LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' };
     const interfaces = {
@@ -356,15 +392,7 @@ describe('AWS endpoints: only interface endpoints of the right service in the ri
     expect(() =>
       parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601', ...LOCAL }),
     ).not.toThrow();
-    const refused = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (error) {
-        if (!(error instanceof ConfigurationError)) throw error;
-        return error.problems.map((p) => p.split(' ')[0]);
-      }
-      return [];
-    };
+    const refused = (parse: () => unknown) => problemsFrom(parse).map((p) => p.split(' ')[0]);
     expect(refused(() => parseHealthCheckConfig({ ...store, HEALTH_PLAN: planned, ...loopback }))).toEqual([
       'AWS_ENDPOINT_URL_DYNAMODB',
       'AWS_ENDPOINT_URL_SAGEMAKER',
@@ -374,7 +402,7 @@ describe('AWS endpoints: only interface endpoints of the right service in the ri
     expect(refused(() => parseHealthEndpointConfig({ ...endpoint, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4601' }))).toEqual(
       ['AWS_ENDPOINT_URL_DYNAMODB'],
     );
-    // The flag itself must be a loopback origin: any other value refuses the start.
+    // The flag itself must be a loopback origin: any other value refuses the start, and is no flag.
     expect(
       refused(() =>
         parseHealthEndpointConfig({
@@ -383,6 +411,6 @@ describe('AWS endpoints: only interface endpoints of the right service in the ri
           LOCAL_STUDIO_ORIGIN: 'https://studio.example.com',
         }),
       ),
-    ).toEqual(['LOCAL_STUDIO_ORIGIN']);
+    ).toEqual(['LOCAL_STUDIO_ORIGIN', 'AWS_ENDPOINT_URL_DYNAMODB']);
   });
 });

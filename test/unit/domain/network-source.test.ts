@@ -4,6 +4,7 @@ import {
   addressInBlocks,
   assertSourceAllowed,
   type CidrBlock,
+  namesThisHost,
   parseCidr,
   type RequestSource,
   type SourcePolicy,
@@ -99,5 +100,41 @@ describe('parseCidr', () => {
     ['banana/8', 'not a CIDR'],
   ])('refuses %s (%s)', (text, message) => {
     expect(parseCidr(text)).toEqual(expect.stringContaining(message));
+  });
+});
+
+describe('namesThisHost', () => {
+  const host = (url: string) => new URL(url).hostname;
+  it.each([
+    'http://localhost',
+    'http://LOCALHOST.',
+    'http://a.b.localhost',
+    'http://127.0.0.1',
+    'http://127.255.255.254',
+    'http://127.1',
+    'http://2130706433',
+    'http://0x7f000001',
+    'http://[::1]',
+    'http://[0:0::1]',
+    'http://[::ffff:127.0.0.1]',
+    'http://0.0.0.0',
+    'http://0',
+    'http://[::]',
+    'http://[::ffff:0.0.0.0]',
+  ])('%s names this machine', (url) => {
+    expect(namesThisHost(host(url))).toBe(true);
+  });
+
+  it.each([
+    'https://idp.example.com',
+    'https://localhost.example.com',
+    'https://mylocalhost',
+    'https://198.51.100.7',
+    'https://[2001:db8::1]',
+    'https://[::ffff:198.51.100.7]',
+    'https://169.254.170.2',
+    'https://vpce-0123456789abcdef0-abcdefgh.sts.eu-west-1.vpce.amazonaws.com',
+  ])('%s does not', (url) => {
+    expect(namesThisHost(host(url))).toBe(false);
   });
 });

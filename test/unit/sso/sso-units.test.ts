@@ -109,6 +109,65 @@ describe('the SSO configuration', () => {
     expect(() => parseSsoConfig(oidcEnv(more), 'oidc')).toThrow(problem);
   });
 
+  /** This machine, spelled the ways a URL may: on Lambda, where the Runtime API and extensions listen. */
+  const THIS_MACHINE = [
+    'http://127.0.0.1:9001',
+    'https://127.0.0.2',
+    'https://localhost',
+    'https://localhost.',
+    'https://api.localhost',
+    'https://[::1]',
+    'https://[::ffff:127.0.0.1]',
+    'https://0.0.0.0',
+    'https://[::]',
+    'https://2130706433',
+    'https://0x7f.1',
+  ];
+  const IDP_URLS: [string, 'oidc' | 'saml', (url: string) => Record<string, string>][] = [
+    ['JWT_JWKS_URI', 'oidc', (url) => ({ JWT_JWKS_URI: `${url}/jwks` })],
+    ['OIDC_ISSUER', 'oidc', (url) => ({ OIDC_ISSUER: url })],
+    ['SSO_REDIRECT_URI', 'oidc', (url) => ({ SSO_REDIRECT_URI: `${url}/sso/callback` })],
+    ['SAML_ACS_URL', 'saml', (url) => ({ SAML_ACS_URL: `${url}/sso/saml` })],
+    ['SAML_IDP_SSO_URL', 'saml', (url) => ({ SAML_IDP_SSO_URL: `${url}/sso` })],
+  ];
+  const samlEnv = (more: Record<string, string>) =>
+    jwtEnv({
+      SAML_IDP_CERTS: 'ssm:/studio-gate/prod/saml-idp-certs',
+      SAML_IDP_ENTITY_ID: 'urn:idp',
+      SAML_SP_ENTITY_ID: 'urn:sp',
+      SAML_ACS_URL: 'https://api.example.com/prod/sso/saml',
+      SAML_IDP_SSO_URL: 'https://idp.example.com/sso',
+      SSO_COOKIE_KEYS: 'ssm:/studio-gate/prod/sso-cookie-keys',
+      SSO_REPLAY_TABLE: 'studio-gate-prod',
+      ...more,
+    });
+  const problemsOf = (which: 'oidc' | 'saml', more: Record<string, string>): readonly string[] => {
+    try {
+      parseSsoConfig(which === 'oidc' ? oidcEnv(more) : samlEnv(more), which);
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      return error.problems;
+    }
+  };
+
+  it.each(IDP_URLS)('refuses %s on this machine outside the local stack, however spelled', (name, which, env) => {
+    expect(problemsOf(which, {})).toEqual([]);
+    for (const url of THIS_MACHINE) {
+      expect([url, problemsOf(which, env(url))]).toEqual([
+        url,
+        [expect.stringMatching(new RegExp(`^${name} must not name this machine`))],
+      ]);
+    }
+  });
+
+  it.each(IDP_URLS)('takes %s on loopback, http too, on the local stack', (_name, which, env) => {
+    const local = { LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' };
+    expect(problemsOf(which, { ...local, ...env('http://127.0.0.1:4600') })).toEqual([]);
+    // Plain http to another host stays refused there too.
+    expect(problemsOf(which, { ...local, ...env('http://idp.example.com') })).toEqual([expect.stringMatching(/must use https/)]);
+  });
+
   it('refuses SAML settings that would accept anything or nothing', () => {
     const saml = jwtEnv({
       SAML_IDP_CERTS: 'not a certificate',
