@@ -4,7 +4,7 @@
  * (intrinsics resolved with concrete ids) evaluated by the IAM simulator.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -644,6 +644,27 @@ describe('deployment parameters', () => {
     expect(output).toContain('param subnetIds needs at least 2 subnet id');
     expect(output).toContain('param allowedSourceCidrs must list the client ranges');
     expect(output).toContain('param requiredGroup (--param) is not a stage parameter');
+  });
+
+  it('refuses to package the local stack’s stage, which serverless.yml falls back to without --stage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-gate-package-'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      STUDIO_GATE_BUILD_DIR: BUILD_DIR,
+    };
+    const args = [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--package', dir];
+    const error = (await run(process.execPath, args, { cwd: ROOT, env }).catch((e: unknown) => e)) as {
+      stdout: string;
+      stderr: string;
+    };
+    expect(`${error.stdout}${error.stderr}`).toContain(
+      'The stage "local" is the local stack (npm start), never packaged or deployed',
+    );
+    expect(existsSync(join(dir, 'cloudformation-template-update-stack.json'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
   // Each refusal of a malformed or world-open parameter is a unit test (test/unit/infrastructure/deployment.test.ts):
   // packaging once more would only prove again that the Framework shows our problems, which the test above does.
