@@ -173,8 +173,9 @@ type Latency = { p50: number; p99: number };
 
 /**
  * p50 and p99 of several series measured together: each warmed up (50 calls), then `n` calls each
- * in `rounds` interleaved rounds (one series' share, then the next's…), so that drift on a shared
- * machine, GC and the emulator's own warm-up fall on all of them alike.
+ * in `rounds` interleaved rounds (one series' share, then the next's…, each round starting one
+ * series later), so that drift on a shared machine, GC and the emulator's own warm-up fall on all of
+ * them alike.
  */
 async function interleavedLatencies<K extends string>(
   series: Readonly<Record<K, () => Promise<unknown>>>,
@@ -186,7 +187,8 @@ async function interleavedLatencies<K extends string>(
   const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   const perRound = Math.ceil(n / rounds);
   for (let r = 0; r < rounds; r++) {
-    for (const name of names) {
+    // Each round starts one series later, so no series always follows the same one.
+    for (const name of names.map((_, i) => names[(i + r) % names.length] as K)) {
       for (let k = 0; k < perRound && samples[name].length < n; k++) {
         const started = performance.now();
         await series[name]();
