@@ -13,6 +13,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../domain/errors';
+import { namesThisHost } from '../domain/network-source';
 import type { CallOptions } from '../use-cases/ports';
 import type { OidcCallbackChecks, OidcPort } from '../use-cases/sso-ports';
 import { type BoundedResponse, boundedRequest, requestTo } from './bounded-request';
@@ -33,15 +34,24 @@ export interface OidcClientSettings {
 
 /** Thrown by the bounded fetch; mapped to 504 (timeout) or 503. */
 class IdpUnreachable extends Error {
-  constructor(readonly timedOut: boolean) {
+  constructor(
+    readonly timedOut: boolean,
+    readonly reason = timedOut ? 'oidc-idp-timeout' : 'oidc-idp-unavailable',
+  ) {
     super(timedOut ? 'IdP timed out' : 'IdP unreachable');
   }
 }
 
-/** openid-client's fetch, bounded. Redirects are not followed (an IdP answer is never a redirect). */
-export function boundedIdpFetch(timeoutMs: number): client.CustomFetch {
+/**
+ * openid-client's fetch, bounded. Redirects are not followed (an IdP answer is never a redirect).
+ * Every URL it is handed comes from the IdP's discovery document (token, JWKS, userinfo), so each
+ * is held to the configuration's rule: none may name this machine, where on Lambda the Runtime API
+ * and extensions listen, unless the issuer itself is on loopback (the local stack's).
+ */
+export function boundedIdpFetch(timeoutMs: number, thisMachineAllowed = false): client.CustomFetch {
   return async (url, options) => {
     const target = new URL(url);
+    if (!thisMachineAllowed && namesThisHost(target.hostname)) throw new IdpUnreachable(false, 'oidc-idp-endpoint-refused');
     const headers: Record<string, string> = {};
     new Headers(options.headers as HeadersInit).forEach((value, name) => {
       headers[name] = value;
@@ -98,8 +108,8 @@ function upstreamOf(error: unknown): Error | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof IdpUnreachable)
       return e.timedOut
-        ? new UpstreamTimeoutError('oidc-idp-timeout')
-        : new UpstreamUnavailableError('oidc-idp-unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+        ? new UpstreamTimeoutError(e.reason)
+        : new UpstreamUnavailableError(e.reason, UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
   return undefined;
 }
@@ -114,7 +124,7 @@ export class OpenIdClientAdapter implements OidcPort {
 
   private async discover(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret, timeoutMs, clockSkewSeconds } = this.settings;
-    const fetch = boundedIdpFetch(timeoutMs);
+    const fetch = boundedIdpFetch(timeoutMs, isLoopback(issuer));
     const configuration = await client.discovery(
       new URL(issuer),
       clientId,

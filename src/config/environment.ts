@@ -177,7 +177,9 @@ export class EnvReader {
     const parsed = new URL(value);
     const local = this.localStack() !== undefined;
     if (!local && namesThisHost(parsed.hostname)) {
-      this.problems.push(`${name} must not name this machine (${parsed.hostname}): loopback is for the local stack only`);
+      this.problems.push(
+        `${name} must not name this machine (${parsed.hostname}; a single-label name may, through /etc/hosts): loopback is for the local stack only`,
+      );
     } else if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local && LOOPBACK_HOSTS.has(parsed.hostname))) {
       this.problems.push(`${name} must use https (http is accepted on the local stack's loopback only)`);
     }

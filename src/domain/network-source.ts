@@ -99,19 +99,24 @@ export function addressInBlocks(address: string, blocks: readonly CidrBlock[]): 
   return blocks.some(({ range }) => range[0].kind() === parsed.kind() && parsed.match(range));
 }
 
+/** The loopback aliases /etc/hosts carries on Amazon Linux and Debian. */
+const LOOPBACK_ALIASES = /^(localhost[46]?(\.localdomain[46]?)?|ip6-(localhost|loopback))$/;
+
 /**
- * Whether a URL's host (WHATWG-normalised, as `new URL(u).hostname` gives it) names the machine
- * itself: `localhost` or a name under it, a loopback or unspecified address (127.0.0.0/8, ::1,
- * 0.0.0.0/8, ::), or one of those mapped into IPv6. On Lambda that is where the Runtime API and
- * extensions listen.
+ * Whether a URL's host (WHATWG-normalised, as `new URL(u).hostname` gives it) names, or may name,
+ * the machine itself: `localhost` or a name under it, the loopback aliases of /etc/hosts, a
+ * loopback or unspecified address (127.0.0.0/8, ::1, 0.0.0.0/8, ::) or one of those mapped into
+ * IPv6, and any single-label name (/etc/hosts may map the machine's own name, `vm` or `runsc`, to
+ * loopback). On Lambda that is where the Runtime API and extensions listen. Every host studio-gate
+ * is given (an IdP, an interface endpoint) is a fully qualified name or a routable address.
  */
 export function namesThisHost(hostname: string): boolean {
   const host = hostname
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
     .toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (!ipaddr.isValid(host)) return false;
+  if (host === 'localhost' || host.endsWith('.localhost') || LOOPBACK_ALIASES.test(host)) return true;
+  if (!ipaddr.isValid(host)) return !host.includes('.');
   let address = ipaddr.parse(host);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
     address = (address as ipaddr.IPv6).toIPv4Address();

@@ -121,14 +121,21 @@ describe('namesThisHost', () => {
     'http://0',
     'http://[::]',
     'http://[::ffff:0.0.0.0]',
-  ])('%s names this machine', (url) => {
+    'http://localhost4',
+    'http://localhost6.localdomain6',
+    'http://localhost.localdomain',
+    'http://ip6-loopback',
+    // A single label: /etc/hosts may map the machine's own name to loopback.
+    'http://vm',
+    'http://runsc',
+  ])('%s names this machine, or may', (url) => {
     expect(namesThisHost(host(url))).toBe(true);
   });
 
   it.each([
     'https://idp.example.com',
     'https://localhost.example.com',
-    'https://mylocalhost',
+    'https://mylocalhost.example.com',
     'https://198.51.100.7',
     'https://[2001:db8::1]',
     'https://[::ffff:198.51.100.7]',
