@@ -21,7 +21,7 @@ import {
   checkDomain,
 } from '../domain/health/studio';
 import { checkTls } from '../domain/health/tls';
-import { type CidrBlock, parseCidr } from '../domain/network-source';
+import { addressInBlocks, type CidrBlock, parseCidr } from '../domain/network-source';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
 import type {
   DnsPort,
@@ -148,8 +148,14 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
     checks.push({
       name: `tls.${name}`,
       run: async (signal) => {
-        const answer = await resolved();
+        const [answer, ranges] = await Promise.all([resolved(), vpcRanges()]);
         if (answer.kind !== 'addresses') return fail(`${host} does not resolve (${answer.kind})`, `fix dns.${name} first`);
+        // Only the addresses the DNS check judged private are dialled: an answer outside the ranges
+        // (a public address, or this machine's loopback where a Lambda's Runtime API listens) gets no
+        // connection at all.
+        if (answer.addresses.some((address) => !addressInBlocks(address, ranges))) {
+          return fail(`${host} resolves outside the private ranges: no handshake tried`, `fix dns.${name} first`);
+        }
         // A resolver answers an endpoint with one address per AZ; more than a few is not an endpoint,
         // and is not worth a connection each.
         const handshakes = await Promise.all(

@@ -98,15 +98,21 @@ describe('recordHealth', () => {
 });
 
 describe('checksFor under a hostile resolver', () => {
-  it('connects to at most MAX_TLS_ADDRESSES of an answer, however long it is', async () => {
+  /** A plan with one name to resolve and handshake with, private inside `range`. */
+  const oneName = (range: string) => {
     const plan = parsePlan(
       JSON.stringify({
         region: 'eu-west-1',
         checkTimeoutMs: 1000,
-        dns: { servers: [], privateRanges: ['127.0.0.0/8'], names: [{ name: 'x', host: 'x.example.com', tls: true }] },
+        dns: { servers: [], privateRanges: [range], names: [{ name: 'x', host: 'x.example.com', tls: true }] },
       }),
     );
     if (Array.isArray(plan)) throw new Error(plan.join());
+    return plan;
+  };
+
+  it('connects to at most MAX_TLS_ADDRESSES of an answer, however long it is', async () => {
+    const plan = oneName('127.0.0.0/8');
     const addresses = Array.from({ length: 500 }, (_, i) => `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`);
     let handshakes = 0;
     const summary = await runHealth(plan, {
@@ -120,5 +126,24 @@ describe('checksFor under a hostile resolver', () => {
     });
     expect(handshakes).toBe(MAX_TLS_ADDRESSES);
     expect(summary.checks.map((c) => c.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('dials none of an answer that leaves the private ranges (loopback, where a Lambda’s Runtime API listens)', async () => {
+    const plan = oneName('198.51.100.0/24');
+    let handshakes = 0;
+    const summary = await runHealth(plan, {
+      dns: { resolve: async () => ({ kind: 'addresses', addresses: ['198.51.100.5', '127.0.0.1'] }) },
+      tls: {
+        handshake: async (t) => {
+          handshakes++;
+          return { kind: 'ok', address: t.address, ms: 1 };
+        },
+      },
+    });
+    expect(handshakes).toBe(0);
+    expect(summary.checks.map((c) => [c.name, c.status])).toEqual([
+      ['dns.x', 'fail'],
+      ['tls.x', 'fail'],
+    ]);
   });
 });
