@@ -177,8 +177,14 @@ export class EnvReader {
     const parsed = new URL(value);
     const local = this.localStack() !== undefined;
     if (!local && namesThisHost(parsed.hostname)) {
+      // A single label ("idp", "adfs") may be this machine through /etc/hosts: the fix is the full name.
+      const singleLabel = !parsed.hostname.includes('.') && !parsed.hostname.startsWith('[');
       this.problems.push(
-        `${name} must not name this machine (${parsed.hostname}; a single-label name may, through /etc/hosts): loopback is for the local stack only`,
+        `${name} must not name this machine (${parsed.hostname}): ${
+          singleLabel
+            ? 'a single-label name may be this machine through /etc/hosts; use the fully qualified name'
+            : 'loopback is for the local stack only (LOCAL_STUDIO_ORIGIN)'
+        }`,
       );
     } else if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local && LOOPBACK_HOSTS.has(parsed.hostname))) {
       this.problems.push(`${name} must use https (http is accepted on the local stack's loopback only)`);

@@ -161,6 +161,15 @@ describe('the SSO configuration', () => {
     }
   });
 
+  it('says what to do: the fully qualified name for a single label, the local stack for loopback', () => {
+    expect(problemsOf('oidc', { OIDC_ISSUER: 'https://adfs' })).toEqual([
+      'OIDC_ISSUER must not name this machine (adfs): a single-label name may be this machine through /etc/hosts; use the fully qualified name',
+    ]);
+    expect(problemsOf('oidc', { OIDC_ISSUER: 'https://127.0.0.1:9001' })).toEqual([
+      'OIDC_ISSUER must not name this machine (127.0.0.1): loopback is for the local stack only (LOCAL_STUDIO_ORIGIN)',
+    ]);
+  });
+
   it.each(IDP_URLS)('takes %s on loopback, http too, on the local stack', (_name, which, env) => {
     const local = { LOCAL_STUDIO_ORIGIN: 'http://127.0.0.1:4599' };
     expect(problemsOf(which, { ...local, ...env('http://127.0.0.1:4600') })).toEqual([]);
