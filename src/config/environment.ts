@@ -6,7 +6,7 @@
  */
 import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import { ConfigurationError } from '../domain/errors';
-import { type CidrBlock, coversWholeAddressSpace, namesThisHost, parseCidr } from '../domain/network-source';
+import { type CidrBlock, coversWholeAddressSpace, isSingleLabelName, namesThisHost, parseCidr } from '../domain/network-source';
 import { type InterfaceService, isInterfaceEndpoint } from '../domain/studio-domains';
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -61,9 +61,7 @@ export class EnvReader {
     }
     const parsed = new URL(value);
     const problems = [
-      ...(/^https?:$/.test(parsed.protocol) && LOOPBACK_HOSTS.has(parsed.hostname)
-        ? []
-        : [`${name} must be a loopback origin (local stack only)`]),
+      ...(isLoopbackUrl(value) ? [] : [`${name} must be a loopback origin (local stack only)`]),
       ...(value.replace(/\/$/, '') === parsed.origin ? [] : [`${name} must be an origin only`]),
     ];
     this.problems.push(...problems);
@@ -177,16 +175,14 @@ export class EnvReader {
     const parsed = new URL(value);
     const local = this.localStack() !== undefined;
     if (!local && namesThisHost(parsed.hostname)) {
-      // A single label ("idp", "adfs") may be this machine through /etc/hosts: the fix is the full name.
-      const singleLabel = !parsed.hostname.includes('.') && !parsed.hostname.startsWith('[');
       this.problems.push(
         `${name} must not name this machine (${parsed.hostname}): ${
-          singleLabel
+          isSingleLabelName(parsed.hostname)
             ? 'a single-label name may be this machine through /etc/hosts; use the fully qualified name'
             : 'loopback is for the local stack only (LOCAL_STUDIO_ORIGIN)'
         }`,
       );
-    } else if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local && LOOPBACK_HOSTS.has(parsed.hostname))) {
+    } else if (parsed.protocol !== 'https:' && !(local && isLoopbackUrl(value, ['http:']))) {
       this.problems.push(`${name} must use https (http is accepted on the local stack's loopback only)`);
     }
     return value;
@@ -284,14 +280,7 @@ const RELATIVE_CREDENTIALS_URI = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
  * credentials endpoints), ECS's and EKS Pod Identity's link-local agents. The SDK would follow any
  * https host, send it the authorization token, and sign every call with what it answers.
  */
-const CREDENTIALS_HOSTS: ReadonlySet<string> = new Set([
-  '127.0.0.1',
-  'localhost',
-  '[::1]',
-  '169.254.170.2',
-  '169.254.170.23',
-  '[fd00:ec2::23]',
-]);
+const CREDENTIALS_HOSTS: ReadonlySet<string> = new Set([...LOOPBACK_HOSTS, '169.254.170.2', '169.254.170.23', '[fd00:ec2::23]']);
 
 /**
  * Refuses each of {@link REFUSED_VARIABLES} that is set (to anything but `false`, where that is

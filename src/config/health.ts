@@ -49,19 +49,15 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
  * deployed function is refused one: on Lambda, loopback is where the Runtime API and any
  * extensions listen, and a function pointed there would trust their answers as AWS's.
  */
-function readStore(reader: EnvReader): { store: HealthStoreConfig; local: boolean } {
+function readStore(reader: EnvReader): HealthStoreConfig {
   refuseUncheckedAwsVariables(reader);
   const region = reader.matching('AWS_REGION', REGION_PATTERN, 'an AWS region such as eu-west-1');
-  const local = reader.localStack() !== undefined;
   const dynamoEndpointUrl = reader.interfaceEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb', region);
   return {
-    store: {
-      region,
-      tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
-      ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
-      metricsService: readMetricsService(reader),
-    },
-    local,
+    region,
+    tableName: reader.matching('HEALTH_TABLE_NAME', TABLE_NAME, 'a DynamoDB table name'),
+    ...(dynamoEndpointUrl !== undefined && { dynamoEndpointUrl }),
+    metricsService: readMetricsService(reader),
   };
 }
 
@@ -96,7 +92,8 @@ function localOnlyPlanProblems(plan: HealthPlan): string[] {
 /** @throws ConfigurationError listing every problem found. */
 export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
   const reader = new EnvReader(env);
-  const { store, local } = readStore(reader);
+  const store = readStore(reader);
+  const local = reader.localStack() !== undefined;
   const parsed = parsePlan(reader.required('HEALTH_PLAN') || '{}');
   if (Array.isArray(parsed)) reader.problems.push(...parsed.map((p) => `HEALTH_PLAN: ${p}`));
   const { region } = store;
@@ -123,7 +120,7 @@ export function parseHealthCheckConfig(env: Env): HealthCheckConfig {
 export function parseHealthEndpointConfig(env: Env): HealthEndpointConfig {
   const reader = new EnvReader(env);
   return finish(reader, {
-    ...readStore(reader).store,
+    ...readStore(reader),
     source: readSourcePolicy(reader),
     intervalMinutes: reader.integer('HEALTH_INTERVAL_MINUTES', 5, 1, 1440),
   });

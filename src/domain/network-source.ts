@@ -111,18 +111,26 @@ const LOOPBACK_ALIASES = /^(localhost[46]?(\.localdomain[46]?)?|ip6-(localhost|l
  * is given (an IdP, an interface endpoint) is a fully qualified name or a routable address.
  */
 export function namesThisHost(hostname: string): boolean {
-  const host = hostname
+  const host = bareHost(hostname);
+  if (host === 'localhost' || host.endsWith('.localhost') || LOOPBACK_ALIASES.test(host)) return true;
+  if (!ipaddr.isValid(host)) return isSingleLabelName(host);
+  // process() reads an IPv4-mapped IPv6 address as the IPv4 one.
+  const range = ipaddr.process(host).range();
+  return range === 'loopback' || range === 'unspecified';
+}
+
+/** Whether `hostname` is one label and no address (`idp`, `adfs`): /etc/hosts may map it to this machine. */
+export function isSingleLabelName(hostname: string): boolean {
+  const host = bareHost(hostname);
+  return !host.includes('.') && !ipaddr.isValid(host);
+}
+
+/** A URL's host without IPv6 brackets or a final dot, lower-cased. */
+function bareHost(hostname: string): string {
+  return hostname
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
     .toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || LOOPBACK_ALIASES.test(host)) return true;
-  if (!ipaddr.isValid(host)) return !host.includes('.');
-  let address = ipaddr.parse(host);
-  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    address = (address as ipaddr.IPv6).toIPv4Address();
-  }
-  const range = address.range();
-  return range === 'loopback' || range === 'unspecified';
 }
 
 function checkListed(field: 'vpce' | 'vpc', value: string | undefined, list: AllowList<string>): void {

@@ -7,7 +7,7 @@
 
 import { ProfileNotFoundError, plainErrorName, StudioGateError } from '../domain/errors';
 import { type CheckOutcome, type CheckResult, fail, type HealthSummary, summarize } from '../domain/health/check';
-import { checkPrivateResolution } from '../domain/health/dns';
+import { checkPrivateResolution, outsideRanges } from '../domain/health/dns';
 import { checkEndpoint, type EndpointFacts, endpointFor } from '../domain/health/endpoints';
 import type { CanaryPlan, DomainPlan, HealthPlan } from '../domain/health/plan';
 import { checkApiHealth, checkJwks, checkPort } from '../domain/health/probes';
@@ -21,7 +21,7 @@ import {
   checkDomain,
 } from '../domain/health/studio';
 import { checkTls } from '../domain/health/tls';
-import { addressInBlocks, type CidrBlock, parseCidr } from '../domain/network-source';
+import { type CidrBlock, parseCidr } from '../domain/network-source';
 import { HEALTH_SOURCE_IDENTITY } from '../domain/role-session';
 import type {
   DnsPort,
@@ -153,7 +153,7 @@ export function checksFor(plan: HealthPlan, ports: HealthPorts, runSignal: Abort
         // Only the addresses the DNS check judged private are dialled: an answer outside the ranges
         // (a public address, or this machine's loopback where a Lambda's Runtime API listens) gets no
         // connection at all.
-        if (answer.addresses.some((address) => !addressInBlocks(address, ranges))) {
+        if (outsideRanges(answer.addresses, ranges).length > 0) {
           return fail(`${host} resolves outside the private ranges: no handshake tried`, `fix dns.${name} first`);
         }
         // A resolver answers an endpoint with one address per AZ; more than a few is not an endpoint,

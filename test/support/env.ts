@@ -1,5 +1,17 @@
 /** A complete, valid jwt-mode environment matching the fixture event; tests override single variables. */
+import { ConfigurationError } from '../../src/domain/errors';
 import { FIXTURE_SOURCE_IP, FIXTURE_VPC_ID, FIXTURE_VPCE_ID } from './events';
+
+/** The problems a configuration parser throws with; none when it returns. Other errors propagate. */
+export function problemsFrom(parse: () => unknown): readonly string[] {
+  try {
+    parse();
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return error.problems;
+  }
+}
 
 export const TEST_DOMAIN_ID = 'd-localdemo';
 export const TEST_REGION = 'eu-west-1';

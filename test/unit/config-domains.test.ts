@@ -1,7 +1,6 @@
 /** STUDIO_DOMAINS: read strictly, every problem at once; STUDIO_DOMAIN_ID alone keeps meaning one domain. */
 import { parseConfig } from '../../src/config/studio-url';
-import { ConfigurationError } from '../../src/domain/errors';
-import { jwtEnv } from './../support/env';
+import { jwtEnv, problemsFrom } from './../support/env';
 
 const ENDPOINT = 'https://vpce-0123456789abcdef0-abcdefgh.api.sagemaker.eu-west-1.vpce.amazonaws.com';
 const good = [
@@ -26,13 +25,7 @@ const env = (domains: unknown, more: Record<string, string | undefined> = {}) =>
   });
 
 function problems(e: Record<string, string | undefined>): readonly string[] {
-  try {
-    parseConfig(e);
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error.problems;
-    throw error;
-  }
-  return [];
+  return problemsFrom(() => parseConfig(e));
 }
 
 it('reads the domains, their entitlements, roles and canaries', () => {

@@ -1,23 +1,12 @@
 import { parseHealthCheckConfig, parseHealthEndpointConfig } from '../../src/config/health';
 import { parseConfig } from '../../src/config/studio-url';
-import { ConfigurationError } from '../../src/domain/errors';
+import type { ConfigurationError } from '../../src/domain/errors';
 import { API_GATEWAY_TIMEOUT_SECONDS, BUDGET_MARGIN_MS, worstCaseUpstreamMs } from '../../src/domain/time-budget';
 import { localHealthPlan } from '../../src/infrastructure/health-plan';
-import { iamEnv, jwtEnv } from '../support/env';
+import { iamEnv, jwtEnv, problemsFrom } from '../support/env';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   return [...problemsFrom(() => parseConfig(env))];
-}
-
-/** The problems `parse` throws with; none when it returns. */
-function problemsFrom(parse: () => unknown): readonly string[] {
-  try {
-    parse();
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    return error.problems;
-  }
 }
 
 describe('parseConfig', () => {

@@ -6,6 +6,11 @@
 import { addressInBlocks, type CidrBlock } from '../network-source';
 import { type CheckOutcome, fail, pass } from './check';
 
+/** The addresses of an answer outside the private ranges (the VPC's CIDR blocks, or the plan's). */
+export function outsideRanges(addresses: readonly string[], privateRanges: readonly CidrBlock[]): string[] {
+  return addresses.filter((address) => !addressInBlocks(address, privateRanges));
+}
+
 /** What the resolver said about one name (A and AAAA together). */
 export type DnsAnswer =
   | { readonly kind: 'addresses'; readonly addresses: readonly string[] }
@@ -22,7 +27,7 @@ const ZONE_FIX =
 export function checkPrivateResolution(host: string, answer: DnsAnswer, privateRanges: readonly CidrBlock[]): CheckOutcome {
   switch (answer.kind) {
     case 'addresses': {
-      const outside = answer.addresses.filter((a) => !addressInBlocks(a, privateRanges));
+      const outside = outsideRanges(answer.addresses, privateRanges);
       if (answer.addresses.length === 0) return fail(`${host} has no A or AAAA record`, ZONE_FIX);
       if (outside.length > 0) {
         return fail(`${host} resolves to ${outside.join(', ')}, outside the VPC: traffic would leave PrivateLink`, ZONE_FIX);

@@ -7,7 +7,7 @@ import { parseSsoConfig } from '../../../src/config/sso';
 import { ConfigurationError, ForbiddenError, ProfileNotReadyError, UpstreamUnavailableError } from '../../../src/domain/errors';
 import { callbackUrlOf, cookieValue, samlFormOf } from '../../../src/http/sso-endpoint';
 import { PAGE_CSP, ssoErrorResponse } from '../../../src/http/sso-pages';
-import { jwtEnv } from '../../support/env';
+import { jwtEnv, problemsFrom } from '../../support/env';
 import { sdkSsmApi } from '../../support/sdk-clients';
 import { ssoEvent } from '../../support/sso';
 
@@ -141,15 +141,8 @@ describe('the SSO configuration', () => {
       SSO_REPLAY_TABLE: 'studio-gate-prod',
       ...more,
     });
-  const problemsOf = (which: 'oidc' | 'saml', more: Record<string, string>): readonly string[] => {
-    try {
-      parseSsoConfig(which === 'oidc' ? oidcEnv(more) : samlEnv(more), which);
-      return [];
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
-      return error.problems;
-    }
-  };
+  const problemsOf = (which: 'oidc' | 'saml', more: Record<string, string>) =>
+    problemsFrom(() => parseSsoConfig(which === 'oidc' ? oidcEnv(more) : samlEnv(more), which));
 
   it.each(IDP_URLS)('refuses %s on this machine outside the local stack, however spelled', (name, which, env) => {
     expect(problemsOf(which, {})).toEqual([]);
