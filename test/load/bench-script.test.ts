@@ -25,6 +25,8 @@ it('prints the table and one JSON object of the documented shape on the last lin
       '3',
       '--latency-ms',
       '5',
+      '--cpu-processes',
+      '2',
     ],
     {
       cwd: ROOT,
@@ -50,7 +52,17 @@ it('prints the table and one JSON object of the documented shape on the last lin
         direct: { repeat: { p50: number, p99: number }, first: { p50: number, p99: number } },
       },
     },
-    cpu: { repeatUs: number, firstUs: number, floorUs: number },
+    cpu: {
+      processes: 2,
+      repeatUs: number,
+      firstUs: number,
+      floorUs: number,
+      repeatRatio: number,
+      repeatRatioRange: [number, number],
+      firstRatio: number,
+      sameCallRatio: number,
+      sameCallRatioRange: [number, number],
+    },
     cold: {
       handlerMs: number,
       sdkFloorMs: number,
@@ -87,5 +99,10 @@ it('prints the table and one JSON object of the documented shape on the last lin
   expect(stderr).toMatch(/cold first response, CPU time +[\d.]+ ms +SDK-only process [\d.]+ ms/);
   expect(stderr).toMatch(/warm p50, parallel .* floor/);
   expect(stderr).toMatch(/bundle, minified +\d+ B/);
+  // CPU is measured on the deployed bundle in fresh processes, beside the same SDK call twice.
+  expect(stderr).toMatch(/CPU, repeat caller +\d+ µs +one SDK call \d+ µs: [\d.]+× \([\d.]+–[\d.]+× over 2 processes\)/);
+  expect(stderr).toMatch(/CPU, the same SDK call again +[\d.]+×/);
+  // A first-time caller costs more than a repeat one (AssumeRole and three calls against one).
+  expect(result.cpu.firstUs).toBeGreaterThan(result.cpu.repeatUs);
   expect(stderr).toMatch(/warm p50, issuer role, first request .* \(STS \+ SageMaker\)/);
 });
