@@ -62,6 +62,7 @@ it('prints the table and one JSON object of the documented shape on the last lin
       firstRatio: number,
       sameCallRatio: number,
       sameCallRatioRange: [number, number],
+      rangeCoverage: 0.5,
     },
     cold: {
       handlerMs: number,
@@ -100,8 +101,20 @@ it('prints the table and one JSON object of the documented shape on the last lin
   expect(stderr).toMatch(/warm p50, parallel .* floor/);
   expect(stderr).toMatch(/bundle, minified +\d+ B/);
   // CPU is measured on the deployed bundle in fresh processes, beside the same SDK call twice.
-  expect(stderr).toMatch(/CPU, repeat caller +\d+ µs +one SDK call \d+ µs: [\d.]+× \([\d.]+–[\d.]+× over 2 processes\)/);
+  expect(stderr).toMatch(
+    /CPU, repeat caller +\d+ µs +one SDK call \d+ µs: [\d.]+× paired \([\d.]+–[\d.]+× over 2 processes, 50% sure to hold the median\)/,
+  );
   expect(stderr).toMatch(/CPU, the same SDK call again +[\d.]+×/);
+  // Each median lies in its range; the same call against itself reads near 1.
+  for (const [mid, [low, high]] of [
+    [result.cpu.repeatRatio, result.cpu.repeatRatioRange],
+    [result.cpu.sameCallRatio, result.cpu.sameCallRatioRange],
+  ]) {
+    expect(low).toBeLessThanOrEqual(mid);
+    expect(mid).toBeLessThanOrEqual(high);
+  }
+  expect(result.cpu.sameCallRatio).toBeGreaterThan(0.5);
+  expect(result.cpu.sameCallRatio).toBeLessThan(2);
   // A first-time caller costs more than a repeat one (AssumeRole and three calls against one).
   expect(result.cpu.firstUs).toBeGreaterThan(result.cpu.repeatUs);
   expect(stderr).toMatch(/warm p50, issuer role, first request .* \(STS \+ SageMaker\)/);

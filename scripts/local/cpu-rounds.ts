@@ -1,0 +1,41 @@
+/**
+ * The arithmetic of the bench's CPU series (scripts/bench.ts): in which order the variants run in
+ * each round, and how a count of fresh processes turns into an interval for their median.
+ */
+
+/**
+ * Williams' design for an even number of variants: `n` rows (rounds), each an order of 0…n-1, such
+ * that every variant takes every position once and every ordered pair of variants (a, then b) occurs
+ * once, back to back, within the rows. What one block leaves to the next (garbage, a cold cache)
+ * then falls on every variant alike.
+ * @throws for an odd or non-positive `n` (an odd count needs twice the rows).
+ */
+export function balancedOrders(n: number): number[][] {
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) throw new Error(`balancedOrders: ${n} is not an even count of two or more`);
+  // First row 0, 1, n-1, 2, n-2, …; row r adds r to each (mod n).
+  const first = [0];
+  for (let low = 1, high = n - 1; first.length < n; low++, high--) {
+    first.push(low);
+    if (first.length < n) first.push(high);
+  }
+  return Array.from({ length: n }, (_, r) => first.map((v) => (v + r) % n));
+}
+
+/**
+ * How sure the range (lowest to highest) of `processes` independent readings is to hold their
+ * median: 1 − 2^(1−n), whatever their distribution (each reading is below the median with
+ * probability one half). Five processes: 0.94; one: 0.
+ */
+export function rangeCoverage(processes: number): number {
+  return processes < 1 ? 0 : 1 - 2 ** (1 - processes);
+}
+
+/**
+ * A target read from a median's interval: met when the whole interval is within it, missed when the
+ * whole interval is beyond it, otherwise open (the readings cannot tell).
+ */
+export function verdictOf(range: readonly [number, number], limit: number): 'met' | 'missed' | 'open' {
+  if (range[1] <= limit) return 'met';
+  if (range[0] > limit) return 'missed';
+  return 'open';
+}
