@@ -133,6 +133,8 @@ export interface SageMakerEmulator {
   readonly sessions: ReadonlyMap<string, IssuedSession>;
   /** The local IAM and STS, when it has one (AssumeRole calls are in `iam.calls`). */
   readonly iam?: LocalIam;
+  /** TCP connections: open now, and accepted since the start. */
+  connections(): { open: number; accepted: number };
   injectFault(spec: FaultSpec): void;
   clearFaults(): void;
   resetCalls(): void;
@@ -223,6 +225,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
   const calls: Record<string, number> = {};
   let faults: ActiveFault[] = [];
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const timers = new Set<NodeJS.Timeout>();
   let origin = '';
 
@@ -683,6 +686,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     });
   });
   server.on('connection', (socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -698,6 +702,7 @@ export async function startSageMakerEmulator(options: EmulatorOptions): Promise<
     url: origin,
     calls,
     sessions,
+    connections: () => ({ open: sockets.size, accepted }),
     ...(options.iam && { iam: options.iam }),
     injectFault(spec) {
       const valid = validateFault(spec);

@@ -9,7 +9,7 @@
 import { buildQueryString, type HttpHandler, type HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { backoffDelayMs, type UpstreamPolicy } from '../domain/time-budget';
-import { boundedRequest, keepAliveAgent } from './bounded-request';
+import { boundedRequest, type KeepAlivePool, keepAlivePool } from './bounded-request';
 
 /** Bounds of one attempt. */
 export interface AttemptBounds {
@@ -24,14 +24,19 @@ export interface AttemptBounds {
 /** The default cap on a SageMaker answer. */
 export const MAX_SAGEMAKER_RESPONSE_BYTES = 1024 * 1024;
 
-/** {@link HttpHandler} over {@link boundedRequest}, with keep-alive agents. */
+/**
+ * {@link HttpHandler} over {@link boundedRequest}, with keep-alive agents: its own, or a pool shared
+ * with other clients (then destroying this handler leaves the pool to its other users).
+ */
 export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
   private bounds: AttemptBounds;
-  private readonly httpsAgent = keepAliveAgent(true);
-  private readonly httpAgent = keepAliveAgent(false);
+  private readonly pool: KeepAlivePool;
+  private readonly ownsPool: boolean;
 
-  constructor(bounds: AttemptBounds) {
+  constructor(bounds: AttemptBounds, pool?: KeepAlivePool) {
     this.bounds = { ...bounds };
+    this.pool = pool ?? keepAlivePool();
+    this.ownsPool = pool === undefined;
   }
 
   updateHttpClientConfig(key: keyof AttemptBounds, value: AttemptBounds[typeof key]): void {
@@ -43,8 +48,9 @@ export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
   }
 
   destroy(): void {
-    this.httpsAgent.destroy();
-    this.httpAgent.destroy();
+    if (!this.ownsPool) return;
+    this.pool.https.destroy();
+    this.pool.http.destroy();
   }
 
   async handle(
@@ -63,7 +69,7 @@ export class BoundedHttpHandler implements HttpHandler<AttemptBounds> {
         path: query ? `${request.path}?${query}` : request.path,
         headers: request.headers,
         ...(request.body !== undefined && request.body !== null && { body: request.body as string | Uint8Array }),
-        agent: https ? this.httpsAgent : this.httpAgent,
+        agent: https ? this.pool.https : this.pool.http,
       },
       {
         connectTimeoutMs: this.bounds.connectTimeoutMs,
@@ -100,11 +106,12 @@ export function attemptBounds(upstream: UpstreamPolicy, maxResponseBytes: number
 
 /**
  * The transport of an SDK client held to an upstream policy: every attempt bounded end to end and
- * in size, at most `maxAttempts` of them with the policy's backoff between (SageMaker's and STS's clients).
+ * in size, at most `maxAttempts` of them with the policy's backoff between (SageMaker's and STS's
+ * clients); its connections from `pool` when given (shared), else its own.
  */
-export function boundedTransport(upstream: UpstreamPolicy, maxResponseBytes: number) {
+export function boundedTransport(upstream: UpstreamPolicy, maxResponseBytes: number, pool?: KeepAlivePool) {
   return {
-    requestHandler: new BoundedHttpHandler(attemptBounds(upstream, maxResponseBytes)),
+    requestHandler: new BoundedHttpHandler(attemptBounds(upstream, maxResponseBytes), pool),
     retryStrategy: new ConfiguredRetryStrategy(upstream.maxAttempts, (retry) => backoffDelayMs(upstream, retry)),
   };
 }

@@ -36,6 +36,23 @@ export function keepAliveAgent(https: boolean): HttpAgent | HttpsAgent {
   return https ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
+/** Keep-alive agents for plain and TLS connections, shared by every client given them. */
+export interface KeepAlivePool {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+/**
+ * One pool for many SDK clients of one upstream: a connection carries no credentials (each request
+ * is signed on its own), so the clients of every person's session can share the function's
+ * connections. Without it each session's client kept its own sockets open, three per first-time
+ * caller in the parallel mode, towards Lambda's limit of 1,024 file descriptors, and paid a TLS
+ * handshake per call.
+ */
+export function keepAlivePool(): KeepAlivePool {
+  return { http: keepAliveAgent(false) as HttpAgent, https: keepAliveAgent(true) as HttpsAgent };
+}
+
 /** The request for `url` (http or https, IPv6 brackets dropped, the path with its query). */
 export function requestTo(url: URL, method: string, headers: OutgoingHttpHeaders = {}, body?: string): BoundedRequest {
   return {

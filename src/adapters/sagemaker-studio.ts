@@ -27,6 +27,7 @@ import type { SpaceFacts, SpaceListing } from '../domain/space-access';
 import type { UpstreamPolicy } from '../domain/time-budget';
 import type { CallOptions, PresignRequest, StudioPort, UserProfileFacts } from '../use-cases/ports';
 import { boundedTransport, MAX_SAGEMAKER_RESPONSE_BYTES } from './bounded-http-handler';
+import type { KeepAlivePool } from './bounded-request';
 import { classifySdkError, commonUpstreamError } from './sdk-errors';
 import type { StaticCredentials } from './static-credentials';
 
@@ -57,14 +58,21 @@ const DECIDED_SETTINGS = {
   disableClockSkewCorrection: false,
 } as const;
 
-/** Builds the one SageMaker client of this container. */
-export function createSageMakerClient(config: SageMakerClientSettings, credentials?: StaticCredentials): SageMakerClient {
+/**
+ * Builds a SageMaker client: the function's own, or a person's session's. `pool`: connections
+ * shared with the function's other SageMaker clients (src/adapters/bounded-request.ts).
+ */
+export function createSageMakerClient(
+  config: SageMakerClientSettings,
+  credentials?: StaticCredentials,
+  pool?: KeepAlivePool,
+): SageMakerClient {
   const { upstream } = config;
   return new SageMakerClient({
     region: config.region,
     ...(credentials && { credentials }),
     ...(config.sagemakerEndpointUrl !== undefined && { endpoint: config.sagemakerEndpointUrl }),
-    ...boundedTransport(upstream, MAX_SAGEMAKER_RESPONSE_BYTES),
+    ...boundedTransport(upstream, MAX_SAGEMAKER_RESPONSE_BYTES, pool),
     ...DECIDED_SETTINGS,
     maxAttempts: upstream.maxAttempts,
   });

@@ -4,6 +4,7 @@
  * person's session of the domain's issuer role, through one STS client), the grant cache, the clock.
  */
 
+import { keepAlivePool } from '../adapters/bounded-request';
 import { createStsClient, IssuerRoleSessions } from '../adapters/issuer-sessions';
 import { createSageMakerClient } from '../adapters/sagemaker-studio';
 import { type SageMakerClientFactory, SageMakerStudioDirectory } from '../adapters/studio-directory';
@@ -15,9 +16,12 @@ import type { Overrides } from './lambda-function';
 
 /**
  * The SageMaker client of a domain, with a session's credentials or the function's own: the
- * override's client (tests) stands in for the function's own only, never for a session's.
+ * override's client (tests) stands in for the function's own only, never for a session's. Every
+ * client the factory makes shares one pool of connections: a new person's session adds a client,
+ * not sockets (at most 50 per endpoint for all of them).
  */
 export function domainClients(upstream: UpstreamPolicy, overrides: Overrides): SageMakerClientFactory {
+  const pool = keepAlivePool();
   return (domain, credentials) =>
     (credentials === undefined ? overrides.sagemakerClient : undefined) ??
     createSageMakerClient(
@@ -27,6 +31,7 @@ export function domainClients(upstream: UpstreamPolicy, overrides: Overrides): S
         ...(domain.sagemakerEndpointUrl !== undefined && { sagemakerEndpointUrl: domain.sagemakerEndpointUrl }),
       },
       credentials ?? overrides.credentials,
+      pool,
     );
 }
 
