@@ -43,11 +43,14 @@ describe('runChecks', () => {
       ['slower', 'fail'],
     ]);
     expect(results[0]?.reason).toBe('did not finish within 300 ms');
-    expect(results[1]?.durationMs).toBeLessThan(100);
+    // Not held until the hung check's timeout (300 ms): it ends on its own, whatever the machine's load.
+    expect(results[1]?.durationMs).toBeLessThan(250);
     expect(results[2]).toMatchObject({ reason: 'broken', fix: 'fix it' });
     expect(aborted).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(600);
+    // The hung check never settles, so ending at all is the timeout at work. The bound is loose on
+    // purpose: a fresh CI clone under two jest workers read 609 ms against a former 600.
+    expect(elapsed).toBeLessThan(2_000);
   });
 
   it('turns a thrown error into a fail that names only the error’s type or reason', async () => {
