@@ -207,10 +207,26 @@ async function interleavedLatencies<K extends string>(
   return Object.fromEntries(names.map((name) => [name, p50p99(samples[name])])) as Record<K, Latency>;
 }
 
-/** What one CPU process measured: per variant, µs per call (its median round); per round, the ratios to the floor. */
+/** The CPU series' variants, in the order the balanced rounds index them. */
+const CPU_VARIANTS = ['repeat', 'first', 'floor', 'floorAgain'] as const;
+type CpuVariant = (typeof CPU_VARIANTS)[number];
+
+/** What one CPU process measured: per variant, µs per call in each round (the driver only measures). */
+type CpuRounds = Record<CpuVariant, number[]>;
+
+/** One process's figures: per variant, its median round; per round, the ratio to that round's floor, their median. */
 interface CpuProcessResult {
-  readonly us: Record<'repeat' | 'first' | 'floor' | 'floorAgain', number>;
-  readonly ratios: Record<'repeat' | 'first' | 'floorAgain', number>;
+  readonly us: Record<CpuVariant, number>;
+  readonly ratios: Record<Exclude<CpuVariant, 'floor'>, number>;
+}
+
+/** One process's rounds to its figures. */
+function cpuFigures(rounds: CpuRounds): CpuProcessResult {
+  const ratio = (name: CpuVariant) => median(rounds[name].map((v, r) => v / (rounds.floor[r] as number)));
+  return {
+    us: Object.fromEntries(CPU_VARIANTS.map((name) => [name, median(rounds[name])])) as Record<CpuVariant, number>,
+    ratios: { repeat: ratio('repeat'), first: ratio('first'), floorAgain: ratio('floorAgain') },
+  };
 }
 
 /**
@@ -220,8 +236,8 @@ interface CpuProcessResult {
  * each call (a block of these is a quarter as long: each costs about four SDK calls), one SDK call,
  * the same SDK call through the second copy. A full collection runs before every block, outside its
  * measurement, so no block pays for the garbage of the one before; the rounds' orders also form a
- * balanced Latin square (scripts/local/cpu-rounds.ts). Each round's ratios to that round's floor are
- * paired, so drift between rounds cancels.
+ * balanced Latin square (scripts/local/cpu-rounds.ts). It reports each round's µs per call; the
+ * bench pairs each round with that round's floor ({@link cpuFigures}), so drift between rounds cancels.
  */
 function cpuDriver(handler: string, sdkCalls: readonly [string, string], template: string): string {
   const file = join(OUT, 'cpu-driver.js');
@@ -230,7 +246,7 @@ function cpuDriver(handler: string, sdkCalls: readonly [string, string], templat
     `const { handler } = require(${JSON.stringify(handler)});
 const floor = require(${JSON.stringify(sdkCalls[0])}).call;
 const floorAgain = require(${JSON.stringify(sdkCalls[1])}).call;
-const { people, warmup, orders, rounds, perRound, firstShare } = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+const { people, orders, rounds, warmup, perRound } = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
 const template = ${template};
 const context = ${JSON.stringify({ ...invocationContext(), getRemainingTimeInMillis: undefined })};
 context.getRemainingTimeInMillis = () => 20000;
@@ -247,16 +263,14 @@ const variants = {
   floor,
   floorAgain,
 };
-const names = Object.keys(variants);
-const calls = (name, n) => (name === 'first' ? Math.max(1, Math.floor(n / firstShare)) : n);
-const median = (values) => { const s = [...values].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const names = ${JSON.stringify(CPU_VARIANTS)};
 (async () => {
-  for (const name of names) for (let i = 0; i < calls(name, warmup); i++) await variants[name]();
+  for (const name of names) for (let i = 0; i < warmup[name]; i++) await variants[name]();
   const us = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const i of orders[r % orders.length]) {
       const name = names[i];
-      const n = calls(name, perRound);
+      const n = perRound[name];
       globalThis.gc();
       const before = process.cpuUsage();
       for (let k = 0; k < n; k++) await variants[name]();
@@ -264,12 +278,7 @@ const median = (values) => { const s = [...values].sort((a, b) => a - b); const 
       us[name].push((used.user + used.system) / n);
     }
   }
-  const ratio = (name) => median(us[name].map((v, r) => v / us.floor[r]));
-  const result = {
-    us: Object.fromEntries(names.map((n) => [n, median(us[n])])),
-    ratios: { repeat: ratio('repeat'), first: ratio('first'), floorAgain: ratio('floorAgain') },
-  };
-  process.stderr.write('\\ncpu-result:' + JSON.stringify(result) + '\\n');
+  process.stderr.write('\\ncpu-result:' + JSON.stringify(us) + '\\n');
   process.exit(0);
 })().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(5); });
 `,
@@ -314,7 +323,7 @@ async function cpuProcess(driver: string, input: string, env: NodeJS.ProcessEnv)
   const { code, stderr } = await childRun(['--expose-gc', driver, input], env, 300_000, 'drain');
   const line = /cpu-result:(.*)\n?$/.exec(stderr);
   if (code !== 0 || line === null) throw new Error(`the CPU driver exited ${code}: ${stderr.slice(-500)}`);
-  return JSON.parse(line[1] as string) as CpuProcessResult;
+  return cpuFigures(JSON.parse(line[1] as string) as CpuRounds);
 }
 
 /**
@@ -343,21 +352,27 @@ async function cpuPerRequest(
   // Blocks long enough, and a warm-up long enough, for the JIT to have settled: with 30 calls a
   // block and 100 to warm up, the same SDK call read 0.69–1.06× itself over nine processes.
   const rounds = 8;
-  const firstShare = 4;
-  const perRound = Math.max(1, Math.floor(CPU_REQUESTS / CPU_BLOCKS_PER_BUDGET));
-  const warmup = Math.min(600, perRound * 3);
-  const needed = Math.max(1, Math.floor(warmup / firstShare)) + rounds * Math.max(1, Math.floor(perRound / firstShare));
+  const cheap = Math.max(1, Math.floor(CPU_REQUESTS / CPU_BLOCKS_PER_BUDGET));
+  // Calls per block and per warm-up: a first-time caller's a quarter (each costs about four SDK calls).
+  const sized = (n: number): Record<CpuVariant, number> => ({
+    repeat: n,
+    first: Math.max(1, Math.floor(n / 4)),
+    floor: n,
+    floorAgain: n,
+  });
+  const perRound = sized(cheap);
+  const warmup = sized(Math.min(600, cheap * 3));
+  const needed = warmup.first + rounds * perRound.first;
   if (tokens.people.length < needed) throw new Error(`the CPU series needs ${needed} people, not ${tokens.people.length}`);
   const input = join(OUT, 'cpu-input.json');
   writeFileSync(
     input,
     JSON.stringify({
       people: [tokens.alice, ...tokens.people.slice(0, needed)],
-      warmup,
-      orders: balancedOrders(4),
+      orders: balancedOrders(CPU_VARIANTS.length),
       rounds,
+      warmup,
       perRound,
-      firstShare,
     }),
   );
   const driver = cpuDriver(built.handler, built.sdkCalls, JSON.stringify(studioUrlEvent(tokens.alice)));

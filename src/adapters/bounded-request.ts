@@ -30,10 +30,12 @@ export interface BoundedRequest {
   readonly agent?: HttpAgent | HttpsAgent;
 }
 
-/** The connection pool of one upstream client: connections kept alive between requests, at most 50 at once. */
+/** Connections kept alive between requests, at most 50 at once per host. */
+const KEEP_ALIVE = { keepAlive: true, maxSockets: 50 } as const;
+
+/** The connection pool of one upstream client. */
 export function keepAliveAgent(https: boolean): HttpAgent | HttpsAgent {
-  const options = { keepAlive: true, maxSockets: 50 };
-  return https ? new HttpsAgent(options) : new HttpAgent(options);
+  return https ? new HttpsAgent(KEEP_ALIVE) : new HttpAgent(KEEP_ALIVE);
 }
 
 /** Keep-alive agents for plain and TLS connections, shared by every client given them. */
@@ -50,7 +52,7 @@ export interface KeepAlivePool {
  * handshake per call.
  */
 export function keepAlivePool(): KeepAlivePool {
-  return { http: keepAliveAgent(false) as HttpAgent, https: keepAliveAgent(true) as HttpsAgent };
+  return { http: new HttpAgent(KEEP_ALIVE), https: new HttpsAgent(KEEP_ALIVE) };
 }
 
 /** The request for `url` (http or https, IPv6 brackets dropped, the path with its query). */
