@@ -46,7 +46,7 @@ interface LayerRule {
 }
 
 /** Pure packages: no I/O, no SDK, no HTTP. */
-const PURE_PACKAGES = ['node:crypto', 'node:buffer', 'node:util', 'ipaddr.js'];
+const PURE_PACKAGES = ['node:crypto', 'node:buffer', 'node:util'];
 
 export const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   handlers: { imports: ['composition'], packages: [] },

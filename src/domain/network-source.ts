@@ -3,9 +3,9 @@
  * Only fields API Gateway sets (`requestContext.identity.vpceId`, `vpcId`, `sourceIp`) get here;
  * X-Forwarded-For and friends are attacker-controlled and never reach this module.
  */
-import ipaddr from 'ipaddr.js';
 import { type AllowList, allowsValue } from './allow-list';
 import { ForbiddenError } from './errors';
+import { ADDRESS_BITS, formatIp, type IpAddress, inNetwork, networkOf, parseIp, unmapped } from './ip-address';
 
 /** The network origin of a request, from the API Gateway request context. Absent fields stay undefined. */
 export interface RequestSource {
@@ -14,10 +14,11 @@ export interface RequestSource {
   readonly sourceIp?: string;
 }
 
-/** A parsed CIDR block, IPv4 or IPv6. */
+/** A parsed CIDR block, IPv4 or IPv6: its network address (no host bits set) and prefix length. */
 export interface CidrBlock {
   readonly text: string;
-  readonly range: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  readonly network: IpAddress;
+  readonly prefix: number;
 }
 
 /** What the deployment allows. Each list is either `*` or an explicit (possibly empty) set. */
@@ -28,35 +29,40 @@ export interface SourcePolicy {
 }
 
 /**
- * Parses `a.b.c.d/n` or an IPv6 CIDR strictly: four-part decimal IPv4 only, prefix in range, and no
- * host bits set (`10.0.0.1/8` is almost always a typo for `10.0.0.0/8`, so it is refused).
+ * Parses `a.b.c.d/n` or an IPv6 CIDR strictly (src/domain/ip-address.ts): four-part decimal IPv4
+ * only, prefix in range, and no host bits set (`10.0.0.1/8` is almost always a typo for
+ * `10.0.0.0/8`, so it is refused).
  * @returns the block, or an error message naming the problem.
  */
 export function parseCidr(text: string): CidrBlock | string {
   const slash = text.indexOf('/');
   if (slash < 0) return `"${text}" is not a CIDR block (missing /prefix)`;
   const addressText = text.slice(0, slash);
-  if (!/^(?:0|[1-9]\d{0,2})$/.test(text.slice(slash + 1)))
-    return `"${text}" is not a CIDR block (the prefix must be a plain number)`;
-  if (addressText.includes('.') && !addressText.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(addressText)) {
-    return `"${text}" is not a CIDR block (IPv4 must be four decimal parts)`;
+  const prefixText = text.slice(slash + 1);
+  if (!/^(?:0|[1-9]\d{0,2})$/.test(prefixText)) return `"${text}" is not a CIDR block (the prefix must be a plain number)`;
+  const address = parseIp(addressText);
+  if (address === undefined) {
+    return /^[\d.]+$/.test(addressText)
+      ? `"${text}" is not a CIDR block (IPv4 must be four decimal parts)`
+      : `"${text}" is not a CIDR block`;
   }
-  let range: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    range = ipaddr.parseCIDR(text);
-  } catch {
-    return `"${text}" is not a CIDR block`;
+  const prefix = Number(prefixText);
+  if (prefix > ADDRESS_BITS[address.family]) return `"${text}" is not a CIDR block (the prefix is longer than the address)`;
+  const network = networkOf(address, prefix);
+  if (network.value !== address.value) {
+    return `"${text}" has host bits set (did you mean ${formatIp(network)}/${prefix}?)`;
   }
-  const [address, bits] = range;
-  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
-  if (network.toNormalizedString() !== address.toNormalizedString()) {
-    return `"${text}" has host bits set (did you mean ${network.toString()}/${bits}?)`;
-  }
-  return { text, range };
+  return { text, network, prefix };
 }
 
-function toBigInt(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
-  return address.toByteArray().reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+/** The block in its normal text form (`2001:DB8:0::/32` → `2001:db8::/32`). */
+export function formatCidr(block: CidrBlock): string {
+  return `${formatIp(block.network)}/${block.prefix}`;
+}
+
+/** Whether `inner` lies wholly inside `outer` (same family, no narrower). */
+export function blockCovers(outer: CidrBlock, inner: CidrBlock): boolean {
+  return outer.prefix <= inner.prefix && inNetwork(inner.network, outer.network, outer.prefix);
 }
 
 /**
@@ -64,16 +70,11 @@ function toBigInt(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
  * much as `0.0.0.0/0` or `::0/0`): @returns the family they cover, or undefined.
  */
 export function coversWholeAddressSpace(blocks: readonly CidrBlock[]): 'IPv4' | 'IPv6' | undefined {
-  for (const [family, width] of [
-    ['ipv4', 32n],
-    ['ipv6', 128n],
-  ] as const) {
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const width = BigInt(ADDRESS_BITS[family]);
     const ranges = blocks
-      .filter(({ range }) => range[0].kind() === family)
-      .map(({ range }) => {
-        const start = toBigInt(range[0]);
-        return [start, start + (1n << (width - BigInt(range[1])))] as const;
-      })
+      .filter(({ network }) => network.family === family)
+      .map(({ network, prefix }) => [network.value, network.value + (1n << (width - BigInt(prefix)))] as const)
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let covered = 0n;
     for (const [start, end] of ranges) {
@@ -85,18 +86,16 @@ export function coversWholeAddressSpace(blocks: readonly CidrBlock[]): 'IPv4' | 
   return undefined;
 }
 
-/** Parses a client address; IPv4-mapped IPv6 (`::ffff:192.0.2.1`) becomes IPv4. Undefined if invalid. */
-function parseClientAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (!ipaddr.isValid(text)) return undefined;
-  if (text.includes('.') && !text.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
-  return ipaddr.process(text);
-}
-
-/** True when `address` lies inside one of the blocks (IPv4 blocks match IPv4 addresses only, likewise IPv6). */
+/**
+ * True when `address` lies inside one of the blocks (IPv4 blocks match IPv4 addresses only,
+ * likewise IPv6; an IPv4-mapped IPv6 address is its IPv4 one). An address not in strict text form
+ * lies in none.
+ */
 export function addressInBlocks(address: string, blocks: readonly CidrBlock[]): boolean {
-  const parsed = parseClientAddress(address);
+  const parsed = parseIp(address);
   if (parsed === undefined) return false;
-  return blocks.some(({ range }) => range[0].kind() === parsed.kind() && parsed.match(range));
+  const client = unmapped(parsed);
+  return blocks.some(({ network, prefix }) => inNetwork(client, network, prefix));
 }
 
 /** The loopback aliases /etc/hosts carries on Amazon Linux and Debian. */
@@ -106,31 +105,42 @@ const LOOPBACK_ALIASES = /^(localhost[46]?(\.localdomain[46]?)?|ip6-(localhost|l
  * Whether a URL's host (WHATWG-normalised, as `new URL(u).hostname` gives it) names, or may name,
  * the machine itself: `localhost` or a name under it, the loopback aliases of /etc/hosts, a
  * loopback or unspecified address (127.0.0.0/8, ::1, 0.0.0.0/8, ::) or one of those mapped into
- * IPv6, and any single-label name (/etc/hosts may map the machine's own name, `vm` or `runsc`, to
+ * IPv6 (or written IPv4-compatible, `::127.0.0.1`), and any single-label name (/etc/hosts may map the machine's own name, `vm` or `runsc`, to
  * loopback). On Lambda that is where the Runtime API and extensions listen. Every host studio-gate
  * is given (an IdP, an interface endpoint) is a fully qualified name or a routable address.
  */
 export function namesThisHost(hostname: string): boolean {
   const host = bareHost(hostname);
   if (host === 'localhost' || host.endsWith('.localhost') || LOOPBACK_ALIASES.test(host)) return true;
-  if (!ipaddr.isValid(host)) return isSingleLabelName(host);
-  // process() reads an IPv4-mapped IPv6 address as the IPv4 one.
-  const range = ipaddr.process(host).range();
-  return range === 'loopback' || range === 'unspecified';
+  const address = parseIp(host);
+  if (address === undefined) return isSingleLabelName(host);
+  const { family, value } = unmapped(address);
+  // 127.0.0.0/8 and 0.0.0.0/8, also IPv4-compatible (`::127.0.0.1`, deprecated); `::1` and `::` lie in the latter.
+  if (family === 'ipv6' && value >> 32n !== 0n) return false;
+  const first = value >> 24n;
+  return first === 127n || first === 0n;
 }
 
 /** Whether `hostname` is one label and no address (`idp`, `adfs`): /etc/hosts may map it to this machine. */
 export function isSingleLabelName(hostname: string): boolean {
   const host = bareHost(hostname);
-  return !host.includes('.') && !ipaddr.isValid(host);
+  return !host.includes('.') && parseIp(host) === undefined;
 }
 
-/** A URL's host without IPv6 brackets or a final dot, lower-cased. */
+/**
+ * A host as WHATWG URL parsing normalises it (the legacy IPv4 forms `127.1`, `2130706433` and
+ * `0x7f000001` become `127.0.0.1`; a URL's hostname is already so), without IPv6 brackets or a final
+ * dot, lower-cased. A host no URL can carry is judged as written.
+ */
 function bareHost(hostname: string): string {
-  return hostname
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
+  const raw = hostname.replace(/^\[|\]$/g, '');
+  let host = raw;
+  try {
+    host = new URL(`http://${raw.includes(':') ? `[${raw}]` : raw}/`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    // Not a host a URL can name: judged as written.
+  }
+  return host.replace(/\.$/, '').toLowerCase();
 }
 
 function checkListed(field: 'vpce' | 'vpc', value: string | undefined, list: AllowList<string>): void {

@@ -6,7 +6,7 @@
  */
 import { readDomainList } from '../config/domains';
 import { isLoopbackUrl } from '../config/environment';
-import { type CidrBlock, coversWholeAddressSpace, parseCidr } from '../domain/network-source';
+import { type CidrBlock, coversWholeAddressSpace, formatCidr, parseCidr } from '../domain/network-source';
 import {
   type IssuanceMode,
   isIssuanceMode,
@@ -140,8 +140,8 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
         problems.push(`param ${name}: ${parsed}`);
         continue;
       }
-      const [address, bits] = parsed.range;
-      const min = MIN_PREFIX[address.kind()];
+      const bits = parsed.prefix;
+      const min = MIN_PREFIX[parsed.network.family];
       if (bits === 0) problems.push(`param ${name}: "${v}" is the whole address space`);
       else if (bits < min && !allowBroad) {
         problems.push(`param ${name}: "${v}" is broader than /${min} (set allowBroadCidrs=true if that is really meant)`);
@@ -149,10 +149,10 @@ export function parseDeploymentParams(raw: RawDeploymentParams, service: string,
       blocks.push(parsed);
     }
     const whole = coversWholeAddressSpace(blocks);
-    if (whole && !blocks.some(({ range }) => range[1] === 0)) {
+    if (whole && !blocks.some(({ prefix }) => prefix === 0)) {
       problems.push(`param ${name}: together the ranges cover the whole ${whole} address space`);
     }
-    return blocks.map(({ range: [address, bits] }) => `${address.toString()}/${bits}`);
+    return blocks.map(formatCidr);
   };
   const existing = (name: string): string | undefined => {
     const value = (raw[name] ?? '').trim();

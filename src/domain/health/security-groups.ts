@@ -4,7 +4,7 @@
  * whole VPC; a CIDR peer by a CIDR rule covering it. Egress of the peers is the deployment's
  * business and is not judged here.
  */
-import { addressInBlocks, parseCidr } from '../network-source';
+import { blockCovers, parseCidr } from '../network-source';
 import { type CheckOutcome, combine, fail } from './check';
 
 const HTTPS = 443;
@@ -42,11 +42,9 @@ function coversHttps(rule: IngressRule): boolean {
 function rangeCovers(ruleCidrs: readonly string[], inner: string): boolean {
   const parsed = parseCidr(inner);
   if (typeof parsed === 'string') return false;
-  const [address, bits] = parsed.range;
   return ruleCidrs.some((cidr) => {
     const rule = parseCidr(cidr);
-    if (typeof rule === 'string') return false;
-    return rule.range[1] <= bits && addressInBlocks(address.toString(), [rule]);
+    return typeof rule !== 'string' && blockCovers(rule, parsed);
   });
 }
 
