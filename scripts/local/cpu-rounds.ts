@@ -1,6 +1,6 @@
 /**
  * The arithmetic of the bench's CPU series (scripts/bench.ts): in which order the variants run in
- * each round, and how a count of fresh processes turns into an interval for their median.
+ * each round, and how an interval for a median (scripts/local/stats.ts) reads against a target.
  */
 
 /**
@@ -19,15 +19,6 @@ export function balancedOrders(n: number): number[][] {
     if (first.length < n) first.push(high);
   }
   return Array.from({ length: n }, (_, r) => first.map((v) => (v + r) % n));
-}
-
-/**
- * How sure the range (lowest to highest) of `processes` independent readings is to hold their
- * median: 1 − 2^(1−n), whatever their distribution (each reading is below the median with
- * probability one half). Five processes: 0.94; one: 0.
- */
-export function rangeCoverage(processes: number): number {
-  return processes < 1 ? 0 : 1 - 2 ** (1 - processes);
 }
 
 /**

@@ -13,3 +13,30 @@ export function median(values: readonly number[]): number {
   if (sorted.length === 0) return 0;
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
+
+/**
+ * A distribution-free interval for the median of independent readings: the k-th lowest to the k-th
+ * highest, with k the largest that still holds the median with probability `confidence` or more (each
+ * reading falls below the median with probability one half, so the count below is Binomial(n, ½)).
+ * Too few readings for `confidence` give their whole range, and say how sure that is (five: 94%).
+ * @returns the interval and the probability it holds the median.
+ */
+export function medianInterval(values: readonly number[], confidence = 0.95): { low: number; high: number; coverage: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { low: 0, high: 0, coverage: 0 };
+  // below[j]: P(at most j of n readings fall below the median).
+  const below: number[] = [];
+  let term = 0.5 ** n;
+  let sum = 0;
+  for (let j = 0; j <= n; j++) {
+    sum += term;
+    below.push(sum);
+    term = (term * (n - j)) / (j + 1);
+  }
+  // [x(k), x(n−k+1)] (1-based) misses the median when k−1 or fewer readings fall on one side of it.
+  const coverageOf = (k: number) => 1 - 2 * (below[k - 1] as number);
+  let k = 1;
+  while (k + 1 <= n - k && coverageOf(k + 1) >= confidence) k++;
+  return { low: sorted[k - 1] as number, high: sorted[n - k] as number, coverage: coverageOf(k) };
+}

@@ -62,6 +62,11 @@ it('prints the table and one JSON object of the documented shape on the last lin
       firstRatio: number,
       sameCallRatio: number,
       sameCallRatioRange: [number, number],
+      ownUs: number,
+      ownRatio: number,
+      ownRatioRange: [number, number],
+      presignRatio: number,
+      presignRatioRange: [number, number],
       rangeCoverage: 0.5,
     },
     cold: {
@@ -69,6 +74,9 @@ it('prints the table and one JSON object of the documented shape on the last lin
       sdkFloorMs: number,
       nodeMs: number,
       externalMs: number,
+      handlerRatio: number,
+      handlerRatioRange: [number, number],
+      handlerRatioCoverage: 0.75,
       cpuMs: { handler: number, sdkFloor: number, node: number, external: number },
     },
     bundle: { studioUrlBytes: number, studioUrlGzipBytes: number, sdkFloorBytes: number },
@@ -109,6 +117,9 @@ it('prints the table and one JSON object of the documented shape on the last lin
   for (const [mid, [low, high]] of [
     [result.cpu.repeatRatio, result.cpu.repeatRatioRange],
     [result.cpu.sameCallRatio, result.cpu.sameCallRatioRange],
+    [result.cpu.ownRatio, result.cpu.ownRatioRange],
+    [result.cpu.presignRatio, result.cpu.presignRatioRange],
+    [result.cold.handlerRatio, result.cold.handlerRatioRange],
   ]) {
     expect(low).toBeLessThanOrEqual(mid);
     expect(mid).toBeLessThanOrEqual(high);
@@ -117,5 +128,14 @@ it('prints the table and one JSON object of the documented shape on the last lin
   expect(result.cpu.sameCallRatio).toBeLessThan(2);
   // A first-time caller costs more than a repeat one (AssumeRole and three calls against one).
   expect(result.cpu.firstUs).toBeGreaterThan(result.cpu.repeatUs);
+  // With SageMaker answered from memory the same request costs less than one call: no SDK round trip.
+  expect(result.cpu.ownUs).toBeLessThan(result.cpu.floorUs);
+  expect(result.cpu.presignRatio).toBeGreaterThan(0.5);
+  expect(result.cpu.presignRatio).toBeLessThan(2);
+  expect(stderr).toMatch(/CPU, studio-gate's own work, repeat caller +\d+ µs +[\d.]+× one SDK call, paired/);
+  // The cold start is judged on its paired runs' median and its interval (three runs: their range, 75%).
+  expect(stderr).toMatch(
+    /cold first response +[\d.]+ ms +SDK-only process [\d.]+ ms: [\d.]+× paired \([\d.]+–[\d.]+× over 3 runs, 75% sure/,
+  );
   expect(stderr).toMatch(/warm p50, issuer role, first request .* \(STS \+ SageMaker\)/);
 });

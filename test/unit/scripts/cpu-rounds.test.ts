@@ -1,4 +1,5 @@
-import { balancedOrders, rangeCoverage, verdictOf } from '../../../scripts/local/cpu-rounds';
+import { balancedOrders, verdictOf } from '../../../scripts/local/cpu-rounds';
+import { medianInterval } from '../../../scripts/local/stats';
 
 describe("balancedOrders (the CPU series' rounds)", () => {
   it.each([2, 4, 6, 8])('for %i variants: every variant in every position once, every ordered pair once', (n) => {
@@ -27,12 +28,23 @@ describe("balancedOrders (the CPU series' rounds)", () => {
   });
 });
 
-describe('rangeCoverage and verdictOf', () => {
-  it('gives the distribution-free coverage of a range of readings for their median', () => {
-    expect(rangeCoverage(1)).toBe(0);
-    expect(rangeCoverage(2)).toBe(0.5);
-    expect(rangeCoverage(5)).toBe(0.9375);
-    expect(rangeCoverage(0)).toBe(0);
+describe('medianInterval and verdictOf', () => {
+  it('gives the whole range, and its coverage, for five readings or fewer', () => {
+    expect(medianInterval([])).toEqual({ low: 0, high: 0, coverage: 0 });
+    expect(medianInterval([3])).toEqual({ low: 3, high: 3, coverage: 0 });
+    expect(medianInterval([2, 1])).toEqual({ low: 1, high: 2, coverage: 0.5 });
+    expect(medianInterval([5, 1, 4, 2, 3])).toEqual({ low: 1, high: 5, coverage: 0.9375 });
+  });
+
+  it('narrows to the k-th lowest and highest once more readings allow 95% (21 cold runs: the 6th to the 16th)', () => {
+    const values = Array.from({ length: 21 }, (_, i) => 21 - i);
+    const { low, high, coverage } = medianInterval(values);
+    expect([low, high]).toEqual([6, 16]);
+    // 1 − 2 · P(Binomial(21, ½) ≤ 5)
+    expect(coverage).toBeCloseTo(1 - (2 * (1 + 21 + 210 + 1330 + 5985 + 20349)) / 2 ** 21, 12);
+    // One step narrower would fall below 95%.
+    expect(1 - (2 * (1 + 21 + 210 + 1330 + 5985 + 20349 + 54264)) / 2 ** 21).toBeLessThan(0.95);
+    expect(medianInterval(Array.from({ length: 9 }, (_, i) => i + 1))).toEqual({ low: 2, high: 8, coverage: 0.9609375 });
   });
 
   it('calls a target met or missed only when the whole interval says so', () => {
