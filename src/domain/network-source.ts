@@ -111,9 +111,11 @@ const LOOPBACK_ALIASES = /^(localhost[46]?(\.localdomain[46]?)?|ip6-(localhost|l
  */
 export function namesThisHost(hostname: string): boolean {
   const host = bareHost(hostname);
+  // A zoned IPv6 address (`::ffff:127.0.0.1%lo`): no URL carries one, and it may name this machine.
+  if (host.includes('%')) return true;
   if (host === 'localhost' || host.endsWith('.localhost') || LOOPBACK_ALIASES.test(host)) return true;
   const address = parseIp(host);
-  if (address === undefined) return isSingleLabelName(host);
+  if (address === undefined) return isOneLabel(host);
   const { family, value } = unmapped(address);
   // 127.0.0.0/8 and 0.0.0.0/8, also IPv4-compatible (`::127.0.0.1`, deprecated); `::1` and `::` lie in the latter.
   if (family === 'ipv6' && value >> 32n !== 0n) return false;
@@ -123,14 +125,18 @@ export function namesThisHost(hostname: string): boolean {
 
 /** Whether `hostname` is one label and no address (`idp`, `adfs`): /etc/hosts may map it to this machine. */
 export function isSingleLabelName(hostname: string): boolean {
-  const host = bareHost(hostname);
+  return isOneLabel(bareHost(hostname));
+}
+
+/** {@link isSingleLabelName} of a host {@link bareHost} has already normalised (normalising twice would strip a second dot). */
+function isOneLabel(host: string): boolean {
   return !host.includes('.') && parseIp(host) === undefined;
 }
 
 /**
  * A host as WHATWG URL parsing normalises it (the legacy IPv4 forms `127.1`, `2130706433` and
- * `0x7f000001` become `127.0.0.1`; a URL's hostname is already so), without IPv6 brackets or a final
- * dot, lower-cased. A host no URL can carry is judged as written.
+ * `0x7f000001` become `127.0.0.1`; a URL's hostname is already so), without IPv6 brackets or final
+ * dots, lower-cased. A host no URL can carry is judged as written.
  */
 function bareHost(hostname: string): string {
   const raw = hostname.replace(/^\[|\]$/g, '');
@@ -140,7 +146,8 @@ function bareHost(hostname: string): string {
   } catch {
     // Not a host a URL can name: judged as written.
   }
-  return host.replace(/\.$/, '').toLowerCase();
+  // Every final dot: `localhost..` is no other host than `localhost`.
+  return host.replace(/\.+$/, '').toLowerCase();
 }
 
 function checkListed(field: 'vpce' | 'vpc', value: string | undefined, list: AllowList<string>): void {

@@ -218,12 +218,28 @@ describe('networks', () => {
 });
 
 describe('namesThisHost on hosts not from a URL', () => {
-  it.each(['127.1', '2130706433', '0x7f000001', '::127.0.0.1', '::ffff:127.0.0.1', '[::1]', '0', 'fe80::1%eth0'])(
-    '%s names this machine, or may',
-    (host) => {
-      expect(namesThisHost(host)).toBe(true);
-    },
-  );
+  it.each([
+    '127.1',
+    '2130706433',
+    '0x7f000001',
+    '::127.0.0.1',
+    '::ffff:127.0.0.1',
+    '[::1]',
+    '0',
+    'fe80::1%eth0',
+    // Zones no URL carries, with a dot in them (found by an attacker's pass: they read as "not one label").
+    '::ffff:127.0.0.1%lo',
+    '::127.0.0.1%lo',
+    '0:0:0:0:0:ffff:127.0.0.1%eth0',
+    '[::ffff:127.0.0.1%25lo]',
+    // Final dots, one or several.
+    'localhost...',
+    'vm..',
+    '127.0.0.1..',
+    '0x..',
+  ])('%s names this machine, or may', (host) => {
+    expect(namesThisHost(host)).toBe(true);
+  });
 
   it.each(['198.51.100.7', '2001:db8::1', 'idp.example.com', '::ffff:198.51.100.7', '::198.51.100.7'])('%s does not', (host) => {
     expect(namesThisHost(host)).toBe(false);
