@@ -25,8 +25,11 @@ export function balancedOrders(n: number): number[][] {
  * A target read from a median's interval: met when the whole interval is within it, missed when the
  * whole interval is beyond it, otherwise open (the readings cannot tell).
  */
-export function verdictOf(range: readonly [number, number], limit: number): 'met' | 'missed' | 'open' {
-  if (range[1] <= limit) return 'met';
-  if (range[0] > limit) return 'missed';
+export function verdictOf(
+  { low, high }: { readonly low: number; readonly high: number },
+  limit: number,
+): 'met' | 'missed' | 'open' {
+  if (high <= limit) return 'met';
+  if (low > limit) return 'missed';
   return 'open';
 }

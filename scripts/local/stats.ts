@@ -25,18 +25,28 @@ export function medianInterval(values: readonly number[], confidence = 0.95): { 
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   if (n === 0) return { low: 0, high: 0, coverage: 0 };
-  // below[j]: P(at most j of n readings fall below the median).
+  // below[j]: P(at most j of n readings fall below the median). Each term in logarithms, so that
+  // 0.5^n does not underflow to 0 for a thousand readings or more.
   const below: number[] = [];
-  let term = 0.5 ** n;
+  let logTerm = n * Math.log(0.5);
   let sum = 0;
   for (let j = 0; j <= n; j++) {
-    sum += term;
+    sum += Math.exp(logTerm);
     below.push(sum);
-    term = (term * (n - j)) / (j + 1);
+    logTerm += Math.log(n - j) - Math.log(j + 1);
   }
   // [x(k), x(n−k+1)] (1-based) misses the median when k−1 or fewer readings fall on one side of it.
   const coverageOf = (k: number) => 1 - 2 * (below[k - 1] as number);
   let k = 1;
   while (k + 1 <= n - k && coverageOf(k + 1) >= confidence) k++;
   return { low: sorted[k - 1] as number, high: sorted[n - k] as number, coverage: coverageOf(k) };
+}
+
+/**
+ * An interval to two decimals, rounded outward (low down, high up): it still holds the unrounded one,
+ * so a verdict read from it is never kinder than the unrounded interval's (1.1049 reads 1.11, not 1.10).
+ */
+export function outward({ low, high }: { readonly low: number; readonly high: number }): [number, number] {
+  // The 1e-9 keeps a value already at two decimals (1.1, stored as 1.1000000000000000888) where it is.
+  return [Math.floor(low * 100 + 1e-9) / 100, Math.ceil(high * 100 - 1e-9) / 100];
 }

@@ -1,7 +1,8 @@
 /**
  * The bench itself, in a small configuration: it finishes by itself, measures every series against
- * its floor, and prints exactly the JSON shape docs/performance.md documents on its last line. (Its numbers
- * are not judged here: targets live in `npm run bench`, not in timed tests.)
+ * its floor, and prints exactly the JSON shape docs/performance.md documents on its last line. (Its
+ * targets are not judged here: they live in `npm run bench`, not in timed tests. Only orders of
+ * magnitude that tell a working series from a broken one are.)
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -59,6 +60,7 @@ it('prints the table and one JSON object of the documented shape on the last lin
       floorUs: number,
       repeatRatio: number,
       repeatRatioRange: [number, number],
+      repeatVerdict: expect.stringMatching(/^(met|missed|open)$/),
       firstRatio: number,
       sameCallRatio: number,
       sameCallRatioRange: [number, number],
@@ -76,6 +78,7 @@ it('prints the table and one JSON object of the documented shape on the last lin
       externalMs: number,
       handlerRatio: number,
       handlerRatioRange: [number, number],
+      handlerVerdict: expect.stringMatching(/^(met|missed|open)$/),
       handlerRatioCoverage: 0.75,
       cpuMs: { handler: number, sdkFloor: number, node: number, external: number },
     },
@@ -130,9 +133,10 @@ it('prints the table and one JSON object of the documented shape on the last lin
   expect(result.cpu.firstUs).toBeGreaterThan(result.cpu.repeatUs);
   // With SageMaker answered from memory the same request costs less than one call: no SDK round trip.
   expect(result.cpu.ownUs).toBeLessThan(result.cpu.floorUs);
-  expect(result.cpu.presignRatio).toBeGreaterThan(0.5);
-  expect(result.cpu.presignRatio).toBeLessThan(2);
-  expect(stderr).toMatch(/CPU, studio-gate's own work, repeat caller +\d+ µs +[\d.]+× one SDK call, paired/);
+  // The presign alone costs about one call (blocks of four calls here: a wide margin).
+  expect(result.cpu.presignRatio).toBeGreaterThan(0.3);
+  expect(result.cpu.presignRatio).toBeLessThan(3);
+  expect(stderr).toMatch(/CPU, repeat caller, handler without its SageMaker client +\d+ µs +[\d.]+× one SDK call, paired/);
   // The cold start is judged on its paired runs' median and its interval (three runs: their range, 75%).
   expect(stderr).toMatch(
     /cold first response +[\d.]+ ms +SDK-only process [\d.]+ ms: [\d.]+× paired \([\d.]+–[\d.]+× over 3 runs, 75% sure/,

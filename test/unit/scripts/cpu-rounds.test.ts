@@ -1,5 +1,5 @@
 import { balancedOrders, verdictOf } from '../../../scripts/local/cpu-rounds';
-import { medianInterval } from '../../../scripts/local/stats';
+import { medianInterval, outward } from '../../../scripts/local/stats';
 
 describe("balancedOrders (the CPU series' rounds)", () => {
   it.each([2, 4, 6, 8])('for %i variants: every variant in every position once, every ordered pair once', (n) => {
@@ -47,10 +47,32 @@ describe('medianInterval and verdictOf', () => {
     expect(medianInterval(Array.from({ length: 9 }, (_, i) => i + 1))).toEqual({ low: 2, high: 8, coverage: 0.9609375 });
   });
 
+  it('keeps its interval for thousands of readings (no underflow to a point)', () => {
+    for (const n of [1075, 2000, 5000]) {
+      const { low, high, coverage } = medianInterval(Array.from({ length: n }, (_, i) => i + 1));
+      // About ±1.96 √n / 2 readings either side of the middle.
+      const half = (n + 1) / 2;
+      expect(low).toBeLessThan(half - 0.9 * Math.sqrt(n));
+      expect(high).toBeGreaterThan(half + 0.9 * Math.sqrt(n));
+      expect(coverage).toBeGreaterThanOrEqual(0.95);
+      expect(coverage).toBeLessThan(0.96);
+    }
+  });
+
+  it('rounds an interval outward, so that a verdict read from it is never kinder than the unrounded one', () => {
+    expect(outward({ low: 1.1049, high: 1.1049 })).toEqual([1.1, 1.11]);
+    expect(outward({ low: 1.1, high: 1.1 })).toEqual([1.1, 1.1]);
+    expect(outward({ low: 1.18, high: 1.46 })).toEqual([1.18, 1.46]);
+    expect(outward({ low: 1.05, high: 1.1049 })).toEqual([1.05, 1.11]);
+    // The bench reads its verdicts from the unrounded interval: rounded, 1.1001 would read 1.10.
+    expect(verdictOf({ low: 1.1001, high: 1.2 }, 1.1)).toBe('missed');
+    expect(verdictOf({ low: 1.05, high: 1.1049 }, 1.1)).toBe('open');
+  });
+
   it('calls a target met or missed only when the whole interval says so', () => {
-    expect(verdictOf([1.05, 1.25], 1.3)).toBe('met');
-    expect(verdictOf([1.05, 1.3], 1.3)).toBe('met');
-    expect(verdictOf([1.31, 1.5], 1.3)).toBe('missed');
-    expect(verdictOf([1.05, 1.47], 1.3)).toBe('open');
+    expect(verdictOf({ low: 1.05, high: 1.25 }, 1.3)).toBe('met');
+    expect(verdictOf({ low: 1.05, high: 1.3 }, 1.3)).toBe('met');
+    expect(verdictOf({ low: 1.31, high: 1.5 }, 1.3)).toBe('missed');
+    expect(verdictOf({ low: 1.05, high: 1.47 }, 1.3)).toBe('open');
   });
 });
