@@ -13,7 +13,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../domain/errors';
-import { namesThisHost } from '../domain/network-source';
+import { isLoopbackUrl, namesThisHost } from '../domain/network-source';
 import type { CallOptions } from '../use-cases/ports';
 import type { OidcCallbackChecks, OidcPort } from '../use-cases/sso-ports';
 import { type BoundedResponse, boundedRequest, requestTo } from './bounded-request';
@@ -78,14 +78,6 @@ export function boundedIdpFetch(timeoutMs: number, thisMachineAllowed = false): 
   };
 }
 
-/**
- * A loopback issuer, the only one allowed plain http: the configuration takes one on the local stack
- * only (LOCAL_STUDIO_ORIGIN, src/config/environment.ts), so a deployed function never gets here.
- */
-function isLoopback(url: string): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
-}
-
 /** The audit reason of an openid-client failure (its message is the IdP's business, not the log's). */
 function reasonOf(error: unknown): string {
   if (error instanceof client.AuthorizationResponseError) return 'oidc-authorization-error';
@@ -124,7 +116,7 @@ export class OpenIdClientAdapter implements OidcPort {
 
   private async discover(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret, timeoutMs, clockSkewSeconds } = this.settings;
-    const fetch = boundedIdpFetch(timeoutMs, isLoopback(issuer));
+    const fetch = boundedIdpFetch(timeoutMs, isLoopbackUrl(issuer));
     const configuration = await client.discovery(
       new URL(issuer),
       clientId,
@@ -133,7 +125,7 @@ export class OpenIdClientAdapter implements OidcPort {
       {
         [client.customFetch]: fetch,
         timeout: Math.ceil(timeoutMs / 1000),
-        ...(isLoopback(issuer) && { execute: [client.allowInsecureRequests] }),
+        ...(isLoopbackUrl(issuer) && { execute: [client.allowInsecureRequests] }),
       },
     );
     configuration[client.customFetch] = fetch;

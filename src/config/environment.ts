@@ -6,22 +6,20 @@
  */
 import { ALLOW_ANY, type AllowList, allowOnly } from '../domain/allow-list';
 import { ConfigurationError } from '../domain/errors';
-import { type CidrBlock, coversWholeAddressSpace, isSingleLabelName, namesThisHost, parseCidr } from '../domain/network-source';
+import {
+  type CidrBlock,
+  coversWholeAddressSpace,
+  isLoopbackUrl,
+  isSingleLabelName,
+  LOOPBACK_HOSTS,
+  namesThisHost,
+  parseCidr,
+} from '../domain/network-source';
 import { type InterfaceService, isInterfaceEndpoint } from '../domain/studio-domains';
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export type Env = Readonly<Record<string, string | undefined>>;
-
-/** The hosts of the local stack's peers: http is accepted only on these, and only on the local stack. */
-export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Whether `url` parses and names a loopback host with one of `protocols`. */
-export function isLoopbackUrl(url: string, protocols: readonly string[] = ['http:', 'https:']): boolean {
-  if (!URL.canParse(url)) return false;
-  const parsed = new URL(url);
-  return LOOPBACK_HOSTS.has(parsed.hostname) && protocols.includes(parsed.protocol);
-}
 
 /** How an error message names each service's interface endpoint. */
 const SERVICE_NAMES: Readonly<Record<InterfaceService, string>> = {

@@ -98,6 +98,20 @@ export function addressInBlocks(address: string, blocks: readonly CidrBlock[]): 
   return blocks.some(({ network, prefix }) => inNetwork(client, network, prefix));
 }
 
+/**
+ * The hosts of the local stack's peers, as a URL's hostname spells them: http is accepted only on
+ * these, and only on the local stack (configuration), and the OIDC client lets only such an issuer
+ * speak plain http. Deliberately exact, unlike {@link namesThisHost}, which refuses every spelling.
+ */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether `url` parses and names one of {@link LOOPBACK_HOSTS} with one of `protocols`. */
+export function isLoopbackUrl(url: string, protocols: readonly string[] = ['http:', 'https:']): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return LOOPBACK_HOSTS.has(parsed.hostname) && protocols.includes(parsed.protocol);
+}
+
 /** The loopback aliases /etc/hosts carries on Amazon Linux and Debian. */
 const LOOPBACK_ALIASES = /^(localhost[46]?(\.localdomain[46]?)?|ip6-(localhost|loopback))$/;
 

@@ -5,8 +5,7 @@
  * stage) is accepted.
  */
 import { readDomainList } from '../config/domains';
-import { isLoopbackUrl } from '../config/environment';
-import { type CidrBlock, coversWholeAddressSpace, formatCidr, parseCidr } from '../domain/network-source';
+import { type CidrBlock, coversWholeAddressSpace, formatCidr, isLoopbackUrl, parseCidr } from '../domain/network-source';
 import {
   type IssuanceMode,
   isIssuanceMode,

@@ -4,6 +4,7 @@ import {
   addressInBlocks,
   assertSourceAllowed,
   type CidrBlock,
+  isLoopbackUrl,
   namesThisHost,
   parseCidr,
   type RequestSource,
@@ -143,5 +144,27 @@ describe('namesThisHost', () => {
     'https://vpce-0123456789abcdef0-abcdefgh.sts.eu-west-1.vpce.amazonaws.com',
   ])('%s does not', (url) => {
     expect(namesThisHost(host(url))).toBe(false);
+  });
+});
+
+describe('isLoopbackUrl', () => {
+  it.each([
+    ['http://127.0.0.1:3000/x', true],
+    ['https://localhost/', true],
+    ['http://[::1]:8080', true],
+    ['http://LOCALHOST:1', true],
+    // Exact spellings only: the local stack's peers are addressed these three ways.
+    ['http://127.0.0.2', false],
+    ['http://localhost.example.com', false],
+    ['http://[::ffff:127.0.0.1]', false],
+    ['ftp://127.0.0.1', false],
+    ['not a url', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isLoopbackUrl(url)).toBe(expected);
+  });
+
+  it('takes only the protocols it is given', () => {
+    expect(isLoopbackUrl('https://127.0.0.1', ['http:'])).toBe(false);
+    expect(isLoopbackUrl('http://127.0.0.1', ['http:'])).toBe(true);
   });
 });
