@@ -354,9 +354,11 @@ describe('GET /studio-url handler (jwt mode)', () => {
     const response = await call({ token: tokenFor('alice') });
     const elapsed = Date.now() - started;
     expect(response.statusCode).toBe(504);
-    // deadline = 100 JWKS + 2 calls one after the other (no STUDIO_ACCOUNT_ID) × 150 ms = 400 ms
+    // deadline = 100 JWKS + 2 calls one after the other (no STUDIO_ACCOUNT_ID) × 150 ms = 400 ms.
+    // The upper bound only tells the deadline from the function's own end (5 s less the 500 ms
+    // margin): wide, so that a loaded CI machine does not fail it (a 600 ms bound elsewhere did).
     expect(elapsed).toBeGreaterThanOrEqual(380);
-    expect(elapsed).toBeLessThan(1500);
+    expect(elapsed).toBeLessThan(4000);
     expect(audit.entries).toEqual([expect.objectContaining({ decision: 'error', reason: 'request-deadline', status: 504 })]);
   });
 
