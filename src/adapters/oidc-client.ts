@@ -116,7 +116,8 @@ export class OpenIdClientAdapter implements OidcPort {
 
   private async discover(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret, timeoutMs, clockSkewSeconds } = this.settings;
-    const fetch = boundedIdpFetch(timeoutMs, isLoopbackUrl(issuer));
+    const loopback = isLoopbackUrl(issuer);
+    const fetch = boundedIdpFetch(timeoutMs, loopback);
     const configuration = await client.discovery(
       new URL(issuer),
       clientId,
@@ -125,7 +126,7 @@ export class OpenIdClientAdapter implements OidcPort {
       {
         [client.customFetch]: fetch,
         timeout: Math.ceil(timeoutMs / 1000),
-        ...(isLoopbackUrl(issuer) && { execute: [client.allowInsecureRequests] }),
+        ...(loopback && { execute: [client.allowInsecureRequests] }),
       },
     );
     configuration[client.customFetch] = fetch;

@@ -4,6 +4,7 @@
  * the metrics, each built only when the plan needs it. Nothing of the issuance path is built here.
  */
 import { JsonLineAuditLog } from '../adapters/audit-log';
+import { keepAlivePool } from '../adapters/bounded-request';
 import { ResolverDns } from '../adapters/dns-resolver';
 import { createEc2Client, Ec2NetworkAdapter } from '../adapters/ec2-network';
 import { EmfMetrics } from '../adapters/emf-metrics';
@@ -37,6 +38,8 @@ export function healthPortsFor(
     backoffBaseMs: 0,
     backoffCapMs: 0,
   };
+  // One pool of connections for the function's own SageMaker client and every session's.
+  const pool = keepAlivePool();
   const studioClient = () =>
     overrides.sagemakerClient ??
     createSageMakerClient(
@@ -46,6 +49,7 @@ export function healthPortsFor(
         upstream,
       },
       overrides.credentials,
+      pool,
     );
   const domainsPort = (): HealthPorts['domains'] => {
     const roles = plan.studio?.binding !== undefined || plan.domains?.some((d) => d.issuerRoleArn !== undefined);
@@ -66,7 +70,7 @@ export function healthPortsFor(
       : undefined;
     // A plan names one owner tag key (parsePlan holds its domains to it).
     const directory = new SageMakerDirectory(
-      domainClients(upstream, overrides),
+      domainClients(upstream, overrides, pool),
       (client, tagBound) => new SageMakerHealthAdapter(client, tagBound),
       sessions,
       plan.domains?.find((d) => d.ownerTagKey !== undefined)?.ownerTagKey ?? plan.studio?.binding?.ownerTagKey,

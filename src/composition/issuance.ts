@@ -4,7 +4,7 @@
  * person's session of the domain's issuer role, through one STS client), the grant cache, the clock.
  */
 
-import { keepAlivePool } from '../adapters/bounded-request';
+import { type KeepAlivePool, keepAlivePool } from '../adapters/bounded-request';
 import { createStsClient, IssuerRoleSessions } from '../adapters/issuer-sessions';
 import { createSageMakerClient } from '../adapters/sagemaker-studio';
 import { type SageMakerClientFactory, SageMakerStudioDirectory } from '../adapters/studio-directory';
@@ -17,11 +17,15 @@ import type { Overrides } from './lambda-function';
 /**
  * The SageMaker client of a domain, with a session's credentials or the function's own: the
  * override's client (tests) stands in for the function's own only, never for a session's. Every
- * client the factory makes shares one pool of connections: a new person's session adds a client,
- * not sockets (at most 50 per endpoint for all of them).
+ * client the factory makes shares one pool of connections (`pool`, the function's, when it has
+ * other SageMaker clients): a new person's session adds a client, not sockets (at most 50 per
+ * endpoint for all of them).
  */
-export function domainClients(upstream: UpstreamPolicy, overrides: Overrides): SageMakerClientFactory {
-  const pool = keepAlivePool();
+export function domainClients(
+  upstream: UpstreamPolicy,
+  overrides: Overrides,
+  pool: KeepAlivePool = keepAlivePool(),
+): SageMakerClientFactory {
   return (domain, credentials) =>
     (credentials === undefined ? overrides.sagemakerClient : undefined) ??
     createSageMakerClient(

@@ -53,7 +53,7 @@ function groupsOf(side: string, last: boolean): number[] | undefined {
 
 /** An IPv6 address's value, or undefined when `text` is not one of RFC 4291's text forms. */
 function ipv6Value(text: string): bigint | undefined {
-  if (text.length > 45 || !text.includes(':')) return undefined;
+  if (!text.includes(':')) return undefined;
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const compressed = halves.length === 2;
@@ -67,8 +67,15 @@ function ipv6Value(text: string): bigint | undefined {
   return groups.reduce((value, group) => (value << 16n) | BigInt(group), 0n);
 }
 
-/** Parses an address in its strict text form (above). @returns undefined for anything else. */
+/** The longest strict form: eight groups, the last two as IPv4 (`ffff:…:ffff:255.255.255.255`). */
+const MAX_ADDRESS_LENGTH = 45;
+
+/**
+ * Parses an address in its strict text form (above). @returns undefined for anything else. Input
+ * longer than any address is refused before any expression reads it (a client's `sourceIp`).
+ */
 export function parseIp(text: string): IpAddress | undefined {
+  if (text.length > MAX_ADDRESS_LENGTH) return undefined;
   const v4 = ipv4Value(text);
   if (v4 !== undefined) return { family: 'ipv4', value: v4 };
   const v6 = ipv6Value(text);

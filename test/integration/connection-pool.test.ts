@@ -14,6 +14,8 @@ import { invocationContext } from '../../scripts/local/lambda-context';
 import { type SageMakerEmulator, startSageMakerEmulator } from '../../scripts/local/sagemaker-emulator';
 import { localIam } from '../../scripts/local/stack';
 import { startTokenIssuer, type TokenIssuer } from '../../scripts/local/token-issuer';
+import { keepAlivePool } from '../../src/adapters/bounded-request';
+import { createSageMakerClient } from '../../src/adapters/sagemaker-studio';
 import { domainClients } from '../../src/composition/issuance';
 import { buildStudioUrlApp } from '../../src/composition/studio-url';
 import { studioUrlHandler } from '../../src/http/studio-url-endpoint';
@@ -86,4 +88,29 @@ it('a session client that is destroyed leaves the shared connections to the othe
   await expect(second.send(new DescribeUserProfileCommand(ask))).resolves.toMatchObject({ Status: 'InService' });
   // Over the connection the two shared, still open: no new one was needed.
   expect(emulator.connections().accepted).toBe(accepted);
+});
+
+it("shares the pool it is given with the function's own client (the health-check function's wiring)", async () => {
+  const upstream = { connectTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 1, backoffBaseMs: 10, backoffCapMs: 10 };
+  const pool = keepAlivePool();
+  const own = createSageMakerClient(
+    { region: DEMO_REGION, sagemakerEndpointUrl: emulator.url, upstream },
+    LOCAL_CREDENTIALS,
+    pool,
+  );
+  const clientFor = domainClients(upstream, {}, pool);
+  const domain = { id: DEMO_DOMAIN_ID, region: DEMO_REGION, sagemakerEndpointUrl: emulator.url, issuance: 'tag-bound' as const };
+  const session = clientFor(domain, {
+    ...LOCAL_CREDENTIALS,
+    sessionToken: 'token-own',
+    expiration: new Date(Date.now() + 3_600_000),
+  });
+  const ask = { DomainId: DEMO_DOMAIN_ID, UserProfileName: 'alice' };
+  const { accepted } = emulator.connections();
+  await own.send(new DescribeUserProfileCommand(ask));
+  await session.send(new DescribeUserProfileCommand(ask));
+  // One connection for both: the session's client took the one the function's own had left open.
+  expect(emulator.connections().accepted - accepted).toBe(1);
+  pool.http.destroy();
+  pool.https.destroy();
 });

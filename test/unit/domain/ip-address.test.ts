@@ -79,6 +79,8 @@ describe('parseIp', () => {
     ['1:2:3:4:5:6:7::', 'ipv6', 0x00010002000300040005000600070000n],
     ['::ffff:192.0.2.1', 'ipv6', 0xffffc0000201n],
     ['1:2:3:4:5:6:192.0.2.1', 'ipv6', 0x000100020003000400050006c0000201n],
+    // The longest strict form, 45 characters.
+    ['ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255', 'ipv6', (1n << 128n) - 1n],
   ])('reads %s', (text, family, value) => {
     expect(parseIp(text)).toEqual({ family, value });
   });
@@ -105,8 +107,14 @@ describe('parseIp', () => {
     ['[::1]', 'brackets'],
     ['::1/128', 'a prefix'],
     ['g::1', 'a letter past f'],
+    ['0ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255', 'longer than any address'],
   ])('refuses %s (%s)', (text) => {
     expect(parseIp(text)).toBeUndefined();
+  });
+
+  it('refuses input longer than any address before any expression reads it', () => {
+    expect(parseIp(`${'1'.repeat(100_000)}.1.1.1`)).toBeUndefined();
+    expect(parseIp(`::${'f'.repeat(100_000)}`)).toBeUndefined();
   });
 
   it('agrees with Node and ipaddr.js on 4,000 generated addresses, valid and one character off', () => {
