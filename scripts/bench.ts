@@ -48,14 +48,14 @@ import { parseConfig } from '../src/config/studio-url';
 import { studioUrlHandler } from '../src/http/studio-url-endpoint';
 import { BUNDLE_OPTIONS, lambdaRuntimePlugin } from '../src/infrastructure/bundle';
 import type { AuditLog } from '../src/use-cases/ports';
-import { balancedOrders, verdictOf } from './local/cpu-rounds';
+import { balancedOrders } from './local/cpu-rounds';
 import { LOCAL_CREDENTIALS } from './local/credentials';
 import { DEMO_DOMAIN_ID, REQUIRED_GROUP, RISK_DOMAIN_ID, RISK_GROUP } from './local/demo-data';
 import { benchPerson } from './local/emulator-process';
 import { wholeNumberFlag } from './local/flags';
 import { DIRECT_ISSUANCE, inProcessEnv, severalDomainsEnv, studioUrlEvent } from './local/in-process';
 import { invocationContext } from './local/lambda-context';
-import { median, medianInterval, outward, percentile } from './local/stats';
+import { median, medianInterval, outward, percentile, verdictOf } from './local/stats';
 import { startTokenIssuer, type TokenIssuer } from './local/token-issuer';
 
 const ROOT = join(__dirname, '..');
@@ -236,15 +236,10 @@ interface CpuProcessResult {
 /** One process's rounds to its figures. */
 function cpuFigures(rounds: CpuRounds): CpuProcessResult {
   const ratio = (name: CpuVariant) => median(rounds[name].map((v, r) => v / (rounds.floor[r] as number)));
+  const paired = CPU_VARIANTS.filter((name): name is Exclude<CpuVariant, 'floor'> => name !== 'floor');
   return {
     us: Object.fromEntries(CPU_VARIANTS.map((name) => [name, median(rounds[name])])) as Record<CpuVariant, number>,
-    ratios: {
-      repeat: ratio('repeat'),
-      first: ratio('first'),
-      floorAgain: ratio('floorAgain'),
-      own: ratio('own'),
-      presign: ratio('presign'),
-    },
+    ratios: Object.fromEntries(paired.map((name) => [name, ratio(name)])) as CpuProcessResult['ratios'],
   };
 }
 
@@ -386,14 +381,11 @@ async function cpuPerRequest(
   const rounds = CPU_VARIANTS.length;
   const cheap = Math.max(1, Math.floor(CPU_REQUESTS / CPU_BLOCKS_PER_BUDGET));
   // Calls per block and per warm-up: a first-time caller's a quarter (each costs about four SDK calls).
-  const sized = (n: number): Record<CpuVariant, number> => ({
-    repeat: n,
-    first: Math.max(1, Math.floor(n / 4)),
-    floor: n,
-    floorAgain: n,
-    own: n,
-    presign: n,
-  });
+  const sized = (n: number) =>
+    Object.fromEntries(CPU_VARIANTS.map((name) => [name, name === 'first' ? Math.max(1, Math.floor(n / 4)) : n])) as Record<
+      CpuVariant,
+      number
+    >;
   const perRound = sized(cheap);
   const warmup = sized(Math.min(600, cheap * 3));
   const needed = warmup.first + rounds * perRound.first;
@@ -419,14 +411,15 @@ async function cpuPerRequest(
   const mid = (pick: (r: CpuProcessResult) => number, digits: number) => round(median(results.map(pick)), digits);
   // The interval of the median over processes (for eight or fewer, their whole range), rounded outward.
   const range = (pick: (r: CpuProcessResult) => number): [number, number] => outward(medianInterval(results.map(pick)));
+  const repeatInterval = medianInterval(results.map((r) => r.ratios.repeat));
   return {
     processes,
     repeatUs: mid((r) => r.us.repeat, 0),
     firstUs: mid((r) => r.us.first, 0),
     floorUs: mid((r) => r.us.floor, 0),
     repeatRatio: mid((r) => r.ratios.repeat, 2),
-    repeatRatioRange: range((r) => r.ratios.repeat),
-    repeatVerdict: verdictOf(medianInterval(results.map((r) => r.ratios.repeat)), CPU_TARGET),
+    repeatRatioRange: outward(repeatInterval),
+    repeatVerdict: verdictOf(repeatInterval, CPU_TARGET),
     firstRatio: mid((r) => r.ratios.first, 2),
     sameCallRatio: mid((r) => r.ratios.floorAgain, 2),
     sameCallRatioRange: range((r) => r.ratios.floorAgain),
@@ -435,7 +428,7 @@ async function cpuPerRequest(
     ownRatioRange: range((r) => r.ratios.own),
     presignRatio: mid((r) => r.ratios.presign, 2),
     presignRatioRange: range((r) => r.ratios.presign),
-    rangeCoverage: round(medianInterval(results.map((r) => r.ratios.repeat)).coverage, 2),
+    rangeCoverage: round(repeatInterval.coverage, 2),
   };
 }
 
@@ -558,13 +551,18 @@ async function bundles(): Promise<{
     outfile: handlerExternal,
     external: ['@aws-sdk/*', '@smithy/*'],
   });
+  // The floor's client (the SDK's defaults) and its one call: the cold floor sends it once, the CPU
+  // series again and again.
+  const floorClient =
+    'const client = new SageMakerClient({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL_SAGEMAKER });';
+  const floorCall = `client.send(new DescribeUserProfileCommand({ DomainId: '${DEMO_DOMAIN_ID}', UserProfileName: 'alice' }))`;
   const sdkEntry = join(OUT, 'sdk-floor-entry.ts');
   writeFileSync(
     sdkEntry,
     [
       "import { DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';",
-      'const client = new SageMakerClient({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL_SAGEMAKER });',
-      `client.send(new DescribeUserProfileCommand({ DomainId: '${DEMO_DOMAIN_ID}', UserProfileName: 'alice' })).then(`,
+      floorClient,
+      `${floorCall}.then(`,
       '  () => process.exit(0),',
       '  () => process.exit(3),',
       ');',
@@ -579,8 +577,8 @@ async function bundles(): Promise<{
     floorLibEntry,
     [
       "import { CreatePresignedDomainUrlCommand, DescribeUserProfileCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';",
-      'const client = new SageMakerClient({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL_SAGEMAKER });',
-      `export const call = () => client.send(new DescribeUserProfileCommand({ DomainId: '${DEMO_DOMAIN_ID}', UserProfileName: 'alice' }));`,
+      floorClient,
+      `export const call = () => ${floorCall};`,
       // The one call a repeat request makes, as the handler sends it (its default expiries).
       'export const presign = () => client.send(new CreatePresignedDomainUrlCommand(',
       `  { DomainId: '${DEMO_DOMAIN_ID}', UserProfileName: 'alice', ExpiresInSeconds: 60, SessionExpirationDurationInSeconds: 43200 },`,

@@ -1,7 +1,4 @@
-/**
- * The arithmetic of the bench's CPU series (scripts/bench.ts): in which order the variants run in
- * each round, and how an interval for a median (scripts/local/stats.ts) reads against a target.
- */
+/** The order the variants of the bench's CPU series (scripts/bench.ts) run in, round by round. */
 
 /**
  * Williams' design for an even number of variants: `n` rows (rounds), each an order of 0…n-1, such
@@ -19,17 +16,4 @@ export function balancedOrders(n: number): number[][] {
     if (first.length < n) first.push(high);
   }
   return Array.from({ length: n }, (_, r) => first.map((v) => (v + r) % n));
-}
-
-/**
- * A target read from a median's interval: met when the whole interval is within it, missed when the
- * whole interval is beyond it, otherwise open (the readings cannot tell).
- */
-export function verdictOf(
-  { low, high }: { readonly low: number; readonly high: number },
-  limit: number,
-): 'met' | 'missed' | 'open' {
-  if (high <= limit) return 'met';
-  if (low > limit) return 'missed';
-  return 'open';
 }

@@ -1,4 +1,4 @@
-/** Latency statistics for the load and bench scripts. */
+/** Statistics for the load and bench scripts: percentiles, medians, their intervals, and a target read from one. */
 
 /** The nearest-rank percentile `p` (0–100) of values sorted ascending; 0 for none. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -49,4 +49,17 @@ export function medianInterval(values: readonly number[], confidence = 0.95): { 
 export function outward({ low, high }: { readonly low: number; readonly high: number }): [number, number] {
   // The 1e-9 keeps a value already at two decimals (1.1, stored as 1.1000000000000000888) where it is.
   return [Math.floor(low * 100 + 1e-9) / 100, Math.ceil(high * 100 - 1e-9) / 100];
+}
+
+/**
+ * A target read from a median's interval: met when the whole interval is within it, missed when the
+ * whole interval is beyond it, otherwise open (the readings cannot tell).
+ */
+export function verdictOf(
+  { low, high }: { readonly low: number; readonly high: number },
+  limit: number,
+): 'met' | 'missed' | 'open' {
+  if (high <= limit) return 'met';
+  if (low > limit) return 'missed';
+  return 'open';
 }

@@ -1,5 +1,5 @@
-import { balancedOrders, verdictOf } from '../../../scripts/local/cpu-rounds';
-import { medianInterval, outward } from '../../../scripts/local/stats';
+import { balancedOrders } from '../../../scripts/local/cpu-rounds';
+import { medianInterval, outward, verdictOf } from '../../../scripts/local/stats';
 
 describe("balancedOrders (the CPU series' rounds)", () => {
   it.each([2, 4, 6, 8])('for %i variants: every variant in every position once, every ordered pair once', (n) => {
