@@ -18,6 +18,7 @@ import { DEMO_PEOPLE } from './local/demo-data';
 import { startInProcessPipeline, studioUrlEvent } from './local/in-process';
 import { leaksIn } from './local/log-hygiene';
 import type { FaultKind, FaultSpec } from './local/sagemaker-emulator';
+import { seeded } from './local/seeded';
 import { freeStackPorts, startLocalStack } from './local/stack';
 import { percentile } from './local/stats';
 
@@ -51,18 +52,6 @@ for (const [name, value] of [
   ['max-seconds', MAX_MS],
 ] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
-}
-
-/** A tiny deterministic PRNG (mulberry32), so a run is repeatable with --seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 let capturedOutput = '';
@@ -163,7 +152,7 @@ async function stackTarget(): Promise<Target> {
 }
 
 async function main(): Promise<number> {
-  const rand = random(Number(args.seed));
+  const rand = seeded(Number(args.seed));
   const target =
     args.target === 'in-process'
       ? await inProcessTarget()

@@ -1,14 +1,13 @@
 /**
  * What an unauthenticated SAMLResponse may cost, decided before any XML library sees it.
  *
- * The ACS accepts a document from anyone on the network, and the XML stack behind it (xmldom,
- * xpath, xml-crypto, node-saml) is synchronous and, in places, quadratic in the element count
- * (node-saml looks the signed element up with `//*[@ID=…]` once per configured certificate). A
+ * The ACS accepts a document from anyone on the network, and the work behind it (xmldom's parse,
+ * the ID lookup and canonicalization of xml-signature.ts, the SAML checks) is synchronous. A
  * request deadline cannot stop synchronous work, so the work is bounded by bounding the document,
  * as two readers see it, under one set of caps (elements, children of one element, depth,
  * attributes): one linear pass over the text, which bounds what the parser is given, refuses markup
  * declarations (DOCTYPE, ENTITY) and processing instructions; then the tree the strict parse built,
- * which is what every library after it works on, is held to the same caps and rules. The second
+ * which is what everything after it works on, is held to the same caps and rules. The second
  * reading is the one that decides: the text pass cannot know every way a parser reads a document
  * (xmldom takes the content of an XHTML `script` or `textarea` as raw text, so a comment opened there
  * hides thousands of elements from a text scan), so an element in the XHTML namespace is refused
@@ -21,6 +20,7 @@
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { UnauthenticatedError } from '../domain/errors';
+import { DIGEST_METHODS, DSIG_NS, ENVELOPED_SIGNATURE, EXC_C14N, SIGNATURE_METHODS } from './xml-signature';
 
 /** The caps of one SAMLResponse. */
 export interface SamlDocumentLimits {
@@ -52,28 +52,15 @@ export const SAML_DOCUMENT_LIMITS: SamlDocumentLimits = {
   maxAttributesTotal: 400,
 };
 
-/** The allow-lists of XML Signature algorithms: RSA with SHA-256 or SHA-512 (PKCS#1 v1.5 or PSS), no SHA-1. */
-const ALLOWED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set([
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
-  'http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1',
-]);
-const ALLOWED_DIGEST_ALGORITHMS: ReadonlySet<string> = new Set([
-  'http://www.w3.org/2001/04/xmlenc#sha256',
-  'http://www.w3.org/2001/04/xmlenc#sha512',
-]);
-const CANONICALIZATION = [
-  'http://www.w3.org/2001/10/xml-exc-c14n#',
-  'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
-  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
-  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments',
-];
-const ALLOWED_CANONICALIZATION: ReadonlySet<string> = new Set(CANONICALIZATION);
-const ALLOWED_TRANSFORMS: ReadonlySet<string> = new Set([
-  ...CANONICALIZATION,
-  'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
-]);
-const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+/**
+ * The allow-lists of XML Signature algorithms, the verifier's own (xml-signature.ts): RSA with
+ * SHA-256 or SHA-512 (PKCS#1 v1.5 or PSS), SHA-256/512 digests, exclusive C14N without comments,
+ * the enveloped-signature transform. No SHA-1, no inclusive C14N, no comments in what is signed.
+ */
+const ALLOWED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set(Object.keys(SIGNATURE_METHODS));
+const ALLOWED_DIGEST_ALGORITHMS: ReadonlySet<string> = new Set(Object.keys(DIGEST_METHODS));
+const ALLOWED_CANONICALIZATION: ReadonlySet<string> = new Set([EXC_C14N]);
+const ALLOWED_TRANSFORMS: ReadonlySet<string> = new Set([EXC_C14N, ENVELOPED_SIGNATURE]);
 
 /** Which algorithm attribute each XML Signature element may carry. */
 const ALGORITHM_RULES: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -186,7 +173,7 @@ export function assertXmlShape(xml: string, limits: SamlDocumentLimits = SAML_DO
 }
 
 /**
- * The tree the parser built, held to the caps and rules of the text pass: what every library after
+ * The tree the parser built, held to the caps and rules of the text pass: what everything after
  * the parse works on. Iterative (no recursion, whatever the depth), linear in the nodes. Only the
  * XML declaration may be a processing instruction, no document type, and no element in the XHTML
  * namespace (whose content xmldom reads as raw text, unlike a text scan).
@@ -216,8 +203,8 @@ export function assertTreeShape(doc: Document, limits: SamlDocumentLimits = SAML
 }
 
 /**
- * Parses with every parser complaint (warnings too) refused, so no document that makes xmldom
- * write to stderr reaches the libraries that would parse it again with their own handlers.
+ * Parses with every parser complaint (warnings too) refused: a document xmldom would warn about
+ * (and, with its default handler, print to stderr with the document's text) goes no further.
  * @throws UnauthenticatedError `saml-malformed`.
  */
 export function parseStrictXml(xml: string): Document {

@@ -1,22 +1,27 @@
 /**
- * The SAML 2.0 service provider: @node-saml/node-saml verifies the POST binding response (the XML
- * signatures against the configured IdP certificates, response and/or assertion signed as
- * configured, one assertion only, NotBefore/NotOnOrAfter with the configured skew, the audience).
- * This file then reads the *verified* assertion again, with @xmldom/xmldom, and checks what
- * node-saml leaves to its caller: the issuer, the bearer SubjectConfirmationData's Recipient (the
- * ACS) and NotOnOrAfter, the response's Destination and its Status (Success, which node-saml reads
- * only when no assertion is present), and that NameID is plain text and reads the
- * same both ways. (A comment inside NameID is the classic way to make two parsers disagree; the
- * verified XML is canonical, comments removed, so it reads as the whole value signed.) InResponseTo is the use
- * case's business (bound to the sealed cookie), so node-saml's own cache is off.
+ * The SAML 2.0 service provider, on the tree the strict parse built (saml-document-guard.ts):
+ * - the signatures: the response's and/or the assertion's, as configured, each an enveloped
+ *   signature by one of the configured IdP certificates (xml-signature.ts); a signature present
+ *   but not valid refuses the document even where none is required;
+ * - the shape: a Response holding exactly one Assertion, as its child, and no other assertion,
+ *   encrypted or not, anywhere in the document; so the assertion read is the one whose signature (or
+ *   whose response's signature) was checked, on the same nodes;
+ * - then what the assertion says: the issuer, the response's Status (Success), Destination and
+ *   InResponseTo, the audience, the bearer SubjectConfirmationData's Recipient (the ACS) and
+ *   NotOnOrAfter, the Conditions' window with the configured skew and a lifetime cap, a NameID of
+ *   plain text, attributes named once.
+ * InResponseTo is the use case's business (bound to the sealed cookie). The AuthnRequest of an
+ * SP-initiated login (HTTP-Redirect binding, unsigned) and the SP metadata are written here too.
  */
-import { randomBytes } from 'node:crypto';
-import { SAML, type SamlConfig, ValidateInResponseTo } from '@node-saml/node-saml';
+import { type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { UnauthenticatedError } from '../domain/errors';
+import { escapeHtml } from '../domain/text';
 import type { Clock } from '../use-cases/ports';
 import type { SamlPort, VerifiedAssertion } from '../use-cases/sso-ports';
-import { guardSamlResponse, parseStrictXml } from './saml-document-guard';
+import { guardSamlResponse } from './saml-document-guard';
 import type { SecretRef } from './ssm-secrets';
+import { DSIG_NS, SignatureRefused, verifyEnvelopedSignature } from './xml-signature';
 
 type XmlElement = Element;
 
@@ -43,6 +48,9 @@ const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const TEXT_NODE = 3;
+const CDATA_NODE = 4;
+const COMMENT_NODE = 8;
 
 /** Assertions valid for longer than this are refused: their replay records would be kept as long. */
 const MAX_ASSERTION_LIFETIME_MS = 60 * 60 * 1000;
@@ -68,78 +76,80 @@ function timeOf(text: string | null, reason: string): number {
   return ms;
 }
 
-/** node-saml's failure text → an audit reason (the text itself may quote the document). */
-function reasonOf(error: unknown): string {
-  const message = String((error as Error)?.message ?? '');
-  const rules: [RegExp, string][] = [
-    [/multiple assertions/i, 'saml-multiple-assertions'],
-    [/document signature/i, 'saml-response-signature-invalid'],
-    [/signature/i, 'saml-signature-invalid'],
-    [/audience/i, 'saml-audience-mismatch'],
-    [/NotBefore|not yet valid/i, 'saml-not-yet-valid'],
-    [/expired|NotOnOrAfter/i, 'saml-expired'],
-    [/Missing SAML assertion/i, 'saml-assertion-missing'],
-    [/SAML provider returned/i, 'saml-idp-status-error'],
-    [/InResponseTo/i, 'saml-in-response-to-invalid'],
-  ];
-  return rules.find(([pattern]) => pattern.test(message))?.[1] ?? 'saml-response-invalid';
+const PROTOCOL_VERSION = '2.0';
+const HTTP_POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
+
+/** The public keys of the configured certificates; only RSA keys sign here. */
+export function signingKeys(certs: readonly string[]): KeyObject[] {
+  return certs.map((pem) => new X509Certificate(pem).publicKey).filter((key) => key.asymmetricKeyType === 'rsa');
 }
 
-export class NodeSamlServiceProvider implements SamlPort {
-  private readonly saml: SAML;
+export class SamlServiceProvider implements SamlPort {
+  private readonly keys: readonly KeyObject[];
 
   /** @param certs the IdP certificates (PEM), already resolved from `settings.idpCerts`. */
   constructor(
     private readonly settings: SamlSettings,
-    private readonly certs: readonly string[],
+    certs: readonly string[],
     private readonly clock: Clock = Date.now,
   ) {
-    this.saml = new SAML(this.options());
-  }
-
-  private options(generateUniqueId?: () => string): SamlConfig {
-    const s = this.settings;
-    return {
-      idpCert: [...this.certs],
-      issuer: s.spEntityId,
-      audience: s.spEntityId,
-      callbackUrl: s.acsUrl,
-      idpIssuer: s.idpEntityId,
-      ...(s.idpSsoUrl !== undefined && { entryPoint: s.idpSsoUrl }),
-      wantAssertionsSigned: s.wantAssertionsSigned,
-      wantAuthnResponseSigned: s.wantResponseSigned,
-      acceptedClockSkewMs: s.clockSkewSeconds * 1000,
-      maxAssertionAgeMs: MAX_ASSERTION_LIFETIME_MS,
-      validateInResponseTo: ValidateInResponseTo.never,
-      signatureAlgorithm: 'sha256',
-      identifierFormat: null,
-      disableRequestedAuthnContext: true,
-      ...(generateUniqueId && { generateUniqueId }),
-    };
+    this.keys = signingKeys(certs);
   }
 
   async verify(samlResponse: string): Promise<VerifiedAssertion> {
-    // Bounded, strictly parsed and of allowed algorithms before node-saml sees it (saml-document-guard.ts).
+    // Bounded, strictly parsed and of allowed algorithms before anything reads it (saml-document-guard.ts).
     const doc = guardSamlResponse(samlResponse);
-    let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
-    try {
-      ({ profile } = await this.saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));
-    } catch (error) {
-      throw new UnauthenticatedError(reasonOf(error));
-    }
-    if (!profile?.getAssertionXml) throw new UnauthenticatedError('saml-assertion-missing');
-    const assertion = parseStrictXml(profile.getAssertionXml()).documentElement as unknown as XmlElement;
     const response = doc.documentElement as unknown as XmlElement;
-    return this.checkVerified(assertion, response, typeof profile.nameID === 'string' ? profile.nameID : undefined);
+    if (response.namespaceURI !== PROTOCOL_NS || response.localName !== 'Response')
+      throw new UnauthenticatedError('saml-malformed');
+    if (response.getAttribute('Version') !== PROTOCOL_VERSION) throw new UnauthenticatedError('saml-malformed');
+    // The IdP's refusal (no assertion, or one beside a failed Status) says only that.
+    const status = only(response, PROTOCOL_NS, 'Status', 'saml-idp-status-error');
+    if (only(status, PROTOCOL_NS, 'StatusCode', 'saml-idp-status-error').getAttribute('Value') !== SUCCESS) {
+      throw new UnauthenticatedError('saml-idp-status-error');
+    }
+    if (doc.getElementsByTagNameNS(ASSERTION_NS, 'EncryptedAssertion').length > 0)
+      throw new UnauthenticatedError('saml-assertion-encrypted');
+    const everywhere = doc.getElementsByTagNameNS(ASSERTION_NS, 'Assertion').length;
+    if (everywhere === 0) throw new UnauthenticatedError('saml-assertion-missing');
+    const assertions = children(response, ASSERTION_NS, 'Assertion');
+    if (everywhere > 1 || assertions.length !== 1) throw new UnauthenticatedError('saml-multiple-assertions');
+    const assertion = assertions[0] as XmlElement;
+
+    const responseSigned = this.signedBy(response, 'saml-response-signature-invalid');
+    const assertionSigned = this.signedBy(assertion, 'saml-signature-invalid');
+    if (this.settings.wantResponseSigned && !responseSigned) throw new UnauthenticatedError('saml-response-signature-invalid');
+    if (this.settings.wantAssertionsSigned && !assertionSigned) throw new UnauthenticatedError('saml-signature-invalid');
+    if (!responseSigned && !assertionSigned) throw new UnauthenticatedError('saml-signature-invalid');
+    return this.checkVerified(assertion, response);
   }
 
-  /** The checks node-saml leaves to us, on the assertion it verified (and the response around it). */
-  private checkVerified(assertion: XmlElement, response: XmlElement, nodeSamlNameId: string | undefined): VerifiedAssertion {
+  /**
+   * Whether `element` carries a valid enveloped signature: false when it carries none.
+   * @throws UnauthenticatedError `reason` when it carries more than one, or one that does not verify.
+   */
+  private signedBy(element: XmlElement, reason: string): boolean {
+    const signatures = children(element, DSIG_NS, 'Signature');
+    if (signatures.length === 0) return false;
+    if (signatures.length > 1) throw new UnauthenticatedError(reason);
+    try {
+      verifyEnvelopedSignature(element, signatures[0] as XmlElement, this.keys);
+    } catch (error) {
+      if (error instanceof SignatureRefused) throw new UnauthenticatedError(reason, error.message);
+      throw error;
+    }
+    return true;
+  }
+
+  /** What the verified assertion (and the response around it) says. */
+  private checkVerified(assertion: XmlElement, response: XmlElement): VerifiedAssertion {
     const s = this.settings;
     if (assertion.namespaceURI !== ASSERTION_NS || assertion.localName !== 'Assertion')
       throw new UnauthenticatedError('saml-malformed');
     if (response.namespaceURI !== PROTOCOL_NS || response.localName !== 'Response')
       throw new UnauthenticatedError('saml-malformed');
+    if (assertion.getAttribute('Version') !== PROTOCOL_VERSION) throw new UnauthenticatedError('saml-malformed');
     const assertionId = assertion.getAttribute('ID') ?? '';
     if (!/^[A-Za-z_][\w.-]{0,255}$/.test(assertionId)) throw new UnauthenticatedError('saml-assertion-id-invalid');
     if (only(assertion, ASSERTION_NS, 'Issuer', 'saml-issuer-mismatch').textContent?.trim() !== s.idpEntityId) {
@@ -149,12 +159,6 @@ export class NodeSamlServiceProvider implements SamlPort {
     if (responseIssuer !== undefined && responseIssuer.textContent?.trim() !== s.idpEntityId) {
       throw new UnauthenticatedError('saml-issuer-mismatch');
     }
-    // node-saml reads the Status only when the response holds no assertion: an IdP that answers
-    // "Responder" or "AuthnFailed" beside a signed assertion would otherwise sign the person in.
-    const status = only(response, PROTOCOL_NS, 'Status', 'saml-idp-status-error');
-    if (only(status, PROTOCOL_NS, 'StatusCode', 'saml-idp-status-error').getAttribute('Value') !== SUCCESS) {
-      throw new UnauthenticatedError('saml-idp-status-error');
-    }
     const destination = response.getAttribute('Destination');
     if (destination !== null && destination !== '' && destination !== s.acsUrl)
       throw new UnauthenticatedError('saml-destination-mismatch');
@@ -162,12 +166,13 @@ export class NodeSamlServiceProvider implements SamlPort {
     const subject = only(assertion, ASSERTION_NS, 'Subject', 'saml-subject-missing');
     const nameIdElement = only(subject, ASSERTION_NS, 'NameID', 'saml-name-id-missing');
     const nameId = (nameIdElement.textContent ?? '').trim();
-    // An element inside NameID would make readers disagree: refuse anything but text.
+    // An element inside NameID would make readers disagree: refuse anything but text (a comment is
+    // no part of the value, here as in the canonical form the signature covers; the classic trick
+    // is a reader that stops at it).
     for (let node = nameIdElement.firstChild; node !== null; node = node.nextSibling) {
-      if (node.nodeType !== 3) throw new UnauthenticatedError('saml-name-id-malformed');
+      if (node.nodeType !== TEXT_NODE && node.nodeType !== CDATA_NODE && node.nodeType !== COMMENT_NODE)
+        throw new UnauthenticatedError('saml-name-id-malformed');
     }
-    if (nodeSamlNameId !== undefined && nodeSamlNameId.trim() !== nameId)
-      throw new UnauthenticatedError('saml-name-id-malformed');
 
     const now = this.clock();
     const skew = s.clockSkewSeconds * 1000;
@@ -185,6 +190,10 @@ export class NodeSamlServiceProvider implements SamlPort {
     const confirmUntil = timeOf(data.getAttribute('NotOnOrAfter'), 'saml-subject-confirmation-invalid');
     const conditions = only(assertion, ASSERTION_NS, 'Conditions', 'saml-conditions-missing');
     const conditionsUntil = timeOf(conditions.getAttribute('NotOnOrAfter'), 'saml-conditions-missing');
+    // The Web Browser SSO profile: a bearer assertion names its audience; every restriction names us.
+    const restrictions = children(conditions, ASSERTION_NS, 'AudienceRestriction');
+    const namesUs = (r: XmlElement) => children(r, ASSERTION_NS, 'Audience').some((a) => a.textContent?.trim() === s.spEntityId);
+    if (restrictions.length === 0 || !restrictions.every(namesUs)) throw new UnauthenticatedError('saml-audience-mismatch');
     const notBefore = conditions.getAttribute('NotBefore');
     if (notBefore !== null && timeOf(notBefore, 'saml-not-yet-valid') - skew > now)
       throw new UnauthenticatedError('saml-not-yet-valid');
@@ -214,13 +223,27 @@ export class NodeSamlServiceProvider implements SamlPort {
   }
 
   async loginUrl(relayState: string): Promise<{ url: string; requestId: string }> {
+    const s = this.settings;
+    if (s.idpSsoUrl === undefined) throw new Error('SP-initiated login needs SAML_IDP_SSO_URL');
     const requestId = `_${randomBytes(20).toString('hex')}`;
-    const saml = new SAML(this.options(() => requestId));
-    const url = await saml.getAuthorizeUrlAsync(relayState, undefined, {});
-    return { url, requestId };
+    const request =
+      `<samlp:AuthnRequest xmlns:samlp="${PROTOCOL_NS}" ID="${requestId}" Version="${PROTOCOL_VERSION}"` +
+      ` IssueInstant="${new Date(this.clock()).toISOString()}" ProtocolBinding="${HTTP_POST_BINDING}"` +
+      ` AssertionConsumerServiceURL="${escapeHtml(s.acsUrl)}" Destination="${escapeHtml(s.idpSsoUrl)}">` +
+      `<saml:Issuer xmlns:saml="${ASSERTION_NS}">${escapeHtml(s.spEntityId)}</saml:Issuer></samlp:AuthnRequest>`;
+    const url = new URL(s.idpSsoUrl);
+    url.searchParams.append('SAMLRequest', deflateRawSync(request).toString('base64'));
+    if (relayState !== '') url.searchParams.append('RelayState', relayState);
+    return { url: url.toString(), requestId };
   }
 
   metadata(): string {
-    return this.saml.generateServiceProviderMetadata(null, null);
+    const s = this.settings;
+    return (
+      `<?xml version="1.0" encoding="UTF-8"?>\n<EntityDescriptor xmlns="${METADATA_NS}" entityID="${escapeHtml(s.spEntityId)}">` +
+      `<SPSSODescriptor protocolSupportEnumeration="${PROTOCOL_NS}" AuthnRequestsSigned="false" WantAssertionsSigned="${s.wantAssertionsSigned}">` +
+      `<AssertionConsumerService index="1" isDefault="true" Binding="${HTTP_POST_BINDING}" Location="${escapeHtml(s.acsUrl)}"/>` +
+      '</SPSSODescriptor></EntityDescriptor>\n'
+    );
   }
 }

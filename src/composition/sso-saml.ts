@@ -1,11 +1,11 @@
 /**
- * The SAML function (GET /sso/saml/login, POST /sso/saml, GET /sso/saml/metadata): node-saml, the
+ * The SAML function (GET /sso/saml/login, POST /sso/saml, GET /sso/saml/metadata): the SAML service provider, the
  * sealer, the replay guard, the SageMaker adapter. No OpenID client, no EC2 client. The
  * configuration is read at init; the IdP certificates (when in SSM) and cookie keys once per
  * container, starting at init.
  */
 import { memoizeUntilFailure } from '../adapters/memoize';
-import { NodeSamlServiceProvider } from '../adapters/saml-sp';
+import { SamlServiceProvider } from '../adapters/saml-sp';
 import type { Env } from '../config/environment';
 import { parsePemCertificates, parseSsoConfig, type SsoConfig } from '../config/sso';
 import { ConfigurationError } from '../domain/errors';
@@ -23,7 +23,7 @@ export function buildSamlApp(env: Env, overrides: Overrides = {}): SsoApp<SamlEn
     const shared = sharedDeps(config, overrides, cookieKeys);
     const { certs, problems } = parsePemCertificates('SAML_IDP_CERTS', certText as string);
     if (problems.length > 0) throw new ConfigurationError(problems);
-    const port = overrides.samlPort ?? new NodeSamlServiceProvider(saml, certs, shared.clock);
+    const port = overrides.samlPort ?? new SamlServiceProvider(saml, certs, shared.clock);
     return {
       config,
       saml: {

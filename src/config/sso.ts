@@ -108,11 +108,15 @@ export function parsePemCertificates(name: string, text: string): { certs: strin
   const problems: string[] = [];
   if (pems.length === 0) problems.push(`${name} must hold one or more PEM certificates`);
   for (const [i, pem] of pems.entries()) {
+    let keyType: string | undefined;
     try {
-      new X509Certificate(pem);
+      keyType = new X509Certificate(pem).publicKey.asymmetricKeyType;
     } catch {
       problems.push(`${name}: certificate ${i + 1} does not parse`);
+      continue;
     }
+    if (keyType !== 'rsa')
+      problems.push(`${name}: certificate ${i + 1} holds a ${keyType} key; SAML signatures verify with RSA keys only`);
   }
   return { certs: pems, problems };
 }

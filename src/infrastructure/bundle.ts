@@ -4,9 +4,7 @@
  * a plugin that leaves out what a function bundles but never runs in Lambda.
  * - the SDK's default credential chain → the environment's credentials only (Lambda gives them);
  * - `@smithy/core`'s event-stream codec → a stub (no call studio-gate makes streams);
- * - `xml-encryption` → a stub (node-saml decrypts only with a key our service provider never has);
  * - @xmldom/xmldom's HTML entity table → XML's five entities (nothing here parses HTML);
- * - `debug` → a silent logger (nothing but the audit line reaches a log);
  * - the SDK packages' whole package.json, bundled for a version string → their name and version.
  */
 import { readFile } from 'node:fs/promises';
@@ -34,10 +32,6 @@ export const BUNDLE_OPTIONS = {
 export const SWAPPED_MODULES = {
   '@aws-sdk/credential-provider-node': 'src/adapters/lambda/environment-credentials.ts',
   '@smithy/core/event-streams': 'src/adapters/lambda/no-event-streams.ts',
-  // node-saml decrypts only with a key, which our service provider never has.
-  'xml-encryption': 'src/adapters/lambda/no-xml-encryption.ts',
-  // node-saml's debug output would log whole documents when DEBUG names it: nothing but the audit line logs.
-  debug: 'src/adapters/lambda/silent-debug.ts',
 } as const;
 
 /**

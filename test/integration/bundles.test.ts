@@ -3,8 +3,8 @@
  * provider but the environment's, no nested STS/SSO client, no SDK STS client (the issuer roles'
  * AssumeRole goes through src/adapters/sts-client.ts), no SDK EC2, SSM or DynamoDB client
  * (src/adapters/ec2-client.ts, ssm-secrets.ts, dynamo-client.ts),
- * no event-stream codec, no
- * xml-encryption, no HTML entity table, no debug logger, no whole package.json, no Cognito verifier. A dependency bump
+ * no event-stream codec, no HTML entity table, no whole package.json, no Cognito verifier, and no
+ * SAML or XML-DSig library but xmldom's parser (src/adapters/xml-signature.ts verifies). A dependency bump
  * that brings one back fails here. And a bundled function with no credentials in its environment
  * fails closed, with its usual answer.
  */
@@ -46,15 +46,15 @@ const NEVER: [string, RegExp][] = [
     'the SDK’s DynamoDB client',
     /node_modules\/@aws-sdk\/(client-dynamodb|dynamodb-codec|middleware-endpoint-discovery|endpoint-cache)\//,
   ],
-  // One copy each for node-saml, xml-crypto and xml2js (package.json overrides; recheck them on an upgrade).
-  ['a second xpath', /node_modules\/[^/]+\/node_modules\/xpath\//],
-  ['a second xmlbuilder', /node_modules\/[^/]+\/node_modules\/xmlbuilder\//],
+  // The SAML function verifies signatures itself (src/adapters/xml-signature.ts) on xmldom's tree.
+  [
+    'a SAML or XML-DSig library, or what they pull in',
+    /node_modules\/(@node-saml|xml-crypto|xpath|xmlbuilder|xml2js|sax|xml-encryption|debug)\//,
+  ],
   ['the token providers', /node_modules\/@aws-sdk\/token-providers/],
   ['the instance metadata service', /node_modules\/@smithy\/credential-provider-imds/],
   ['event-stream code', /node_modules\/.*event-?stream/],
-  ['xml-encryption', /node_modules\/xml-encryption\//],
   ['xmldom’s HTML entity table', /node_modules\/@xmldom\/xmldom\/lib\/entities\.js$/],
-  ['the debug logger', /node_modules\/debug\//],
   ['the Cognito verifier', /aws-jwt-verify\/.*cognito/],
 ];
 
