@@ -4,11 +4,14 @@
  * The ACS verifies documents from anyone on the network with a synchronous XML stack, so the
  * most expensive document that passes the caps of src/adapters/saml-document-guard.ts is what one
  * request can cost. Each hostile shape below grows, part after part, to the largest size the caps
- * let through, and is signed with a key the service does not trust (the digests are right, so every certificate's check
- * canonicalizes and hashes the whole document before the signature fails). Each goes through the
- * real SAML handler (buildSamlApp + samlHandler, as Lambda runs them) with one, two and three IdP
- * certificates configured (a rotation), and the CPU time of each request is measured with
- * process.cpuUsage. A document over a cap is measured too: refused before any parser.
+ * let through, and rides on a genuine signature: a response the trusted IdP signed, with the shape
+ * put into its assertion afterwards, as an attacker who captured one response would. That is the
+ * dearest path: the signature over SignedInfo holds (for every configured certificate, the signer's
+ * is listed last), so the whole response is canonicalized and hashed before its digest fails. (A
+ * document signed by a key the service does not trust is refused before that, at SignedInfo.) Each
+ * goes through the real SAML handler (buildSamlApp + samlHandler, as Lambda runs them) with one, two
+ * and three IdP certificates configured (a rotation), and the CPU time of each request is measured
+ * with process.cpuUsage. A document over a cap is measured too: refused before any parser.
  *
  * Bounded: a fixed number of requests per shape (--runs N, default 15), everything in process, no
  * network at all (the refused requests never reach SageMaker or the replay table). --json prints one
@@ -114,15 +117,17 @@ function largestPassing(parts: readonly ((n: number) => string)[], key: SamlKeyP
   return best;
 }
 
-/** A response with `filler` inside its assertion, signed (assertion, then response) by `key`. */
+/** A response signed (assertion, then response) by `key`, with `filler` put into its assertion after signing. */
 function hostileResponse(filler: string, key: SamlKeyPair): string {
   const fields = demoFields('alice');
-  const assertion = assertionXml(fields, ACS).replace(
-    '</saml:Assertion>',
-    `<saml:Advice xmlns:x="urn:x">${filler}</saml:Advice></saml:Assertion>`,
+  const xml = signElement(
+    responseXml(fields, ACS, signElement(assertionXml(fields, ACS), 'Assertion', key), new Date()),
+    'Response',
+    key,
   );
-  const xml = signElement(responseXml(fields, ACS, signElement(assertion, 'Assertion', key), new Date()), 'Response', key);
-  return Buffer.from(xml).toString('base64');
+  return Buffer.from(
+    xml.replace('</saml:Assertion>', `<saml:Advice xmlns:x="urn:x">${filler}</saml:Advice></saml:Assertion>`),
+  ).toString('base64');
 }
 
 /**
@@ -174,10 +179,15 @@ interface Row {
 
 async function main(): Promise<void> {
   const trusted = await Promise.all([1, 2, 3].map((i) => generateSamlKeyPair(`bench IdP ${i}`)));
+  const signer = trusted[0] as SamlKeyPair;
   const attacker = await generateSamlKeyPair('attacker');
   const documents: Record<string, string> = {};
-  for (const [name, parts] of Object.entries(SHAPES)) documents[name] = largestPassing(parts, attacker);
-  documents['one element over the cap (refused by the guard)'] = hostileResponse(siblings(L.maxElements, 'e'), attacker);
+  for (const [name, parts] of Object.entries(SHAPES)) documents[name] = largestPassing(parts, signer);
+  documents['the largest shape, signed by a key not trusted'] = largestPassing(
+    SHAPES['empty siblings (element cap)'] ?? [],
+    attacker,
+  );
+  documents['one element over the cap (refused by the guard)'] = hostileResponse(siblings(L.maxElements, 'e'), signer);
   // Elements a text scan cannot see (an XHTML script's unclosed comment), up to the size cap: the
   // parser reads them all before the tree pass refuses the document. Put in after signing, as an
   // attacker would (signing would re-serialize the script's content).
@@ -189,10 +199,8 @@ async function main(): Promise<void> {
   ).toString('base64');
   const rows: Row[] = [];
   for (const certs of [1, 2, 3]) {
-    const pems = trusted
-      .slice(0, certs)
-      .map((k) => k.certificate)
-      .join('\n');
+    // The signer's certificate last: every other one is tried first.
+    const pems = [...trusted.slice(1, certs), signer].map((k) => k.certificate).join('\n');
     const entries: AuditEntry[] = [];
     const handler = samlHandler({
       app: buildSamlApp(env(pems), { credentials: LOCAL_CREDENTIALS }),

@@ -38,6 +38,10 @@ export const DIGEST_METHODS: Readonly<Record<string, string>> = {
   'http://www.w3.org/2001/04/xmlenc#sha512': 'sha512',
 };
 
+/** InclusiveNamespaces PrefixList: at most this many names (Okta lists one, `xs`). */
+const MAX_INCLUSIVE_PREFIXES = 8;
+const NC_NAME = /^[A-Za-z_][\w.-]{0,63}$/;
+
 const ELEMENT = 1;
 const TEXT = 3;
 const CDATA = 4;
@@ -162,7 +166,11 @@ function algorithmOf(element: Element | undefined, localName: string): { algorit
   const [only] = inner;
   if (inner.length > 1 || algorithm !== EXC_C14N || only?.namespaceURI !== EXC_C14N || only.localName !== 'InclusiveNamespaces')
     return refuse(`signature-shape-${localName}`);
-  return { algorithm, prefixes: (only.getAttribute('PrefixList') ?? '').split(/\s+/).filter((p) => p !== '') };
+  const prefixes = (only.getAttribute('PrefixList') ?? '').split(/[ \t\r\n]+/).filter((p) => p !== '');
+  // Each listed prefix costs a look up the ancestors at every element: a few names, as IdPs list.
+  if (prefixes.length > MAX_INCLUSIVE_PREFIXES || !prefixes.every((p) => p === '#default' || NC_NAME.test(p)))
+    return refuse('signature-prefix-list-refused');
+  return { algorithm, prefixes };
 }
 
 /** base64 as xs:base64Binary allows it (whitespace anywhere), strictly: no other character, right padding. */
@@ -194,8 +202,8 @@ function elementsWithId(root: Element, id: string): number {
 /**
  * Verifies `signature`, a `ds:Signature` child of `signed`, as the enveloped signature of `signed`
  * by one of `keys` (RSA public keys). Checks, in order: the signature's shape, the reference
- * naming `signed` and only it in the document, the transforms, the digest of `signed`'s canonical
- * form, then the signature over `SignedInfo`'s canonical form.
+ * naming `signed` and only it in the document, the transforms, the signature over `SignedInfo`'s
+ * canonical form, then the digest of `signed`'s.
  * @throws SignatureRefused naming what failed.
  */
 export function verifyEnvelopedSignature(signed: Element, signature: Element, keys: readonly KeyObject[]): void {
@@ -230,21 +238,31 @@ export function verifyEnvelopedSignature(signed: Element, signature: Element, ke
   const expected = base64Value(digestValue, 'DigestValue');
   const value = base64Value(signatureValue, 'SignatureValue');
 
+  // SignedInfo's signature first: it is small, so a document no configured key signed is refused
+  // before the whole signed element is canonicalized and hashed.
+  const data = Buffer.from(exclusiveCanonical(signedInfo, null, c14n.prefixes), 'utf8');
+  const verified = keys.some((key) => signatureHolds(method, data, key, value));
+  if (!verified) refuse('signature-value-mismatch');
+
   const digest = createHash(digestHash)
     .update(exclusiveCanonical(signed, signature, steps[1].prefixes), 'utf8')
     .digest();
   if (digest.length !== expected.length || !timingSafeEqual(digest, expected)) refuse('signature-digest-mismatch');
+}
 
-  const data = Buffer.from(exclusiveCanonical(signedInfo, null, c14n.prefixes), 'utf8');
-  const verified = keys.some((key) =>
-    verify(
+/** Whether `value` is `key`'s signature of `data` by `method`; a key of another type, or a malformed value, is no. */
+function signatureHolds(method: { hash: string; pss: boolean }, data: Buffer, key: KeyObject, value: Buffer): boolean {
+  if (key.asymmetricKeyType !== 'rsa') return false;
+  try {
+    return verify(
       method.hash,
       data,
       method.pss
         ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
         : { key, padding: constants.RSA_PKCS1_PADDING },
       value,
-    ),
-  );
-  if (!verified) refuse('signature-value-mismatch');
+    );
+  } catch {
+    return false;
+  }
 }

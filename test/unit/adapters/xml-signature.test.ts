@@ -262,6 +262,31 @@ describe('verifying an enveloped signature', () => {
     expect(verdict(bend)).toBe(reason);
   });
 
+  it('refuses an InclusiveNamespaces list of more than 8 names, or of anything but names (each costs a walk at every element)', () => {
+    const list = (prefixes: string) =>
+      verdict((x) =>
+        x.replace(
+          '<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>',
+          `<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="${prefixes}"/></Transform>`,
+        ),
+      );
+    // The SignedInfo changed, so the signature fails: the list is judged before.
+    expect(list('a b c d e f g h')).toBe('signature-value-mismatch');
+    expect(list('a b c d e f g h i')).toBe('signature-prefix-list-refused');
+    expect(list(Array.from({ length: 5000 }, (_, i) => `p${i}`).join(' '))).toBe('signature-prefix-list-refused');
+    expect(list('xs 1bad')).toBe('signature-prefix-list-refused');
+    expect(list('#default xs')).toBe('signature-value-mismatch');
+  });
+
+  it('refuses a document no configured key signed before it canonicalizes the signed element', () => {
+    const { assertion, signature } = signedAssertion(
+      (x) => x.replace('alice@example.com</saml:NameID>', 'bob@example.com</saml:NameID>'),
+      other,
+    );
+    // Content altered and signed by another key: the key is what fails, not the digest.
+    expect(why(() => verifyEnvelopedSignature(assertion, signature, keys))).toBe('signature-value-mismatch');
+  });
+
   it('refuses an ID another element carries too (as ID, Id or id), wherever it is', () => {
     for (const attribute of ['ID', 'Id', 'id']) {
       const { doc, assertion, signature } = signedAssertion();
