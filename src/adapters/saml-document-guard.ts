@@ -202,6 +202,8 @@ export function assertTreeShape(doc: Document, limits: SamlDocumentLimits = SAML
   }
 }
 
+const xml10LineEnds = (text: string) => text.replace(/\r\n?/g, '\n');
+
 /**
  * Parses with every parser complaint (warnings too) refused: a document xmldom would warn about
  * (and, with its default handler, print to stderr with the document's text) goes no further.
@@ -209,11 +211,16 @@ export function assertTreeShape(doc: Document, limits: SamlDocumentLimits = SAML
  */
 export function parseStrictXml(xml: string): Document {
   let failed = false;
-  const doc = new DOMParser({
+  const options: ConstructorParameters<typeof DOMParser>[0] & { normalizeLineEndings: (text: string) => string } = {
     errorHandler: () => {
       failed = true;
     },
-  }).parseFromString(xml, 'text/xml');
+    // XML 1.0's line ends only (§2.11). xmldom's default also turns U+0085 and U+2028 into a line
+    // feed, as XML 1.1 does: a signer that wrote one raw (libxml2 keeps it) would never verify.
+    // (xmldom 0.8 takes the option; its type declarations leave it out.)
+    normalizeLineEndings: xml10LineEnds,
+  };
+  const doc = new DOMParser(options).parseFromString(xml, 'text/xml');
   if (failed || !doc.documentElement) throw malformed();
   return doc as unknown as Document;
 }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { generateSamlKeyPair } from '../../scripts/local/saml-idp';
 import { seeded } from '../../scripts/local/seeded';
+import { parseStrictXml } from '../../src/adapters/saml-document-guard';
 import { signingKeys } from '../../src/adapters/saml-sp';
 import { DSIG_NS, SignatureRefused, verifyEnvelopedSignature } from '../../src/adapters/xml-signature';
 import { randomDocument } from '../support/xml-trees';
@@ -99,8 +100,9 @@ function signWithXmlsec(
   return withoutDtd;
 }
 
+/** Our verdict on element `id` of `xml`, parsed as the SAML function parses (saml-document-guard.ts). */
 function verdict(xml: string, id: string, bend?: (element: Element) => void): string {
-  const doc = parse(xml);
+  const doc = parseStrictXml(xml);
   const element = elementWithId(doc, id);
   bend?.(element);
   const signature = element.getElementsByTagNameNS(DSIG_NS, 'Signature')[0] as Element;
@@ -129,4 +131,18 @@ it(`verifies what xmlsec1 signs, on ${DOCUMENTS} seeded random documents, and re
     expect(verdict(signed, id, (element) => element.setAttribute('added', '1'))).toBe('signature-digest-mismatch');
   }
   expect(failures).toEqual([]);
+});
+
+it('verifies a document whose signer wrote U+2028, U+0085 and CR LF line ends raw (XML 1.0 line ends only)', () => {
+  const xml =
+    '<r:Root xmlns:r="urn:r" ID="_e0" name="a&#x2028;b&#x85;c"><r:Name>line&#x2028;separator&#x85;next line</r:Name>\n<r:Other/></r:Root>';
+  const signed = signWithXmlsec(xml, '_e0', [], []);
+  expect(signed).toContain('&#x2028;');
+  // The same document as a signer that writes UTF-8 sends it: the characters raw, CR LF between lines.
+  const raw = signed.replaceAll('&#x2028;', '\u2028').replaceAll('&#x85;', '\u0085').replaceAll('\n', '\r\n');
+  expect(raw).toContain('\u2028');
+  expect(verdict(signed, '_e0')).toBe('verified');
+  expect(verdict(raw, '_e0')).toBe('verified');
+  // A lone CR is a line end too (XML 1.0): read as LF, as libxml2 reads it.
+  expect(verdict(signed.replaceAll('\n', '\r'), '_e0')).toBe('verified');
 });
