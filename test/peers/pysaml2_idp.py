@@ -1,6 +1,7 @@
 """A foreign SAML IdP for the interop test: Debian's pysaml2 (python3-pysaml2), signing with
-xmlsec1, as an IdP written apart from studio-gate answers. It reads one JSON request on stdin and
-writes one JSON answer on stdout; nothing touches the network.
+xmlsec1, as an IdP written apart from studio-gate answers. It reads a JSON list of requests on
+stdin and writes the JSON list of their answers on stdout (one process for all: pysaml2 takes a
+second to load); nothing touches the network.
 
 Request: {"sp_metadata": XML, "key": PEM, "cert": PEM, "authn_request": base64 of the
 HTTP-Redirect binding's deflated AuthnRequest or null (IdP-initiated), "acs": URL,
@@ -23,8 +24,7 @@ from saml2.server import Server
 IDP_ENTITY_ID = "urn:pysaml2:idp"
 
 
-def main():
-    request = json.load(sys.stdin)
+def answer(request):
     with tempfile.TemporaryDirectory() as work:
         paths = {}
         for name in ("sp_metadata", "key", "cert"):
@@ -70,15 +70,16 @@ def main():
             sign_alg=request["sign_alg"],
             digest_alg=request["digest_alg"],
         )
-        json.dump(
-            {
-                "request_id": request_id,
-                "request_acs": request_acs,
-                "saml_response": base64.b64encode(str(response).encode("utf-8")).decode("ascii"),
-                "binding": BINDING_HTTP_POST,
-            },
-            sys.stdout,
-        )
+        return {
+            "request_id": request_id,
+            "request_acs": request_acs,
+            "saml_response": base64.b64encode(str(response).encode("utf-8")).decode("ascii"),
+            "binding": BINDING_HTTP_POST,
+        }
+
+
+def main():
+    json.dump([answer(request) for request in json.load(sys.stdin)], sys.stdout)
 
 
 if __name__ == "__main__":
