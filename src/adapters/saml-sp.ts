@@ -21,6 +21,7 @@ import type { Clock } from '../use-cases/ports';
 import type { SamlPort, VerifiedAssertion } from '../use-cases/sso-ports';
 import { guardSamlResponse } from './saml-document-guard';
 import type { SecretRef } from './ssm-secrets';
+import { CDATA_NODE, COMMENT_NODE, childElements, TEXT_NODE } from './xml-dom';
 import { DSIG_NS, SignatureRefused, verifyEnvelopedSignature } from './xml-signature';
 
 type XmlElement = Element;
@@ -48,24 +49,14 @@ const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
-const TEXT_NODE = 3;
-const CDATA_NODE = 4;
-const COMMENT_NODE = 8;
+/** The conditions understood (SAML core §2.5.1); any other refuses the assertion. */
+const KNOWN_CONDITIONS: ReadonlySet<string> = new Set(['AudienceRestriction', 'OneTimeUse', 'ProxyRestriction']);
 
 /** Assertions valid for longer than this are refused: their replay records would be kept as long. */
 const MAX_ASSERTION_LIFETIME_MS = 60 * 60 * 1000;
 
-function children(parent: XmlElement, ns: string, name: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let node = parent.firstChild; node !== null; node = node.nextSibling) {
-    const el = node as unknown as XmlElement;
-    if (node.nodeType === 1 && el.namespaceURI === ns && el.localName === name) out.push(el);
-  }
-  return out;
-}
-
 function only(parent: XmlElement, ns: string, name: string, reason: string): XmlElement {
-  const found = children(parent, ns, name);
+  const found = childElements(parent, ns, name);
   if (found.length !== 1) throw new UnauthenticatedError(reason);
   return found[0] as XmlElement;
 }
@@ -113,7 +104,7 @@ export class SamlServiceProvider implements SamlPort {
       throw new UnauthenticatedError('saml-assertion-encrypted');
     const everywhere = doc.getElementsByTagNameNS(ASSERTION_NS, 'Assertion').length;
     if (everywhere === 0) throw new UnauthenticatedError('saml-assertion-missing');
-    const assertions = children(response, ASSERTION_NS, 'Assertion');
+    const assertions = childElements(response, ASSERTION_NS, 'Assertion');
     if (everywhere > 1 || assertions.length !== 1) throw new UnauthenticatedError('saml-multiple-assertions');
     const assertion = assertions[0] as XmlElement;
 
@@ -130,7 +121,7 @@ export class SamlServiceProvider implements SamlPort {
    * @throws UnauthenticatedError `reason` when it carries more than one, or one that does not verify.
    */
   private signedBy(element: XmlElement, reason: string): boolean {
-    const signatures = children(element, DSIG_NS, 'Signature');
+    const signatures = childElements(element, DSIG_NS, 'Signature');
     if (signatures.length === 0) return false;
     if (signatures.length > 1) throw new UnauthenticatedError(reason);
     try {
@@ -145,17 +136,13 @@ export class SamlServiceProvider implements SamlPort {
   /** What the verified assertion (and the response around it) says. */
   private checkVerified(assertion: XmlElement, response: XmlElement): VerifiedAssertion {
     const s = this.settings;
-    if (assertion.namespaceURI !== ASSERTION_NS || assertion.localName !== 'Assertion')
-      throw new UnauthenticatedError('saml-malformed');
-    if (response.namespaceURI !== PROTOCOL_NS || response.localName !== 'Response')
-      throw new UnauthenticatedError('saml-malformed');
     if (assertion.getAttribute('Version') !== PROTOCOL_VERSION) throw new UnauthenticatedError('saml-malformed');
     const assertionId = assertion.getAttribute('ID') ?? '';
     if (!/^[A-Za-z_][\w.-]{0,255}$/.test(assertionId)) throw new UnauthenticatedError('saml-assertion-id-invalid');
     if (only(assertion, ASSERTION_NS, 'Issuer', 'saml-issuer-mismatch').textContent?.trim() !== s.idpEntityId) {
       throw new UnauthenticatedError('saml-issuer-mismatch');
     }
-    const responseIssuer = children(response, ASSERTION_NS, 'Issuer')[0];
+    const responseIssuer = childElements(response, ASSERTION_NS, 'Issuer')[0];
     if (responseIssuer !== undefined && responseIssuer.textContent?.trim() !== s.idpEntityId) {
       throw new UnauthenticatedError('saml-issuer-mismatch');
     }
@@ -176,41 +163,59 @@ export class SamlServiceProvider implements SamlPort {
 
     const now = this.clock();
     const skew = s.clockSkewSeconds * 1000;
-    const confirmations = children(subject, ASSERTION_NS, 'SubjectConfirmation').filter(
-      (c) => c.getAttribute('Method') === BEARER,
-    );
-    if (confirmations.length !== 1) throw new UnauthenticatedError('saml-subject-confirmation-invalid');
-    const data = only(
-      confirmations[0] as XmlElement,
-      ASSERTION_NS,
-      'SubjectConfirmationData',
-      'saml-subject-confirmation-invalid',
-    );
-    if (data.getAttribute('Recipient') !== s.acsUrl) throw new UnauthenticatedError('saml-recipient-mismatch');
-    const confirmUntil = timeOf(data.getAttribute('NotOnOrAfter'), 'saml-subject-confirmation-invalid');
+    // The assertion's time: issued (required) no later than now, valid for an hour at most from its
+    // issue (as IdPs issue them; a longer-lived one would be a replayable capture for longer), its
+    // Conditions' window, and one bearer confirmation that holds.
+    const issuedMs = timeOf(assertion.getAttribute('IssueInstant'), 'saml-malformed');
+    if (issuedMs - skew > now) throw new UnauthenticatedError('saml-not-yet-valid');
     const conditions = only(assertion, ASSERTION_NS, 'Conditions', 'saml-conditions-missing');
     const conditionsUntil = timeOf(conditions.getAttribute('NotOnOrAfter'), 'saml-conditions-missing');
-    // The Web Browser SSO profile: a bearer assertion names its audience; every restriction names us.
-    const restrictions = children(conditions, ASSERTION_NS, 'AudienceRestriction');
-    const namesUs = (r: XmlElement) => children(r, ASSERTION_NS, 'Audience').some((a) => a.textContent?.trim() === s.spEntityId);
-    if (restrictions.length === 0 || !restrictions.every(namesUs)) throw new UnauthenticatedError('saml-audience-mismatch');
-    const notBefore = conditions.getAttribute('NotBefore');
-    if (notBefore !== null && timeOf(notBefore, 'saml-not-yet-valid') - skew > now)
+    // (xmldom answers '' for an attribute that is not there: ask whether it is.)
+    if (conditions.hasAttribute('NotBefore') && timeOf(conditions.getAttribute('NotBefore'), 'saml-not-yet-valid') - skew > now)
       throw new UnauthenticatedError('saml-not-yet-valid');
-    const notOnOrAfterMs = Math.min(confirmUntil, conditionsUntil);
-    if (notOnOrAfterMs + skew <= now) throw new UnauthenticatedError('saml-expired');
-    if (notOnOrAfterMs - now > MAX_ASSERTION_LIFETIME_MS) throw new UnauthenticatedError('saml-lifetime-too-long');
+    // SAML core §2.5.1: a condition not understood makes the assertion invalid. OneTimeUse holds
+    // (each assertion is recorded as used); ProxyRestriction binds only who reissues it, and we do not.
+    for (const condition of childElements(conditions)) {
+      if (condition.namespaceURI !== ASSERTION_NS || !KNOWN_CONDITIONS.has(condition.localName))
+        throw new UnauthenticatedError('saml-condition-unknown');
+    }
+    // The Web Browser SSO profile: a bearer assertion names its audience; every restriction names us.
+    const restrictions = childElements(conditions, ASSERTION_NS, 'AudienceRestriction');
+    const namesUs = (r: XmlElement) =>
+      childElements(r, ASSERTION_NS, 'Audience').some((a) => a.textContent?.trim() === s.spEntityId);
+    if (restrictions.length === 0 || !restrictions.every(namesUs)) throw new UnauthenticatedError('saml-audience-mismatch');
 
-    const inResponseTo = data.getAttribute('InResponseTo') || undefined;
+    // Any one bearer confirmation that holds (the profile's rule); the first one's failure otherwise.
+    const bearers = childElements(subject, ASSERTION_NS, 'SubjectConfirmation').filter(
+      (c) => c.getAttribute('Method') === BEARER,
+    );
+    let confirmed: { until: number; inResponseTo: string | undefined } | undefined;
+    let firstFailure: UnauthenticatedError | undefined;
+    for (const bearer of bearers) {
+      try {
+        confirmed = this.confirmation(bearer, now, skew);
+        break;
+      } catch (error) {
+        firstFailure ??= error as UnauthenticatedError;
+      }
+    }
+    if (confirmed === undefined) throw firstFailure ?? new UnauthenticatedError('saml-subject-confirmation-invalid');
+
+    const notOnOrAfterMs = Math.min(confirmed.until, conditionsUntil);
+    if (notOnOrAfterMs + skew <= now) throw new UnauthenticatedError('saml-expired');
+    if (notOnOrAfterMs - issuedMs > MAX_ASSERTION_LIFETIME_MS || notOnOrAfterMs - now > MAX_ASSERTION_LIFETIME_MS)
+      throw new UnauthenticatedError('saml-lifetime-too-long');
+
+    const inResponseTo = confirmed.inResponseTo;
     const responseInResponseTo = response.getAttribute('InResponseTo') || undefined;
     if (responseInResponseTo !== inResponseTo) throw new UnauthenticatedError('saml-in-response-to-invalid');
 
     const attributes: Record<string, string[]> = Object.create(null);
-    for (const statement of children(assertion, ASSERTION_NS, 'AttributeStatement')) {
-      for (const attribute of children(statement, ASSERTION_NS, 'Attribute')) {
+    for (const statement of childElements(assertion, ASSERTION_NS, 'AttributeStatement')) {
+      for (const attribute of childElements(statement, ASSERTION_NS, 'Attribute')) {
         const name = attribute.getAttribute('Name') ?? '';
         if (name === '' || Object.hasOwn(attributes, name)) throw new UnauthenticatedError('saml-attribute-repeated');
-        attributes[name] = children(attribute, ASSERTION_NS, 'AttributeValue').map((v) => (v.textContent ?? '').trim());
+        attributes[name] = childElements(attribute, ASSERTION_NS, 'AttributeValue').map((v) => (v.textContent ?? '').trim());
       }
     }
     return {
@@ -220,6 +225,23 @@ export class SamlServiceProvider implements SamlPort {
       nameId,
       attributes,
     };
+  }
+
+  /**
+   * One bearer SubjectConfirmation's data: for this ACS, with its NotOnOrAfter, and a NotBefore (the
+   * profile says a bearer's has none) not in the future.
+   * @throws UnauthenticatedError why it does not hold.
+   */
+  private confirmation(bearer: XmlElement, now: number, skew: number): { until: number; inResponseTo: string | undefined } {
+    const data = only(bearer, ASSERTION_NS, 'SubjectConfirmationData', 'saml-subject-confirmation-invalid');
+    if (data.getAttribute('Recipient') !== this.settings.acsUrl) throw new UnauthenticatedError('saml-recipient-mismatch');
+    const until = timeOf(data.getAttribute('NotOnOrAfter'), 'saml-subject-confirmation-invalid');
+    if (
+      data.hasAttribute('NotBefore') &&
+      timeOf(data.getAttribute('NotBefore'), 'saml-subject-confirmation-invalid') - skew > now
+    )
+      throw new UnauthenticatedError('saml-not-yet-valid');
+    return { until, inResponseTo: data.getAttribute('InResponseTo') || undefined };
   }
 
   async loginUrl(relayState: string): Promise<{ url: string; requestId: string }> {

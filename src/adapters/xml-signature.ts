@@ -18,6 +18,7 @@
  * signature fails: the error is on the closed side.
  */
 import { constants, createHash, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import { CDATA_NODE as CDATA, COMMENT_NODE as COMMENT, ELEMENT_NODE as ELEMENT, TEXT_NODE as TEXT } from './xml-dom';
 
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -41,11 +42,6 @@ export const DIGEST_METHODS: Readonly<Record<string, string>> = {
 /** InclusiveNamespaces PrefixList: at most this many names (Okta lists one, `xs`). */
 const MAX_INCLUSIVE_PREFIXES = 8;
 const NC_NAME = /^[A-Za-z_][\w.-]{0,63}$/;
-
-const ELEMENT = 1;
-const TEXT = 3;
-const CDATA = 4;
-const COMMENT = 8;
 
 /** Why a signature does not verify: the reason is for the audit log, never the client. */
 export class SignatureRefused extends Error {

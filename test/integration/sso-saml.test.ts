@@ -207,7 +207,7 @@ describe('SAML negatives', () => {
       expect(JSON.stringify(entries)).not.toContain('account locked');
       expect(String(result.body)).not.toContain('account locked');
     }
-    // The IdP's refusal as IdPs send it: no assertion at all (node-saml builds its error from the Status).
+    // The IdP's refusal as IdPs send it: no assertion at all, refused on its Status alone.
     const entries: AuditEntry[] = [];
     const bare = signElement(responseXml(alice(), sso.acsUrl, '').replace(success, responder('')), 'Response', sso.samlKey);
     const result = await post(container(entries), b64(bare));

@@ -1,8 +1,8 @@
 /**
  * What the SAML bundle uses in place of @xmldom/xmldom's entity tables (its lib/entities.js, swapped
  * in by src/infrastructure/bundle.ts). xmldom reads its table of some 2,000 HTML entities (36 KB of
- * the bundle) only when it parses HTML (a text/html or xhtml mime type); studio-gate, node-saml and
- * xml-crypto parse XML only, whose five predefined entities are all this module holds. Should
+ * the bundle) only when it parses HTML (a text/html or xhtml mime type); studio-gate parses XML
+ * only, whose five predefined entities are all this module holds. Should
  * anything ever parse HTML here, any look into the HTML table throws rather than reading an entity
  * wrong: out of the parse, or, where xmldom catches it (inside a start tag), as an error to the
  * parser's error handler, on which src/adapters/saml-document-guard.ts refuses the document.
