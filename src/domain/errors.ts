@@ -14,12 +14,18 @@ export type AuditReason = string;
 export abstract class StudioGateError extends Error {
   /** Why, for the audit log (never sent to the client). */
   readonly reason: AuditReason;
+  /**
+   * A finer why for the audit log, from a fixed vocabulary (e.g. `signature-digest-mismatch` under
+   * `saml-signature-invalid`); never request data.
+   */
+  readonly detail?: string;
 
-  constructor(reason: AuditReason, message?: string) {
+  constructor(reason: AuditReason, message?: string, detail?: string) {
     super(message ?? reason);
     // Each subclass names itself too: the bundles are minified without keeping class names.
     this.name = new.target.name;
     this.reason = reason;
+    if (detail !== undefined) this.detail = detail;
   }
 }
 

@@ -47,13 +47,14 @@ export function auditBoundary(
   const { auditLog, clock } = options;
   const metrics = options.metrics ?? NO_REQUEST_METRICS;
 
-  function write(request: Request, status: number, reason: string): void {
+  function write(request: Request, status: number, reason: string, detail?: string): void {
     const identity = request.event?.requestContext?.identity;
     const facts = request.context.audit ?? {};
     const entry: AuditEntry = {
       requestId: request.context.awsRequestId,
       decision: status < 400 ? 'allow' : status < 500 ? 'deny' : 'error',
       reason,
+      ...(detail !== undefined && { detail }),
       status,
       latencyMs: clock() - (started.get(request.context) ?? clock()),
       ...(facts.subject !== undefined && { subject: facts.subject }),
@@ -92,7 +93,7 @@ export function auditBoundary(
         // A plain identifier only: a name is not always a class name we wrote.
         auditLog.problem('unexpected error', { requestId: request.context.awsRequestId, errorName: plainErrorName(error) });
       }
-      write(request, request.response.statusCode, reason);
+      write(request, request.response.statusCode, reason, error instanceof StudioGateError ? error.detail : undefined);
     },
   };
 }

@@ -77,6 +77,8 @@ export interface AuditEntry {
   readonly decision: 'allow' | 'deny' | 'error';
   /** `issued`, or the reason of the error that stopped the request (e.g. `source-ip-not-allowed`). */
   readonly reason: string;
+  /** A finer why, from a fixed vocabulary, where the reason has one (e.g. which part of a signature failed). */
+  readonly detail?: string;
   readonly status: number;
   readonly latencyMs: number;
   /** The IdP's subject (`sub`, NameID) or the IAM principal ARN, as the way in saw it. */

@@ -287,6 +287,21 @@ describe('SAML negatives', () => {
     expect(result.statusCode).toBe(302);
   });
 
+  it('tells the audit log which part of a signature failed: the key (not configured) or the digest (content altered)', async () => {
+    const foreign: AuditEntry[] = [];
+    await post(container(foreign), signed(alice(), foreignKey));
+    expect(foreign[0]).toMatchObject({ reason: 'saml-response-signature-invalid', detail: 'signature-value-mismatch' });
+    const altered: AuditEntry[] = [];
+    const xml = Buffer.from(signed(alice()), 'base64').toString('utf8').replaceAll('alice@example.com', 'bob@example.com');
+    await post(container(altered), b64(xml));
+    expect(altered[0]).toMatchObject({ reason: 'saml-response-signature-invalid', detail: 'signature-digest-mismatch' });
+    // A refusal that is not a signature's carries no detail.
+    const late: AuditEntry[] = [];
+    await post(container(late), signed(alice({ recipient: 'https://evil.example/acs' })));
+    expect(late[0]?.reason).toBe('saml-recipient-mismatch');
+    expect(late[0]).not.toHaveProperty('detail');
+  });
+
   it('refuses the same assertion a second time, on another container sharing the table', async () => {
     const response = signed(alice());
     const entries: AuditEntry[] = [];
