@@ -5,7 +5,7 @@
  * certificate; `npm run -s saml -- <person>` and the tests post what it makes. Tests also use the
  * pieces (build, sign) to make every hostile shape: unsigned, altered, wrapped, expired…
  */
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inflateRawSync } from 'node:zlib';
 import { generate } from 'selfsigned';
@@ -24,6 +24,11 @@ export interface SamlKeyPair {
 export async function generateSamlKeyPair(name = 'studio-gate local SAML IdP'): Promise<SamlKeyPair> {
   const pems = await generate([{ name: 'commonName', value: name }], { keySize: 2048 });
   return { privateKey: pems.private, certificate: pems.cert };
+}
+
+/** The public keys of `pairs`' certificates, as the SAML function reads its configured ones. */
+export function publicKeys(...pairs: readonly SamlKeyPair[]): KeyObject[] {
+  return pairs.map((pair) => new X509Certificate(pair.certificate).publicKey);
 }
 
 /** What goes into one response; every field can be bent by a test. */

@@ -13,7 +13,7 @@
  * InResponseTo is the use case's business (bound to the sealed cookie). The AuthnRequest of an
  * SP-initiated login (HTTP-Redirect binding, unsigned) and the SP metadata are written here too.
  */
-import { type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { UnauthenticatedError } from '../domain/errors';
 import { escapeHtml } from '../domain/text';
@@ -49,6 +49,9 @@ const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const PROTOCOL_VERSION = '2.0';
+const HTTP_POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
 /** The conditions understood (SAML core §2.5.1); any other refuses the assertion. */
 const KNOWN_CONDITIONS: ReadonlySet<string> = new Set(['AudienceRestriction', 'OneTimeUse', 'ProxyRestriction']);
 
@@ -67,26 +70,13 @@ function timeOf(text: string | null, reason: string): number {
   return ms;
 }
 
-const PROTOCOL_VERSION = '2.0';
-const HTTP_POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
-const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
-
-/** The public keys of the configured certificates; only RSA keys sign here. */
-export function signingKeys(certs: readonly string[]): KeyObject[] {
-  return certs.map((pem) => new X509Certificate(pem).publicKey).filter((key) => key.asymmetricKeyType === 'rsa');
-}
-
 export class SamlServiceProvider implements SamlPort {
-  private readonly keys: readonly KeyObject[];
-
-  /** @param certs the IdP certificates (PEM), already resolved from `settings.idpCerts`. */
+  /** @param keys the IdP certificates' public keys, read once from `settings.idpCerts` (config/sso.ts `parsePemCertificates`). */
   constructor(
     private readonly settings: SamlSettings,
-    certs: readonly string[],
+    private readonly keys: readonly KeyObject[],
     private readonly clock: Clock = Date.now,
-  ) {
-    this.keys = signingKeys(certs);
-  }
+  ) {}
 
   async verify(samlResponse: string): Promise<VerifiedAssertion> {
     // Bounded, strictly parsed and of allowed algorithms before anything reads it (saml-document-guard.ts).

@@ -21,9 +21,9 @@ export function buildSamlApp(env: Env, overrides: Overrides = {}): SsoApp<SamlEn
     const { cookieKeys, values } = await readSecrets(config, overrides, [saml.idpCerts]);
     const [certText] = values;
     const shared = sharedDeps(config, overrides, cookieKeys);
-    const { certs, problems } = parsePemCertificates('SAML_IDP_CERTS', certText as string);
+    const { keys, problems } = parsePemCertificates('SAML_IDP_CERTS', certText as string);
     if (problems.length > 0) throw new ConfigurationError(problems);
-    const port = overrides.samlPort ?? new SamlServiceProvider(saml, certs, shared.clock);
+    const port = overrides.samlPort ?? new SamlServiceProvider(saml, keys, shared.clock);
     return {
       config,
       saml: {

@@ -7,7 +7,7 @@
  * container from SSM Parameter Store, SecureString) or, only with `SSO_SECRETS_SOURCE=env` (the
  * local stack), the value itself. A deployment never puts a secret in the Lambda environment.
  */
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import type { SamlSettings } from '../adapters/saml-sp';
 import type { SecretRef } from '../adapters/ssm-secrets';
 import { claimPolicyFor, type JwtCallerPolicy, samlPolicyFor } from '../domain/caller';
@@ -102,23 +102,30 @@ function readSecret(reader: EnvReader, name: string, fromEnv: boolean): SecretRe
   return { kind: 'value', value: text };
 }
 
-/** The PEM certificates in `text` (`\n` escapes allowed). @returns them, or the problems found. */
-export function parsePemCertificates(name: string, text: string): { certs: string[]; problems: string[] } {
+/**
+ * The PEM certificates in `text` (`\n` escapes allowed), each read once. @returns their public keys
+ * (RSA: SAML signatures verify with RSA keys only), or the problems found.
+ */
+export function parsePemCertificates(name: string, text: string): { keys: KeyObject[]; problems: string[] } {
   const pems = text.replace(/\\n/g, '\n').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   const problems: string[] = [];
+  const keys: KeyObject[] = [];
   if (pems.length === 0) problems.push(`${name} must hold one or more PEM certificates`);
   for (const [i, pem] of pems.entries()) {
-    let keyType: string | undefined;
+    let key: KeyObject;
     try {
-      keyType = new X509Certificate(pem).publicKey.asymmetricKeyType;
+      key = new X509Certificate(pem).publicKey;
     } catch {
       problems.push(`${name}: certificate ${i + 1} does not parse`);
       continue;
     }
-    if (keyType !== 'rsa')
-      problems.push(`${name}: certificate ${i + 1} holds a ${keyType} key; SAML signatures verify with RSA keys only`);
+    if (key.asymmetricKeyType === 'rsa') keys.push(key);
+    else
+      problems.push(
+        `${name}: certificate ${i + 1} holds a ${key.asymmetricKeyType} key; SAML signatures verify with RSA keys only`,
+      );
   }
-  return { certs: pems, problems };
+  return { keys, problems };
 }
 
 /** Certificates are public: the PEM text may be in the environment, or (it is long) in SSM. */

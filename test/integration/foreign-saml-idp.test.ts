@@ -9,13 +9,11 @@
  * `.ci/run` installs python3-pysaml2 when it is missing; without it this test fails, never skips.
  */
 import { spawnSync } from 'node:child_process';
-import { generateSamlKeyPair, type SamlKeyPair } from '../../scripts/local/saml-idp';
+import { generateSamlKeyPair, publicKeys, RSA_SHA256, type SamlKeyPair } from '../../scripts/local/saml-idp';
 import { SamlServiceProvider, type SamlSettings } from '../../src/adapters/saml-sp';
 
 const PYTHON = '/usr/bin/python3';
 const PEER = `${__dirname}/../peers/pysaml2_idp.py`;
-const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
 
 const settings: SamlSettings = {
   idpCerts: { kind: 'value', value: '' },
@@ -62,8 +60,8 @@ function pysaml2(
         groups: ['studio-users', 'risk'],
         sign_response: signing.signResponse ?? true,
         sign_assertion: signing.signAssertion ?? true,
-        sign_alg: signing.signAlg ?? RSA_SHA256,
-        digest_alg: signing.digestAlg ?? SHA256,
+        sign_alg: signing.signAlg ?? RSA_SHA256.signature,
+        digest_alg: signing.digestAlg ?? RSA_SHA256.digest,
       })),
     ),
     encoding: 'utf8',
@@ -110,7 +108,7 @@ beforeAll(async () => {
 });
 
 const provider = (overrides: Partial<SamlSettings> = {}) =>
-  new SamlServiceProvider({ ...settings, ...overrides }, [idp.certificate]);
+  new SamlServiceProvider({ ...settings, ...overrides }, publicKeys(idp));
 
 /** The audit reason of a refusal, or 'accepted'. */
 async function reasonOf(sp: SamlServiceProvider, samlResponse: string): Promise<string> {

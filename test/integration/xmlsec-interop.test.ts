@@ -11,21 +11,21 @@
  * `.ci/run` installs xmlsec1 when it is missing; without it this test fails, never skips.
  */
 import { spawnSync } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
-import { generateSamlKeyPair } from '../../scripts/local/saml-idp';
+import { generateSamlKeyPair, publicKeys } from '../../scripts/local/saml-idp';
 import { seeded } from '../../scripts/local/seeded';
 import { parseStrictXml } from '../../src/adapters/saml-document-guard';
-import { signingKeys } from '../../src/adapters/saml-sp';
 import { DSIG_NS, SignatureRefused, verifyEnvelopedSignature } from '../../src/adapters/xml-signature';
 import { randomDocument } from '../support/xml-trees';
 
 const DOCUMENTS = 80;
 let dir: string;
 let keyFiles: string;
-let keys: ReturnType<typeof signingKeys>;
+let keys: KeyObject[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xmlsec-interop-'));
@@ -33,7 +33,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'key.pem'), pair.privateKey);
   writeFileSync(join(dir, 'cert.pem'), pair.certificate);
   keyFiles = `${join(dir, 'key.pem')},${join(dir, 'cert.pem')}`;
-  keys = signingKeys([pair.certificate]);
+  keys = publicKeys(pair);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

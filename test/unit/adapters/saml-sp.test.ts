@@ -12,6 +12,7 @@ import {
   generateSamlKeyPair,
   LOCAL_SAML_IDP_ENTITY_ID,
   LOCAL_SAML_SP_ENTITY_ID,
+  publicKeys,
   responseXml,
   type SamlKeyPair,
   signElement,
@@ -54,7 +55,7 @@ function document(bends: { fields?: Partial<AssertionFields>; assertion?: Bend; 
 }
 
 const provider = (overrides: Partial<SamlSettings> = {}) =>
-  new SamlServiceProvider({ ...settings, ...overrides }, [key.certificate], () => NOW);
+  new SamlServiceProvider({ ...settings, ...overrides }, publicKeys(key), () => NOW);
 
 async function verdict(samlResponse: string, overrides: Partial<SamlSettings> = {}): Promise<string> {
   try {

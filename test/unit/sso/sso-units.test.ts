@@ -1,9 +1,10 @@
 /** The SSO bridge's pure parts (the sealed cookie, the configuration, the pages, the readers) and its secrets' reading. */
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { generate } from 'selfsigned';
 import { JoseStateSealer, parseCookieKeys } from '../../../src/adapters/cookie-sealer';
 import { buildOidcApp } from '../../../src/composition/sso-oidc';
-import { parseSsoConfig } from '../../../src/config/sso';
+import { parsePemCertificates, parseSsoConfig } from '../../../src/config/sso';
 import { ConfigurationError, ForbiddenError, ProfileNotReadyError, UpstreamUnavailableError } from '../../../src/domain/errors';
 import { callbackUrlOf, cookieValue, samlFormOf } from '../../../src/http/sso-endpoint';
 import { PAGE_CSP, ssoErrorResponse } from '../../../src/http/sso-pages';
@@ -194,6 +195,25 @@ describe('the SSO configuration', () => {
         expect.stringMatching(/SAML_IDP_SSO_URL .* or SAML_ALLOW_IDP_INITIATED=true/),
       ]),
     );
+  });
+});
+
+describe('the IdP certificates', () => {
+  it('reads each once into its public key, and refuses one that does not parse or holds a key other than RSA', async () => {
+    const [rsa, ec] = await Promise.all([
+      generate([{ name: 'commonName', value: 'rsa idp' }], { keySize: 2048 }),
+      generate([{ name: 'commonName', value: 'ec idp' }], { keyType: 'ec' }),
+    ]);
+    const good = parsePemCertificates('SAML_IDP_CERTS', rsa.cert);
+    expect(good.problems).toEqual([]);
+    expect(good.keys.map((k) => k.asymmetricKeyType)).toEqual(['rsa']);
+    const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----';
+    const bad = parsePemCertificates('SAML_IDP_CERTS', `${rsa.cert}\n${ec.cert}\n${broken}`);
+    expect(bad.keys).toHaveLength(1);
+    expect(bad.problems).toEqual([
+      'SAML_IDP_CERTS: certificate 2 holds a ec key; SAML signatures verify with RSA keys only',
+      'SAML_IDP_CERTS: certificate 3 does not parse',
+    ]);
   });
 });
 
