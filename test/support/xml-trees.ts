@@ -4,6 +4,7 @@
  * text, CDATA and comments holding every character the canonical form escapes. Each document is
  * well-formed; `ids` lists the ID of each element (`_e0`, `_e1`…), so any element can be the one signed.
  */
+import { SignatureRefused } from '../../src/adapters/xml-signature';
 
 const PREFIXES = ['', '', 'a', 'b', 'saml', 'ds', 'xs'];
 /** Namespace names, as written: none with a character the canonical form would escape (those are refused). */
@@ -106,4 +107,22 @@ export function randomDocument(random: () => number, maxElements = 14): RandomDo
   };
   const xml = element(new Map(), 0);
   return { xml, ids, prefixes: [...declared] };
+}
+
+/** The element of `doc` whose ID is `id` (one of a {@link RandomDocument}'s `ids`). */
+export function elementWithId(doc: Document, id: string): Element {
+  const all = doc.getElementsByTagName('*');
+  for (let i = 0; i < all.length; i++) if (all[i]?.getAttribute('ID') === id) return all[i] as Element;
+  throw new Error(`no element ${id}`);
+}
+
+/** `verified`, or the reason the verifier refused (a SignatureRefused's message); any other error is thrown. */
+export function signatureVerdict(verify: () => void): string {
+  try {
+    verify();
+  } catch (error) {
+    if (error instanceof SignatureRefused) return error.message;
+    throw error;
+  }
+  return 'verified';
 }
