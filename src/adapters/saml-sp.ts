@@ -117,7 +117,7 @@ export class SamlServiceProvider implements SamlPort {
     try {
       verifyEnvelopedSignature(element, signatures[0] as XmlElement, this.keys);
     } catch (error) {
-      if (error instanceof SignatureRefused) throw new UnauthenticatedError(reason, error.message, error.message);
+      if (error instanceof SignatureRefused) throw new UnauthenticatedError(reason, undefined, error.message);
       throw error;
     }
     return true;

@@ -52,22 +52,19 @@ function refuse(why: string): never {
   throw new SignatureRefused(why);
 }
 
-function escapeText(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
-}
-
-const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+/** The canonical form's escapes (C14N 1.0 §2.3): text escapes `& < > CR`, attribute values `& < " TAB LF CR`. */
+const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
+  '>': '&gt;',
   '"': '&quot;',
   '\t': '&#x9;',
   '\n': '&#xA;',
   '\r': '&#xD;',
 };
-
-function escapeAttribute(value: string): string {
-  return value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] as string);
-}
+const escaped = (c: string) => ESCAPES[c] as string;
+const escapeText = (text: string) => text.replace(/[&<>\r]/g, escaped);
+const escapeAttribute = (value: string) => value.replace(/[&<"\t\n\r]/g, escaped);
 
 /** The namespace `prefix` ('' for the default) is bound to at `element`, from its xmlns attributes and its ancestors'. */
 function boundNamespace(element: Element, prefix: string): string | undefined {
